@@ -1,0 +1,282 @@
+import { dateOfDayNumber } from '../src/domain/calendar.js';
+import { FORMS } from './catalogue.js';
+import type { LocationModel, PackageModel, StockLineRow, StockSnapshotRow } from './model.js';
+import { nationalPerDay, type Chunk } from './sales.js';
+import { hash32, Rng } from './random.js';
+
+export interface StockContext {
+  seed: number;
+  today: number;
+  reportId: number;
+  packages: readonly PackageModel[];
+  locations: readonly LocationModel[];
+  regionShares: readonly number[];
+  regionFactor: Float32Array;
+  doseLocationOfRegion: readonly LocationModel[];
+}
+
+/** One snapshot to generate: which packages its lines hold, and which of them come in two batches. */
+export interface SnapshotPlan {
+  row: StockSnapshotRow;
+  location: LocationModel;
+  /** A count a week before the current one, for history. */
+  older: boolean;
+  packages: Int32Array;
+  twoBatches: Uint8Array;
+}
+
+/** Days of cover held, by kind of location: [low, high] for ordinary and for scarce packages. */
+const COVER = {
+  community: [8, 45, 0, 4],
+  wholesaler: [14, 42, 0, 3],
+  hospital: [14, 40, 2, 8],
+  dose: [14, 30, 1, 5],
+} as const;
+
+/** Community pharmacies carry a package when they sell at least one pack per this many days. */
+const COMMUNITY_MIN_DAYS_PER_PACK = 60;
+
+const regionCount = (ctx: StockContext) => ctx.regionShares.length;
+
+/** Expected packages per day of `p` in region `r` (all channels). */
+function regionalPerDay(ctx: StockContext, p: PackageModel, r: number, day: number): number {
+  return (
+    nationalPerDay(p, day, ctx.today) *
+    (ctx.regionShares[r] ?? 0) *
+    (ctx.regionFactor[p.index * regionCount(ctx) + r] ?? 1)
+  );
+}
+
+function onMarket(p: PackageModel, today: number): boolean {
+  return p.salesFrom < today && p.salesUntil >= today;
+}
+
+/**
+ * Decides, for every location, which packages it holds (one current snapshot each; a week-old one
+ * too for wholesalers, hospital and dose pharmacies, preparedness stocks and one in ten community
+ * pharmacies). Quantities come later, in {@link stockLineChunks}.
+ */
+export function planStock(ctx: StockContext): SnapshotPlan[] {
+  const rng = new Rng(ctx.seed, 'stock-plan');
+  const market = ctx.packages.filter((p) => onMarket(p, ctx.today));
+  const byCommunityVolume = market
+    .filter((p) => p.community > 0)
+    .sort((a, b) => b.annual * b.community - a.annual * a.community || a.index - b.index);
+  const inpatient = market.filter((p) => p.hospital >= 0.25);
+  const doseable = market.filter((p) => p.dose > 0);
+  const municipal = market.filter((p) => p.spec.municipal && p.spec.species === 'human');
+  const stateStock = market.filter((p) => p.spec.stateStock);
+  const prioritisedInpatient = market.filter((p) => p.spec.prioritised && p.hospital >= 0.25);
+  // Each wholesaler carries most of the range; its warehouses most of what it carries.
+  const wholesalerRange = new Map<number, Set<number>>();
+
+  const plans: { location: LocationModel; packages: PackageModel[]; older: boolean }[] = [];
+  for (const l of ctx.locations) {
+    const lr = new Rng(ctx.seed, 'stock-select', l.row.id);
+    let held: PackageModel[];
+    let older = false;
+    switch (l.row.kind) {
+      case 'community_pharmacy': {
+        const capacity = Math.min(400, Math.max(100, Math.round(220 * l.size)));
+        held = [];
+        for (const p of byCommunityVolume) {
+          const upper =
+            ((p.annual * p.community * 2) / 365) * (ctx.regionShares[l.regionIndex] ?? 0) * l.share;
+          if (upper * COMMUNITY_MIN_DAYS_PER_PACK < 1 || held.length >= capacity) break;
+          const local = regionalPerDay(ctx, p, l.regionIndex, ctx.today) * p.community * l.share;
+          if (local * COMMUNITY_MIN_DAYS_PER_PACK >= 1 && lr.chance(0.93)) held.push(p);
+        }
+        older = rng.chance(0.1);
+        break;
+      }
+      case 'wholesaler_warehouse': {
+        let range = wholesalerRange.get(l.row.organisation_id);
+        if (!range) {
+          const wr = new Rng(ctx.seed, 'wholesaler-range', l.row.organisation_id);
+          range = new Set(market.filter(() => wr.chance(0.92)).map((p) => p.index));
+          wholesalerRange.set(l.row.organisation_id, range);
+        }
+        const inRange = range;
+        held = market.filter((p) => inRange.has(p.index) && lr.chance(0.96));
+        older = true;
+        break;
+      }
+      case 'hospital_pharmacy':
+        held = [
+          ...inpatient.filter(() => lr.chance(0.6)),
+          ...market.filter(
+            (p) => p.hospital > 0 && p.hospital < 0.25 && p.spec.popularity >= 4 && lr.chance(0.3),
+          ),
+        ];
+        older = true;
+        break;
+      case 'dose_pharmacy':
+        held = doseable.filter(() => lr.chance(0.9));
+        older = true;
+        break;
+      case 'care_unit_store':
+        held = lr.shuffle(inpatient).slice(0, lr.int(20, 50));
+        break;
+      case 'municipal_store':
+        held = lr.shuffle(municipal).slice(0, lr.int(15, 35));
+        break;
+      case 'state_security_stock':
+        held = stateStock.filter(() => lr.chance(0.7));
+        older = true;
+        break;
+      case 'regional_preparedness_stock':
+        held = prioritisedInpatient.filter(() => lr.chance(0.85));
+        older = true;
+        break;
+    }
+    held.sort((a, b) => a.index - b.index);
+    plans.push({ location: l, packages: held, older });
+  }
+
+  // Ids: the week-old snapshots first, then the current ones, so ids follow time.
+  const snapshots: SnapshotPlan[] = [];
+  const toPlan = (p: (typeof plans)[number], older: boolean): SnapshotPlan => {
+    const twoBatches = new Uint8Array(p.packages.length);
+    if (p.location.row.kind === 'wholesaler_warehouse') {
+      p.packages.forEach((pkg, i) => {
+        const expected = nationalPerDay(pkg, ctx.today, ctx.today) * p.location.share * 28;
+        twoBatches[i] = expected > 300 ? 1 : 0;
+      });
+    }
+    const lines = p.packages.length + twoBatches.reduce((a, x) => a + x, 0);
+    const day = ctx.today - 1 - (hash32(ctx.seed, p.location.row.id) % 2) - (older ? 7 : 0);
+    const hour = 5 + (hash32(ctx.seed, p.location.row.id, 1) % 16);
+    const minute = hash32(ctx.seed, p.location.row.id, 2) % 60;
+    return {
+      row: {
+        id: snapshots.length + 1,
+        location_id: p.location.row.id,
+        counted_at: `${dateOfDayNumber(day)}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z`,
+        report_id: ctx.reportId,
+        line_count: lines,
+      },
+      location: p.location,
+      older,
+      packages: Int32Array.from(p.packages.map((x) => x.index)),
+      twoBatches,
+    };
+  };
+  for (const p of plans) if (p.older) snapshots.push(toPlan(p, true));
+  for (const p of plans) snapshots.push(toPlan(p, false));
+  return snapshots;
+}
+
+const BATCH_LETTERS = 'ABCDEFGHJKLMNPRSTUVXYZ';
+
+/** The stock lines of the planned snapshots, in snapshot order, in chunks of about `chunkRows`. */
+export function* stockLineChunks(
+  ctx: StockContext,
+  plans: readonly SnapshotPlan[],
+  chunkRows = 50_000,
+): Generator<Chunk<StockLineRow>> {
+  // R2: how many days of inpatient demand each region keeps in its preparedness stock.
+  const ambition = ctx.regionShares.map((_, r) => new Rng(ctx.seed, 'ambition', r).uniform(4, 34));
+  const servedShare = ctx.locations.map(() => 0);
+  ctx.doseLocationOfRegion.forEach((d, r) => {
+    servedShare[d.row.id - 1] = (servedShare[d.row.id - 1] ?? 0) + (ctx.regionShares[r] ?? 0);
+  });
+  let rows: StockLineRow[] = [];
+  let done = 0;
+
+  for (const plan of plans) {
+    // The same location's current and week-old counts share quantities, nudged apart.
+    const rng = new Rng(ctx.seed, 'stock', plan.location.row.id);
+    const drift = new Rng(ctx.seed, 'stock-drift', plan.row.id);
+    const l = plan.location;
+    const r = l.regionIndex;
+    const countedDay = ctx.today - 1;
+    plan.packages.forEach((index, i) => {
+      const p = ctx.packages[index] as PackageModel;
+      const cover = (c: readonly [number, number, number, number]) =>
+        p.scarce ? rng.uniform(c[2], c[3]) : rng.uniform(c[0], c[1]);
+      let level = 1;
+      let quantity: number;
+      let longExpiry = false;
+      switch (l.row.kind) {
+        case 'community_pharmacy':
+          quantity = regionalPerDay(ctx, p, r, countedDay) * p.community * l.share * cover(COVER.community);
+          break;
+        case 'wholesaler_warehouse':
+          quantity = nationalPerDay(p, countedDay, ctx.today) * l.share * cover(COVER.wholesaler);
+          break;
+        case 'hospital_pharmacy':
+          quantity = regionalPerDay(ctx, p, r, countedDay) * p.hospital * l.share * cover(COVER.hospital);
+          break;
+        case 'dose_pharmacy':
+          quantity =
+            nationalPerDay(p, countedDay, ctx.today) *
+            (servedShare[l.row.id - 1] ?? 0) *
+            p.dose *
+            cover(COVER.dose);
+          break;
+        case 'care_unit_store':
+          quantity = Math.max(
+            p.scarce ? 0 : 1,
+            regionalPerDay(ctx, p, r, countedDay) * p.hospital * 0.02 * rng.uniform(5, 15),
+          );
+          break;
+        case 'municipal_store':
+          quantity = p.scarce ? rng.int(0, 2) : rng.int(2, 12);
+          break;
+        case 'state_security_stock':
+          quantity = Math.max(10, (nationalPerDay(p, countedDay, ctx.today) * rng.uniform(30, 120)) / 4);
+          level = 3;
+          longExpiry = true;
+          break;
+        case 'regional_preparedness_stock':
+          quantity =
+            regionalPerDay(ctx, p, r, countedDay) * p.hospital * (ambition[r] ?? 10) * rng.uniform(0.7, 1.3);
+          level = 2;
+          break;
+      }
+      if (plan.older) quantity *= drift.uniform(0.85, 1.2);
+      const whole = p.scarce ? Math.floor(quantity) : Math.max(1, Math.round(quantity));
+      const expiry = (): string => {
+        if (longExpiry) return dateOfDayNumber(ctx.today + rng.int(365, 1800));
+        if (rng.chance(0.03)) return dateOfDayNumber(ctx.today + rng.int(3, 60));
+        return dateOfDayNumber(ctx.today + rng.int(180, 1095));
+      };
+      const batch = (): string =>
+        `${BATCH_LETTERS[rng.int(0, BATCH_LETTERS.length - 1)] ?? 'A'}${rng.int(10_000, 99_999)}${FORMS[p.formKey].packUnit === 'st' ? '' : 'L'}`;
+      if (plan.twoBatches[i]) {
+        const first = Math.round(whole * rng.uniform(0.3, 0.7));
+        rows.push({
+          snapshot_id: plan.row.id,
+          package_id: p.row.id,
+          batch: batch(),
+          expiry: expiry(),
+          quantity: first,
+          stock_level: level,
+        });
+        rows.push({
+          snapshot_id: plan.row.id,
+          package_id: p.row.id,
+          batch: batch(),
+          expiry: expiry(),
+          quantity: whole - first,
+          stock_level: level,
+        });
+      } else {
+        rows.push({
+          snapshot_id: plan.row.id,
+          package_id: p.row.id,
+          batch: batch(),
+          expiry: expiry(),
+          quantity: whole,
+          stock_level: level,
+        });
+      }
+    });
+    done++;
+    if (rows.length >= chunkRows) {
+      yield { rows, done, total: plans.length };
+      rows = [];
+    }
+  }
+  yield { rows, done, total: plans.length };
+}

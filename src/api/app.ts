@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError } from '../domain/errors.js';
+import type { Store } from '../store/database.js';
+import { installAuth } from './auth.js';
+import { errorHandler } from './errors.js';
+import { healthRoutes } from './health.routes.js';
+import { meRoutes } from './me.routes.js';
+import { regionRoutes } from './region.routes.js';
+import { organisationRoutes } from './organisation.routes.js';
+import { locationRoutes } from './location.routes.js';
+import { productListRoutes, productRoutes } from './product.routes.js';
+import { reportRoutes } from './report.routes.js';
+import { pictureRoutes } from './picture.routes.js';
+
+export type App = FastifyInstance;
+
+export interface AppOptions {
+  store: Store;
+  /** The built dashboard (vite build output). Defaults to dist/web when it exists. */
+  webDir?: string | undefined;
+  logger?: boolean;
+  /** Largest accepted request body in bytes (reports can be large). */
+  bodyLimit?: number;
+}
+
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+/** Builds the HTTP app: API under /api (OpenAPI at /api/docs) and the dashboard at /. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(errorHandler);
+  installAuth(app, options.store.db);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'beredskap API',
+        version: '0.1.0',
+        description:
+          "Sweden's national platform for medicine supply preparedness. Every route except /api/health and " +
+          '/api/docs needs `Authorization: Bearer <token>`; each names the permission it requires.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  const deps = { store: options.store };
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes, deps);
+      await api.register(meRoutes, deps);
+      await api.register(regionRoutes, deps);
+      await api.register(organisationRoutes, deps);
+      await api.register(locationRoutes, deps);
+      await api.register(productRoutes, deps);
+      await api.register(productListRoutes, deps);
+      await api.register(reportRoutes, deps);
+      await api.register(pictureRoutes, deps);
+    },
+    { prefix: '/api' },
+  );
+
+  const webDir = options.webDir ?? DEFAULT_WEB_DIR;
+  if (existsSync(webDir)) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api') || !existsSync(webDir))
+      throw AppError.notFound(`${request.method} ${request.url.split('?')[0]}`);
+    // The dashboard is a single-page app: its routes are served by index.html.
+    return reply.type('text/html').sendFile('index.html', webDir);
+  });
+
+  return app;
+}

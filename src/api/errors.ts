@@ -1,0 +1,69 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, isAppError, type ErrorKind, type Problem } from '../domain/errors.js';
+
+/** The one place where error kinds become HTTP statuses. */
+export const STATUS_OF: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unavailable: 503,
+};
+
+export interface ErrorBody {
+  error: { kind: ErrorKind | 'internal'; message: string; problems: Problem[]; correlationId: string };
+}
+
+/** Maps any thrown value to the error body; unknown errors become a 500 with no internals. */
+export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const appError = toAppError(err);
+  const correlationId = request.id;
+  if (!appError) {
+    request.log.error({ err, correlationId }, 'unhandled error');
+    const body: ErrorBody = {
+      error: { kind: 'internal', message: 'internal error', problems: [], correlationId },
+    };
+    return reply.status(500).send(body);
+  }
+  const body: ErrorBody = {
+    error: {
+      kind: appError.kind,
+      message: appError.message,
+      problems: [...appError.problems],
+      correlationId,
+    },
+  };
+  return reply.status(STATUS_OF[appError.kind]).send(body);
+}
+
+function toAppError(err: unknown): AppError | undefined {
+  if (isAppError(err)) return err;
+  const fe = err as Partial<FastifyError> & {
+    validation?: { instancePath?: string; message?: string; params?: unknown }[];
+  };
+  if (fe.validation) {
+    const context = (fe as { validationContext?: string }).validationContext ?? 'request';
+    const problems: Problem[] = fe.validation.map((v) => ({
+      at: `${context}${v.instancePath ? v.instancePath.replaceAll('/', '.') : ''}`,
+      field: v.instancePath ? v.instancePath.split('/').pop() : undefined,
+      message: v.message ?? 'invalid',
+      expected: v.message,
+    }));
+    return AppError.invalid(
+      `invalid ${context}: ${problems.map((p) => `${p.at} ${p.message}`).join('; ')}`,
+      problems,
+    );
+  }
+  if (fe.statusCode === 413 || fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new AppError('too_large', 'the request body is larger than the limit');
+  }
+  if (fe.statusCode === 415 || fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return AppError.invalid(`unsupported content type ${fe.message ?? ''}`.trim());
+  }
+  if (fe.statusCode === 400 && typeof fe.message === 'string') {
+    return AppError.invalid(fe.message);
+  }
+  return undefined;
+}

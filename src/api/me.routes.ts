@@ -1,0 +1,51 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { permissionsOf, seesEverything } from '../domain/access.js';
+import type { Store } from '../store/database.js';
+import { principalOf } from './auth.js';
+import { authErrors } from './common.js';
+
+export const MeDto = Type.Object({
+  user: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  organisation: Type.Object({
+    id: Type.Integer(),
+    code: Type.String(),
+    name: Type.String(),
+    kind: Type.String(),
+    regionCode: Type.Union([Type.String(), Type.Null()]),
+  }),
+  role: Type.String(),
+  permissions: Type.Array(Type.String()),
+  seesEverything: Type.Boolean({ description: 'authorities and the joint function see all detail' }),
+});
+
+/** GET /api/me: who the token belongs to and what it may do. The dashboard's sign-in calls it. */
+export const meRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app) => {
+  app.get(
+    '/me',
+    {
+      config: { permission: 'catalogue:read' },
+      schema: {
+        tags: ['access'],
+        summary: 'The caller: user, organisation, role',
+        response: { 200: MeDto, ...authErrors },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      return {
+        user: { id: p.userId, name: p.userName },
+        organisation: {
+          id: p.organisationId,
+          code: p.organisationCode,
+          name: p.organisationName,
+          kind: p.organisationKind,
+          regionCode: p.regionCode,
+        },
+        role: p.role,
+        permissions: [...permissionsOf(p.role)],
+        seesEverything: seesEverything(p),
+      };
+    },
+  );
+};

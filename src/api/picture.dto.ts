@@ -1,0 +1,350 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import {
+  INFORMATION_CLASS_NAMES_SV,
+  INFORMATION_CLASSES,
+  NATIONAL_AREA,
+  type InformationClass,
+  type PictureScope,
+} from '../domain/access.js';
+import type { RiskAssessment } from '../domain/risk.js';
+import { SUPPLY_TIER_NAMES_SV, SUPPLY_TIERS, type SupplyTier } from '../domain/supply-tier.js';
+import type {
+  AreaFigure,
+  ItemRow,
+  NoticeRow,
+  PictureState,
+  RiskCounts,
+} from '../store/picture.repository.js';
+import { StringEnum } from './common.js';
+
+/** Schemas and mappers of the picture API (docs/lagesbild.md, "API"). */
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+
+export const RISK_CLASSES = ['critical', 'low', 'adequate', 'no_demand'] as const;
+export const RiskClassSchema = StringEnum(RISK_CLASSES, {
+  description: 'critical < 14 days, low < 30 days, adequate, no_demand (thresholds in asOf.thresholds)',
+});
+export const TierSchema = StringEnum(SUPPLY_TIERS);
+
+export const Classification = Type.Object(
+  {
+    code: StringEnum(INFORMATION_CLASSES),
+    label: Type.String({ description: 'Swedish name: Öppen, Begränsad or Skyddad' }),
+  },
+  { description: 'The information class of the whole answer (its most sensitive part)' },
+);
+export type Classification = Static<typeof Classification>;
+
+export function classification(code: InformationClass): Classification {
+  return { code, label: INFORMATION_CLASS_NAMES_SV[code] };
+}
+
+export const AsOf = Type.Object(
+  {
+    today: DateString,
+    windowEnd: Type.String({ format: 'date', description: 'last day of sales counted in demand' }),
+    salesThrough: Nullable(DateString),
+    stockCountedUntil: Nullable(
+      Type.String({ format: 'date-time', description: 'newest stock count included' }),
+    ),
+    refreshedAt: Type.String({ format: 'date-time' }),
+    fullRefreshedAt: Type.String({ format: 'date-time' }),
+    horizonDays: Type.Integer({ description: 'stock expiring within this many days is not usable' }),
+    thresholds: Type.Object({
+      criticalBelowDays: Type.Number(),
+      lowBelowDays: Type.Number(),
+      noticeLeadDays: Type.Number(),
+    }),
+  },
+  { description: 'What the picture describes and when it was computed' },
+);
+
+export function toAsOf(s: PictureState): Static<typeof AsOf> {
+  return {
+    today: s.today,
+    windowEnd: s.windowEnd,
+    salesThrough: s.salesThrough,
+    stockCountedUntil: s.stockCountedUntil === null ? null : new Date(s.stockCountedUntil).toISOString(),
+    refreshedAt: new Date(s.refreshedAt).toISOString(),
+    fullRefreshedAt: new Date(s.fullRefreshedAt).toISOString(),
+    horizonDays: s.horizonDays,
+    thresholds: s.thresholds,
+  };
+}
+
+export const ScopeDto = Type.Object(
+  {
+    everything: Type.Boolean(),
+    regionalAggregates: Type.Boolean({ description: 'may see figures per region (map, region rows)' }),
+    companyId: Nullable(Type.Integer({ description: 'companies: only this company’s packages' })),
+    groups: Type.Boolean({ description: 'may see groups of interchangeable packages' }),
+    locationDetail: StringEnum(['all', 'own'] as const),
+    preparednessTier: Type.Boolean({ description: 'sees the preparedness tier in tier breakdowns' }),
+  },
+  { description: 'What the caller may see of the picture' },
+);
+export const toScopeDto = (s: PictureScope): Static<typeof ScopeDto> => ({ ...s });
+
+export const Area = Type.Object({
+  code: Type.String({ description: "'SE' for the whole country, or a region code" }),
+  name: Type.String(),
+});
+
+export function areaName(code: string, regionNames: ReadonlyMap<string, string>): string {
+  return code === NATIONAL_AREA ? 'Hela landet' : (regionNames.get(code) ?? `Region ${code}`);
+}
+
+export const Reason = Type.Union(
+  [
+    Type.Object({
+      code: Type.Literal('coverage'),
+      riskClass: RiskClassSchema,
+      coverageDays: Nullable(Type.Number()),
+      criticalBelowDays: Type.Number(),
+      lowBelowDays: Type.Number(),
+    }),
+    Type.Object({
+      code: Type.Literal('prioritised'),
+      listCode: Nullable(Type.String()),
+      position: Type.Integer(),
+      atcCode: Type.String(),
+      substance: Type.String(),
+      form: Nullable(Type.String()),
+    }),
+    Type.Object({
+      code: Type.Literal('notice_active'),
+      noticeId: Type.Integer(),
+      kind: StringEnum(['shortage', 'sales_stop'] as const),
+      expectedStart: DateString,
+      expectedEnd: Nullable(DateString),
+    }),
+    Type.Object({
+      code: Type.Literal('notice_upcoming'),
+      noticeId: Type.Integer(),
+      kind: StringEnum(['shortage', 'sales_stop'] as const),
+      expectedStart: DateString,
+      startsInDays: Type.Integer(),
+    }),
+    Type.Object({
+      code: Type.Literal('alternative_available'),
+      ref: Type.String(),
+      relation: StringEnum(['same_group', 'same_substance', 'same_atc4'] as const),
+      usableStock: Type.Number(),
+      coverageDays: Nullable(Type.Number()),
+    }),
+    Type.Object({ code: Type.Literal('no_relevant_alternative'), candidatesChecked: Type.Integer() }),
+  ],
+  { description: 'Why an item is classed and flagged as it is (src/domain/risk.ts RiskReason)' },
+);
+
+export const Flags = Type.Object({
+  prioritised: Type.Boolean({ description: 'on Socialstyrelsen’s prioritised list in force' }),
+  activeNotice: Type.Boolean({
+    description: 'a shortage notice or sales stop in force or starting within the lead days',
+  }),
+  criticalShortage: Type.Boolean({
+    description: 'R4 kritisk brist: prioritised, critical, no relevant alternative',
+  }),
+});
+
+export const ItemDto = Type.Object(
+  {
+    kind: StringEnum(['package', 'group'] as const),
+    ref: Type.String({ description: 'the package id, or the group key' }),
+    packageId: Nullable(Type.Integer()),
+    groupKey: Type.String({ description: 'substance|strength|form, normalised' }),
+    name: Type.String(),
+    pack: Nullable(Type.String({ description: 'package description, e.g. 100 tablett(er) blister' })),
+    substance: Type.String(),
+    strength: Type.String(),
+    form: Type.String(),
+    atcCode: Type.String(),
+    unit: Type.String({ description: "'förp' (packages) for a package, the pack unit for a group" }),
+    companyId: Nullable(Type.Integer()),
+    area: Area,
+    tier: Nullable(TierSchema),
+    stock: Type.Object({ total: Type.Number(), usable: Type.Number() }),
+    demand: Type.Object({
+      perDay: Type.Number(),
+      basis: StringEnum(['recent', 'seasonal', 'baseline', 'no_sales', 'sum_of_regions'] as const),
+      recentPerDay: Type.Number(),
+      baselinePerDay: Nullable(Type.Number()),
+      seasonalPerDay: Nullable(Type.Number()),
+    }),
+    coverageDays: Nullable(Type.Number({ description: 'usable stock / demand; null: no demand' })),
+    runsOutOn: Nullable(DateString),
+    runsOutWithDeliveriesOn: Nullable(
+      Type.String({ format: 'date', description: 'null: lasts the simulated year, or no demand' }),
+    ),
+    incoming: Type.Number({ description: 'expected deliveries within the simulated year' }),
+    riskClass: RiskClassSchema,
+    flags: Flags,
+    reasons: Type.Optional(Type.Array(Reason)),
+  },
+  { description: 'A package or group of interchangeable packages in an area (or one tier of it)' },
+);
+export type ItemDto = Static<typeof ItemDto>;
+
+type Basis = ItemDto['demand']['basis'];
+const BASES: readonly Basis[] = ['recent', 'seasonal', 'baseline', 'no_sales', 'sum_of_regions'];
+
+const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+
+export function toItemDto(
+  r: ItemRow,
+  regionNames: ReadonlyMap<string, string>,
+  assessment?: RiskAssessment,
+): ItemDto {
+  const basis = (BASES as readonly string[]).includes(r.demand_basis)
+    ? (r.demand_basis as Basis)
+    : 'no_sales';
+  return {
+    kind: r.kind,
+    ref: r.ref,
+    packageId: r.package_id,
+    groupKey: r.group_key,
+    name: r.name,
+    pack: r.pack ?? null,
+    substance: r.substance,
+    strength: r.strength,
+    form: r.form,
+    atcCode: r.atc_code,
+    unit: r.unit,
+    companyId: r.company_id,
+    area: { code: r.area_code, name: areaName(r.area_code, regionNames) },
+    tier: r.tier ?? null,
+    stock: { total: Number(r.total_stock), usable: Number(r.usable_stock) },
+    demand: {
+      perDay: Number(r.demand_per_day),
+      basis,
+      recentPerDay: Number(r.recent_per_day),
+      baselinePerDay: num(r.baseline_per_day),
+      seasonalPerDay: num(r.seasonal_per_day),
+    },
+    coverageDays: num(r.coverage_days),
+    runsOutOn: r.runs_out_on,
+    runsOutWithDeliveriesOn: r.runs_out_with_deliveries_on,
+    incoming: Number(r.incoming),
+    riskClass: r.risk_class,
+    flags: {
+      prioritised: r.prioritised,
+      activeNotice: r.active_notice,
+      criticalShortage: r.critical_shortage,
+    },
+    ...(assessment ? { reasons: assessment.reasons } : {}),
+  };
+}
+
+export const RiskCountsDto = Type.Object({
+  critical: Type.Integer(),
+  low: Type.Integer(),
+  adequate: Type.Integer(),
+  noDemand: Type.Integer(),
+  prioritisedCritical: Type.Integer({ description: 'critical and on the prioritised list' }),
+  criticalShortage: Type.Integer(),
+  activeNotice: Type.Integer(),
+  total: Type.Integer(),
+});
+export const toCountsDto = (c: RiskCounts): Static<typeof RiskCountsDto> => ({ ...c });
+
+export const NoticeDto = Type.Object({
+  id: Type.Integer(),
+  kind: StringEnum(['shortage', 'sales_stop'] as const, {
+    description: 'shortage = restanmälan, sales_stop = försäljningsuppehåll',
+  }),
+  packageId: Type.Integer(),
+  name: Type.String(),
+  pack: Type.String(),
+  substance: Type.String(),
+  atcCode: Type.String(),
+  company: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  notifiedAt: Type.String({ format: 'date-time' }),
+  expectedStart: DateString,
+  expectedEnd: Nullable(DateString),
+  reason: Nullable(Type.String()),
+  alternatives: Nullable(Type.String()),
+  late: Type.Boolean({ description: 'R4: a sales stop notified less than two months ahead' }),
+  prioritised: Type.Boolean(),
+  active: Type.Boolean({ description: 'in force on the picture’s day' }),
+});
+export type NoticeDto = Static<typeof NoticeDto>;
+
+export function toNoticeDto(n: NoticeRow, active: boolean): NoticeDto {
+  return {
+    id: n.id,
+    kind: n.kind,
+    packageId: n.package_id,
+    name: n.package_name,
+    pack: n.pack,
+    substance: n.substance,
+    atcCode: n.atc_code,
+    company: { id: n.company_id, name: n.company_name },
+    notifiedAt: new Date(n.notified_at).toISOString(),
+    expectedStart: n.expected_start,
+    expectedEnd: n.expected_end,
+    reason: n.reason,
+    alternatives: n.alternatives,
+    late: n.late,
+    prioritised: n.prioritised,
+    active,
+  };
+}
+
+export const AreaFigureDto = Type.Object({
+  area: Area,
+  stock: Type.Object({ total: Type.Number(), usable: Type.Number() }),
+  demandPerDay: Type.Number(),
+  coverageDays: Nullable(Type.Number()),
+  runsOutOn: Nullable(DateString),
+  riskClass: RiskClassSchema,
+});
+
+export function toAreaFigureDto(f: AreaFigure): Static<typeof AreaFigureDto> {
+  return {
+    area: { code: f.area_code, name: f.name },
+    stock: { total: Number(f.total_stock), usable: Number(f.usable_stock) },
+    demandPerDay: Number(f.demand_per_day),
+    coverageDays: num(f.coverage_days),
+    runsOutOn: f.runs_out_on,
+    riskClass: f.risk_class,
+  };
+}
+
+export const TierFigureDto = Type.Object({
+  tier: TierSchema,
+  tierName: Type.String(),
+  stock: Type.Object({ total: Type.Number(), usable: Type.Number() }),
+  locations: Type.Integer({ description: 'locations holding some' }),
+  coverageDays: Nullable(
+    Type.Number({ description: 'the tier’s usable stock against the whole area’s demand' }),
+  ),
+  riskClass: RiskClassSchema,
+});
+
+export function tierName(tier: SupplyTier): string {
+  return SUPPLY_TIER_NAMES_SV[tier];
+}
+
+export const LocationRef = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  kind: Type.String(),
+  tier: TierSchema,
+  regionCode: Type.String(),
+  municipality: Nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+  organisation: Type.Object({ id: Type.Integer(), name: Type.String() }),
+});
+
+export const LotOutlook = Type.Object(
+  {
+    runsOutOn: Nullable(DateString),
+    gaps: Type.Array(Type.Object({ from: DateString, until: Nullable(DateString) })),
+    expiredUnused: Type.Number({ description: 'stock lost because it expires before it is used' }),
+    simulatedUntil: DateString,
+    earliestExpiry: Nullable(DateString),
+  },
+  { description: 'simulateSupply over the actual lots of current stock and the expected deliveries' },
+);

@@ -1,0 +1,330 @@
+import type { FastifyReply } from 'fastify';
+import type { Principal } from '../domain/access.js';
+import type { RiskClass } from '../domain/risk.js';
+import { SUPPLY_TIER_NAMES_SV, type SupplyTier } from '../domain/supply-tier.js';
+import type { Db } from '../store/database.js';
+import type { ItemDto } from './picture.dto.js';
+import {
+  CSV_TYPE,
+  fileName,
+  toCsv,
+  toXlsx,
+  XLSX_TYPE,
+  type ExportColumn,
+  type ExportTable,
+} from './picture.export.js';
+import { itemsPage, mapPage, productPage, regionPage, type ItemsQuery } from './picture.pages.js';
+
+/** The picture's tables as exports (CSV, XLSX) with Swedish headers (issue 4 item 6). */
+
+export const RISK_NAMES_SV: Readonly<Record<RiskClass, string>> = {
+  critical: 'Kritisk',
+  low: 'Låg',
+  adequate: 'Tillräcklig',
+  no_demand: 'Ingen efterfrågan',
+};
+
+const BASIS_NAMES_SV: Readonly<Record<string, string>> = {
+  recent: 'senaste 28 dagarna',
+  seasonal: 'samma säsong i fjol',
+  baseline: 'senaste 12 månaderna',
+  no_sales: 'ingen försäljning',
+  sum_of_regions: 'summa av regionerna',
+  own_sales: 'egen försäljning',
+  region: 'regionens efterfrågan',
+};
+
+const tierSv = (tier: SupplyTier | null): string | null =>
+  tier === null ? null : SUPPLY_TIER_NAMES_SV[tier];
+
+export async function sendExport<R>(reply: FastifyReply, table: ExportTable<R>, format: 'csv' | 'xlsx') {
+  const name = fileName(table, format);
+  reply.header('content-disposition', `attachment; filename="${name}"`);
+  reply.header('x-information-class', table.classification);
+  if (format === 'csv') return reply.type(CSV_TYPE).send(toCsv(table));
+  return reply.type(XLSX_TYPE).send(await toXlsx(table));
+}
+
+export const ITEM_COLUMNS: readonly ExportColumn<ItemDto>[] = [
+  { header: 'Typ', value: (i) => (i.kind === 'package' ? 'Förpackning' : 'Grupp') },
+  { header: 'Id', value: (i) => i.ref },
+  { header: 'Namn', value: (i) => i.name },
+  { header: 'Förpackning', value: (i) => i.pack },
+  { header: 'Substans', value: (i) => i.substance },
+  { header: 'Styrka', value: (i) => i.strength },
+  { header: 'Beredningsform', value: (i) => i.form },
+  { header: 'ATC-kod', value: (i) => i.atcCode },
+  { header: 'Område', value: (i) => i.area.name },
+  { header: 'Led', value: (i) => tierSv(i.tier) ?? 'Alla led' },
+  { header: 'Enhet', value: (i) => i.unit },
+  { header: 'Lager totalt', value: (i) => i.stock.total, decimals: 0 },
+  { header: 'Användbart lager', value: (i) => i.stock.usable, decimals: 0 },
+  { header: 'Efterfrågan per dag', value: (i) => i.demand.perDay, decimals: 2 },
+  { header: 'Grund för efterfrågan', value: (i) => BASIS_NAMES_SV[i.demand.basis] ?? i.demand.basis },
+  { header: 'Täckning (dagar)', value: (i) => i.coverageDays, decimals: 1 },
+  { header: 'Tar slut', value: (i) => i.runsOutOn },
+  { header: 'Tar slut med leveranser', value: (i) => i.runsOutWithDeliveriesOn },
+  { header: 'Inkommande', value: (i) => i.incoming, decimals: 0 },
+  { header: 'Riskklass', value: (i) => RISK_NAMES_SV[i.riskClass] },
+  { header: 'Prioriterad', value: (i) => i.flags.prioritised },
+  { header: 'Aktiv restanmälan', value: (i) => i.flags.activeNotice },
+  { header: 'Kritisk brist', value: (i) => i.flags.criticalShortage },
+];
+
+export async function itemsTable(
+  db: Db,
+  principal: Principal,
+  query: Omit<ItemsQuery, 'reasons'>,
+): Promise<ExportTable<ItemDto>> {
+  const page = await itemsPage(db, principal, query);
+  const area = query.level === 'national' ? 'Hela landet' : (page.items[0]?.area.name ?? 'Regionerna');
+  const scope = [
+    query.level === 'region' && query.region === undefined ? 'Alla regioner' : area,
+    query.tier ? SUPPLY_TIER_NAMES_SV[query.tier] : null,
+    query.group === true ? 'grupper av utbytbara förpackningar' : null,
+  ]
+    .filter((s) => s !== null)
+    .join(', ');
+  return {
+    name: 'lagesbild-artiklar',
+    title: 'Lägesbild läkemedel: artiklar',
+    classification: page.classification.code,
+    today: page.asOf.today,
+    scope,
+    columns: ITEM_COLUMNS,
+    rows: page.items,
+  };
+}
+
+type MapRow = Awaited<ReturnType<typeof mapPage>>['regions'][number];
+
+export async function mapTable(
+  db: Db,
+  principal: Principal,
+  query: { package?: number | undefined; group?: string | undefined },
+): Promise<ExportTable<MapRow>> {
+  const page = await mapPage(db, principal, query);
+  return {
+    name: 'lagesbild-karta',
+    title: `Lägesbild per region: ${page.item.name}`,
+    classification: page.classification.code,
+    today: page.asOf.today,
+    scope: 'Hela landet och regionerna',
+    columns: [
+      { header: 'Områdeskod', value: (r) => r.area.code },
+      { header: 'Område', value: (r) => r.area.name },
+      { header: 'Lager totalt', value: (r) => r.stock.total, decimals: 0 },
+      { header: 'Användbart lager', value: (r) => r.stock.usable, decimals: 0 },
+      { header: 'Efterfrågan per dag', value: (r) => r.demandPerDay, decimals: 2 },
+      { header: 'Täckning (dagar)', value: (r) => r.coverageDays, decimals: 1 },
+      { header: 'Tar slut', value: (r) => r.runsOutOn },
+      { header: 'Riskklass', value: (r) => RISK_NAMES_SV[r.riskClass] },
+    ],
+    rows: [page.national, ...page.regions],
+  };
+}
+
+export const PRODUCT_TABLES = [
+  'tiers',
+  'regions',
+  'sales',
+  'stock-history',
+  'alternatives',
+  'deliveries',
+  'notices',
+] as const;
+export type ProductTable = (typeof PRODUCT_TABLES)[number];
+
+type Cell = string | number | boolean | null;
+type Row = Record<string, Cell>;
+
+export async function productTable(
+  db: Db,
+  principal: Principal,
+  id: number,
+  table: ProductTable,
+  region: string | undefined,
+): Promise<ExportTable<Row>> {
+  const page = await productPage(db, principal, id, { region });
+  const base = {
+    name: `lagesbild-${page.product.nplPackId}-${table}`,
+    classification: page.classification.code,
+    today: page.asOf.today,
+    scope: page.area.name,
+  };
+  const title = (what: string) => `${what}: ${page.product.name} ${page.product.pack}`;
+  const col = (header: string, k: string, decimals?: number): ExportColumn<Row> => ({
+    header,
+    value: (r) => r[k] ?? null,
+    ...(decimals !== undefined ? { decimals } : {}),
+  });
+  switch (table) {
+    case 'tiers':
+      return {
+        ...base,
+        title: title('Lager per led'),
+        columns: [
+          col('Led', 'tier'),
+          col('Lager totalt', 'total', 0),
+          col('Användbart lager', 'usable', 0),
+          col('Platser', 'locations'),
+          col('Täckning (dagar)', 'coverage', 1),
+          col('Riskklass', 'risk'),
+        ],
+        rows: page.stockByTier.map((t) => ({
+          tier: t.tierName,
+          total: t.stock.total,
+          usable: t.stock.usable,
+          locations: t.locations,
+          coverage: t.coverageDays,
+          risk: RISK_NAMES_SV[t.riskClass],
+        })),
+      };
+    case 'regions':
+      return {
+        ...base,
+        title: title('Lager per region'),
+        columns: [
+          col('Region', 'region'),
+          col('Lager totalt', 'total', 0),
+          col('Användbart lager', 'usable', 0),
+          col('Efterfrågan per dag', 'demand', 2),
+          col('Täckning (dagar)', 'coverage', 1),
+          col('Tar slut', 'runsOut'),
+          col('Riskklass', 'risk'),
+        ],
+        rows: (page.stockByRegion ?? []).map((r) => ({
+          region: r.area.name,
+          total: r.stock.total,
+          usable: r.stock.usable,
+          demand: r.demandPerDay,
+          coverage: r.coverageDays,
+          runsOut: r.runsOutOn,
+          risk: RISK_NAMES_SV[r.riskClass],
+        })),
+      };
+    case 'sales':
+      return {
+        ...base,
+        scope: 'Hela landet',
+        title: title('Försäljning per månad'),
+        columns: [col('Månad', 'month'), col('Förpackningar', 'quantity', 0)],
+        rows: page.salesByMonth.map((m) => ({ month: m.month, quantity: m.quantity })),
+      };
+    case 'stock-history':
+      return {
+        ...base,
+        scope: 'Hela landet',
+        title: title('Lager över tid'),
+        columns: [
+          col('Datum', 'date'),
+          col('Lager totalt', 'total', 0),
+          col('Användbart lager', 'usable', 0),
+        ],
+        rows: page.stockHistory.map((h) => ({ date: h.date, total: h.total, usable: h.usable })),
+      };
+    case 'alternatives':
+      return {
+        ...base,
+        title: title('Alternativ'),
+        columns: [
+          col('Relation', 'relation'),
+          col('Id', 'id'),
+          col('Namn', 'name'),
+          col('Förpackning', 'pack'),
+          col('Användbart lager', 'usable', 0),
+          col('Täckning (dagar)', 'coverage', 1),
+          col('Riskklass', 'risk'),
+        ],
+        rows: page.alternatives.map((a) => ({
+          relation: {
+            same_group: 'utbytbar',
+            same_substance: 'samma substans',
+            same_atc4: 'samma ATC-grupp',
+          }[a.relation],
+          id: a.item.ref,
+          name: a.item.name,
+          pack: a.item.pack,
+          usable: a.item.stock.usable,
+          coverage: a.item.coverageDays,
+          risk: RISK_NAMES_SV[a.item.riskClass],
+        })),
+      };
+    case 'deliveries':
+      return {
+        ...base,
+        title: title('Förväntade leveranser'),
+        columns: [
+          col('Datum', 'date'),
+          col('Förpackningar', 'quantity', 0),
+          col('Region', 'region'),
+          col('Leverantör', 'supplier'),
+        ],
+        rows: page.deliveries.map((d) => ({
+          date: d.expectedOn,
+          quantity: d.quantity,
+          region: d.regionCode,
+          supplier: d.organisation?.name ?? null,
+        })),
+      };
+    case 'notices':
+      return {
+        ...base,
+        title: title('Restanmälningar och försäljningsuppehåll'),
+        columns: [
+          col('Typ', 'kind'),
+          col('Anmäld', 'notified'),
+          col('Från', 'start'),
+          col('Till', 'end'),
+          col('Orsak', 'reason'),
+          col('Sen anmälan', 'late'),
+        ],
+        rows: page.notices.map((n) => ({
+          kind: n.kind === 'shortage' ? 'Restanmälan' : 'Försäljningsuppehåll',
+          notified: n.notifiedAt.slice(0, 10),
+          start: n.expectedStart,
+          end: n.expectedEnd,
+          reason: n.reason,
+          late: n.late,
+        })),
+      };
+  }
+}
+
+type RegionRow = Awaited<ReturnType<typeof regionPage>>['locations'][number];
+
+export async function regionTable(
+  db: Db,
+  principal: Principal,
+  code: string,
+): Promise<ExportTable<RegionRow>> {
+  const page = await regionPage(db, principal, code);
+  return {
+    name: `lagesbild-region-${code}`,
+    title: `Lägesbild ${page.region.name}: platser och prioriterade läkemedel`,
+    classification: page.classification.code,
+    today: page.asOf.today,
+    scope: page.region.name,
+    columns: [
+      { header: 'Kod', value: (r) => r.location.code },
+      { header: 'Namn', value: (r) => r.location.name },
+      { header: 'Led', value: (r) => SUPPLY_TIER_NAMES_SV[r.location.tier] },
+      { header: 'Kommun', value: (r) => r.location.municipality?.name ?? null },
+      { header: 'Organisation', value: (r) => r.location.organisation.name },
+      { header: 'Prioriterade i lager', value: (r) => r.prioritised?.held ?? null },
+      {
+        header: `Under ${page.asOf.thresholds.criticalBelowDays} dagar`,
+        value: (r) => r.prioritised?.belowCritical ?? null,
+      },
+      {
+        header: `Under ${page.asOf.thresholds.lowBelowDays} dagar`,
+        value: (r) => r.prioritised?.belowLow ?? null,
+      },
+      {
+        header: 'Mätt mot',
+        value: (r) => (r.prioritised === null ? null : (BASIS_NAMES_SV[r.prioritised.demandBasis] ?? null)),
+      },
+    ],
+    rows: page.locations,
+  };
+}

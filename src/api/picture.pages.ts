@@ -1,0 +1,583 @@
+import type { Static } from '@sinclair/typebox';
+import {
+  classOfAnswer,
+  maySeeArea,
+  maySeeLocationDetail,
+  maySeePackage,
+  mayShowSmallAggregate,
+  NATIONAL_AREA,
+  pictureScopeOf,
+  type InformationClass,
+  type Principal,
+} from '../domain/access.js';
+import { addCalendarMonths, addDays } from '../domain/calendar.js';
+import { coverage } from '../domain/coverage.js';
+import { AppError } from '../domain/errors.js';
+import { classifyCoverage, type RiskClass } from '../domain/risk.js';
+import { SUPPLY_TIERS, type SupplyTier } from '../domain/supply-tier.js';
+import type { Db } from '../store/database.js';
+import {
+  alternativesOf,
+  areaFigures,
+  assessItems,
+  countByRisk,
+  deliveriesOf,
+  EMPTY_COUNTS,
+  findPictureProduct,
+  findItem,
+  findPictureState,
+  groupMembers,
+  isActiveNotice,
+  key,
+  listItems,
+  listNotices,
+  locationCoverage,
+  lotOutlook,
+  lotsOf,
+  municipalityFigures,
+  prioritisedPackageIds,
+  regionLocations,
+  salesByMonth,
+  stockHistory,
+  tierFigures,
+  tierOfKind,
+  type ItemFilter,
+  type ItemKind,
+  type ItemRow,
+  type LocationRow,
+  type PictureState,
+} from '../store/picture.repository.js';
+import {
+  areaName,
+  classification,
+  toAreaFigureDto,
+  toAsOf,
+  toCountsDto,
+  toItemDto,
+  toNoticeDto,
+  toScopeDto,
+  tierName,
+  LotOutlook,
+  type ItemDto,
+  type NoticeDto,
+} from './picture.dto.js';
+
+/** Assembles the answers of the picture API from the maintained aggregates (one function per page). */
+
+export async function requireState(db: Db): Promise<PictureState> {
+  const state = await findPictureState(db);
+  if (!state) {
+    throw new AppError(
+      'unavailable',
+      'the situational picture has not been computed yet: run a refresh (POST /api/picture/refresh)',
+    );
+  }
+  return state;
+}
+
+export async function regionNames(db: Db): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('region').select(['code', 'name']).orderBy('code').execute();
+  return new Map(rows.map((r) => [r.code, r.name]));
+}
+
+function requireArea(principal: Principal, area: string): void {
+  if (!maySeeArea(principal, area)) {
+    throw AppError.forbidden(
+      `figures per region are not shared with a ${principal.organisationKind.replaceAll('_', ' ')}: ` +
+        'national figures and your own locations are',
+    );
+  }
+}
+
+function requireGroups(principal: Principal): void {
+  if (!pictureScopeOf(principal).groups) {
+    throw AppError.forbidden('groups mix several companies’ packages: a company sees its own packages');
+  }
+}
+
+// Overview ----------------------------------------------------------------------------------------
+
+export interface OverviewOptions {
+  region?: string | undefined;
+  criticalLimit?: number;
+}
+
+export async function overviewPage(db: Db, principal: Principal, options: OverviewOptions = {}) {
+  const state = await requireState(db);
+  const scope = pictureScopeOf(principal);
+  const area = options.region ?? NATIONAL_AREA;
+  requireArea(principal, area);
+  const names = await regionNames(db);
+  if (area !== NATIONAL_AREA && !names.has(area)) throw AppError.notFound(`region ${area}`);
+
+  const areas = scope.regionalAggregates ? null : [NATIONAL_AREA];
+  const [packages, groups, critical, notices] = await Promise.all([
+    countByRisk(db, principal, 'package', areas),
+    scope.groups ? countByRisk(db, principal, 'group', areas) : Promise.resolve(null),
+    listItems(
+      db,
+      principal,
+      state,
+      { kind: 'package', area, risk: ['critical'], sort: 'risk' },
+      options.criticalLimit ?? 20,
+      0,
+    ),
+    listNotices(db, principal, state.today, { withinDays: 30 }),
+  ]);
+  const countsOf = (code: string) => ({
+    packages: toCountsDto(packages.get(code) ?? EMPTY_COUNTS),
+    groups: groups === null ? null : toCountsDto(groups.get(code) ?? EMPTY_COUNTS),
+  });
+  const noticeDtos = notices.map((n) => toNoticeDto(n, isActiveNotice(n, state.today)));
+  return {
+    classification: classification(classOfAnswer({ aggregates: true, locationDetail: false })),
+    asOf: toAsOf(state),
+    scope: toScopeDto(scope),
+    area: { code: area, name: areaName(area, names) },
+    counts: countsOf(area),
+    national: countsOf(NATIONAL_AREA),
+    byRegion: scope.regionalAggregates
+      ? [...names].map(([code, name]) => ({ region: { code, name }, ...countsOf(code) }))
+      : null,
+    critical: critical.rows.map((r) => toItemDto(r, names)),
+    criticalTotal: critical.total,
+    notices: {
+      active: noticeDtos.filter((n) => n.active),
+      upcoming: noticeDtos.filter((n) => !n.active),
+    },
+  };
+}
+
+// Items -------------------------------------------------------------------------------------------
+
+export interface ItemsQuery {
+  level: 'national' | 'region';
+  region?: string | undefined;
+  tier?: SupplyTier | undefined;
+  risk?: RiskClass[] | undefined;
+  prioritised?: boolean | undefined;
+  notice?: boolean | undefined;
+  criticalShortage?: boolean | undefined;
+  q?: string | undefined;
+  group?: boolean | undefined;
+  package?: number | undefined;
+  groupKey?: string | undefined;
+  sort?: ItemFilter['sort'];
+  reasons?: boolean | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function itemsPage(db: Db, principal: Principal, query: ItemsQuery) {
+  const state = await requireState(db);
+  const scope = pictureScopeOf(principal);
+  const kind: ItemKind = query.group === true ? 'group' : 'package';
+  if (kind === 'group') requireGroups(principal);
+  let area: string | null = NATIONAL_AREA;
+  if (query.level === 'region') {
+    area = query.region ?? null;
+    requireArea(principal, area ?? '*');
+  } else if (query.region !== undefined) {
+    throw AppError.invalid('region= needs level=region', [
+      { field: 'level', value: query.level, expected: 'region', message: 'region given with level national' },
+    ]);
+  }
+  if (query.tier === 'preparedness' && !scope.preparednessTier) {
+    throw AppError.forbidden('the preparedness tier is shown only to authorities and the joint function');
+  }
+  const names = await regionNames(db);
+  const filter: ItemFilter = {
+    kind,
+    area,
+    tier: query.tier,
+    risk: query.risk,
+    prioritised: query.prioritised,
+    activeNotice: query.notice,
+    criticalShortage: query.criticalShortage,
+    q: query.q,
+    packageId: query.package,
+    groupKey: query.groupKey,
+    sort: query.sort,
+  };
+  const { rows, total } = await listItems(db, principal, state, filter, query.limit, query.offset);
+  const assessments =
+    query.reasons === true && query.tier === undefined ? await assessItems(db, state, rows) : null;
+  return {
+    classification: classification(classOfAnswer({ aggregates: true, locationDetail: false })),
+    asOf: toAsOf(state),
+    items: rows.map((r) => toItemDto(r, names, assessments?.get(key(r)))),
+    total,
+    limit: query.limit,
+    offset: query.offset,
+  };
+}
+
+// Map ---------------------------------------------------------------------------------------------
+
+export async function mapPage(
+  db: Db,
+  principal: Principal,
+  item: { package?: number | undefined; group?: string | undefined },
+) {
+  const state = await requireState(db);
+  requireArea(principal, '*');
+  let kind: ItemKind;
+  let ref: string;
+  let name: string;
+  if (item.package !== undefined) {
+    const product = await findPictureProduct(db, item.package);
+    if (!product || !maySeePackage(principal, { companyId: product.company_id }))
+      throw AppError.notFound(`package ${item.package}`);
+    kind = 'package';
+    ref = String(product.id);
+    name = `${product.name} ${product.description}`;
+  } else if (item.group !== undefined) {
+    requireGroups(principal);
+    const members = await groupMembers(db, item.group, pictureScopeOf(principal));
+    if (members.length === 0) throw AppError.notFound(`group ${item.group}`);
+    const first = await findPictureProduct(db, members[0] as number);
+    kind = 'group';
+    ref = item.group;
+    name = first ? `${first.substance} ${first.strength} ${first.form}` : item.group;
+  } else {
+    throw AppError.invalid('name a package (package=ID) or a group (group=KEY)', [
+      { field: 'package', expected: 'package=ID or group=KEY', message: 'no item named' },
+    ]);
+  }
+  const figures = await areaFigures(db, kind, ref);
+  const [national, ...regions] = figures.map(toAreaFigureDto);
+  return {
+    classification: classification(classOfAnswer({ aggregates: true, locationDetail: false })),
+    asOf: toAsOf(state),
+    item: { kind, ref, name },
+    national: national as NonNullable<typeof national>,
+    regions,
+  };
+}
+
+// Product page ------------------------------------------------------------------------------------
+
+export interface ProductOptions {
+  region?: string | undefined;
+  /** Also simulate the actual lots of current stock (reads the raw current stock of this package). */
+  lots?: boolean | undefined;
+}
+
+export async function productPage(db: Db, principal: Principal, id: number, options: ProductOptions = {}) {
+  const scope = pictureScopeOf(principal);
+  const [state, product, names] = await Promise.all([
+    requireState(db),
+    findPictureProduct(db, id),
+    regionNames(db),
+  ]);
+  if (!product || !maySeePackage(principal, { companyId: product.company_id })) {
+    throw AppError.notFound(`package ${id}`);
+  }
+  const area = options.region ?? NATIONAL_AREA;
+  requireArea(principal, area);
+  if (area !== NATIONAL_AREA && !names.has(area)) throw AppError.notFound(`region ${area}`);
+
+  const ref = String(id);
+  const [item, group, tiers, regionFigures, months, history, notices, deliveries, municipalities] =
+    await Promise.all([
+      findItem(db, 'package', ref, area),
+      scope.groups && product.group_key !== null ? findItem(db, 'group', product.group_key, area) : null,
+      tierFigures(db, 'package', ref, [area]),
+      scope.regionalAggregates ? areaFigures(db, 'package', ref) : null,
+      salesByMonth(db, [id]),
+      stockHistory(db, [id], addDays(state.today, -365), state.today),
+      listNotices(db, principal, state.today, { packageIds: [id], includeEnded: false }),
+      deliveriesOf(db, [id], state.today),
+      area === NATIONAL_AREA ? null : municipalityFigures(db, state, id, area),
+    ]);
+  const [assessed, alternativeRows] = await Promise.all([
+    assessItems(
+      db,
+      state,
+      [item, group].filter((r): r is ItemRow => r !== null),
+    ),
+    item === null ? [] : alternativesOf(db, item, scope),
+  ]);
+  const demandPerDay = item === null ? 0 : Number(item.demand_per_day);
+
+  const stockByTier = SUPPLY_TIERS.filter((t) => t !== 'preparedness' || scope.preparednessTier).map(
+    (tier) => {
+      const f = tiers.find((x) => x.tier === tier);
+      const usable = f === undefined ? 0 : Number(f.usable);
+      const cov = coverage(Math.max(0, usable), demandPerDay, state.today);
+      return {
+        tier,
+        tierName: tierName(tier),
+        stock: { total: f === undefined ? 0 : Number(f.total), usable },
+        locations: f?.locations ?? 0,
+        coverageDays: cov.days,
+        riskClass: classifyCoverage(cov.days, state.thresholds),
+      };
+    },
+  );
+
+  const alternatives = alternativeRows.map((a) => ({ relation: a.relation, item: toItemDto(a, names) }));
+
+  const inArea = deliveries.filter((d) => area === NATIONAL_AREA || d.region_code === area);
+  let lots: Static<typeof LotOutlook> | null = null;
+  if (options.lots === true) {
+    const lotRows = await lotsOf(db, [id], area);
+    const outlook = lotOutlook(
+      state.today,
+      demandPerDay,
+      lotRows,
+      inArea.map((d) => ({ expectedOn: d.expected_on, quantity: Number(d.quantity) })),
+    );
+    const expiries = lotRows
+      .filter((l) => l.quantity > 0 && l.expiry !== null)
+      .map((l) => l.expiry as string);
+    lots = { ...outlook, earliestExpiry: expiries.length === 0 ? null : (expiries.sort()[0] ?? null) };
+  }
+
+  return {
+    classification: classification(classOfAnswer({ aggregates: true, locationDetail: false })),
+    asOf: toAsOf(state),
+    product: {
+      id: product.id,
+      nplPackId: product.npl_pack_id,
+      name: product.name,
+      pack: product.description,
+      substance: product.substance,
+      strength: product.strength,
+      form: product.form,
+      atcCode: product.atc_code,
+      packSize: Number(product.pack_size),
+      packUnit: product.pack_unit,
+      company: { id: product.company_id, name: product.company_name },
+      parallelTraded: product.parallel_traded,
+      licence: product.licence,
+      groupKey: product.group_key,
+      prioritised: product.prioritised ?? false,
+    },
+    area: { code: area, name: areaName(area, names) },
+    item: item === null ? null : toItemDto(item, names, assessed.get(key(item))),
+    group: group === null ? null : toItemDto(group, names, assessed.get(key(group))),
+    stockByTier,
+    stockByRegion: regionFigures === null ? null : regionFigures.slice(1).map(toAreaFigureDto),
+    stockByMunicipality:
+      municipalities === null
+        ? null
+        : municipalities.map((m) => {
+            // Sales are reported per region: a municipality's demand is its population share of it.
+            const demand =
+              m.region_population > 0 ? (m.region_per_day * m.population) / m.region_population : 0;
+            const shown = mayShowSmallAggregate(principal, m.locations);
+            const cov = coverage(Math.max(0, m.usable), demand, state.today);
+            return {
+              municipality: { code: m.code, name: m.name },
+              suppressed: !shown,
+              stock: shown ? { total: m.total, usable: m.usable } : null,
+              locations: shown ? m.locations : null,
+              demandPerDay: demand,
+              coverageDays: shown ? cov.days : null,
+              riskClass: shown ? classifyCoverage(cov.days, state.thresholds) : null,
+            };
+          }),
+    salesByMonth: monthSeries(state.windowEnd, months),
+    stockHistory: history.map((h) => ({ date: h.on_date, total: Number(h.total), usable: Number(h.usable) })),
+    notices: notices.map((n) => toNoticeDto(n, isActiveNotice(n, state.today))),
+    alternatives,
+    deliveries: inArea.map((d) => ({
+      expectedOn: d.expected_on,
+      quantity: Number(d.quantity),
+      regionCode: d.region_code,
+      organisation:
+        scope.everything || d.organisation_id === principal.organisationId
+          ? { id: d.organisation_id, name: d.organisation_name }
+          : null,
+    })),
+    outlook: {
+      runsOutOn: item?.runs_out_on ?? null,
+      runsOutWithDeliveriesOn: item?.runs_out_with_deliveries_on ?? null,
+      lots,
+    },
+  };
+}
+
+/** The thirteen months ending with the window's month, zero where nothing was sold. */
+function monthSeries(windowEnd: string, rows: readonly { month: string; quantity: number | string }[]) {
+  const first = addCalendarMonths(`${windowEnd.slice(0, 7)}-01`, -12);
+  const byMonth = new Map(rows.map((r) => [r.month.slice(0, 7), Number(r.quantity)]));
+  const result: { month: string; quantity: number }[] = [];
+  for (let i = 0; i <= 12; i++) {
+    const month = addCalendarMonths(first, i).slice(0, 7);
+    result.push({ month, quantity: byMonth.get(month) ?? 0 });
+  }
+  return result;
+}
+
+// Region page -------------------------------------------------------------------------------------
+
+export async function regionPage(db: Db, principal: Principal, code: string) {
+  const state = await requireState(db);
+  const scope = pictureScopeOf(principal);
+  const names = await regionNames(db);
+  const name = names.get(code);
+  if (name === undefined) throw AppError.notFound(`region ${code}`);
+
+  const locations = await regionLocations(db, principal, code);
+  const detailed = locations.filter((l) =>
+    maySeeLocationDetail(principal, { organisationId: l.organisation_id }),
+  );
+  const prioritised = await prioritisedPackageIds(db);
+  const coverages = await locationCoverage(db, state, detailed, prioritised);
+  const t = state.thresholds;
+  const byLocation = new Map<
+    number,
+    { held: number; belowCritical: number; belowLow: number; basis: string }
+  >();
+  for (const l of detailed) byLocation.set(l.id, { held: 0, belowCritical: 0, belowLow: 0, basis: 'region' });
+  for (const c of coverages) {
+    const s = byLocation.get(c.locationId);
+    if (!s) continue;
+    s.basis = c.basis;
+    if (c.usableStock <= 0 && c.demandPerDay <= 0) continue;
+    if (c.totalStock > 0) s.held += 1;
+    if (c.coverageDays !== null && c.coverageDays < t.criticalBelowDays) s.belowCritical += 1;
+    if (c.coverageDays !== null && c.coverageDays < t.lowBelowDays) s.belowLow += 1;
+  }
+
+  let counts = null;
+  let critical: ItemDto[] | null = null;
+  if (scope.regionalAggregates) {
+    const [packages, groups, items] = await Promise.all([
+      countByRisk(db, principal, 'package', [code]),
+      scope.groups ? countByRisk(db, principal, 'group', [code]) : Promise.resolve(null),
+      listItems(
+        db,
+        principal,
+        state,
+        { kind: 'package', area: code, risk: ['critical'], sort: 'risk' },
+        20,
+        0,
+      ),
+    ]);
+    counts = {
+      packages: toCountsDto(packages.get(code) ?? EMPTY_COUNTS),
+      groups: groups === null ? null : toCountsDto(groups.get(code) ?? EMPTY_COUNTS),
+    };
+    critical = items.rows.map((r) => toItemDto(r, names));
+  }
+  const cls: InformationClass = classOfAnswer({
+    aggregates: scope.regionalAggregates,
+    locationDetail: detailed.length > 0,
+  });
+  return {
+    classification: classification(cls),
+    asOf: toAsOf(state),
+    scope: toScopeDto(scope),
+    region: { code, name },
+    counts,
+    critical,
+    prioritisedPackages: prioritised.length,
+    locations: locations.map((l) => {
+      const s = byLocation.get(l.id);
+      return {
+        location: toLocationRef(l),
+        detail: s !== undefined,
+        prioritised:
+          s === undefined
+            ? null
+            : {
+                held: s.held,
+                belowCritical: s.belowCritical,
+                belowLow: s.belowLow,
+                demandBasis: s.basis === 'own_sales' ? ('own_sales' as const) : ('region' as const),
+              },
+      };
+    }),
+  };
+}
+
+export function toLocationRef(l: LocationRow) {
+  return {
+    id: l.id,
+    code: l.code,
+    name: l.name,
+    kind: l.kind,
+    tier: tierOfKind(l.kind),
+    regionCode: l.region_code,
+    municipality:
+      l.municipality_code === null ? null : { code: l.municipality_code, name: l.municipality_name ?? '' },
+    organisation: { id: l.organisation_id, name: l.organisation_name },
+  };
+}
+
+// Location page -----------------------------------------------------------------------------------
+
+export async function locationPage(
+  db: Db,
+  principal: Principal,
+  id: number,
+  query: { prioritised?: boolean | undefined; risk?: RiskClass[] | undefined; limit: number; offset: number },
+) {
+  const state = await requireState(db);
+  const row = await db
+    .selectFrom('location')
+    .select(['region_code', 'organisation_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  // "Not found" and "not yours" answer the same.
+  if (!row || !maySeeLocationDetail(principal, { organisationId: row.organisation_id }))
+    throw AppError.notFound(`location ${id}`);
+  const location = (await regionLocations(db, principal, row.region_code)).find((l) => l.id === id);
+  if (!location) throw AppError.notFound(`location ${id}`);
+
+  const packages = query.prioritised === true ? await prioritisedPackageIds(db) : null;
+  let coverages = await locationCoverage(db, state, [location], packages);
+  if (query.risk && query.risk.length > 0) {
+    const wanted = new Set(query.risk);
+    coverages = coverages.filter((c) => wanted.has(c.riskClass));
+  }
+  coverages.sort(
+    (a, b) =>
+      riskRank(a.riskClass) - riskRank(b.riskClass) ||
+      (a.coverageDays ?? Infinity) - (b.coverageDays ?? Infinity) ||
+      a.packageId - b.packageId,
+  );
+  const page = coverages.slice(query.offset, query.offset + query.limit);
+  const products = await db
+    .selectFrom('package as p')
+    .innerJoin('medicine as m', 'm.id', 'p.medicine_id')
+    .leftJoin('picture_product as pp', 'pp.package_id', 'p.id')
+    .select(['p.id', 'm.name', 'p.description', 'm.substance', 'm.atc_code', 'pp.prioritised'])
+    .where('p.id', 'in', page.length > 0 ? page.map((c) => c.packageId) : [-1])
+    .execute();
+  const productOf = new Map(products.map((p) => [p.id, p]));
+  return {
+    classification: classification(classOfAnswer({ aggregates: false, locationDetail: true })),
+    asOf: toAsOf(state),
+    location: toLocationRef(location),
+    items: page.map((c) => {
+      const p = productOf.get(c.packageId);
+      return {
+        packageId: c.packageId,
+        name: p?.name ?? '',
+        pack: p?.description ?? '',
+        substance: p?.substance ?? '',
+        atcCode: p?.atc_code ?? '',
+        prioritised: p?.prioritised ?? false,
+        stock: { total: c.totalStock, usable: c.usableStock },
+        demandPerDay: c.demandPerDay,
+        demandBasis: c.basis,
+        coverageDays: c.coverageDays,
+        runsOutOn: c.runsOutOn,
+        riskClass: c.riskClass,
+      };
+    }),
+    total: coverages.length,
+    limit: query.limit,
+    offset: query.offset,
+  };
+}
+
+function riskRank(r: RiskClass): number {
+  return { critical: 0, low: 1, adequate: 2, no_demand: 3 }[r];
+}
+
+export type { NoticeDto };

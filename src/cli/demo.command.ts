@@ -1,0 +1,70 @@
+import { rm } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { DEMO_PERSONAS } from '../../data/generate.js';
+import { loadSweden } from '../../data/load.js';
+import { openStore } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { phaseProgress } from './progress.js';
+import { portFromEnv, startServer } from './serve.js';
+
+const PHASES: Record<string, string> = {
+  reference: 'Referensdata',
+  stock: 'Lagersaldon',
+  sales: 'Försäljning',
+  indexes: 'Index',
+  checks: 'Kontroller',
+};
+
+/** Today's date in Sweden, 'YYYY-MM-DD'. */
+function swedishToday(): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+}
+
+/**
+ * `beredskap demo`: an embedded database in .data/demo (or DATABASE_URL), migrated and loaded with
+ * synthetic Sweden on first run, then the API and dashboard. Prints the URL and the demo tokens.
+ */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('start the demo: embedded database, synthetic Sweden, API and dashboard')
+    .option('--scale <n>', 'size of synthetic Sweden (1 = national pharmacies, 2,000 packages)', '1')
+    .option('--seed <n>', 'random seed', '42')
+    .option('--fresh', 'delete the demo database first')
+    .action(async (opts: { scale: string; seed: string; fresh?: boolean }) => {
+      const databaseUrl = process.env.DATABASE_URL;
+      const dataDir = process.env.BEREDSKAP_DATA_DIR ?? '.data/demo';
+      if (opts.fresh && !databaseUrl) await rm(dataDir, { recursive: true, force: true });
+      const store = await openStore({ databaseUrl, dataDir });
+      await migrateToLatest(store.db);
+      const region = await store.db.selectFrom('region').select('code').limit(1).executeTakeFirst();
+      if (!region) {
+        const today = swedishToday();
+        console.error(`Genererar syntetiskt Sverige (skala ${opts.scale}, frö ${opts.seed}, dag ${today}) …`);
+        const progress = phaseProgress(PHASES);
+        const started = Date.now();
+        try {
+          await loadSweden(
+            store,
+            { scale: Number(opts.scale), seed: Number(opts.seed), today },
+            progress.update,
+          );
+        } finally {
+          progress.stop();
+        }
+        console.error(`Klart på ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      } else {
+        console.error(
+          `Använder befintlig databas (${databaseUrl ? 'PostgreSQL' : dataDir}); --fresh börjar om.`,
+        );
+      }
+      const { url } = await startServer(store, portFromEnv());
+      console.log(`\nberedskap körs på ${url}  (API-dokumentation: ${url}/api/docs)\n`);
+      console.log('Demo-inloggningar (ENDAST DEMO, token är offentliga) / demo sign-in tokens (DEMO ONLY):');
+      const width = Math.max(...DEMO_PERSONAS.map((p) => p.token.length));
+      for (const p of DEMO_PERSONAS) {
+        console.log(`  ${p.token.padEnd(width)}  ${p.role.padEnd(11)}  ${p.personaSv}`);
+      }
+      console.log('\nAvsluta med Ctrl+C.');
+    });
+}

@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { DEMO_PERSONAS } from '../../data/generate.js';
+import { writeSwedenFiles } from '../../data/files.js';
+import { loadSweden, type LoadCounts } from '../../data/load.js';
+import { resolveOptions } from '../../data/model.js';
+import { calendarDateInSweden } from '../domain/calendar.js';
+import { openStore, storeOptionsFromEnv, type StoreOptions } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { phaseProgress } from './progress.js';
+
+const PHASES: Record<string, string> = {
+  reference: 'Referensdata',
+  stock: 'Lagersaldon',
+  sales: 'Försäljning',
+  indexes: 'Index',
+  checks: 'Kontroller',
+};
+
+/** What the command needs from outside; tests replace them. */
+export interface GenerateCommandDeps {
+  /** Where the database is (default: DATABASE_URL, or PGlite in BEREDSKAP_DATA_DIR / .data/pglite). */
+  storeOptions?: () => StoreOptions;
+  /** The day the data ends (default: today in Sweden). */
+  today?: () => string;
+  /** Where lines go (default: stdout). */
+  print?: (line: string) => void;
+  /** Show progress bars (default: true). */
+  progress?: boolean;
+}
+
+interface GenerateOptions {
+  scale: string;
+  seed: string;
+  today?: string;
+  out?: string;
+}
+
+function parseNumber(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new Error(`${flag} must be a number, got '${raw}'`);
+  return n;
+}
+
+/**
+ * `beredskap generate --scale S --seed N [--today YYYY-MM-DD] [--out DIR]`: synthetic Sweden into the
+ * database (migrated first; refused when it already holds data), or as CSV files in DIR.
+ */
+export function registerGenerateCommand(program: Command, deps: GenerateCommandDeps = {}): void {
+  const print = deps.print ?? ((line: string) => console.log(line));
+  program
+    .command('generate')
+    .description('generate synthetic Sweden into the database, or as CSV files with --out')
+    .option(
+      '--scale <s>',
+      'size: 1 = 1,400 pharmacies and 2,000 packages; 0.02 for tests; 15 toward national size',
+      '1',
+    )
+    .option('--seed <n>', 'random seed: the same seed gives the same data', '42')
+    .option('--today <date>', 'the day the data ends, YYYY-MM-DD (default: today in Sweden)')
+    .option('--out <dir>', 'write one CSV file per table to DIR instead of loading the database')
+    .action(async (opts: GenerateOptions) => {
+      const options = resolveOptions({
+        scale: parseNumber('--scale', opts.scale),
+        seed: parseNumber('--seed', opts.seed),
+        today: opts.today ?? deps.today?.() ?? calendarDateInSweden(new Date()),
+      });
+      const progress = deps.progress === false ? undefined : phaseProgress(PHASES);
+      const started = Date.now();
+      let counts: LoadCounts;
+      let where: string;
+      try {
+        if (opts.out) {
+          counts = await writeSwedenFiles(opts.out, options, progress?.update);
+          where = `CSV files in ${opts.out}`;
+        } else {
+          const storeOptions = deps.storeOptions?.() ?? storeOptionsFromEnv();
+          const store = await openStore(storeOptions);
+          try {
+            await migrateToLatest(store.db);
+            counts = await loadSweden(store, options, progress?.update);
+          } finally {
+            await store.close();
+          }
+          where = storeOptions.databaseUrl
+            ? 'PostgreSQL (DATABASE_URL)'
+            : `PGlite in ${storeOptions.dataDir ?? 'memory'}`;
+        }
+      } finally {
+        progress?.stop();
+      }
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      print(
+        `Synthetic Sweden (scale ${options.scale}, seed ${options.seed}, today ${options.today}) → ${where} in ${seconds} s`,
+      );
+      const width = Math.max(...Object.keys(counts).map((t) => t.length));
+      for (const [table, n] of Object.entries(counts))
+        print(`  ${table.padEnd(width)}  ${n.toLocaleString('en-US').padStart(12)}`);
+      if (!opts.out) {
+        print('Demo tokens (DEMO ONLY, public): ' + DEMO_PERSONAS.map((p) => p.token).join(', '));
+      }
+    });
+}

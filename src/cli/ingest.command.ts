@@ -1,0 +1,139 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { Option, type Command } from 'commander';
+import { isAppError } from '../domain/errors.js';
+import { INGEST_KINDS, type IngestKind, type Reporter, type ReportFormat } from '../domain/report.js';
+import { ingestReport, type Receipt } from '../ingest/ingest.service.js';
+import { parseInstant } from '../ingest/values.js';
+import { openStore, storeOptionsFromEnv } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { phaseProgress } from './progress.js';
+
+interface IngestOptions {
+  org: string;
+  kind?: string;
+  format?: ReportFormat;
+  clientRef?: string;
+  countedAt?: string;
+  json?: boolean;
+}
+
+/** How many problems the terminal shows; the stored report keeps the first 1,000. */
+const SHOWN_PROBLEMS = 50;
+
+function kindOf(raw: string | undefined): IngestKind | undefined {
+  if (raw === undefined) return undefined;
+  const kind = raw.replaceAll('-', '_');
+  if ((INGEST_KINDS as readonly string[]).includes(kind)) return kind as IngestKind;
+  throw new Error(`--kind '${raw}' is not one of ${INGEST_KINDS.join(', ')}`);
+}
+
+function formatOf(file: string, given: ReportFormat | undefined): ReportFormat {
+  if (given) return given;
+  const ext = extname(file).toLowerCase();
+  if (ext === '.json') return 'json'; // a FHIR resource is recognised by its resourceType
+  return 'csv';
+}
+
+function printReceipt(r: Receipt): void {
+  const counts = Object.entries(r.summary)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  console.log(
+    `${r.replayed ? 'Redan mottagen' : 'Mottagen'}: rapport ${r.id} (${r.kind}, ${r.format}) — ${counts}`,
+  );
+  console.log(
+    `  rader ${r.lineCount}, sha256 ${r.contentSha256}, mottagen ${r.receivedAt}${r.clientRef ? `, referens ${r.clientRef}` : ''}`,
+  );
+  if (r.replayed) console.log('  Samma rapport har tagits emot tidigare; inget räknades två gånger.');
+  for (const w of r.warnings) console.log(`  varning: ${w.message}`);
+}
+
+/**
+ * `beredskap ingest FILE --org CODE [--kind K] [--format F]`: sends a report file as the organisation
+ * CODE. The CLI is a trusted operator (it has the database): it may report for any organisation, but
+ * the rules are those of the API, applied to that organisation (its own locations, its own packages).
+ */
+export function registerIngestCommand(program: Command): void {
+  program
+    .command('ingest')
+    .description(
+      'send a report file (CSV, JSON or FHIR R5 InventoryReport) for an organisation, as a trusted operator',
+    )
+    .argument('<file>', 'the report file')
+    .requiredOption('--org <code>', 'the organisation the report is from, e.g. APO')
+    .option('--kind <kind>', `${INGEST_KINDS.join(' | ')} (CSV needs it; JSON and FHIR say it themselves)`)
+    .addOption(
+      new Option('--format <format>', 'default: .json → json or fhir by content, otherwise csv').choices([
+        'csv',
+        'json',
+        'fhir',
+      ]),
+    )
+    .option('--client-ref <ref>', 'your own id of the report; sending it again gives the same receipt')
+    .option('--counted-at <time>', 'counted_at for stock lines without one, e.g. 2026-03-01T06:00:00+01:00')
+    .option('--json', 'print the receipt as JSON')
+    .action(async (file: string, opts: IngestOptions) => {
+      const kind = kindOf(opts.kind);
+      const format = formatOf(file, opts.format);
+      let countedAt: number | undefined;
+      if (opts.countedAt !== undefined) {
+        countedAt = parseInstant(opts.countedAt);
+        if (countedAt === undefined)
+          throw new Error(`--counted-at '${opts.countedAt}' is not a date and time`);
+      }
+      const size = (await stat(file)).size;
+      const store = await openStore(storeOptionsFromEnv());
+      const progress = phaseProgress({ read: `Läser ${basename(file)} (kB)` });
+      try {
+        await migrateToLatest(store.db);
+        const org = await store.db
+          .selectFrom('organisation')
+          .select(['id', 'code', 'kind', 'region_code'])
+          .where('code', '=', opts.org)
+          .executeTakeFirst();
+        if (!org) throw new Error(`organisation ${opts.org} is unknown`);
+        const reporter: Reporter = {
+          organisationId: org.id,
+          organisationCode: org.code,
+          organisationKind: org.kind,
+          regionCode: org.region_code,
+        };
+        const totalKb = Math.max(1, Math.ceil(size / 1024));
+        let shown = -1;
+        const receipt = await ingestReport(store, {
+          reporter,
+          kind,
+          format,
+          body: createReadStream(file, { highWaterMark: 1 << 20 }),
+          clientRef: opts.clientRef,
+          countedAt,
+          fileName: basename(file),
+          onProgress: (bytes) => {
+            const kb = Math.min(totalKb, Math.ceil(bytes / 1024));
+            if (kb === shown) return;
+            shown = kb;
+            progress.update({ phase: 'read', done: kb, total: totalKb });
+          },
+        });
+        progress.stop();
+        if (opts.json) console.log(JSON.stringify(receipt, null, 2));
+        else printReceipt(receipt);
+      } catch (err) {
+        progress.stop();
+        if (!isAppError(err) || err.problems.length === 0) throw err;
+        console.error(`beredskap: ${err.message}`);
+        for (const p of err.problems.slice(0, SHOWN_PROBLEMS)) {
+          console.error(`  ${p.message}${p.expected ? ` (väntat: ${p.expected})` : ''}`);
+        }
+        if (err.problems.length > SHOWN_PROBLEMS)
+          console.error(
+            `  … ${err.problems.length - SHOWN_PROBLEMS} till; alla finns i rapportens mottagningskvitto (GET /api/reports/{id})`,
+          );
+        process.exitCode = 1;
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,62 @@
+import { Command, Option } from 'commander';
+import { openStore, storeOptionsFromEnv } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { registerDemoCommand } from './demo.command.js';
+import { registerGenerateCommand } from './generate.command.js';
+import { registerIngestCommand } from './ingest.command.js';
+import { registerPictureCommand } from './picture.command.js';
+import { portFromEnv, startServer } from './serve.js';
+
+/**
+ * `beredskap`: the command line. Reads DATABASE_URL (PostgreSQL) or uses the embedded PGlite
+ * database in BEREDSKAP_DATA_DIR (default .data/pglite).
+ */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('beredskap')
+    .description("Sweden's national platform for medicine supply preparedness")
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('serve the API and dashboard (PORT, default 8080)')
+    .action(async () => {
+      const store = await openStore(storeOptionsFromEnv());
+      await migrateToLatest(store.db);
+      const { url } = await startServer(store, portFromEnv());
+      console.log(`beredskap serves ${url} (database: ${store.backend})`);
+    });
+
+  registerDemoCommand(program);
+  registerGenerateCommand(program);
+  registerIngestCommand(program);
+  registerPictureCommand(program);
+
+  const db = program.command('db').description('database administration');
+  db.command('migrate')
+    .description('apply pending migrations')
+    .action(async () => {
+      const store = await openStore(storeOptionsFromEnv());
+      try {
+        const applied = await migrateToLatest(store.db);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');
+      } finally {
+        await store.close();
+      }
+    });
+
+  program.addOption(new Option('--verbose', 'print stack traces on error').hideHelp());
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`beredskap: ${message}`);
+    if (argv.includes('--verbose') && err instanceof Error) console.error(err.stack);
+    process.exitCode = 1;
+  }
+}

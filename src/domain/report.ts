@@ -1,0 +1,118 @@
+import { seesEverything, type Principal } from './access.js';
+import { dayNumber } from './calendar.js';
+
+/**
+ * Rules for reports coming in (issue 3): who may report what, and which facts cannot be true.
+ * Pure: no database, no clock (callers pass `now`). Parsing of files lives in src/ingest/.
+ */
+
+/** The kinds of report an organisation sends. */
+export const INGEST_KINDS = [
+  'stock_snapshot',
+  'stock_difference',
+  'sales',
+  'expected_delivery',
+  'shortage_notice',
+] as const;
+export type IngestKind = (typeof INGEST_KINDS)[number];
+
+export const REPORT_FORMATS = ['csv', 'json', 'fhir'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** At most this many problems are listed for one report; the answer says how many more there were. */
+export const PROBLEM_CAP = 1000;
+
+/** Clocks differ: a counting time up to five minutes ahead of ours is not "in the future". */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** The organisation a report is sent for: from a token, or named to the CLI by a trusted operator. */
+export type Reporter = Pick<
+  Principal,
+  'organisationId' | 'organisationCode' | 'organisationKind' | 'regionCode'
+>;
+
+/** A reporter reports only for locations its organisation owns. */
+export function ownsLocation(
+  reporter: Pick<Reporter, 'organisationId'>,
+  location: { organisationId: number },
+): boolean {
+  return reporter.organisationId === location.organisationId;
+}
+
+/**
+ * Sales for a whole region (no location): the region itself, or an authority that sees the whole
+ * country (e.g. E-hälsomyndigheten's national statistics, R6 2.2.1).
+ */
+export function mayReportRegionSales(
+  reporter: Pick<Reporter, 'organisationKind' | 'regionCode'>,
+  regionCode: string,
+): boolean {
+  if (seesEverything(reporter)) return true;
+  return reporter.organisationKind === 'region' && reporter.regionCode === regionCode;
+}
+
+/** R4: restanmälan and försäljningsuppehåll come from companies (marketing authorisation holders, parallel importers). */
+export function maySendShortageNotices(reporter: Pick<Reporter, 'organisationKind'>): boolean {
+  return reporter.organisationKind === 'company';
+}
+
+/** A company notifies shortages of, and plans deliveries for, only the packages it sells. */
+export function sellsPackage(
+  reporter: Pick<Reporter, 'organisationId'>,
+  pkg: { companyId: number },
+): boolean {
+  return reporter.organisationId === pkg.companyId;
+}
+
+/**
+ * Expected deliveries (R6 3.1.4) come from companies, for their own packages, and from anyone who
+ * owns the receiving location (a wholesaler's warehouse, a hospital pharmacy).
+ * Returns why not, or null when allowed.
+ */
+export function expectedDeliveryRefusal(
+  reporter: Pick<Reporter, 'organisationId' | 'organisationKind'>,
+  pkg: { companyId: number },
+  location: { organisationId: number } | null,
+): 'not_own_package' | 'not_own_location' | 'location_required' | null {
+  if (location && !ownsLocation(reporter, location)) return 'not_own_location';
+  if (reporter.organisationKind === 'company') return sellsPackage(reporter, pkg) ? null : 'not_own_package';
+  return location ? null : 'location_required';
+}
+
+/** An expiry date before the day of counting: the pack had already expired when it was counted. */
+export function expiryPassed(expiry: string, countedOn: string): boolean {
+  return dayNumber(expiry) < dayNumber(countedOn);
+}
+
+/** Whether `instant` is later than `now`, allowing for clocks that differ by a few minutes. */
+export function isInFuture(instant: number, now: number): boolean {
+  return instant > now + FUTURE_TOLERANCE_MS;
+}
+
+/**
+ * Which of two snapshots of one location is "current": the later count, and for equal counting
+ * times the one received last (higher id). The older stays as history. (SQL twin: view current_snapshot.)
+ */
+export function supersedes(
+  a: { countedAt: number; id: number },
+  b: { countedAt: number; id: number },
+): boolean {
+  return a.countedAt > b.countedAt || (a.countedAt === b.countedAt && a.id > b.id);
+}
+
+/** Sex as reported: F, M or X; Swedish K (kvinna) is F. */
+export function normaliseSex(raw: string): 'F' | 'M' | 'X' | undefined {
+  const s = raw.trim().toUpperCase();
+  if (s === 'F' || s === 'K') return 'F';
+  if (s === 'M' || s === 'X') return s;
+  return undefined;
+}
+
+const AGE_BAND = /^(\d{1,3})(?:-(\d{1,3})|\+)$/;
+
+/** An age band such as '0-17', '18-64' or '65+' (lower bound not above the upper). */
+export function isAgeBand(raw: string): boolean {
+  const m = AGE_BAND.exec(raw);
+  if (!m) return false;
+  return m[2] === undefined || Number(m[1]) <= Number(m[2]);
+}

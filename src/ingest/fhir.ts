@@ -1,0 +1,337 @@
+import type { IngestKind } from '../domain/report.js';
+import type { KindSpec, LineContext, RawValue, StockRecord } from './lines.js';
+import type { ProblemList } from './problems.js';
+import type { ReadStats } from './records.js';
+import { isObject } from './records.js';
+import { EXPECTED_INSTANT, parseInstant } from './values.js';
+
+/*
+ * FHIR R5 InventoryReport (http://hl7.org/fhir/R5/inventoryreport.html), in and out.
+ *
+ * In R5 a listing item is { category?, quantity, item: CodeableReference }. A package is named by a
+ * coding (NPL pack id, GTIN or varunummer) either directly in `item.concept`, or in a contained
+ * InventoryItem referenced as `item.reference = "#id"`; lot and expiry travel in that InventoryItem's
+ * `instance.lotNumber` and `instance.expiry`, as R5 places them. The stock level (1–4) is the
+ * listing's `itemStatus`.
+ */
+
+export const FHIR_SYSTEMS = {
+  locationCode: 'https://beredskap.se/fhir/sid/location-code',
+  gln: ['https://www.gs1.org/gln', 'urn:oid:1.3.88'],
+  nplPackId: 'https://beredskap.se/fhir/sid/npl-pack-id',
+  gtin: ['https://www.gs1.org/gtin', 'urn:oid:1.3.160'],
+  varunummer: 'https://beredskap.se/fhir/sid/varunummer',
+  stockLevel: 'https://beredskap.se/fhir/CodeSystem/stock-level',
+  report: 'https://beredskap.se/fhir/sid/report-id',
+} as const;
+
+const COUNT_TYPES = { snapshot: 'stock_snapshot', difference: 'stock_difference' } as const;
+
+/** What the InventoryReport says about itself. */
+export interface FhirEnvelope {
+  kind?: IngestKind;
+  clientRef?: string;
+  reportedAt?: number;
+}
+
+function add(problems: ProblemList, at: string, message: string, expected: string, value?: unknown): void {
+  problems.add({
+    at,
+    field: at.slice(at.lastIndexOf('.') + 1).replace(/\[\d+\]$/, ''),
+    value,
+    expected,
+    message: `${at}: ${message}`,
+  });
+}
+
+/** Checks the resource-level elements; problems for a document that is not an active InventoryReport. */
+export function fhirEnvelope(doc: unknown, problems: ProblemList): FhirEnvelope {
+  if (!isObject(doc)) {
+    add(problems, '$', 'the document is not a JSON object', 'a FHIR R5 InventoryReport resource');
+    return {};
+  }
+  if (doc.resourceType !== 'InventoryReport') {
+    add(
+      problems,
+      '$.resourceType',
+      `'${String(doc.resourceType)}' is not an InventoryReport`,
+      "'InventoryReport'",
+      doc.resourceType ?? null,
+    );
+    return {};
+  }
+  const envelope: FhirEnvelope = {};
+  if (doc.status === undefined) add(problems, '$.status', 'status is missing (required, 1..1)', "'active'");
+  else if (doc.status !== 'active') {
+    add(
+      problems,
+      '$.status',
+      `status ${JSON.stringify(doc.status)} is not counted`,
+      "'active' (draft, requested and entered-in-error reports are not stock)",
+      doc.status,
+    );
+  }
+  const countType = doc.countType;
+  if (countType === 'snapshot' || countType === 'difference') envelope.kind = COUNT_TYPES[countType];
+  else if (countType === undefined)
+    add(problems, '$.countType', 'countType is missing (required, 1..1)', "'snapshot' or 'difference'");
+  else
+    add(
+      problems,
+      '$.countType',
+      `countType ${JSON.stringify(countType)} is unknown`,
+      "'snapshot' or 'difference'",
+      countType,
+    );
+  if (typeof doc.reportedDateTime !== 'string')
+    add(problems, '$.reportedDateTime', 'reportedDateTime is missing (required, 1..1)', EXPECTED_INSTANT);
+  else {
+    const t = parseInstant(doc.reportedDateTime);
+    if (t === undefined)
+      add(
+        problems,
+        '$.reportedDateTime',
+        `'${doc.reportedDateTime}' is not a dateTime`,
+        EXPECTED_INSTANT,
+        doc.reportedDateTime,
+      );
+    else envelope.reportedAt = t;
+  }
+  if (Array.isArray(doc.identifier)) {
+    const first: unknown = doc.identifier[0];
+    if (isObject(first) && typeof first.value === 'string' && first.value.trim() !== '')
+      envelope.clientRef = first.value.trim().slice(0, 200);
+  }
+  if (!Array.isArray(doc.inventoryListing) || doc.inventoryListing.length === 0) {
+    add(
+      problems,
+      '$.inventoryListing',
+      'there is no inventoryListing',
+      'at least one listing (a location and its items)',
+    );
+  }
+  return envelope;
+}
+
+function codings(concept: unknown): { system: string; code: string }[] {
+  if (!isObject(concept) || !Array.isArray(concept.coding)) return [];
+  return concept.coding.flatMap((c: unknown) =>
+    isObject(c) && typeof c.code === 'string'
+      ? [{ system: typeof c.system === 'string' ? c.system : '', code: c.code }]
+      : [],
+  );
+}
+
+/** The package code of a set of codings, with its scheme as a prefix the catalogue understands. */
+function packageCode(all: { system: string; code: string }[]): string | undefined {
+  for (const c of all) {
+    if (c.system === FHIR_SYSTEMS.nplPackId) return `npl:${c.code}`;
+    if ((FHIR_SYSTEMS.gtin as readonly string[]).includes(c.system)) return `gtin:${c.code}`;
+    if (c.system === FHIR_SYSTEMS.varunummer) return `vnr:${c.code}`;
+  }
+  return undefined;
+}
+
+const PACKAGE_EXPECTED = `a coding with system ${FHIR_SYSTEMS.nplPackId}, ${FHIR_SYSTEMS.gtin[0]} or ${FHIR_SYSTEMS.varunummer}`;
+
+/** Validated stock records of an InventoryReport (the envelope already checked), in one batch. */
+export function* fhirStockRecords(
+  spec: KindSpec<StockRecord>,
+  doc: unknown,
+  ctx: LineContext,
+  stats: ReadStats,
+): Generator<StockRecord[]> {
+  if (!isObject(doc) || !Array.isArray(doc.inventoryListing)) return;
+  const problems = ctx.problems;
+  const contained = new Map<string, { value: Record<string, unknown>; path: string }>();
+  if (Array.isArray(doc.contained)) {
+    doc.contained.forEach((r: unknown, i) => {
+      if (isObject(r) && typeof r.id === 'string')
+        contained.set(r.id, { value: r, path: `$.contained[${i}]` });
+    });
+  }
+  const validator = spec.validator(ctx);
+  const out: StockRecord[] = [];
+  const listings: unknown[] = doc.inventoryListing;
+  listings.forEach((listing, li) => {
+    const lp = `$.inventoryListing[${li}]`;
+    if (!isObject(listing)) {
+      add(problems, lp, 'not an object', 'a listing { location, countingDateTime, item[] }');
+      return;
+    }
+    // location: Reference(Location) by identifier
+    let location: RawValue;
+    const ref = listing.location;
+    const identifier = isObject(ref) ? ref.identifier : undefined;
+    if (!isObject(identifier) || typeof identifier.value !== 'string') {
+      add(
+        problems,
+        `${lp}.location`,
+        'the location is not identified',
+        `location.identifier { system: ${FHIR_SYSTEMS.locationCode} or ${FHIR_SYSTEMS.gln[0]}, value }`,
+      );
+    } else {
+      const system = typeof identifier.system === 'string' ? identifier.system : '';
+      if ((FHIR_SYSTEMS.gln as readonly string[]).includes(system)) location = `gln:${identifier.value}`;
+      else if (system === '' || system === FHIR_SYSTEMS.locationCode) location = identifier.value;
+      else
+        add(
+          problems,
+          `${lp}.location.identifier.system`,
+          `identifier system '${system}' is unknown`,
+          `${FHIR_SYSTEMS.locationCode} or ${FHIR_SYSTEMS.gln[0]}`,
+          system,
+        );
+    }
+    // stock level from itemStatus
+    let level: RawValue;
+    const status = codings(listing.itemStatus).find((c) => c.system === FHIR_SYSTEMS.stockLevel);
+    if (status) level = status.code;
+    const countedAt = typeof listing.countingDateTime === 'string' ? listing.countingDateTime : undefined;
+    if (!Array.isArray(listing.item) || listing.item.length === 0) {
+      add(
+        problems,
+        `${lp}.item`,
+        'the listing has no items',
+        'at least one item; to report that nothing is in stock, list items with quantity 0',
+      );
+      return;
+    }
+    const items: unknown[] = listing.item;
+    items.forEach((item, ii) => {
+      const ip = `${lp}.item[${ii}]`;
+      stats.lines++;
+      if (!isObject(item)) {
+        add(problems, ip, 'not an object', 'an item { quantity, item }');
+        return;
+      }
+      let pkg: RawValue;
+      let batch: RawValue;
+      let expiry: RawValue;
+      let itemPath: string;
+      let instancePath = `${ip}.item`;
+      const codeable = item.item;
+      if (!isObject(codeable)) {
+        add(problems, `${ip}.item`, 'item is missing (required, 1..1)', PACKAGE_EXPECTED);
+        return;
+      }
+      const reference = isObject(codeable.reference) ? codeable.reference.reference : undefined;
+      if (typeof reference === 'string') {
+        const target = reference.startsWith('#') ? contained.get(reference.slice(1)) : undefined;
+        if (!target || target.value.resourceType !== 'InventoryItem') {
+          add(
+            problems,
+            `${ip}.item.reference`,
+            `'${reference}' is not a contained InventoryItem`,
+            "'#id' of an InventoryItem in contained",
+            reference,
+          );
+          return;
+        }
+        const codes = Array.isArray(target.value.code) ? target.value.code.flatMap(codings) : [];
+        pkg = packageCode(codes);
+        itemPath = `${target.path}.code`;
+        const instance = target.value.instance;
+        if (isObject(instance)) {
+          instancePath = `${target.path}.instance`;
+          if (typeof instance.lotNumber === 'string') batch = instance.lotNumber;
+          if (typeof instance.expiry === 'string') expiry = instance.expiry;
+        }
+      } else {
+        pkg = packageCode(codings(codeable.concept));
+        itemPath = `${ip}.item.concept`;
+      }
+      if (pkg === undefined) {
+        add(problems, itemPath, 'no coding names a package', PACKAGE_EXPECTED);
+        return;
+      }
+      const quantity = isObject(item.quantity) ? item.quantity.value : undefined;
+      if (quantity !== undefined && typeof quantity !== 'number') {
+        add(problems, `${ip}.quantity.value`, 'not a number', 'a decimal number (FHIR decimal)', quantity);
+        return;
+      }
+      const paths: Record<string, string> = {
+        location: `${lp}.location.identifier`,
+        package: itemPath,
+        quantity: `${ip}.quantity.value`,
+        batch: `${instancePath}.lotNumber`,
+        expiry: `${instancePath}.expiry`,
+        stockLevel: `${lp}.itemStatus`,
+        countedAt: `${lp}.countingDateTime`,
+      };
+      const values: RawValue[] = [location, pkg, quantity, batch, expiry, level, countedAt];
+      if (location === undefined) return; // already a problem of the listing
+      const record = validator.line(values, (field) => paths[field] ?? `${ip}.${field}`);
+      if (record !== undefined && !problems.any) out.push(record);
+    });
+  });
+  if (out.length > 0 && !problems.any) yield out;
+}
+
+/** One line of current stock, as read back. */
+export interface StockEntry {
+  nplPackId: string;
+  gtin: string | null;
+  name: string;
+  batch: string | null;
+  expiry: string | null;
+  stockLevel: number;
+  quantity: number;
+}
+
+/**
+ * The current stock of a location as a FHIR R5 InventoryReport (countType snapshot): one listing per
+ * stock level, items coded by NPL pack id and GTIN, lot and expiry in contained InventoryItems.
+ * Sending it back in is accepted as a snapshot of the same stock.
+ */
+export function toInventoryReport(
+  location: { code: string; gln: string | null; name: string },
+  asOf: Date | null,
+  entries: readonly StockEntry[],
+  now: Date,
+): Record<string, unknown> {
+  const contained: Record<string, unknown>[] = [];
+  const byLevel = new Map<number, Record<string, unknown>[]>();
+  entries.forEach((e, i) => {
+    const coding = [
+      { system: FHIR_SYSTEMS.nplPackId, code: e.nplPackId, display: e.name },
+      ...(e.gtin ? [{ system: FHIR_SYSTEMS.gtin[0], code: e.gtin }] : []),
+    ];
+    let item: Record<string, unknown>;
+    if (e.batch !== null || e.expiry !== null) {
+      const id = `item-${i + 1}`;
+      contained.push({
+        resourceType: 'InventoryItem',
+        id,
+        status: 'active',
+        code: [{ coding }],
+        instance: {
+          ...(e.batch !== null ? { lotNumber: e.batch } : {}),
+          ...(e.expiry !== null ? { expiry: e.expiry } : {}),
+        },
+      });
+      item = { reference: { reference: `#${id}` } };
+    } else item = { concept: { coding } };
+    const list = byLevel.get(e.stockLevel) ?? [];
+    list.push({ quantity: { value: e.quantity, unit: 'förpackning' }, item });
+    byLevel.set(e.stockLevel, list);
+  });
+  const identifier = { system: FHIR_SYSTEMS.locationCode, value: location.code };
+  return {
+    resourceType: 'InventoryReport',
+    ...(contained.length > 0 ? { contained } : {}),
+    status: 'active',
+    countType: 'snapshot',
+    reportedDateTime: now.toISOString(),
+    inventoryListing: [...byLevel.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([level, item]) => ({
+        location: { identifier, display: location.name },
+        itemStatus: {
+          coding: [{ system: FHIR_SYSTEMS.stockLevel, code: String(level), display: `nivå ${level}` }],
+        },
+        ...(asOf ? { countingDateTime: asOf.toISOString() } : {}),
+        item,
+      })),
+  };
+}

@@ -1,0 +1,908 @@
+import { isClassifiedLocationKind } from '../domain/access.js';
+import { calendarDateInSweden } from '../domain/calendar.js';
+import type { Problem } from '../domain/errors.js';
+import { earliestCompliantStart, isLateSalesStop, type NoticeKind } from '../domain/notice.js';
+import {
+  expectedDeliveryRefusal,
+  expiryPassed,
+  isAgeBand,
+  isInFuture,
+  maySendShortageNotices,
+  mayReportRegionSales,
+  normaliseSex,
+  ownsLocation,
+  sellsPackage,
+  type IngestKind,
+  type Reporter,
+} from '../domain/report.js';
+import type { Catalogue, LocationRef, PackageRef } from './catalogue.js';
+import type { ProblemList } from './problems.js';
+import {
+  EXPECTED_DATE,
+  EXPECTED_EXPIRY,
+  EXPECTED_INSTANT,
+  EXPECTED_NUMBER,
+  memoise,
+  parseDate,
+  parseExpiry,
+  parseInstant,
+  parseInteger,
+  parseNumber,
+} from './values.js';
+
+/*
+ * One validator per report kind turns the values of one line into a typed record, or adds problems
+ * (where, field, value, expected) and returns undefined. The same validators serve CSV, JSON and
+ * FHIR, so every format gets the same rules.
+ */
+
+/** A value as read: CSV gives strings, JSON may give numbers; absent is undefined or null. */
+export type RawValue = string | number | boolean | null | undefined;
+
+/** Where a line is: its file line (CSV), or a function giving a field's JSON path (JSON, FHIR). */
+export type Locator = number | ((jsonField: string) => string);
+
+/** A column of a report kind: its CSV header and its JSON property. */
+export interface FieldSpec {
+  csv: string;
+  json: string;
+  required: boolean;
+  description: string;
+}
+
+/** What every validator needs: who reports, the codes, where problems go, and the time of receipt. */
+export interface LineContext {
+  reporter: Reporter;
+  catalogue: Catalogue;
+  problems: ProblemList;
+  /** Accepted-but-flagged findings, e.g. a late sales stop (R4). */
+  warnings: ProblemList;
+  /** Time of receipt, epoch ms. */
+  now: number;
+  /** counted_at for stock lines that do not give one (FHIR countingDateTime, JSON countedAt, --counted-at). */
+  defaultCountedAt?: number | undefined;
+}
+
+export interface LineValidator<R> {
+  line(values: readonly RawValue[], at: Locator): R | undefined;
+}
+
+export interface KindSpec<R> {
+  kind: IngestKind;
+  fields: readonly FieldSpec[];
+  validator(ctx: LineContext): LineValidator<R>;
+}
+
+// Shared helpers ----------------------------------------------------------------------------------
+
+function text(v: RawValue): string {
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' ? v.trim() : String(v);
+}
+
+function describe(v: RawValue): unknown {
+  return typeof v === 'string' ? v : (v ?? null);
+}
+
+class Reporting {
+  constructor(
+    protected readonly ctx: LineContext,
+    protected readonly fields: readonly FieldSpec[],
+  ) {}
+
+  protected where(at: Locator, field: number): string | number {
+    const f = this.fields[field]!;
+    return typeof at === 'number' ? at : at(f.json);
+  }
+
+  protected fieldName(at: Locator, field: number): string {
+    const f = this.fields[field]!;
+    return typeof at === 'number' ? f.csv : f.json;
+  }
+
+  protected problem(at: Locator, field: number, value: RawValue, expected: string, message: string): void {
+    const where = this.where(at, field);
+    const prefix = typeof where === 'number' ? `line ${where}` : where;
+    const p: Problem = {
+      at: where,
+      field: this.fieldName(at, field),
+      value: describe(value),
+      expected,
+      message: `${prefix}: ${message}`,
+    };
+    this.ctx.problems.add(p);
+  }
+
+  protected warn(at: Locator, field: number, value: RawValue, message: string): void {
+    const where = this.where(at, field);
+    const prefix = typeof where === 'number' ? `line ${where}` : where;
+    this.ctx.warnings.add({
+      at: where,
+      field: this.fieldName(at, field),
+      value: describe(value),
+      message: `${prefix}: ${message}`,
+    });
+  }
+
+  protected missing(at: Locator, field: number): void {
+    const f = this.fields[field]!;
+    this.problem(at, field, null, f.description, `${this.fieldName(at, field)} is missing`);
+  }
+
+  /** A location the reporter may report for, or a problem. Classified locations of others look unknown. */
+  protected ownLocation(at: Locator, field: number, raw: RawValue): LocationRef | undefined {
+    const code = text(raw);
+    if (code === '') {
+      this.missing(at, field);
+      return undefined;
+    }
+    const location = this.ctx.catalogue.location(code);
+    const hidden =
+      location !== undefined &&
+      isClassifiedLocationKind(location.kind) &&
+      !ownsLocation(this.ctx.reporter, location);
+    if (location === undefined || hidden) {
+      this.problem(
+        at,
+        field,
+        raw,
+        'a location code or GLN of one of your locations',
+        `location ${code} is unknown`,
+      );
+      return undefined;
+    }
+    if (!ownsLocation(this.ctx.reporter, location)) {
+      this.problem(
+        at,
+        field,
+        raw,
+        `a location owned by ${this.ctx.reporter.organisationCode}`,
+        `location ${code} is not one of ${this.ctx.reporter.organisationCode}'s locations`,
+      );
+      return undefined;
+    }
+    return location;
+  }
+
+  protected knownPackage(at: Locator, field: number, raw: RawValue): PackageRef | undefined {
+    const code = text(raw);
+    if (code === '') {
+      this.missing(at, field);
+      return undefined;
+    }
+    const pkg = this.ctx.catalogue.package(code);
+    if (!pkg)
+      this.problem(
+        at,
+        field,
+        raw,
+        'an NPL pack id, GTIN or varunummer of a package in the catalogue',
+        `package ${code} is unknown`,
+      );
+    return pkg;
+  }
+
+  protected number(at: Locator, field: number, raw: RawValue): number | undefined {
+    if (raw === undefined || raw === null || raw === '') {
+      this.missing(at, field);
+      return undefined;
+    }
+    const n = typeof raw === 'boolean' ? undefined : parseNumber(raw);
+    if (n === undefined)
+      this.problem(
+        at,
+        field,
+        raw,
+        EXPECTED_NUMBER,
+        `${this.fieldName(at, field)} '${text(raw)}' is not a number`,
+      );
+    return n;
+  }
+
+  protected date(at: Locator, field: number, raw: RawValue): string | undefined {
+    const s = text(raw);
+    if (s === '') {
+      this.missing(at, field);
+      return undefined;
+    }
+    const d = parseDate(s);
+    if (d === undefined)
+      this.problem(at, field, raw, EXPECTED_DATE, `${this.fieldName(at, field)} '${s}' is not a date`);
+    return d;
+  }
+
+  protected optionalText(at: Locator, field: number, raw: RawValue, max: number): string | null | undefined {
+    const s = text(raw);
+    if (s === '') return null;
+    if (s.length > max) {
+      this.problem(
+        at,
+        field,
+        raw,
+        `at most ${max} characters`,
+        `${this.fieldName(at, field)} is longer than ${max} characters`,
+      );
+      return undefined;
+    }
+    return s;
+  }
+}
+
+// Stock: snapshot and difference ---------------------------------------------------------------------
+
+export interface StockRecord {
+  location: LocationRef;
+  packageId: number;
+  batch: string | null;
+  expiry: string | null;
+  quantity: number;
+  stockLevel: number;
+  /** epoch ms */
+  countedAt: number;
+}
+
+const STOCK_FIELDS: readonly FieldSpec[] = [
+  {
+    csv: 'location',
+    json: 'location',
+    required: true,
+    description: 'location code (e.g. SE-APO-0042) or GLN',
+  },
+  { csv: 'package', json: 'package', required: true, description: 'NPL pack id, GTIN or varunummer' },
+  { csv: 'quantity', json: 'quantity', required: true, description: 'packages (decimal comma or point)' },
+  { csv: 'batch', json: 'batch', required: false, description: 'batch (lot) number' },
+  { csv: 'expiry', json: 'expiry', required: false, description: 'expiry date YYYY-MM-DD or YYYY-MM' },
+  {
+    csv: 'stock_level',
+    json: 'stockLevel',
+    required: false,
+    description: 'stock level 1–4 (SOU 2021:19), default 1',
+  },
+  {
+    csv: 'counted_at',
+    json: 'countedAt',
+    required: true,
+    description: 'when the stock was counted (date and time)',
+  },
+];
+const S_LOCATION = 0;
+const S_PACKAGE = 1;
+const S_QUANTITY = 2;
+const S_BATCH = 3;
+const S_EXPIRY = 4;
+const S_LEVEL = 5;
+const S_COUNTED = 6;
+
+/** "package X at location Y", for messages. */
+function what(v: readonly RawValue[]): string {
+  return `package ${text(v[S_PACKAGE])} at location ${text(v[S_LOCATION])}`;
+}
+
+class StockValidator extends Reporting implements LineValidator<StockRecord> {
+  private readonly countedAtOfLocation = new Map<number, { at: number; line: string | number }>();
+  /** Per location: package × stock level → the batch(es) seen. Numbers, not strings: millions of lines. */
+  private readonly seenAt = new Map<number, Map<number, string | Set<string>>>();
+  private readonly seenDifference = new Set<string>();
+  private readonly instant = memoise(parseInstant);
+  private readonly expiryOf = memoise(parseExpiry);
+  // Lines come grouped by location and counting time: remember the last ones.
+  private lastLocationRaw: RawValue = undefined;
+  private lastLocation: LocationRef | undefined;
+  private lastSeen: Map<number, string | Set<string>> | undefined;
+  private lastCountedAt = Number.NaN;
+  private lastCountedOn = '';
+
+  constructor(
+    ctx: LineContext,
+    private readonly difference: boolean,
+  ) {
+    super(ctx, STOCK_FIELDS);
+  }
+
+  private countedOn(countedAt: number): string {
+    if (countedAt !== this.lastCountedAt) {
+      this.lastCountedAt = countedAt;
+      this.lastCountedOn = calendarDateInSweden(new Date(countedAt));
+    }
+    return this.lastCountedOn;
+  }
+
+  /** Whether this location, package, stock level and batch came before in the report (and remembers it). */
+  private seenBefore(location: LocationRef, packageId: number, stockLevel: number, batch: string): boolean {
+    let seen = this.lastSeen;
+    if (seen === undefined || location !== this.lastLocation) {
+      seen = this.seenAt.get(location.id);
+      if (seen === undefined) this.seenAt.set(location.id, (seen = new Map<number, string | Set<string>>()));
+      this.lastSeen = seen;
+    }
+    const key = packageId * 4 + stockLevel - 1;
+    const prev = seen.get(key);
+    if (prev === undefined) {
+      seen.set(key, batch);
+      return false;
+    }
+    if (typeof prev === 'string') {
+      if (prev === batch) return true;
+      seen.set(key, new Set([prev, batch]));
+      return false;
+    }
+    if (prev.has(batch)) return true;
+    prev.add(batch);
+    return false;
+  }
+
+  line(v: readonly RawValue[], at: Locator): StockRecord | undefined {
+    const problems = this.ctx.problems;
+    const before = problems.total;
+    let location: LocationRef | undefined;
+    const locationRaw = v[S_LOCATION];
+    if (
+      locationRaw === this.lastLocationRaw &&
+      this.lastLocation !== undefined &&
+      typeof locationRaw === 'string'
+    )
+      location = this.lastLocation;
+    else location = this.ownLocation(at, S_LOCATION, locationRaw);
+    const pkg = this.knownPackage(at, S_PACKAGE, v[S_PACKAGE]);
+    const quantity = this.number(at, S_QUANTITY, v[S_QUANTITY]);
+    if (quantity !== undefined && !this.difference && quantity < 0) {
+      this.problem(
+        at,
+        S_QUANTITY,
+        v[S_QUANTITY],
+        'a quantity of 0 or more',
+        `${what(v)}: quantity ${quantity} is below 0`,
+      );
+    }
+    const batch = this.optionalText(at, S_BATCH, v[S_BATCH], 100);
+
+    let expiry: string | null | undefined = null;
+    const expiryRaw = text(v[S_EXPIRY]);
+    if (expiryRaw !== '') {
+      expiry = this.expiryOf(expiryRaw);
+      if (expiry === undefined)
+        this.problem(at, S_EXPIRY, v[S_EXPIRY], EXPECTED_EXPIRY, `expiry '${expiryRaw}' is not a date`);
+    }
+
+    let stockLevel = 1;
+    const levelRaw = v[S_LEVEL];
+    if (levelRaw === '1') stockLevel = 1;
+    else if (levelRaw !== undefined && levelRaw !== null && levelRaw !== '') {
+      const level = typeof levelRaw === 'boolean' ? undefined : parseInteger(levelRaw);
+      if (level === undefined || level < 1 || level > 4) {
+        this.problem(
+          at,
+          S_LEVEL,
+          levelRaw,
+          'a stock level 1, 2, 3 or 4',
+          `stock_level '${text(levelRaw)}' is not 1, 2, 3 or 4`,
+        );
+      } else stockLevel = level;
+    }
+
+    let countedAt: number | undefined;
+    const countedRaw = text(v[S_COUNTED]);
+    if (countedRaw === '') {
+      countedAt = this.ctx.defaultCountedAt;
+      if (countedAt === undefined) this.missing(at, S_COUNTED);
+    } else {
+      countedAt = this.instant(countedRaw);
+      if (countedAt === undefined)
+        this.problem(
+          at,
+          S_COUNTED,
+          v[S_COUNTED],
+          EXPECTED_INSTANT,
+          `counted_at '${countedRaw}' is not a date and time`,
+        );
+    }
+    if (countedAt !== undefined) {
+      if (isInFuture(countedAt, this.ctx.now)) {
+        this.problem(
+          at,
+          S_COUNTED,
+          v[S_COUNTED] ?? new Date(countedAt).toISOString(),
+          'a time that has passed',
+          `counted_at ${new Date(countedAt).toISOString()} is in the future`,
+        );
+      }
+      if (expiry) {
+        const countedOn = this.countedOn(countedAt);
+        if (expiryPassed(expiry, countedOn)) {
+          this.problem(
+            at,
+            S_EXPIRY,
+            v[S_EXPIRY],
+            `an expiry on or after the day of counting (${countedOn})`,
+            `${what(v)}: expiry ${expiry} had already passed when counted on ${countedOn}`,
+          );
+        }
+      }
+    }
+
+    if (
+      problems.total !== before ||
+      !location ||
+      !pkg ||
+      quantity === undefined ||
+      batch === undefined ||
+      expiry === undefined ||
+      countedAt === undefined
+    ) {
+      return undefined;
+    }
+
+    let duplicate: boolean;
+    if (this.difference) {
+      const key = `${location.id}|${pkg.id}|${batch ?? ''}|${stockLevel}|${countedAt}`;
+      duplicate = this.seenDifference.has(key);
+      this.seenDifference.add(key);
+    } else {
+      // A snapshot is one count of a location: all its lines carry the same time.
+      if (location !== this.lastLocation || countedAt !== this.lastCountedAtOfLocation) {
+        const first = this.countedAtOfLocation.get(location.id);
+        if (first === undefined)
+          this.countedAtOfLocation.set(location.id, {
+            at: countedAt,
+            line: typeof at === 'number' ? at : at('countedAt'),
+          });
+        else if (first.at !== countedAt) {
+          this.problem(
+            at,
+            S_COUNTED,
+            v[S_COUNTED],
+            `${new Date(first.at).toISOString()}, as on ${typeof first.line === 'number' ? `line ${first.line}` : first.line}`,
+            `location ${location.code} is counted at two different times in one snapshot`,
+          );
+          return undefined;
+        }
+      }
+      duplicate = this.seenBefore(location, pkg.id, stockLevel, batch ?? '');
+    }
+    this.lastLocationRaw = locationRaw;
+    this.lastLocation = location;
+    this.lastCountedAtOfLocation = countedAt;
+    if (duplicate) {
+      this.problem(
+        at,
+        S_PACKAGE,
+        v[S_PACKAGE],
+        'one line per location, package, batch and stock level',
+        `${what(v)}${batch ? `, batch ${batch}` : ''}: duplicate of an earlier line`,
+      );
+      return undefined;
+    }
+    return { location, packageId: pkg.id, batch, expiry, quantity, stockLevel, countedAt };
+  }
+
+  private lastCountedAtOfLocation = Number.NaN;
+}
+
+export const STOCK_SNAPSHOT: KindSpec<StockRecord> = {
+  kind: 'stock_snapshot',
+  fields: STOCK_FIELDS,
+  validator: (ctx) => new StockValidator(ctx, false),
+};
+
+export const STOCK_DIFFERENCE: KindSpec<StockRecord> = {
+  kind: 'stock_difference',
+  fields: STOCK_FIELDS.map((f) =>
+    f.csv === 'quantity' ? { ...f, description: 'change in packages: positive in, negative out' } : f,
+  ),
+  validator: (ctx) => new StockValidator(ctx, true),
+};
+
+// Sales -----------------------------------------------------------------------------------------
+
+export interface SalesRecord {
+  periodStart: string;
+  periodDays: 1 | 7;
+  regionCode: string;
+  location: LocationRef | null;
+  packageId: number;
+  quantity: number;
+  ageBand: string | null;
+  sex: 'F' | 'M' | 'X' | null;
+}
+
+const SALES_FIELDS: readonly FieldSpec[] = [
+  { csv: 'date', json: 'date', required: true, description: 'first day of the period YYYY-MM-DD' },
+  {
+    csv: 'location',
+    json: 'location',
+    required: false,
+    description: 'location code or GLN (or give region)',
+  },
+  {
+    csv: 'region',
+    json: 'region',
+    required: false,
+    description: 'two-digit region code, for region-level figures',
+  },
+  { csv: 'package', json: 'package', required: true, description: 'NPL pack id, GTIN or varunummer' },
+  { csv: 'quantity', json: 'quantity', required: true, description: 'packages sold or dispensed' },
+  {
+    csv: 'period_days',
+    json: 'periodDays',
+    required: false,
+    description: '1 (a day, default) or 7 (a week)',
+  },
+  { csv: 'age_band', json: 'ageBand', required: false, description: "age band such as '0-17' or '65+'" },
+  { csv: 'sex', json: 'sex', required: false, description: 'F, M or X (K is read as F)' },
+];
+
+class SalesValidator extends Reporting implements LineValidator<SalesRecord> {
+  private readonly seen = new Set<string>();
+  private readonly today: string;
+
+  constructor(ctx: LineContext) {
+    super(ctx, SALES_FIELDS);
+    this.today = calendarDateInSweden(new Date(ctx.now));
+  }
+
+  line(v: readonly RawValue[], at: Locator): SalesRecord | undefined {
+    const before = this.ctx.problems.total;
+    const periodStart = this.date(at, 0, v[0]);
+    if (periodStart !== undefined && periodStart > this.today) {
+      this.problem(at, 0, v[0], `a day up to today (${this.today})`, `date ${periodStart} is in the future`);
+    }
+    let location: LocationRef | null = null;
+    let regionCode = text(v[2]);
+    if (text(v[1]) !== '') {
+      location = this.ownLocation(at, 1, v[1]) ?? null;
+      if (location && regionCode !== '' && regionCode !== location.regionCode) {
+        this.problem(
+          at,
+          2,
+          v[2],
+          `${location.regionCode}, the region of ${location.code}, or nothing`,
+          `region ${regionCode} is not the region of location ${location.code}`,
+        );
+      }
+      if (location) regionCode = location.regionCode;
+    } else if (regionCode === '') {
+      this.problem(
+        at,
+        1,
+        null,
+        'a location, or a region for region-level figures',
+        'location (or region) is missing',
+      );
+    } else if (!/^\d{2}$/.test(regionCode)) {
+      this.problem(
+        at,
+        2,
+        v[2],
+        'a two-digit region code, e.g. 01',
+        `region '${regionCode}' is not a region code`,
+      );
+    } else if (!mayReportRegionSales(this.ctx.reporter, regionCode)) {
+      this.problem(
+        at,
+        2,
+        v[2],
+        'your own region',
+        `${this.ctx.reporter.organisationCode} may not report sales for region ${regionCode}`,
+      );
+    } else if (!this.ctx.catalogue.regions.has(regionCode)) {
+      this.problem(at, 2, v[2], 'a region code that exists', `region ${regionCode} is unknown`);
+    }
+    const pkg = this.knownPackage(at, 3, v[3]);
+    const quantity = this.number(at, 4, v[4]);
+    if (quantity !== undefined && quantity < 0)
+      this.problem(at, 4, v[4], 'a quantity of 0 or more', `quantity ${quantity} is below 0`);
+    let periodDays: 1 | 7 = 1;
+    const daysRaw = v[5];
+    if (daysRaw !== undefined && daysRaw !== null && daysRaw !== '') {
+      const d = typeof daysRaw === 'boolean' ? undefined : parseInteger(daysRaw);
+      if (d === 1 || d === 7) periodDays = d;
+      else this.problem(at, 5, daysRaw, '1 or 7', `period_days '${text(daysRaw)}' is not 1 or 7`);
+    }
+    const ageBand = text(v[6]) || null;
+    if (ageBand !== null && !isAgeBand(ageBand))
+      this.problem(
+        at,
+        6,
+        v[6],
+        "an age band such as '0-17' or '65+'",
+        `age_band '${ageBand}' is not an age band`,
+      );
+    let sex: SalesRecord['sex'] = null;
+    if (text(v[7]) !== '') {
+      sex = normaliseSex(text(v[7])) ?? null;
+      if (sex === null) this.problem(at, 7, v[7], 'F, M or X', `sex '${text(v[7])}' is not F, M or X`);
+    }
+    if (this.ctx.problems.total !== before || periodStart === undefined || !pkg || quantity === undefined)
+      return undefined;
+    const key = `${periodStart}|${periodDays}|${location?.id ?? regionCode}|${pkg.id}|${ageBand ?? ''}|${sex ?? ''}`;
+    if (this.seen.has(key)) {
+      this.problem(
+        at,
+        3,
+        v[3],
+        'one line per day, location, package, age band and sex',
+        `package ${text(v[3])} on ${periodStart}: duplicate of an earlier line`,
+      );
+      return undefined;
+    }
+    this.seen.add(key);
+    return { periodStart, periodDays, regionCode, location, packageId: pkg.id, quantity, ageBand, sex };
+  }
+}
+
+export const SALES: KindSpec<SalesRecord> = {
+  kind: 'sales',
+  fields: SALES_FIELDS,
+  validator: (ctx) => new SalesValidator(ctx),
+};
+
+// Expected deliveries ---------------------------------------------------------------------------------
+
+export interface ExpectedDeliveryRecord {
+  packageId: number;
+  quantity: number;
+  expectedOn: string;
+  location: LocationRef | null;
+  reference: string | null;
+}
+
+const DELIVERY_FIELDS: readonly FieldSpec[] = [
+  { csv: 'package', json: 'package', required: true, description: 'NPL pack id, GTIN or varunummer' },
+  { csv: 'quantity', json: 'quantity', required: true, description: 'packages expected (0 clears the plan)' },
+  { csv: 'expected_on', json: 'expectedOn', required: true, description: 'expected arrival date YYYY-MM-DD' },
+  {
+    csv: 'location',
+    json: 'location',
+    required: false,
+    description: 'receiving location (required unless you are the company)',
+  },
+  { csv: 'reference', json: 'reference', required: false, description: 'your order or shipment id' },
+];
+
+class ExpectedDeliveryValidator extends Reporting implements LineValidator<ExpectedDeliveryRecord> {
+  private readonly seen = new Set<string>();
+  private readonly today: string;
+
+  constructor(ctx: LineContext) {
+    super(ctx, DELIVERY_FIELDS);
+    this.today = calendarDateInSweden(new Date(ctx.now));
+  }
+
+  line(v: readonly RawValue[], at: Locator): ExpectedDeliveryRecord | undefined {
+    const before = this.ctx.problems.total;
+    const pkg = this.knownPackage(at, 0, v[0]);
+    const quantity = this.number(at, 1, v[1]);
+    if (quantity !== undefined && quantity < 0)
+      this.problem(at, 1, v[1], 'a quantity of 0 or more', `quantity ${quantity} is below 0`);
+    const expectedOn = this.date(at, 2, v[2]);
+    if (expectedOn !== undefined && expectedOn < this.today) {
+      this.problem(
+        at,
+        2,
+        v[2],
+        `today (${this.today}) or later`,
+        `expected_on ${expectedOn} has already passed`,
+      );
+    }
+    const location = text(v[3]) === '' ? null : (this.ownLocation(at, 3, v[3]) ?? undefined);
+    const reference = this.optionalText(at, 4, v[4], 100);
+    if (pkg && location !== undefined) {
+      const refusal = expectedDeliveryRefusal(this.ctx.reporter, pkg, location);
+      if (refusal === 'not_own_package') {
+        this.problem(
+          at,
+          0,
+          v[0],
+          `a package sold by ${this.ctx.reporter.organisationCode}`,
+          `package ${text(v[0])} is sold by another company`,
+        );
+      } else if (refusal === 'location_required') {
+        this.problem(
+          at,
+          3,
+          null,
+          'the receiving location (one of yours)',
+          'location is missing: only a company may report deliveries without one',
+        );
+      }
+    }
+    if (
+      this.ctx.problems.total !== before ||
+      !pkg ||
+      quantity === undefined ||
+      expectedOn === undefined ||
+      location === undefined ||
+      reference === undefined
+    ) {
+      return undefined;
+    }
+    const key = `${pkg.id}|${location?.id ?? ''}|${expectedOn}|${reference ?? ''}`;
+    if (this.seen.has(key)) {
+      this.problem(
+        at,
+        0,
+        v[0],
+        'one line per package, location, date and reference',
+        `package ${text(v[0])} on ${expectedOn}: duplicate of an earlier line`,
+      );
+      return undefined;
+    }
+    this.seen.add(key);
+    return { packageId: pkg.id, quantity, expectedOn, location, reference };
+  }
+}
+
+export const EXPECTED_DELIVERY: KindSpec<ExpectedDeliveryRecord> = {
+  kind: 'expected_delivery',
+  fields: DELIVERY_FIELDS,
+  validator: (ctx) => new ExpectedDeliveryValidator(ctx),
+};
+
+// Shortage notices (R4) -----------------------------------------------------------------------------
+
+export interface NoticeRecord {
+  kind: NoticeKind;
+  packageId: number;
+  expectedStart: string;
+  expectedEnd: string | null;
+  reason: string | null;
+  alternatives: string | null;
+  reference: string | null;
+  /** R4: a sales stop notified less than two months ahead; flagged, not refused. */
+  late: boolean;
+}
+
+const NOTICE_FIELDS: readonly FieldSpec[] = [
+  {
+    csv: 'type',
+    json: 'type',
+    required: true,
+    description: 'shortage (restanmälan) or sales_stop (försäljningsuppehåll)',
+  },
+  {
+    csv: 'package',
+    json: 'package',
+    required: true,
+    description: 'NPL pack id, GTIN or varunummer of your package',
+  },
+  {
+    csv: 'expected_start',
+    json: 'expectedStart',
+    required: true,
+    description: 'first day of the shortage or stop YYYY-MM-DD',
+  },
+  {
+    csv: 'expected_end',
+    json: 'expectedEnd',
+    required: false,
+    description: 'last day, when known YYYY-MM-DD',
+  },
+  { csv: 'reason', json: 'reason', required: false, description: 'why' },
+  {
+    csv: 'alternatives',
+    json: 'alternatives',
+    required: false,
+    description: 'alternatives to suggest (R4 remedies)',
+  },
+  {
+    csv: 'reference',
+    json: 'reference',
+    required: false,
+    description: 'your notice id; sending it again corrects the notice',
+  },
+];
+
+const NOTICE_TYPES: Record<string, NoticeKind> = {
+  shortage: 'shortage',
+  restanmälan: 'shortage',
+  restsituation: 'shortage',
+  sales_stop: 'sales_stop',
+  försäljningsuppehåll: 'sales_stop',
+};
+
+class NoticeValidator extends Reporting implements LineValidator<NoticeRecord> {
+  private readonly seen = new Set<string>();
+  private readonly notifiedOn: string;
+
+  constructor(ctx: LineContext) {
+    super(ctx, NOTICE_FIELDS);
+    // R4: the notice counts from when it reached us, not from a date the sender writes.
+    this.notifiedOn = calendarDateInSweden(new Date(ctx.now));
+  }
+
+  line(v: readonly RawValue[], at: Locator): NoticeRecord | undefined {
+    const before = this.ctx.problems.total;
+    if (!maySendShortageNotices(this.ctx.reporter)) {
+      this.problem(
+        at,
+        0,
+        v[0],
+        'a company (marketing authorisation holder or parallel importer)',
+        `${this.ctx.reporter.organisationCode} is not a company; only companies send shortage notices`,
+      );
+      return undefined;
+    }
+    const typeRaw = text(v[0]);
+    const kind = NOTICE_TYPES[typeRaw.toLowerCase()];
+    if (typeRaw === '') this.missing(at, 0);
+    else if (!kind)
+      this.problem(at, 0, v[0], 'shortage or sales_stop', `type '${typeRaw}' is not shortage or sales_stop`);
+    const pkg = this.knownPackage(at, 1, v[1]);
+    if (pkg && !sellsPackage(this.ctx.reporter, pkg)) {
+      this.problem(
+        at,
+        1,
+        v[1],
+        `a package sold by ${this.ctx.reporter.organisationCode}`,
+        `package ${text(v[1])} is sold by another company`,
+      );
+    }
+    const expectedStart = this.date(at, 2, v[2]);
+    let expectedEnd: string | null | undefined = null;
+    if (text(v[3]) !== '') {
+      expectedEnd = this.date(at, 3, v[3]);
+      if (expectedEnd !== undefined && expectedStart !== undefined && expectedEnd < expectedStart) {
+        this.problem(
+          at,
+          3,
+          v[3],
+          `on or after expected_start ${expectedStart}`,
+          `expected_end ${expectedEnd} is before expected_start ${expectedStart}`,
+        );
+      }
+    }
+    const reason = this.optionalText(at, 4, v[4], 2000);
+    const alternatives = this.optionalText(at, 5, v[5], 2000);
+    const reference = this.optionalText(at, 6, v[6], 100);
+    if (
+      this.ctx.problems.total !== before ||
+      !kind ||
+      !pkg ||
+      expectedStart === undefined ||
+      expectedEnd === undefined ||
+      reason === undefined ||
+      alternatives === undefined ||
+      reference === undefined
+    ) {
+      return undefined;
+    }
+    const key = reference ?? `${kind}|${pkg.id}|${expectedStart}`;
+    if (this.seen.has(key)) {
+      this.problem(
+        at,
+        reference ? 6 : 1,
+        reference ?? v[1],
+        'one line per notice',
+        `notice ${reference ?? `${kind} of package ${text(v[1])} from ${expectedStart}`}: duplicate of an earlier line`,
+      );
+      return undefined;
+    }
+    this.seen.add(key);
+    const late = isLateSalesStop({ kind, notifiedOn: this.notifiedOn, expectedStart });
+    if (late) {
+      this.warn(
+        at,
+        2,
+        v[2],
+        `sales stop of package ${text(v[1])} starts ${expectedStart}, less than two months after it was notified on ${this.notifiedOn} ` +
+          `(R4: earliest start ${earliestCompliantStart(this.notifiedOn)}); flagged as late`,
+      );
+    }
+    return { kind, packageId: pkg.id, expectedStart, expectedEnd, reason, alternatives, reference, late };
+  }
+}
+
+export const SHORTAGE_NOTICE: KindSpec<NoticeRecord> = {
+  kind: 'shortage_notice',
+  fields: NOTICE_FIELDS,
+  validator: (ctx) => new NoticeValidator(ctx),
+};
+
+/** The column specification of each kind (docs/reports.md lists the same). */
+export const KIND_SPECS = {
+  stock_snapshot: STOCK_SNAPSHOT,
+  stock_difference: STOCK_DIFFERENCE,
+  sales: SALES,
+  expected_delivery: EXPECTED_DELIVERY,
+  shortage_notice: SHORTAGE_NOTICE,
+} as const;

@@ -1,0 +1,141 @@
+import { dateOfDayNumber } from '../domain/calendar.js';
+
+/*
+ * Parsers for the values of a report line. Each returns the value, or `undefined` when the text is
+ * not such a value; the caller turns that into a problem naming the line, field, value and what was
+ * expected (the `EXPECTED_*` texts).
+ */
+
+export const EXPECTED_NUMBER = 'a number, e.g. 12 or 12,5 (decimal comma or point)';
+export const EXPECTED_DATE = 'a date YYYY-MM-DD';
+export const EXPECTED_EXPIRY = 'a date YYYY-MM-DD (or YYYY-MM for the last day of that month)';
+export const EXPECTED_INSTANT =
+  'a date and time, e.g. 2026-03-01T06:00:00+01:00 (Swedish time when no offset is given)';
+
+const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
+const GROUPED_NUMBER = /^[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$/;
+
+/**
+ * A decimal number as reporters write it: `12`, `-4`, `12.5`, Swedish `12,5`, grouped `1 234,5`.
+ * JSON numbers pass through. Thousands separators other than spaces are refused (`1.234` is 1.234).
+ */
+export function parseNumber(raw: string | number): number | undefined {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
+  const s = raw.trim();
+  if (PLAIN_NUMBER.test(s)) return Number(s.replace(',', '.'));
+  if (GROUPED_NUMBER.test(s)) return Number(s.replace(/[ \u00a0\u202f]/g, '').replace(',', '.'));
+  return undefined;
+}
+
+/** A whole number (also `3,0`), or undefined. */
+export function parseInteger(raw: string | number): number | undefined {
+  const n = parseNumber(raw);
+  return n !== undefined && Number.isInteger(n) ? n : undefined;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A calendar date 'YYYY-MM-DD' that exists (no 2026-02-30). */
+export function parseDate(raw: string): string | undefined {
+  const s = raw.length === 10 ? raw : raw.trim();
+  if (!ISO_DATE.test(s)) return undefined;
+  const year = Number(s.slice(0, 4));
+  const month = Number(s.slice(5, 7));
+  const day = Number(s.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return undefined;
+  const leap = month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0);
+  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0) ? s : undefined;
+}
+
+/** An expiry date: 'YYYY-MM-DD', or 'YYYY-MM' as printed on packs, meaning the last day of that month. */
+export function parseExpiry(raw: string): string | undefined {
+  const s = raw.trim();
+  const ym = YEAR_MONTH.exec(s);
+  if (ym) {
+    const year = Number(ym[1]);
+    const month = Number(ym[2]);
+    if (month < 1 || month > 12) return undefined;
+    return dateOfDayNumber(Date.UTC(year, month, 0) / 86_400_000);
+  }
+  return parseDate(s.length > 10 && s[10] === 'T' ? s.slice(0, 10) : s);
+}
+
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
+ * An instant as epoch milliseconds: ISO 8601 date-time with `Z` or an offset; without an offset (or
+ * a bare date, meaning midnight) it is Swedish local time (Europe/Stockholm, summer time included).
+ */
+export function parseInstant(raw: string): number | undefined {
+  const m = INSTANT.exec(raw.trim());
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  if (new Date(wall).getUTCDate() !== day) return undefined;
+  const zone = m[8];
+  if (zone === undefined) return swedishWallTimeToInstant(wall);
+  if (zone.toUpperCase() === 'Z') return wall;
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
+  if (offsetMinutes > 14 * 60) return undefined;
+  return wall - sign * offsetMinutes * 60_000;
+}
+
+const STOCKHOLM_PARTS = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'Europe/Stockholm',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
+/** Minutes Stockholm is ahead of UTC at `instant` (60 in winter, 120 in summer). */
+function stockholmOffsetMinutes(instant: number): number {
+  const parts: Record<string, number> = {};
+  for (const p of STOCKHOLM_PARTS.formatToParts(new Date(instant))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  const asUtc = Date.UTC(
+    parts.year ?? 0,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
+  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
+}
+
+/** The instant at which Stockholm's wall clock shows `wall` (given as if it were UTC). */
+function swedishWallTimeToInstant(wall: number): number {
+  const first = wall - stockholmOffsetMinutes(wall) * 60_000;
+  const offset = stockholmOffsetMinutes(first);
+  return wall - offset * 60_000;
+}
+
+/**
+ * Remembers the last few distinct texts of a column: a stock file repeats the same counted_at on
+ * every line, so parsing it once per report instead of once per line matters at millions of lines.
+ */
+export function memoise<T>(parse: (raw: string) => T): (raw: string) => T {
+  const cache = new Map<string, T>();
+  return (raw) => {
+    const hit = cache.get(raw);
+    if (hit !== undefined || cache.has(raw)) return hit as T;
+    const value = parse(raw);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(raw, value);
+    return value;
+  };
+}

@@ -1,0 +1,943 @@
+import { sql, type RawBuilder } from 'kysely';
+import { NATIONAL_AREA, pictureScopeOf, type PictureScope, type Principal } from '../domain/access.js';
+import { addDays } from '../domain/calendar.js';
+import { coverage, DEFAULT_SIMULATION_DAYS, simulateSupply, type StockLot } from '../domain/coverage.js';
+import { estimateDemand, type DemandEstimate } from '../domain/demand.js';
+import { isNoticeActive, type NoticeKind } from '../domain/notice.js';
+import {
+  assessRisk,
+  classifyCoverage,
+  type AlternativeCandidate,
+  type NoticeRef,
+  type RiskAssessment,
+  type RiskClass,
+  type RiskThresholds,
+} from '../domain/risk.js';
+import { supplyTierOf, type SupplyTier } from '../domain/supply-tier.js';
+import type { Db } from './database.js';
+import { escapeLike, visibleLocation } from './location.repository.js';
+import { prioritisedEntries, tierCaseSql } from './picture.refresh.js';
+import type { LocationKind } from './schema.js';
+
+// State -------------------------------------------------------------------------------------------
+
+/** What the maintained picture describes, and the settings it was computed with. */
+export interface PictureState {
+  today: string;
+  windowEnd: string;
+  salesThrough: string | null;
+  horizonDays: number;
+  thresholds: RiskThresholds;
+  stockCountedUntil: Date | null;
+  fullRefreshedAt: Date;
+  refreshedAt: Date;
+}
+
+/** The picture's state, or undefined before the first refresh. */
+export async function findPictureState(db: Db): Promise<PictureState | undefined> {
+  const row = await db.selectFrom('picture_state').selectAll().executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    today: row.today,
+    windowEnd: row.window_end,
+    salesThrough: row.sales_through,
+    horizonDays: row.horizon_days,
+    thresholds: {
+      criticalBelowDays: Number(row.critical_below_days),
+      lowBelowDays: Number(row.low_below_days),
+      noticeLeadDays: row.notice_lead_days,
+    },
+    stockCountedUntil: row.stock_counted_until,
+    fullRefreshedAt: row.full_refreshed_at,
+    refreshedAt: row.refreshed_at,
+  };
+}
+
+// Items -------------------------------------------------------------------------------------------
+
+export type ItemKind = 'package' | 'group';
+
+/** One row of the item table (maintained, or computed for one supply tier). */
+export interface ItemRow {
+  kind: ItemKind;
+  ref: string;
+  area_code: string;
+  package_id: number | null;
+  group_key: string;
+  substance_key: string;
+  atc_key: string;
+  atc4: string;
+  company_id: number | null;
+  name: string;
+  substance: string;
+  strength: string;
+  form: string;
+  atc_code: string;
+  unit: string;
+  pack: string | null;
+  tier: SupplyTier | null;
+  total_stock: number;
+  usable_stock: number;
+  demand_per_day: number;
+  demand_basis: string;
+  recent_per_day: number;
+  baseline_per_day: number | null;
+  seasonal_per_day: number | null;
+  coverage_days: number | null;
+  runs_out_on: string | null;
+  runs_out_with_deliveries_on: string | null;
+  incoming: number;
+  risk_class: RiskClass;
+  risk_rank: number;
+  prioritised: boolean;
+  active_notice: boolean;
+  critical_shortage: boolean;
+}
+
+/** The sort order of the risk classes (picture_item.risk_rank). */
+export const RISK_RANK: Readonly<Record<RiskClass, number>> = {
+  critical: 0,
+  low: 1,
+  adequate: 2,
+  no_demand: 3,
+};
+
+export interface ItemFilter {
+  kind: ItemKind;
+  /** 'SE' for the nation, a region code, or null for every region (not the nation). */
+  area: string | null;
+  tier?: SupplyTier | undefined;
+  risk?: readonly RiskClass[] | undefined;
+  prioritised?: boolean | undefined;
+  activeNotice?: boolean | undefined;
+  criticalShortage?: boolean | undefined;
+  q?: string | undefined;
+  packageId?: number | undefined;
+  groupKey?: string | undefined;
+  /** `risk` (default): critical first, prioritised first, shortest coverage first. */
+  sort?: 'risk' | 'coverage' | 'name' | 'demand' | undefined;
+}
+
+/**
+ * The SQL twin of the picture scope for items: companies see only their own packages (no groups),
+ * and callers without regional aggregates see only the nation.
+ */
+export function scopeCondition(scope: PictureScope, alias = 'i'): RawBuilder<boolean> {
+  const conditions: RawBuilder<boolean>[] = [];
+  if (scope.companyId !== null) {
+    conditions.push(sql<boolean>`${sql.ref(`${alias}.kind`)} = 'package'`);
+    conditions.push(sql<boolean>`${sql.ref(`${alias}.company_id`)} = ${scope.companyId}`);
+  }
+  if (!scope.groups) conditions.push(sql<boolean>`${sql.ref(`${alias}.kind`)} = 'package'`);
+  if (!scope.regionalAggregates)
+    conditions.push(sql<boolean>`${sql.ref(`${alias}.area_code`)} = ${NATIONAL_AREA}`);
+  return conditions.length === 0 ? sql<boolean>`true` : sql<boolean>`(${sql.join(conditions, sql` AND `)})`;
+}
+
+/** The item rows as a subquery `x`: maintained, or with stock and coverage of one tier only. */
+function itemSource(state: PictureState, tier: SupplyTier | undefined): RawBuilder<unknown> {
+  if (tier === undefined) {
+    return sql`(SELECT i.*, NULL::text AS tier FROM picture_item i)`;
+  }
+  // Tier coverage: the tier's stock against the whole area's demand (stockCoverageBy).
+  const t = state.thresholds;
+  return sql`(
+    SELECT i.kind, i.ref, i.area_code, i.package_id, i.group_key, i.substance_key, i.atc_key, i.atc4,
+      i.company_id, i.name, i.substance, i.strength, i.form, i.atc_code, i.unit,
+      ${tier}::text AS tier, ts.total AS total_stock, ts.usable AS usable_stock, i.demand_per_day,
+      i.demand_basis, i.recent_per_day, i.baseline_per_day, i.seasonal_per_day,
+      CASE WHEN i.demand_per_day > 0 THEN greatest(ts.usable, 0) / i.demand_per_day END AS coverage_days,
+      CASE WHEN i.demand_per_day > 0 AND greatest(ts.usable, 0) / i.demand_per_day < 36500
+           THEN ${state.today}::date + floor(greatest(ts.usable, 0) / i.demand_per_day + 1e-9)::int END
+        AS runs_out_on,
+      NULL::date AS runs_out_with_deliveries_on, 0::numeric AS incoming,
+      CASE WHEN i.demand_per_day <= 0 THEN 'no_demand'
+           WHEN greatest(ts.usable, 0) / i.demand_per_day < ${t.criticalBelowDays} THEN 'critical'
+           WHEN greatest(ts.usable, 0) / i.demand_per_day < ${t.lowBelowDays} THEN 'low'
+           ELSE 'adequate' END AS risk_class,
+      CASE WHEN i.demand_per_day <= 0 THEN 3
+           WHEN greatest(ts.usable, 0) / i.demand_per_day < ${t.criticalBelowDays} THEN 0
+           WHEN greatest(ts.usable, 0) / i.demand_per_day < ${t.lowBelowDays} THEN 1
+           ELSE 2 END AS risk_rank,
+      i.prioritised, i.active_notice, i.critical_shortage
+    FROM picture_item i
+    CROSS JOIN LATERAL (
+      SELECT coalesce(sum(ps.total * CASE WHEN i.kind = 'group' THEN pp.pack_size ELSE 1 END), 0) AS total,
+             coalesce(sum(ps.usable * CASE WHEN i.kind = 'group' THEN pp.pack_size ELSE 1 END), 0) AS usable
+      FROM picture_product pp
+      JOIN picture_stock ps ON ps.package_id = pp.package_id AND ps.area_code = i.area_code AND ps.tier = ${tier}
+      WHERE (i.kind = 'package' AND pp.package_id = i.package_id)
+         OR (i.kind = 'group' AND pp.group_key = i.group_key)
+    ) ts
+  )`;
+}
+
+function itemConditions(filter: ItemFilter, scope: PictureScope): RawBuilder<boolean> {
+  const c: RawBuilder<boolean>[] = [sql<boolean>`x.kind = ${filter.kind}`, scopeCondition(scope, 'x')];
+  if (filter.area === null) c.push(sql<boolean>`x.area_code <> ${NATIONAL_AREA}`);
+  else c.push(sql<boolean>`x.area_code = ${filter.area}`);
+  // By rank, which the index (area_code, kind, risk_rank) serves.
+  if (filter.risk && filter.risk.length > 0) {
+    c.push(sql<boolean>`x.risk_rank = ANY(${filter.risk.map((r) => RISK_RANK[r])}::int[])`);
+  }
+  if (filter.prioritised !== undefined) c.push(sql<boolean>`x.prioritised = ${filter.prioritised}`);
+  if (filter.activeNotice !== undefined) c.push(sql<boolean>`x.active_notice = ${filter.activeNotice}`);
+  if (filter.criticalShortage !== undefined)
+    c.push(sql<boolean>`x.critical_shortage = ${filter.criticalShortage}`);
+  if (filter.packageId !== undefined) c.push(sql<boolean>`x.package_id = ${filter.packageId}`);
+  if (filter.groupKey !== undefined) c.push(sql<boolean>`x.group_key = ${filter.groupKey}`);
+  if (filter.q) {
+    const like = `%${escapeLike(filter.q.trim())}%`;
+    const prefix = `${escapeLike(filter.q.trim().toUpperCase())}%`;
+    c.push(
+      sql<boolean>`(x.name ILIKE ${like} OR x.substance ILIKE ${like} OR x.atc_code LIKE ${prefix} OR x.ref = ${filter.q.trim()})`,
+    );
+  }
+  return sql<boolean>`${sql.join(c, sql` AND `)}`;
+}
+
+function itemOrder(sort: ItemFilter['sort'], alias: string): RawBuilder<unknown> {
+  const c = (column: string) => sql.ref(`${alias}.${column}`);
+  switch (sort) {
+    case 'coverage':
+      return sql`${c('coverage_days')} ASC NULLS LAST, ${c('name')}, ${c('ref')}, ${c('area_code')}`;
+    case 'name':
+      return sql`${c('name')}, ${c('ref')}, ${c('area_code')}`;
+    case 'demand':
+      return sql`${c('demand_per_day')} DESC, ${c('name')}, ${c('ref')}, ${c('area_code')}`;
+    case 'risk':
+    case undefined:
+      return sql`${c('risk_rank')}, ${c('critical_shortage')} DESC, ${c('prioritised')} DESC,
+        ${c('coverage_days')} ASC NULLS LAST, ${c('demand_per_day')} DESC, ${c('name')}, ${c('ref')}, ${c('area_code')}`;
+  }
+}
+
+/** A page of the item table, within what `principal` may see. */
+export async function listItems(
+  db: Db,
+  principal: Principal,
+  state: PictureState,
+  filter: ItemFilter,
+  limit: number,
+  offset: number,
+): Promise<{ rows: ItemRow[]; total: number }> {
+  const scope = pictureScopeOf(principal);
+  const source = itemSource(state, filter.tier);
+  const where = itemConditions(filter, scope);
+  const [rows, count] = await Promise.all([
+    // The package description is looked up for the page only, after sorting and limiting.
+    sql<ItemRow>`
+      SELECT page.*, (SELECT p.description FROM package p WHERE p.id = page.package_id) AS pack
+      FROM (SELECT x.* FROM ${source} x WHERE ${where} ORDER BY ${itemOrder(filter.sort, 'x')}
+            LIMIT ${limit} OFFSET ${offset}) page
+      ORDER BY ${itemOrder(filter.sort, 'page')}`.execute(db),
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM ${source} x WHERE ${where}`.execute(db),
+  ]);
+  return { rows: rows.rows, total: count.rows[0]?.n ?? 0 };
+}
+
+/** One maintained item (no scope check: callers check the package or group first). */
+export async function findItem(db: Db, kind: ItemKind, ref: string, area: string): Promise<ItemRow | null> {
+  const rows = await sql<ItemRow>`
+    SELECT i.*, NULL AS tier, (SELECT p.description FROM package p WHERE p.id = i.package_id) AS pack
+    FROM picture_item i WHERE i.kind = ${kind} AND i.ref = ${ref} AND i.area_code = ${area}`.execute(db);
+  return rows.rows[0] ?? null;
+}
+
+// Counts ------------------------------------------------------------------------------------------
+
+export interface RiskCounts {
+  critical: number;
+  low: number;
+  adequate: number;
+  noDemand: number;
+  prioritisedCritical: number;
+  criticalShortage: number;
+  activeNotice: number;
+  total: number;
+}
+
+/**
+ * Items by risk class per area (and kind), within the caller's scope: from the maintained counts, or
+ * counted live for a company (its own packages only).
+ */
+export async function countByRisk(
+  db: Db,
+  principal: Principal,
+  kind: ItemKind,
+  areas: readonly string[] | null,
+): Promise<Map<string, RiskCounts>> {
+  const scope = pictureScopeOf(principal);
+  const areaFilter = (column: string) =>
+    areas === null ? sql<boolean>`true` : sql<boolean>`${sql.ref(column)} = ANY(${[...areas]}::text[])`;
+  const rows =
+    scope.companyId === null && scope.groups
+      ? await sql<CountRow>`
+          SELECT area_code, critical, low, adequate, no_demand, prioritised_critical, critical_shortage,
+                 active_notice, total
+          FROM picture_count c WHERE c.kind = ${kind} AND ${areaFilter('c.area_code')}`.execute(db)
+      : await sql<CountRow>`
+          SELECT i.area_code,
+            count(*) FILTER (WHERE i.risk_rank = 0)::int AS critical,
+            count(*) FILTER (WHERE i.risk_rank = 1)::int AS low,
+            count(*) FILTER (WHERE i.risk_rank = 2)::int AS adequate,
+            count(*) FILTER (WHERE i.risk_rank = 3)::int AS no_demand,
+            count(*) FILTER (WHERE i.risk_rank = 0 AND i.prioritised)::int AS prioritised_critical,
+            count(*) FILTER (WHERE i.critical_shortage)::int AS critical_shortage,
+            count(*) FILTER (WHERE i.active_notice)::int AS active_notice,
+            count(*)::int AS total
+          FROM picture_item i
+          WHERE i.kind = ${kind} AND ${areaFilter('i.area_code')} AND ${scopeCondition(scope)}
+          GROUP BY i.area_code`.execute(db);
+  const result = new Map<string, RiskCounts>();
+  for (const r of rows.rows) {
+    result.set(r.area_code, {
+      critical: r.critical,
+      low: r.low,
+      adequate: r.adequate,
+      noDemand: r.no_demand,
+      prioritisedCritical: r.prioritised_critical,
+      criticalShortage: r.critical_shortage,
+      activeNotice: r.active_notice,
+      total: r.total,
+    });
+  }
+  return result;
+}
+
+interface CountRow {
+  area_code: string;
+  critical: number;
+  low: number;
+  adequate: number;
+  no_demand: number;
+  prioritised_critical: number;
+  critical_shortage: number;
+  active_notice: number;
+  total: number;
+}
+
+export const EMPTY_COUNTS: Readonly<RiskCounts> = {
+  critical: 0,
+  low: 0,
+  adequate: 0,
+  noDemand: 0,
+  prioritisedCritical: 0,
+  criticalShortage: 0,
+  activeNotice: 0,
+  total: 0,
+};
+
+// Notices -----------------------------------------------------------------------------------------
+
+export interface NoticeRow {
+  id: number;
+  kind: NoticeKind;
+  package_id: number;
+  package_name: string;
+  pack: string;
+  substance: string;
+  atc_code: string;
+  company_id: number;
+  company_name: string;
+  notified_at: Date;
+  expected_start: string;
+  expected_end: string | null;
+  reason: string | null;
+  alternatives: string | null;
+  late: boolean;
+  prioritised: boolean;
+}
+
+/**
+ * Notices not superseded: in force on `today` (`active`) or starting within `withinDays`
+ * (`upcoming`), or all current notices of some packages. Companies see only their own packages'.
+ */
+export async function listNotices(
+  db: Db,
+  principal: Principal,
+  today: string,
+  filter: { withinDays?: number; packageIds?: readonly number[]; includeEnded?: boolean },
+): Promise<NoticeRow[]> {
+  const scope = pictureScopeOf(principal);
+  const conditions: RawBuilder<boolean>[] = [];
+  if (filter.withinDays !== undefined) {
+    conditions.push(sql<boolean>`n.expected_start <= ${today}::date + ${filter.withinDays}::int`);
+  }
+  if (!filter.includeEnded)
+    conditions.push(sql<boolean>`(n.expected_end IS NULL OR n.expected_end >= ${today}::date)`);
+  if (filter.packageIds)
+    conditions.push(sql<boolean>`n.package_id = ANY(${[...filter.packageIds]}::bigint[])`);
+  if (scope.companyId !== null) conditions.push(sql<boolean>`p.company_id = ${scope.companyId}`);
+  const where = conditions.length === 0 ? sql`true` : sql.join(conditions, sql` AND `);
+  const rows = await sql<NoticeRow>`
+    SELECT n.id, n.kind, n.package_id, m.name AS package_name, p.description AS pack, m.substance, m.atc_code,
+           n.company_id, c.name AS company_name, n.notified_at, n.expected_start, n.expected_end, n.reason,
+           n.alternatives, n.late, coalesce(pp.prioritised, false) AS prioritised
+    FROM current_shortage_notice n
+    JOIN package p ON p.id = n.package_id
+    JOIN medicine m ON m.id = p.medicine_id
+    JOIN organisation c ON c.id = n.company_id
+    LEFT JOIN picture_product pp ON pp.package_id = n.package_id
+    WHERE ${where}
+    ORDER BY n.expected_start, n.id
+    LIMIT 1000`.execute(db);
+  return rows.rows;
+}
+
+export function isActiveNotice(
+  n: Pick<NoticeRow, 'expected_start' | 'expected_end'>,
+  today: string,
+): boolean {
+  return isNoticeActive({ expectedStart: n.expected_start, expectedEnd: n.expected_end }, today);
+}
+
+// Reasons (the domain's assessRisk over the maintained rows) --------------------------------------
+
+/**
+ * The domain's assessment of each item (maintained rows, not tier rows), with its reasons: the same inputs the refresh used in SQL
+ * (coverage, the prioritised list in force, current notices, alternatives in the same area), judged
+ * by `assessRisk`. The flags it returns must equal the maintained ones (test: picture.refresh.spec).
+ */
+export async function assessItems(
+  db: Db,
+  state: PictureState,
+  items: readonly ItemRow[],
+): Promise<Map<string, RiskAssessment>> {
+  const result = new Map<string, RiskAssessment>();
+  if (items.length === 0) return result;
+  const listPromise = prioritisedEntries(db, state.today);
+
+  // Notices of the items' packages (a group's: all its members').
+  const packageIds = items.filter((i) => i.package_id !== null).map((i) => i.package_id as number);
+  const groupKeys = items.filter((i) => i.kind === 'group').map((i) => i.group_key);
+  const noticesPromise = sql<{
+    id: number;
+    kind: NoticeKind;
+    package_id: number;
+    group_key: string | null;
+    expected_start: string;
+    expected_end: string | null;
+  }>`
+    SELECT n.id, n.kind, n.package_id, pp.group_key, n.expected_start, n.expected_end
+    FROM current_shortage_notice n LEFT JOIN picture_product pp ON pp.package_id = n.package_id
+    WHERE n.package_id = ANY(${packageIds}::bigint[]) OR pp.group_key = ANY(${groupKeys}::text[])`.execute(
+    db,
+  );
+
+  const noticesOf = (item: ItemRow): NoticeRef[] =>
+    notices.rows
+      .filter((n) =>
+        item.kind === 'package' ? n.package_id === item.package_id : n.group_key === item.group_key,
+      )
+      .map((n) => ({ id: n.id, kind: n.kind, expectedStart: n.expected_start, expectedEnd: n.expected_end }));
+
+  // Candidates: items of the same kind in the same area sharing group, substance or ATC level 4.
+  // One index-backed lookup per relation (same group, same substance, same ATC level 4).
+  const candidatesPromise = sql<ItemRow>`
+    WITH w AS (
+      SELECT DISTINCT x.kind, x.area_code, x.group_key, x.substance_key, x.atc4
+      FROM json_to_recordset(${JSON.stringify(
+        items.map((i) => ({
+          kind: i.kind,
+          area_code: i.area_code,
+          group_key: i.group_key,
+          substance_key: i.substance_key,
+          atc4: i.atc4,
+        })),
+      )}::json) AS x(kind text, area_code text, group_key text, substance_key text, atc4 text)
+    ),
+    refs AS (
+      SELECT c.kind, c.ref, c.area_code FROM w
+      JOIN picture_item c ON c.group_key = w.group_key AND c.area_code = w.area_code AND c.kind = w.kind
+      UNION
+      SELECT c.kind, c.ref, c.area_code FROM w
+      JOIN picture_item c ON c.area_code = w.area_code AND c.kind = w.kind AND c.substance_key = w.substance_key
+      UNION
+      SELECT c.kind, c.ref, c.area_code FROM w
+      JOIN picture_item c ON c.area_code = w.area_code AND c.kind = w.kind AND c.atc4 = w.atc4
+      WHERE length(w.atc4) = 5
+    )
+    SELECT c.* FROM refs r
+    JOIN picture_item c ON c.kind = r.kind AND c.ref = r.ref AND c.area_code = r.area_code`.execute(db);
+  const [list, notices, candidates] = await Promise.all([listPromise, noticesPromise, candidatesPromise]);
+
+  for (const item of items) {
+    const alternatives: AlternativeCandidate[] = candidates.rows
+      .filter(
+        (c) =>
+          c.kind === item.kind &&
+          c.area_code === item.area_code &&
+          c.ref !== item.ref &&
+          (c.group_key === item.group_key ||
+            c.substance_key === item.substance_key ||
+            (item.atc4.length === 5 && c.atc4 === item.atc4)),
+      )
+      .filter((c, i, all) => all.findIndex((d) => d.ref === c.ref) === i)
+      .map((c) => ({
+        ref: c.ref,
+        atcCode: c.atc_code,
+        substance: c.substance,
+        strength: c.strength,
+        form: c.form,
+        usableStock: Number(c.usable_stock),
+        demandPerDay: Number(c.demand_per_day),
+      }));
+    result.set(
+      key(item),
+      assessRisk({
+        today: state.today,
+        item: {
+          ref: item.ref,
+          atcCode: item.atc_code,
+          substance: item.substance,
+          strength: item.strength,
+          form: item.form,
+        },
+        coverageDays: item.coverage_days === null ? null : Number(item.coverage_days),
+        prioritisedList: list,
+        notices: noticesOf(item),
+        alternatives,
+        thresholds: state.thresholds,
+      }),
+    );
+  }
+  return result;
+}
+
+export function key(item: Pick<ItemRow, 'kind' | 'ref' | 'area_code'>): string {
+  return `${item.kind}:${item.ref}:${item.area_code}`;
+}
+
+// Map ---------------------------------------------------------------------------------------------
+
+export interface AreaFigure {
+  area_code: string;
+  name: string;
+  total_stock: number;
+  usable_stock: number;
+  demand_per_day: number;
+  coverage_days: number | null;
+  runs_out_on: string | null;
+  risk_class: RiskClass;
+}
+
+/** An item's figures in the nation and in each of the regions (every region, zero when absent). */
+export async function areaFigures(db: Db, kind: ItemKind, ref: string): Promise<AreaFigure[]> {
+  const rows = await sql<AreaFigure>`
+    SELECT a.code AS area_code, a.name, coalesce(i.total_stock, 0) AS total_stock,
+           coalesce(i.usable_stock, 0) AS usable_stock, coalesce(i.demand_per_day, 0) AS demand_per_day,
+           i.coverage_days, i.runs_out_on, coalesce(i.risk_class, 'no_demand') AS risk_class
+    FROM (SELECT ${NATIONAL_AREA}::text AS code, 'Hela landet' AS name, 0 AS o
+          UNION ALL SELECT r.code::text, r.name, 1 FROM region r) a
+    LEFT JOIN picture_item i ON i.kind = ${kind} AND i.ref = ${ref} AND i.area_code = a.code
+    ORDER BY a.o, a.code`.execute(db);
+  return rows.rows;
+}
+
+// Product page ------------------------------------------------------------------------------------
+
+export interface TierFigure {
+  area_code: string;
+  tier: SupplyTier;
+  total: number;
+  usable: number;
+  locations: number;
+}
+
+/** Stock per tier of a package (or of a group, in units) in the given areas. */
+export async function tierFigures(
+  db: Db,
+  kind: ItemKind,
+  ref: string,
+  areas: readonly string[],
+): Promise<TierFigure[]> {
+  const member = kind === 'package' ? sql`pp.package_id = ${Number(ref)}` : sql`pp.group_key = ${ref}`;
+  const factor = kind === 'package' ? sql`1` : sql`pp.pack_size`;
+  const rows = await sql<TierFigure>`
+    SELECT ps.area_code, ps.tier, sum(ps.total * ${factor}) AS total, sum(ps.usable * ${factor}) AS usable,
+           sum(ps.locations)::int AS locations
+    FROM picture_stock ps JOIN picture_product pp ON pp.package_id = ps.package_id
+    WHERE ${member} AND ps.area_code = ANY(${[...areas]}::text[])
+    GROUP BY ps.area_code, ps.tier`.execute(db);
+  return rows.rows;
+}
+
+/** National sales per month of the package (maintained, the current month and twelve before). */
+export async function salesByMonth(db: Db, packageIds: readonly number[]) {
+  return db
+    .selectFrom('picture_sales_month')
+    .select(['month', (eb) => eb.fn.sum<number>('quantity').as('quantity')])
+    .where('package_id', 'in', packageIds.length > 0 ? [...packageIds] : [-1])
+    .groupBy('month')
+    .orderBy('month')
+    .execute();
+}
+
+/**
+ * National stock per day: the history (written by each day's full refresh, or backfilled from the
+ * snapshots) before `today`, and today's figure live from the maintained stock.
+ */
+export async function stockHistory(
+  db: Db,
+  packageIds: readonly number[],
+  from: string,
+  today: string,
+): Promise<{ on_date: string; total: number; usable: number }[]> {
+  const ids = [...packageIds];
+  const rows = await sql<{ on_date: string; total: number; usable: number }>`
+    SELECT on_date, sum(total) AS total, sum(usable) AS usable FROM picture_stock_history
+    WHERE package_id = ANY(${ids}::bigint[]) AND on_date >= ${from}::date AND on_date < ${today}::date
+    GROUP BY on_date
+    UNION ALL
+    SELECT ${today}::date, coalesce(sum(total), 0), coalesce(sum(usable), 0) FROM picture_stock
+    WHERE package_id = ANY(${ids}::bigint[]) AND area_code = ${NATIONAL_AREA}
+    ORDER BY 1`.execute(db);
+  return rows.rows.map((r) => ({ on_date: r.on_date, total: Number(r.total), usable: Number(r.usable) }));
+}
+
+export interface DeliveryRow {
+  package_id: number;
+  expected_on: string;
+  quantity: number;
+  organisation_id: number;
+  organisation_name: string;
+  location_id: number | null;
+  region_code: string | null;
+}
+
+/** The expected deliveries (current plans) of some packages from `today` on. */
+export async function deliveriesOf(
+  db: Db,
+  packageIds: readonly number[],
+  today: string,
+): Promise<DeliveryRow[]> {
+  const rows = await sql<DeliveryRow>`
+    SELECT e.package_id, e.expected_on, e.quantity, e.organisation_id, o.name AS organisation_name,
+           e.location_id, l.region_code::text AS region_code
+    FROM current_expected_delivery e
+    JOIN organisation o ON o.id = e.organisation_id
+    LEFT JOIN location l ON l.id = e.location_id
+    WHERE e.package_id = ANY(${[...packageIds]}::bigint[]) AND e.expected_on >= ${today}::date
+      AND e.expected_on < ${addDays(today, DEFAULT_SIMULATION_DAYS)}::date
+    ORDER BY e.expected_on, e.package_id`.execute(db);
+  return rows.rows;
+}
+
+/** The actual lots (quantity by expiry) of some packages, in an area, from current stock. */
+export async function lotsOf(db: Db, packageIds: readonly number[], area: string): Promise<StockLot[]> {
+  const regionFilter = area === NATIONAL_AREA ? sql`true` : sql`l.region_code = ${area}`;
+  const rows = await sql<{ expiry: string | null; quantity: number }>`
+    SELECT e.expiry, sum(e.quantity) AS quantity
+    FROM current_stock_entry e JOIN location l ON l.id = e.location_id
+    WHERE e.package_id = ANY(${[...packageIds]}::bigint[]) AND ${regionFilter}
+    GROUP BY e.expiry`.execute(db);
+  return rows.rows.map((r) => ({ expiry: r.expiry, quantity: Number(r.quantity) }));
+}
+
+/** The lot-by-lot outlook of the domain (simulateSupply) over actual lots and deliveries. */
+export function lotOutlook(
+  today: string,
+  demandPerDay: number,
+  lots: readonly StockLot[],
+  deliveries: readonly { expectedOn: string; quantity: number }[],
+) {
+  return simulateSupply({ today, demandPerDay, lots, deliveries });
+}
+
+export interface ProductRow {
+  id: number;
+  npl_pack_id: string;
+  name: string;
+  description: string;
+  substance: string;
+  strength: string;
+  form: string;
+  atc_code: string;
+  pack_size: number;
+  pack_unit: string;
+  company_id: number;
+  company_name: string;
+  parallel_traded: boolean;
+  licence: boolean;
+  group_key: string | null;
+  prioritised: boolean | null;
+}
+
+export async function findPictureProduct(db: Db, id: number): Promise<ProductRow | undefined> {
+  const rows = await sql<ProductRow>`
+    SELECT p.id, p.npl_pack_id, m.name, p.description, m.substance, m.strength, m.form, m.atc_code,
+           p.pack_size, p.pack_unit, p.company_id, c.name AS company_name, p.parallel_traded, p.licence,
+           pp.group_key, pp.prioritised
+    FROM package p JOIN medicine m ON m.id = p.medicine_id JOIN organisation c ON c.id = p.company_id
+    LEFT JOIN picture_product pp ON pp.package_id = p.id
+    WHERE p.id = ${id}`.execute(db);
+  return rows.rows[0];
+}
+
+/** Members of a group (package ids), within the caller's scope. */
+export async function groupMembers(db: Db, groupKey: string, scope: PictureScope): Promise<number[]> {
+  const rows = await sql<{ package_id: number }>`
+    SELECT package_id FROM picture_product
+    WHERE group_key = ${groupKey} AND (${scope.companyId}::bigint IS NULL OR company_id = ${scope.companyId}::bigint)
+    ORDER BY package_id`.execute(db);
+  return rows.rows.map((r) => r.package_id);
+}
+
+/**
+ * Alternatives to a package in an area (R4): other packages of the same group, of the same
+ * substance, or of the same ATC level 4, with their coverage, closest relation first.
+ */
+export async function alternativesOf(db: Db, item: ItemRow, scope: PictureScope, limit = 50) {
+  const rows = await sql<
+    ItemRow & { relation: 'same_group' | 'same_substance' | 'same_atc4'; pack: string | null }
+  >`
+    SELECT c.*, (SELECT p.description FROM package p WHERE p.id = c.package_id) AS pack, NULL AS tier,
+      CASE WHEN c.group_key = ${item.group_key} THEN 'same_group'
+           WHEN c.substance_key = ${item.substance_key} THEN 'same_substance'
+           ELSE 'same_atc4' END AS relation
+    FROM picture_item c
+    WHERE c.kind = 'package' AND c.area_code = ${item.area_code} AND c.ref <> ${item.ref}
+      AND (c.group_key = ${item.group_key} OR c.substance_key = ${item.substance_key}
+           OR (length(${item.atc4}::text) = 5 AND c.atc4 = ${item.atc4}))
+      AND ${scopeCondition(scope, 'c')}
+    ORDER BY CASE WHEN c.group_key = ${item.group_key} THEN 0 WHEN c.substance_key = ${item.substance_key} THEN 1 ELSE 2 END,
+             (c.usable_stock > 0) DESC, c.coverage_days DESC NULLS LAST, c.name, c.ref
+    LIMIT ${limit}`.execute(db);
+  return rows.rows;
+}
+
+// Municipalities (computed on the fly, one region and package at a time) ----------------------------
+
+export interface MunicipalityFigure {
+  code: string;
+  name: string;
+  population: number;
+  region_population: number;
+  total: number;
+  usable: number;
+  locations: number;
+  region_per_day: number;
+}
+
+/**
+ * A package's current stock per municipality of a region (from the current stock of the region's
+ * locations), with the region's demand and the populations to apportion it: sales are reported per
+ * region (or location), not per municipality.
+ */
+export async function municipalityFigures(
+  db: Db,
+  state: PictureState,
+  packageId: number,
+  regionCode: string,
+): Promise<MunicipalityFigure[]> {
+  const cutOff = addDays(state.today, state.horizonDays);
+  const rows = await sql<MunicipalityFigure>`
+    WITH stock AS (
+      SELECT l.municipality_code, sum(e.quantity) AS total,
+             coalesce(sum(e.quantity) FILTER (WHERE e.expiry IS NULL OR e.expiry > ${cutOff}::date), 0) AS usable,
+             count(DISTINCT e.location_id) FILTER (WHERE e.quantity > 0)::int AS locations
+      FROM current_stock_entry e JOIN location l ON l.id = e.location_id
+      WHERE e.package_id = ${packageId} AND l.region_code = ${regionCode} AND l.municipality_code IS NOT NULL
+      GROUP BY l.municipality_code
+    )
+    SELECT m.code::text AS code, m.name, m.population, r.population AS region_population,
+           coalesce(s.total, 0) AS total, coalesce(s.usable, 0) AS usable, coalesce(s.locations, 0) AS locations,
+           coalesce(d.per_day, 0) AS region_per_day
+    FROM municipality m
+    JOIN region r ON r.code = m.region_code
+    LEFT JOIN stock s ON s.municipality_code = m.code
+    LEFT JOIN picture_demand d ON d.package_id = ${packageId} AND d.region_code = m.region_code
+    WHERE m.region_code = ${regionCode}
+    ORDER BY m.code`.execute(db);
+  return rows.rows.map((r) => ({
+    ...r,
+    population: Number(r.population),
+    region_population: Number(r.region_population),
+    total: Number(r.total),
+    usable: Number(r.usable),
+    region_per_day: Number(r.region_per_day),
+  }));
+}
+
+// Locations (computed on the fly: one region or a few locations at a time) -------------------------
+
+export interface LocationRow {
+  id: number;
+  code: string;
+  name: string;
+  kind: LocationKind;
+  organisation_id: number;
+  organisation_name: string;
+  region_code: string;
+  municipality_code: string | null;
+  municipality_name: string | null;
+}
+
+/** How a location's coverage is measured (docs/lagesbild.md, "Locations"). */
+export type LocationDemandBasis = 'own_sales' | 'region';
+
+export interface LocationItemCoverage {
+  locationId: number;
+  packageId: number;
+  totalStock: number;
+  usableStock: number;
+  demand: DemandEstimate | null;
+  demandPerDay: number;
+  basis: LocationDemandBasis;
+  coverageDays: number | null;
+  runsOutOn: string | null;
+  riskClass: RiskClass;
+}
+
+/**
+ * Coverage at single locations, computed on the fly. A location that reports its own sales
+ * (location rows in the sales table within the last year) is measured against them, by the domain's
+ * estimateDemand; one that does not (wholesalers, preparedness stocks, pharmacies reporting only
+ * region totals) is measured against its region's demand, like a tier: the days its stock alone would
+ * supply the whole region. Only packages the location holds or sells are returned.
+ */
+export async function locationCoverage(
+  db: Db,
+  state: PictureState,
+  locations: readonly LocationRow[],
+  packageIds: readonly number[] | null,
+): Promise<LocationItemCoverage[]> {
+  if (locations.length === 0) return [];
+  const ids = locations.map((l) => l.id);
+  const cutOff = addDays(state.today, state.horizonDays);
+  const packageFilter =
+    packageIds === null ? sql`true` : sql`e.package_id = ANY(${[...packageIds]}::bigint[])`;
+  const stock = await sql<{ location_id: number; package_id: number; total: number; usable: number }>`
+    SELECT e.location_id, e.package_id, sum(e.quantity) AS total,
+           coalesce(sum(e.quantity) FILTER (WHERE e.expiry IS NULL OR e.expiry > ${cutOff}::date), 0) AS usable
+    FROM current_stock_entry e
+    WHERE e.location_id = ANY(${ids}::bigint[]) AND ${packageFilter}
+    GROUP BY e.location_id, e.package_id`.execute(db);
+
+  const from = addDays(state.windowEnd, -(365 + 6));
+  const salesFilter = packageIds === null ? sql`true` : sql`s.package_id = ANY(${[...packageIds]}::bigint[])`;
+  const sales = await sql<{
+    location_id: number;
+    package_id: number;
+    period_start: string;
+    period_days: 1 | 7;
+    quantity: number;
+  }>`
+    SELECT s.location_id, s.package_id, s.period_start, s.period_days, s.quantity
+    FROM sales s
+    WHERE s.location_id = ANY(${ids}::bigint[]) AND s.period_start >= ${from}::date AND ${salesFilter}`.execute(
+    db,
+  );
+  const ownSales = new Set(sales.rows.map((r) => r.location_id));
+  const rowsBy = new Map<string, { periodStart: string; periodDays: 1 | 7; quantity: number }[]>();
+  for (const r of sales.rows) {
+    const k = `${r.location_id}:${r.package_id}`;
+    const list = rowsBy.get(k) ?? [];
+    list.push({ periodStart: r.period_start, periodDays: r.period_days, quantity: Number(r.quantity) });
+    rowsBy.set(k, list);
+  }
+
+  // Region demand for the region-measured locations.
+  const regionPackages = stock.rows.filter((r) => !ownSales.has(r.location_id)).map((r) => r.package_id);
+  const regionDemand = new Map<string, number>();
+  if (regionPackages.length > 0) {
+    const d = await sql<{ package_id: number; region_code: string; per_day: number }>`
+      SELECT package_id, region_code::text AS region_code, per_day FROM picture_demand
+      WHERE package_id = ANY(${[...new Set(regionPackages)]}::bigint[])
+        AND region_code = ANY(${[...new Set(locations.map((l) => l.region_code))]}::text[])`.execute(db);
+    for (const r of d.rows) regionDemand.set(`${r.region_code}:${r.package_id}`, Number(r.per_day));
+  }
+
+  const regionOf = new Map(locations.map((l) => [l.id, l.region_code]));
+  const pairs = new Map<string, { locationId: number; packageId: number; total: number; usable: number }>();
+  for (const r of stock.rows) {
+    pairs.set(`${r.location_id}:${r.package_id}`, {
+      locationId: r.location_id,
+      packageId: r.package_id,
+      total: Number(r.total),
+      usable: Number(r.usable),
+    });
+  }
+  for (const k of rowsBy.keys()) {
+    if (pairs.has(k)) continue;
+    const [l, p] = k.split(':').map(Number) as [number, number];
+    pairs.set(k, { locationId: l, packageId: p, total: 0, usable: 0 });
+  }
+
+  const result: LocationItemCoverage[] = [];
+  for (const [k, pair] of pairs) {
+    const own = ownSales.has(pair.locationId);
+    let demand: DemandEstimate | null = null;
+    let perDay: number;
+    if (own) {
+      demand = estimateDemand(rowsBy.get(k) ?? [], state.today, {
+        ...(state.salesThrough !== null ? { salesThrough: state.salesThrough } : {}),
+      });
+      perDay = demand.perDay;
+    } else {
+      perDay = regionDemand.get(`${regionOf.get(pair.locationId)}:${pair.packageId}`) ?? 0;
+    }
+    const cov = coverage(Math.max(0, pair.usable), perDay, state.today);
+    result.push({
+      locationId: pair.locationId,
+      packageId: pair.packageId,
+      totalStock: pair.total,
+      usableStock: pair.usable,
+      demand,
+      demandPerDay: perDay,
+      basis: own ? 'own_sales' : 'region',
+      coverageDays: cov.days,
+      runsOutOn: cov.runsOutOn,
+      riskClass: classifyCoverage(cov.days, state.thresholds),
+    });
+  }
+  return result;
+}
+
+/** Locations of a region (master data), those the caller may list (`visibleLocation`). */
+export async function regionLocations(
+  db: Db,
+  principal: Principal,
+  regionCode: string,
+): Promise<LocationRow[]> {
+  return db
+    .selectFrom('location')
+    .innerJoin('organisation as o', 'o.id', 'location.organisation_id')
+    .leftJoin('municipality as mu', 'mu.code', 'location.municipality_code')
+    .where((eb) => visibleLocation(eb, principal))
+    .where('location.region_code', '=', regionCode)
+    .where('location.closed_on', 'is', null)
+    .select([
+      'location.id',
+      'location.code',
+      'location.name',
+      'location.kind',
+      'location.organisation_id',
+      'o.name as organisation_name',
+      'location.region_code',
+      'location.municipality_code',
+      'mu.name as municipality_name',
+    ])
+    .orderBy('location.kind')
+    .orderBy('location.name')
+    .orderBy('location.id')
+    .execute();
+}
+
+/** Packages on the prioritised list (as matched at the last refresh). */
+export async function prioritisedPackageIds(db: Db): Promise<number[]> {
+  const rows = await db
+    .selectFrom('picture_product')
+    .select('package_id')
+    .where('prioritised', '=', true)
+    .execute();
+  return rows.map((r) => r.package_id);
+}
+
+/** The supply tier of a location kind, for DTOs. */
+export function tierOfKind(kind: LocationKind): SupplyTier {
+  return supplyTierOf(kind);
+}
+
+export { tierCaseSql };

@@ -1,0 +1,493 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Kysely's view of the tables in `migrations/`. snake_case, as in SQL. */
+
+type Numeric = ColumnType<number, string | number, string | number>;
+/** 'YYYY-MM-DD': dates are parsed as strings on both backends, never shifted by a time zone. */
+type DateCol = string;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** int8 ids are parsed as numbers on both backends. */
+type Id = ColumnType<number, never, never>;
+
+export const ORGANISATION_KINDS = [
+  'authority',
+  'joint_function',
+  'region',
+  'municipality',
+  'wholesaler',
+  'pharmacy_operator',
+  'dose_pharmacy_operator',
+  'company',
+  'other',
+] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+export const LOCATION_KINDS = [
+  'wholesaler_warehouse',
+  'community_pharmacy',
+  'dose_pharmacy',
+  'hospital_pharmacy',
+  'care_unit_store',
+  'municipal_store',
+  'state_security_stock',
+  'regional_preparedness_stock',
+] as const;
+export type LocationKind = (typeof LOCATION_KINDS)[number];
+
+export const ROLES = ['admin', 'coordinator', 'analyst', 'reporter', 'reader'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type ReportKind =
+  | 'stock_snapshot'
+  | 'stock_difference'
+  | 'sales'
+  | 'expected_delivery'
+  | 'shortage_notice'
+  | 'catalogue'
+  | 'synthetic';
+
+export interface RegionTable {
+  code: string;
+  name: string;
+  population: number;
+  population_date: DateCol;
+  civil_area: string;
+}
+
+export interface MunicipalityTable {
+  code: string;
+  name: string;
+  region_code: string;
+  population: number;
+}
+
+export interface OrganisationTable {
+  id: Id;
+  code: string;
+  org_number: string;
+  name: string;
+  kind: OrganisationKind;
+  region_code: string | null;
+  municipality_code: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface LocationTable {
+  id: Id;
+  code: string;
+  gln: string | null;
+  name: string;
+  kind: LocationKind;
+  organisation_id: number;
+  region_code: string;
+  municipality_code: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  opened_on: DateCol | null;
+  closed_on: DateCol | null;
+}
+
+export interface MedicineTable {
+  id: Id;
+  npl_id: string;
+  name: string;
+  atc_code: string;
+  substance: string;
+  form: string;
+  strength: string;
+  strength_value: Numeric | null;
+  strength_unit: string | null;
+  species: Generated<'human' | 'veterinary'>;
+  company_id: number;
+}
+
+export interface PackageTable {
+  id: Id;
+  npl_pack_id: string;
+  nordic_article_number: string | null;
+  gtin: string | null;
+  medicine_id: number;
+  kind: Generated<'medicine' | 'device'>;
+  pack_size: Numeric;
+  pack_unit: string;
+  description: string;
+  price_sek: Numeric | null;
+  company_id: number;
+  parallel_traded: Generated<boolean>;
+  licence: Generated<boolean>;
+  marketed_from: DateCol | null;
+  withdrawn_on: DateCol | null;
+}
+
+export interface ProductListTable {
+  id: Id;
+  code: string;
+  version: string;
+  name: string;
+  issuer_id: number;
+  published_on: DateCol;
+  valid_from: DateCol;
+  valid_to: DateCol | null;
+}
+
+export interface ProductListItemTable {
+  list_id: number;
+  position: number;
+  atc_code: string;
+  substance: string;
+  form: string | null;
+  care_area: string | null;
+  note: string | null;
+}
+
+export interface AppUserTable {
+  id: Id;
+  name: string;
+  email: string;
+  organisation_id: number;
+  created_at: DefaultTimestamp;
+}
+
+export interface ApiTokenTable {
+  id: Id;
+  token_sha256: string;
+  label: string;
+  user_id: number;
+  organisation_id: number;
+  role: Role;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface ReportTable {
+  id: Id;
+  kind: ReportKind;
+  organisation_id: number;
+  client_ref: string | null;
+  content_sha256: string;
+  format: string;
+  line_count: Generated<number>;
+  status: Generated<'accepted' | 'rejected'>;
+  received_at: DefaultTimestamp;
+  /** Counts per kind, e.g. `{ locations: 3, lines: 120 }` (0002). */
+  summary: ColumnType<Record<string, number>, string | undefined, string>;
+  /** Accepted but flagged, e.g. a late sales stop (R4) (0002). */
+  warnings: ColumnType<ReportProblemRow[], string | undefined, string>;
+  /** Why a rejected report was refused, capped (0002). */
+  problems: ColumnType<ReportProblemRow[], string | undefined, string>;
+  problem_count: Generated<number>;
+  byte_count: number | null;
+  file_name: string | null;
+  token_id: number | null;
+}
+
+/** One stored warning or problem of a report (jsonb, 0002). */
+export interface ReportProblemRow {
+  at?: string | number;
+  field?: string;
+  value?: unknown;
+  expected?: string;
+  message: string;
+}
+
+export interface StockSnapshotTable {
+  id: Id;
+  location_id: number;
+  counted_at: Timestamp;
+  report_id: number;
+  line_count: Generated<number>;
+}
+
+export interface StockLineTable {
+  snapshot_id: number;
+  package_id: number;
+  batch: string | null;
+  expiry: DateCol | null;
+  quantity: Numeric;
+  stock_level: Generated<number>;
+}
+
+export interface SalesTable {
+  period_start: DateCol;
+  period_days: number;
+  region_code: string;
+  location_id: number | null;
+  package_id: number;
+  quantity: Numeric;
+  age_band: string | null;
+  sex: 'F' | 'M' | 'X' | null;
+  report_id: number;
+}
+
+export interface ShortageNoticeTable {
+  id: Id;
+  kind: 'shortage' | 'sales_stop';
+  package_id: number;
+  company_id: number;
+  notified_at: Timestamp;
+  expected_start: DateCol;
+  expected_end: DateCol | null;
+  reason: string | null;
+  alternatives: string | null;
+  supersedes_id: number | null;
+  report_id: number | null;
+  created_at: DefaultTimestamp;
+  /** The company's own notice id; a resend with the same reference supersedes (0002). */
+  reference: string | null;
+  /** R4: a sales stop notified less than two months ahead (0002). */
+  late: Generated<boolean>;
+}
+
+/** Movements since the last count; quantity is the signed change (0002). */
+export interface StockDifferenceLineTable {
+  report_id: number;
+  location_id: number;
+  counted_at: Timestamp;
+  package_id: number;
+  batch: string | null;
+  expiry: DateCol | null;
+  quantity: Numeric;
+  stock_level: number;
+}
+
+/** Expected deliveries: the newest report per organisation and package is the plan (0002). */
+export interface ExpectedDeliveryTable {
+  report_id: number;
+  organisation_id: number;
+  package_id: number;
+  location_id: number | null;
+  quantity: Numeric;
+  expected_on: DateCol;
+  reference: string | null;
+}
+
+/** A column of a view: read only. */
+type ViewCol<T> = ColumnType<T, never, never>;
+
+/** View: the newest snapshot of each location (0002). */
+export interface CurrentSnapshotView {
+  location_id: ViewCol<number>;
+  snapshot_id: ViewCol<number>;
+  counted_at: ViewCol<Date>;
+}
+
+/** View: current stock per location x package x batch x stock level (0002). */
+export interface CurrentStockBatchView {
+  location_id: ViewCol<number>;
+  package_id: ViewCol<number>;
+  batch: ViewCol<string | null>;
+  stock_level: ViewCol<number>;
+  expiry: ViewCol<DateCol | null>;
+  quantity: ViewCol<number>;
+  as_of: ViewCol<Date>;
+}
+
+/** View: current stock per location x package (0002). */
+export interface CurrentStockView {
+  location_id: ViewCol<number>;
+  package_id: ViewCol<number>;
+  quantity: ViewCol<number>;
+  earliest_expiry: ViewCol<DateCol | null>;
+  as_of: ViewCol<Date>;
+}
+
+/** View: the expected deliveries of the newest plan per organisation and package, quantity > 0 (0002). */
+export interface CurrentExpectedDeliveryView {
+  report_id: ViewCol<number>;
+  organisation_id: ViewCol<number>;
+  package_id: ViewCol<number>;
+  location_id: ViewCol<number | null>;
+  quantity: ViewCol<number>;
+  expected_on: ViewCol<DateCol>;
+  reference: ViewCol<string | null>;
+}
+
+/** View: shortage notices not superseded by a correction (0002). */
+export interface CurrentShortageNoticeView {
+  id: ViewCol<number>;
+  kind: ViewCol<'shortage' | 'sales_stop'>;
+  package_id: ViewCol<number>;
+  company_id: ViewCol<number>;
+  notified_at: ViewCol<Date>;
+  expected_start: ViewCol<DateCol>;
+  expected_end: ViewCol<DateCol | null>;
+  reason: ViewCol<string | null>;
+  alternatives: ViewCol<string | null>;
+  supersedes_id: ViewCol<number | null>;
+  report_id: ViewCol<number | null>;
+  created_at: ViewCol<Date>;
+  reference: ViewCol<string | null>;
+  late: ViewCol<boolean>;
+}
+
+/** What the picture was computed for: one row (0003). */
+export interface PictureStateTable {
+  id: ColumnType<number, number | undefined, never>;
+  today: DateCol;
+  window_end: DateCol;
+  sales_through: DateCol | null;
+  horizon_days: number;
+  critical_below_days: Numeric;
+  low_below_days: Numeric;
+  notice_lead_days: number;
+  stock_counted_until: Timestamp | null;
+  full_refreshed_at: Timestamp;
+  refreshed_at: Timestamp;
+}
+
+/** The facts of each location that the stock aggregates include (0003). */
+export interface PictureLocationStateTable {
+  location_id: number;
+  snapshot_id: number | null;
+  counted_at: Timestamp | null;
+  difference_report_id: number;
+}
+
+/** Each package's identity for the picture, computed by the domain's functions (0003). */
+export interface PictureProductTable {
+  package_id: number;
+  group_key: string;
+  substance_key: string;
+  atc_key: string;
+  atc4: string;
+  pack_size: Numeric;
+  company_id: number;
+  prioritised: boolean;
+  first_sale_day: DateCol | null;
+}
+
+/** Stock per package x area ('SE' or a region) x supply tier (0003). */
+export interface PictureStockTable {
+  package_id: number;
+  area_code: string;
+  tier: string;
+  total: Numeric;
+  usable: Numeric;
+  locations: number;
+}
+
+/** Sales window sums and expected demand per package x region (0003). */
+export interface PictureDemandTable {
+  package_id: number;
+  region_code: string;
+  recent_sum: Numeric;
+  baseline_sum: Numeric;
+  seasonal_sum: Numeric;
+  per_day: Numeric;
+  basis: string;
+  recent_per_day: Numeric;
+  baseline_per_day: Numeric | null;
+  seasonal_per_day: Numeric | null;
+}
+
+/** National sales per package and month (0003). */
+export interface PictureSalesMonthTable {
+  package_id: number;
+  month: DateCol;
+  quantity: Numeric;
+}
+
+/** National stock per package per day the picture was refreshed or backfilled (0003). */
+export interface PictureStockHistoryTable {
+  package_id: number;
+  on_date: DateCol;
+  total: Numeric;
+  usable: Numeric;
+}
+
+/** Items per area and kind by risk class and flag (0003). */
+export interface PictureCountTable {
+  area_code: string;
+  kind: 'package' | 'group';
+  critical: number;
+  low: number;
+  adequate: number;
+  no_demand: number;
+  prioritised_critical: number;
+  critical_shortage: number;
+  active_notice: number;
+  total: number;
+}
+
+/** The item table: package or group, per area (0003). */
+export interface PictureItemTable {
+  kind: 'package' | 'group';
+  ref: string;
+  area_code: string;
+  package_id: number | null;
+  group_key: string;
+  substance_key: string;
+  atc_key: string;
+  atc4: string;
+  company_id: number | null;
+  name: string;
+  substance: string;
+  strength: string;
+  form: string;
+  atc_code: string;
+  unit: string;
+  total_stock: Numeric;
+  usable_stock: Numeric;
+  demand_per_day: Numeric;
+  demand_basis: string;
+  recent_per_day: Numeric;
+  baseline_per_day: Numeric | null;
+  seasonal_per_day: Numeric | null;
+  coverage_days: Numeric | null;
+  runs_out_on: DateCol | null;
+  runs_out_with_deliveries_on: DateCol | null;
+  incoming: Numeric;
+  risk_class: 'critical' | 'low' | 'adequate' | 'no_demand';
+  risk_rank: number;
+  prioritised: boolean;
+  active_notice: boolean;
+  critical_shortage: Generated<boolean>;
+}
+
+export interface AuditLogTable {
+  id: Id;
+  at: DefaultTimestamp;
+  token_id: number | null;
+  organisation_id: number | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  detail: ColumnType<unknown, string | undefined, never>;
+}
+
+export interface Database {
+  region: RegionTable;
+  municipality: MunicipalityTable;
+  organisation: OrganisationTable;
+  location: LocationTable;
+  medicine: MedicineTable;
+  package: PackageTable;
+  product_list: ProductListTable;
+  product_list_item: ProductListItemTable;
+  app_user: AppUserTable;
+  api_token: ApiTokenTable;
+  report: ReportTable;
+  stock_snapshot: StockSnapshotTable;
+  stock_line: StockLineTable;
+  sales: SalesTable;
+  shortage_notice: ShortageNoticeTable;
+  audit_log: AuditLogTable;
+  stock_difference_line: StockDifferenceLineTable;
+  expected_delivery: ExpectedDeliveryTable;
+  current_snapshot: CurrentSnapshotView;
+  current_stock_batch: CurrentStockBatchView;
+  current_stock: CurrentStockView;
+  current_expected_delivery: CurrentExpectedDeliveryView;
+  current_shortage_notice: CurrentShortageNoticeView;
+  picture_state: PictureStateTable;
+  picture_location_state: PictureLocationStateTable;
+  picture_product: PictureProductTable;
+  picture_stock: PictureStockTable;
+  picture_demand: PictureDemandTable;
+  picture_sales_month: PictureSalesMonthTable;
+  picture_stock_history: PictureStockHistoryTable;
+  picture_item: PictureItemTable;
+  picture_count: PictureCountTable;
+}

@@ -1,0 +1,96 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { AppShell, type NavItem } from './components/app-shell.js';
+import { Spinner } from './components/states.js';
+import { useI18n, type MessageKey } from './i18n.js';
+import { CataloguePage } from './pages/catalogue.page.js';
+import { MapPage } from './pages/map.page.js';
+import { NotFoundPage } from './pages/not-found.page.js';
+import { OverviewPage } from './pages/overview.page.js';
+import { RegionPage } from './pages/region.page.js';
+import { ReportsPage } from './pages/reports.page.js';
+import { SignInPage } from './pages/sign-in.page.js';
+import { StartPage } from './pages/start.page.js';
+import { matchPath, useRouter } from './router.js';
+import { useSessionControl } from './session.js';
+
+// The product page carries the charts (ECharts): loaded when first opened, not with every page.
+const ProductPage = lazy(() => import('./pages/product.page.js').then((m) => ({ default: m.ProductPage })));
+
+/**
+ * The dashboard's pages. To add one: write src/web/pages/<name>.page.tsx, add a row here (with `nav`
+ * to put it in the main menu, `permission` to show it only to roles that have it), and add its
+ * texts to both dictionaries in i18n.tsx.
+ */
+interface PageDef {
+  path: string;
+  render: (params: Record<string, string>) => ReactNode;
+  /** The menu label; pages without one are reached by links (e.g. a region from the start page). */
+  nav?: MessageKey;
+  /** The permission from GET /api/me that the page needs, e.g. 'report:write'. */
+  permission?: string;
+  /** Other paths under which the menu item counts as current (e.g. '/regions/:code' under Regioner). */
+  activeFor?: string[];
+}
+
+const PAGES: PageDef[] = [
+  {
+    path: '/overview',
+    nav: 'nav.overview',
+    render: () => <OverviewPage />,
+    permission: 'picture:read',
+    activeFor: ['/products/:id'],
+  },
+  { path: '/map', nav: 'nav.map', render: () => <MapPage />, permission: 'picture:read' },
+  {
+    path: '/products/:id',
+    render: ({ id = '' }) => (
+      <Suspense fallback={<Spinner />}>
+        <ProductPage key={id} id={id} />
+      </Suspense>
+    ),
+    permission: 'picture:read',
+  },
+  { path: '/', nav: 'nav.start', render: () => <StartPage />, activeFor: ['/regions/:code'] },
+  { path: '/regions/:code', render: ({ code = '' }) => <RegionPage key={code} code={code} /> },
+  { path: '/catalogue', nav: 'nav.catalogue', render: () => <CataloguePage />, permission: 'catalogue:read' },
+  { path: '/reports', nav: 'nav.reports', render: () => <ReportsPage />, permission: 'report:read' },
+];
+
+export function App() {
+  const { t } = useI18n();
+  const { state } = useSessionControl();
+  const { location } = useRouter();
+
+  if (state.status === 'checking') {
+    return (
+      <div className="fullpage-center">
+        <Spinner label={t('session.checking')} showLabel />
+      </div>
+    );
+  }
+  if (state.status === 'signed-out') return <SignInPage />;
+
+  const allowed = PAGES.filter((page) => !page.permission || state.me.permissions.includes(page.permission));
+  const nav: NavItem[] = allowed.flatMap((page) =>
+    page.nav
+      ? [
+          {
+            to: page.path,
+            label: t(page.nav),
+            active: [page.path, ...(page.activeFor ?? [])].some(
+              (pattern) => matchPath(pattern, location.path) !== null,
+            ),
+          },
+        ]
+      : [],
+  );
+  let content: ReactNode = <NotFoundPage />;
+  for (const page of allowed) {
+    const params = matchPath(page.path, location.path);
+    if (params) {
+      content = page.render(params);
+      break;
+    }
+  }
+  return <AppShell nav={nav}>{content}</AppShell>;
+}

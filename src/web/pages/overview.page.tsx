@@ -1,0 +1,305 @@
+import type { ReactNode } from 'react';
+import type { PictureItem, PictureNotice, PictureOverview } from '../api-client.js';
+import { Badge } from '../components/badge.js';
+import { PageHeader } from '../components/page-header.js';
+import {
+  AsOfLine,
+  ClassificationMark,
+  ExportButtons,
+  ItemFlags,
+  ReportButton,
+  RiskBadge,
+  useDays,
+  useDemand,
+} from '../components/picture.js';
+import { ErrorState, SkeletonRows } from '../components/states.js';
+import { useI18n, type MessageKey } from '../i18n.js';
+import { Link } from '../router.js';
+import { useApi } from '../use-api.js';
+
+type Counts = PictureOverview['counts']['packages'];
+const RISK_STATS: { key: keyof Counts; label: MessageKey; tone: string }[] = [
+  { key: 'critical', label: 'risk.critical', tone: 'critical' },
+  { key: 'low', label: 'risk.low', tone: 'low' },
+  { key: 'adequate', label: 'risk.adequate', tone: 'adequate' },
+  { key: 'noDemand', label: 'risk.no_demand', tone: 'none' },
+];
+
+/** Lägesbild: the national overview — counts by risk, the most critical packages, notices starting soon. */
+export function OverviewPage() {
+  const { t, formatNumber } = useI18n();
+  const overview = useApi('picture:overview', (api, signal) => api.pictureOverview(signal));
+  const data = overview.data;
+
+  return (
+    <>
+      <PageHeader
+        title={t('overview.title')}
+        lead={data ? <AsOfLine asOf={data.asOf} /> : t('overview.lead')}
+        actions={<ReportButton />}
+      />
+      <ClassificationMark classification={data?.classification} />
+
+      {overview.status === 'error' && !data ? (
+        <ErrorState error={overview.error} onRetry={overview.reload} />
+      ) : (
+        <>
+          <section className="risk-stats" aria-label={t('overview.countsTitle')}>
+            {RISK_STATS.map(({ key, label, tone }) => (
+              <div
+                key={key}
+                className={`stat card risk-stat risk-stat-${tone}`}
+                data-testid={`risk-count-${key}`}
+              >
+                <div className="stat-label">{t(label)}</div>
+                <div className="stat-value" data-testid="value">
+                  {data ? (
+                    formatNumber(data.counts.packages[key])
+                  ) : (
+                    <span className="skeleton skeleton-stat" aria-hidden="true" />
+                  )}
+                </div>
+                <div className="stat-note">
+                  {data
+                    ? t('overview.countNote', {
+                        total: formatNumber(data.counts.packages.total),
+                        groups: data.counts.groups ? formatNumber(data.counts.groups[key]) : '–',
+                      })
+                    : '\u00a0'}
+                </div>
+              </div>
+            ))}
+          </section>
+          {data && (
+            <p className="flag-summary" data-testid="flag-summary">
+              <Badge tone="info">
+                {t('overview.prioritisedCritical', {
+                  n: formatNumber(data.counts.packages.prioritisedCritical),
+                })}
+              </Badge>
+              <Badge tone="danger">
+                {t('overview.criticalShortage', { n: formatNumber(data.counts.packages.criticalShortage) })}
+              </Badge>
+              <Badge tone="warning">
+                {t('overview.activeNotice', { n: formatNumber(data.counts.packages.activeNotice) })}
+              </Badge>
+            </p>
+          )}
+
+          <section className="card table-card" aria-labelledby="overview-critical">
+            <div className="card-header">
+              <h2 id="overview-critical" className="section-title">
+                {t('overview.criticalTitle')}
+                {data && <span className="muted"> ({formatNumber(data.criticalTotal)})</span>}
+              </h2>
+              <ExportButtons
+                path="/api/picture/export/items"
+                query={{ risk: 'critical', sort: 'risk' }}
+                name="kritiska"
+              />
+            </div>
+            <ItemTable items={data?.critical} emptyText={t('overview.noCritical')} />
+          </section>
+
+          <div className="grid-2">
+            <NoticeSection
+              id="overview-upcoming"
+              title={t('overview.upcomingTitle')}
+              notices={data?.notices.upcoming}
+              empty={t('overview.noUpcoming')}
+              testId="upcoming-notices"
+            />
+            <NoticeSection
+              id="overview-active"
+              title={t('overview.activeTitle')}
+              notices={data?.notices.active}
+              empty={t('overview.noActive')}
+              testId="active-notices"
+            />
+          </div>
+
+          {data?.byRegion && (
+            <section className="card table-card" aria-labelledby="overview-regions">
+              <div className="card-header">
+                <h2 id="overview-regions" className="section-title">
+                  {t('overview.regionsTitle')}
+                </h2>
+                <Link to="/map">{t('overview.toMap')}</Link>
+              </div>
+              <div className="table-scroll">
+                <table className="data-table compact-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('col.region')}</th>
+                      {RISK_STATS.map(({ key, label }) => (
+                        <th key={key} scope="col" className="num">
+                          {t(label)}
+                        </th>
+                      ))}
+                      <th scope="col" className="num">
+                        {t('overview.prioritisedCriticalShort')}
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.byRegion.map((row) => (
+                      <tr key={row.region.code} data-testid="overview-region-row">
+                        <th scope="row">
+                          <Link to={`/regions/${row.region.code}`} className="row-link">
+                            {row.region.name}
+                          </Link>
+                        </th>
+                        {RISK_STATS.map(({ key }) => (
+                          <td key={key} className={`num${row.packages[key] ? '' : ' zero'}`}>
+                            {formatNumber(row.packages[key])}
+                          </td>
+                        ))}
+                        <td className={`num${row.packages.prioritisedCritical ? ' strong' : ' zero'}`}>
+                          {formatNumber(row.packages.prioritisedCritical)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+/** Items (packages or groups) with stock, demand, coverage, run-out date, risk and flags. */
+export function ItemTable({
+  items,
+  emptyText,
+  showArea = false,
+}: {
+  items: PictureItem[] | undefined;
+  emptyText: string;
+  showArea?: boolean;
+}) {
+  const { t, formatNumber, formatDate } = useI18n();
+  const days = useDays();
+  const demand = useDemand();
+  if (items && items.length === 0) return <p className="card-padded muted">{emptyText}</p>;
+  return (
+    <div className="table-scroll">
+      <table className="data-table" data-testid="item-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('col.name')}</th>
+            {showArea && <th scope="col">{t('col.area')}</th>}
+            <th scope="col">{t('col.atc')}</th>
+            <th scope="col" className="num">
+              {t('col.usableStock')}
+            </th>
+            <th scope="col" className="num">
+              {t('col.demandPerDay')}
+            </th>
+            <th scope="col" className="num">
+              {t('col.coverage')}
+            </th>
+            <th scope="col">{t('col.runsOut')}</th>
+            <th scope="col">{t('col.risk')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items ? (
+            items.map((item) => (
+              <tr
+                key={`${item.kind}:${item.ref}:${item.area.code}:${item.tier ?? ''}`}
+                data-testid="item-row"
+              >
+                <th scope="row">
+                  {item.packageId !== null ? (
+                    <Link to={`/products/${item.packageId}`} className="row-link">
+                      {item.name}
+                    </Link>
+                  ) : (
+                    item.name
+                  )}
+                  <div className="cell-sub">
+                    {[item.pack, item.substance, item.strength].filter(Boolean).join(' · ')}
+                  </div>
+                  <ItemFlags item={item} />
+                </th>
+                {showArea && <td>{item.area.name}</td>}
+                <td className="mono">{item.atcCode}</td>
+                <td className="num">{formatNumber(item.stock.usable)}</td>
+                <td className="num">{demand(item.demand.perDay)}</td>
+                <td className="num strong">{days(item.coverageDays)}</td>
+                <td className="nowrap">{item.runsOutOn ? formatDate(item.runsOutOn) : '–'}</td>
+                <td>
+                  <RiskBadge risk={item.riskClass} />
+                </td>
+              </tr>
+            ))
+          ) : (
+            <SkeletonRows rows={5} columns={showArea ? 8 : 7} />
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Shortage notices and sales stops, with their dates and the company. */
+export function NoticeSection({
+  id,
+  title,
+  notices,
+  empty,
+  testId,
+  actions,
+}: {
+  id: string;
+  title: string;
+  notices: PictureNotice[] | undefined;
+  empty: string;
+  testId: string;
+  actions?: ReactNode;
+}) {
+  const { t, formatDate } = useI18n();
+  return (
+    <section className="card" aria-labelledby={id}>
+      <div className="card-header">
+        <h2 id={id} className="section-title">
+          {title}
+        </h2>
+        {actions}
+      </div>
+      {notices && notices.length === 0 ? (
+        <p className="card-padded muted">{empty}</p>
+      ) : (
+        <ul className="notice-list" data-testid={testId}>
+          {(notices ?? []).map((n) => (
+            <li key={n.id} className="notice-item" data-testid="notice">
+              <div className="notice-item-head">
+                <Link to={`/products/${n.packageId}`} className="row-link">
+                  {n.name}
+                </Link>{' '}
+                <span className="muted">{n.pack}</span>
+              </div>
+              <div className="badges">
+                <Badge tone={n.kind === 'sales_stop' ? 'danger' : 'warning'}>{t(`notice.${n.kind}`)}</Badge>
+                {n.prioritised && <Badge tone="info">{t('picture.flag.prioritised')}</Badge>}
+                {n.late && <Badge tone="danger">{t('notice.late')}</Badge>}
+              </div>
+              <div className="cell-sub">
+                {t('notice.period', {
+                  from: formatDate(n.expectedStart),
+                  to: n.expectedEnd ? formatDate(n.expectedEnd) : t('notice.openEnded'),
+                })}{' '}
+                · {n.company.name}
+              </div>
+              {n.reason && <div className="cell-sub">{n.reason}</div>}
+            </li>
+          ))}
+          {!notices && <li className="card-padded muted">{t('state.loading')}</li>}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,378 @@
+import { useMemo, type ReactNode } from 'react';
+import type { PictureProduct } from '../api-client.js';
+import { Badge } from '../components/badge.js';
+import { Chart, type ChartOption } from '../components/chart.js';
+import { PageHeader } from '../components/page-header.js';
+import {
+  AsOfLine,
+  ClassificationMark,
+  ExportButtons,
+  RiskBadge,
+  useDays,
+  useDemand,
+} from '../components/picture.js';
+import { ErrorState, SkeletonBlock, SkeletonRows } from '../components/states.js';
+import { useI18n } from '../i18n.js';
+import { Link } from '../router.js';
+import { useApi } from '../use-api.js';
+import { SwedenMap } from './map.component.js';
+import { RegionTable } from './map.page.js';
+import { ItemTable, NoticeSection } from './overview.page.js';
+
+/** Product page: stock by tier and region, 12 months of sales and stock, notices, alternatives in stock. */
+export function ProductPage({ id }: { id: string }) {
+  const { t, formatNumber, formatDate } = useI18n();
+  const days = useDays();
+  const demand = useDemand();
+  const packageId = Number(id);
+  const product = useApi(`picture:product:${id}`, (api, signal) => api.pictureProduct(packageId, signal));
+  const data = product.data;
+  const back = (
+    <Link to="/overview" className="back-link">
+      <span aria-hidden="true">← </span>
+      {t('product.back')}
+    </Link>
+  );
+  const exportPath = `/api/picture/export/products/${packageId}`;
+
+  if (product.status === 'error' && !data) {
+    return (
+      <>
+        <PageHeader title={t('product.title')} eyebrow={back} />
+        <ErrorState error={product.error} onRetry={product.reload} />
+      </>
+    );
+  }
+
+  const item = data?.item;
+  return (
+    <>
+      <PageHeader
+        eyebrow={back}
+        title={data ? `${data.product.name} ${data.product.pack}` : t('product.title')}
+        lead={
+          data ? (
+            <>
+              {[data.product.substance, data.product.strength, data.product.form, data.product.atcCode].join(
+                ' · ',
+              )}
+              {' · '}
+              {data.product.company.name}
+              <br />
+              <AsOfLine asOf={data.asOf} />
+            </>
+          ) : undefined
+        }
+        actions={
+          data && (
+            <span className="badges">
+              {data.product.prioritised && <Badge tone="info">{t('picture.flag.prioritised')}</Badge>}
+              {data.product.parallelTraded && <Badge>{t('badge.parallel')}</Badge>}
+              {data.product.licence && <Badge>{t('badge.licence')}</Badge>}
+            </span>
+          )
+        }
+      />
+      <ClassificationMark classification={data?.classification} />
+
+      <section
+        className="product-figures"
+        aria-label={t('product.figuresTitle')}
+        data-testid="product-figures"
+      >
+        <Figure
+          label={t('col.usableStock')}
+          value={item ? formatNumber(item.stock.usable) : undefined}
+          note={item ? t('product.ofTotal', { n: formatNumber(item.stock.total) }) : undefined}
+        />
+        <Figure
+          label={t('col.demandPerDay')}
+          value={item ? demand(item.demand.perDay) : undefined}
+          note={item ? t(`basis.${item.demand.basis}`) : undefined}
+        />
+        <Figure
+          label={t('col.coverage')}
+          value={item ? days(item.coverageDays) : undefined}
+          note={item ? <RiskBadge risk={item.riskClass} /> : undefined}
+        />
+        <Figure
+          label={t('col.runsOut')}
+          value={data ? (data.outlook.runsOutOn ? formatDate(data.outlook.runsOutOn) : '–') : undefined}
+          note={
+            data
+              ? t('product.withDeliveries', {
+                  date: data.outlook.runsOutWithDeliveriesOn
+                    ? formatDate(data.outlook.runsOutWithDeliveriesOn)
+                    : t('product.lastsYear'),
+                })
+              : undefined
+          }
+        />
+      </section>
+
+      <section className="card table-card" aria-labelledby="product-tiers">
+        <div className="card-header">
+          <h2 id="product-tiers" className="section-title">
+            {t('product.tiersTitle')}
+          </h2>
+          <ExportButtons path={exportPath} query={{ table: 'tiers' }} name={`produkt-${id}-nivaer`} />
+        </div>
+        <TierTable rows={data?.stockByTier} />
+      </section>
+
+      <div className="grid-2">
+        <section className="card card-padded" aria-labelledby="product-sales">
+          <div className="section-head">
+            <h2 id="product-sales" className="section-title">
+              {t('product.salesTitle')}
+            </h2>
+            <ExportButtons path={exportPath} query={{ table: 'sales' }} name={`produkt-${id}-forsaljning`} />
+          </div>
+          {data ? <SalesChart data={data} /> : <SkeletonBlock lines={6} />}
+        </section>
+        <section className="card card-padded" aria-labelledby="product-stock">
+          <div className="section-head">
+            <h2 id="product-stock" className="section-title">
+              {t('product.stockTitle')}
+            </h2>
+            <ExportButtons
+              path={exportPath}
+              query={{ table: 'stock-history' }}
+              name={`produkt-${id}-lager`}
+            />
+          </div>
+          {data ? <StockChart data={data} /> : <SkeletonBlock lines={6} />}
+        </section>
+      </div>
+
+      {data?.stockByRegion && (
+        <section className="card card-padded section-gap" aria-labelledby="product-regions">
+          <div className="section-head">
+            <h2 id="product-regions" className="section-title">
+              {t('product.regionsTitle')}
+            </h2>
+            <ExportButtons path={exportPath} query={{ table: 'regions' }} name={`produkt-${id}-regioner`} />
+          </div>
+          <SwedenMap
+            regions={data.stockByRegion}
+            itemName={data.product.name}
+            thresholds={data.asOf.thresholds}
+            compact
+          />
+        </section>
+      )}
+      {data?.stockByRegion && (
+        <section className="card table-card" aria-labelledby="product-region-table">
+          <div className="card-header">
+            <h2 id="product-region-table" className="section-title">
+              {t('product.regionTableTitle')}
+            </h2>
+          </div>
+          <RegionTable regions={data.stockByRegion} />
+        </section>
+      )}
+
+      <div className="grid-2">
+        <NoticeSection
+          id="product-notices"
+          title={t('product.noticesTitle')}
+          notices={data?.notices}
+          empty={t('product.noNotices')}
+          testId="product-notices"
+          actions={
+            <ExportButtons
+              path={exportPath}
+              query={{ table: 'notices' }}
+              name={`produkt-${id}-anmalningar`}
+            />
+          }
+        />
+        <section className="card table-card" aria-labelledby="product-deliveries">
+          <div className="card-header">
+            <h2 id="product-deliveries" className="section-title">
+              {t('product.deliveriesTitle')}
+            </h2>
+          </div>
+          {data && data.deliveries.length === 0 ? (
+            <p className="card-padded muted">{t('product.noDeliveries')}</p>
+          ) : (
+            <table className="data-table compact-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('col.expectedOn')}</th>
+                  <th scope="col" className="num">
+                    {t('col.quantity')}
+                  </th>
+                  <th scope="col">{t('col.region')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(data?.deliveries ?? []).map((d, i) => (
+                  <tr key={i}>
+                    <td>{formatDate(d.expectedOn)}</td>
+                    <td className="num">{formatNumber(d.quantity)}</td>
+                    <td>{d.regionCode ?? t('picture.national')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+
+      <section className="card table-card" aria-labelledby="product-alternatives">
+        <div className="card-header">
+          <h2 id="product-alternatives" className="section-title">
+            {t('product.alternativesTitle')}
+          </h2>
+          <ExportButtons
+            path={exportPath}
+            query={{ table: 'alternatives' }}
+            name={`produkt-${id}-alternativ`}
+          />
+        </div>
+        <ItemTable items={data?.alternatives.map((a) => a.item)} emptyText={t('product.noAlternatives')} />
+      </section>
+    </>
+  );
+}
+
+function Figure({ label, value, note }: { label: string; value: string | undefined; note?: ReactNode }) {
+  return (
+    <div className="stat card">
+      <div className="stat-label">{label}</div>
+      <div className="stat-value">
+        {value ?? <span className="skeleton skeleton-stat" aria-hidden="true" />}
+      </div>
+      {note !== undefined && <div className="stat-note">{note}</div>}
+    </div>
+  );
+}
+
+function TierTable({ rows }: { rows: PictureProduct['stockByTier'] | undefined }) {
+  const { t, formatNumber } = useI18n();
+  const days = useDays();
+  return (
+    <div className="table-scroll">
+      <table className="data-table" data-testid="tier-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('col.tier')}</th>
+            <th scope="col" className="num">
+              {t('col.locations')}
+            </th>
+            <th scope="col" className="num">
+              {t('col.totalStock')}
+            </th>
+            <th scope="col" className="num">
+              {t('col.usableStock')}
+            </th>
+            <th scope="col" className="num">
+              {t('col.coverage')}
+            </th>
+            <th scope="col">{t('col.risk')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows ? (
+            rows.map((r) => (
+              <tr key={r.tier} data-testid="tier-row">
+                <th scope="row">{r.tierName}</th>
+                <td className={`num${r.locations ? '' : ' zero'}`}>{formatNumber(r.locations)}</td>
+                <td className={`num${r.stock.total ? '' : ' zero'}`}>{formatNumber(r.stock.total)}</td>
+                <td className={`num${r.stock.usable ? '' : ' zero'}`}>{formatNumber(r.stock.usable)}</td>
+                <td className="num strong">{days(r.coverageDays)}</td>
+                <td>
+                  <RiskBadge risk={r.riskClass} />
+                </td>
+              </tr>
+            ))
+          ) : (
+            <SkeletonRows rows={6} columns={6} />
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const DAY_MS = 86_400_000;
+const AXIS = { axisLabel: { color: '#566272' }, axisLine: { lineStyle: { color: '#b7c2cf' } } };
+const SPLIT = { splitLine: { lineStyle: { color: '#e7ebf0' } } };
+
+function SalesChart({ data }: { data: PictureProduct }) {
+  const { t, formatNumber, formatDate } = useI18n();
+  const option = useMemo<ChartOption>(
+    () => ({
+      grid: { left: 48, right: 12, top: 16, bottom: 28 },
+      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatNumber(Number(v)) },
+      xAxis: { type: 'category', data: data.salesByMonth.map((m) => m.month), ...AXIS },
+      yAxis: { type: 'value', ...AXIS, ...SPLIT },
+      series: [
+        {
+          name: t('product.salesSeries'),
+          type: 'bar',
+          data: data.salesByMonth.map((m) => m.quantity),
+          itemStyle: { color: '#2f5c99' },
+        },
+      ],
+    }),
+    [data, t, formatNumber],
+  );
+  return (
+    <>
+      <Chart option={option} label={t('product.salesTitle')} testId="sales-chart" />
+      {data.asOf.salesThrough && (
+        <p className="table-note">{t('product.salesNote', { date: formatDate(data.asOf.salesThrough) })}</p>
+      )}
+    </>
+  );
+}
+
+function StockChart({ data }: { data: PictureProduct }) {
+  const { t, formatNumber } = useI18n();
+  const option = useMemo<ChartOption>(
+    () => ({
+      grid: { left: 48, right: 12, top: 32, bottom: 28 },
+      legend: { top: 0, right: 0, textStyle: { color: '#566272' } },
+      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatNumber(Number(v)) },
+      // The whole year on the axis, so that a short history shows as short.
+      xAxis: {
+        type: 'time',
+        min: Date.parse(`${data.asOf.today}T00:00:00Z`) - 365 * DAY_MS,
+        max: Date.parse(`${data.asOf.today}T00:00:00Z`),
+        ...AXIS,
+        axisLabel: { ...AXIS.axisLabel, formatter: (v: number) => new Date(v).toISOString().slice(0, 7) },
+      },
+      yAxis: { type: 'value', ...AXIS, ...SPLIT },
+      series: [
+        {
+          name: t('col.totalStock'),
+          type: 'line',
+          showSymbol: data.stockHistory.length < 40,
+          data: data.stockHistory.map((p) => [p.date, p.total]),
+          itemStyle: { color: '#8a94a3' },
+        },
+        {
+          name: t('col.usableStock'),
+          type: 'line',
+          showSymbol: data.stockHistory.length < 40,
+          areaStyle: { opacity: 0.12 },
+          data: data.stockHistory.map((p) => [p.date, p.usable]),
+          itemStyle: { color: '#1c6b3a' },
+        },
+      ],
+    }),
+    [data, t, formatNumber],
+  );
+  return (
+    <>
+      <Chart option={option} label={t('product.stockTitle')} testId="stock-chart" />
+      {data.stockHistory.length < 30 && (
+        <p className="table-note">
+          {t('product.shortHistory', { n: formatNumber(data.stockHistory.length) })}
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { seedMinimal } from '../support/seed.js';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'bin/beredskap.js');
+
+/** `beredskap ingest FILE --org CODE` against an embedded database in a temporary directory. */
+describe('beredskap ingest', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'beredskap-cli-'));
+    const store = await openStore({ dataDir: dir });
+    await migrateToLatest(store.db);
+    await seedMinimal(store.db);
+    await store.close();
+    env = { ...process.env, BEREDSKAP_DATA_DIR: dir, DATABASE_URL: '' };
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+
+  it('sends a file as an organisation, shows progress and prints the receipt; a resend gets the same receipt', async () => {
+    const first = await cli(
+      'ingest',
+      'docs/examples/stock-snapshot.csv',
+      '--org',
+      'APO',
+      '--kind',
+      'stock-snapshot',
+    );
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^Mottagen: rapport 1 \(stock_snapshot, csv\) — /);
+    expect(first.stdout).toMatch(/locations 2/);
+    expect(first.stdout).toMatch(/rader 5, sha256 [0-9a-f]{64}/);
+    expect(first.stderr).toMatch(/Läser stock-snapshot\.csv \(kB\)\s+1\/1/);
+    const again = await cli(
+      'ingest',
+      'docs/examples/stock-snapshot.csv',
+      '--org',
+      'APO',
+      '--kind',
+      'stock_snapshot',
+      '--json',
+    );
+    expect(JSON.parse(again.stdout)).toMatchObject({ id: 1, replayed: true, lineCount: 5 });
+  });
+
+  it('takes the kind from a FHIR document and the format from its content', async () => {
+    const res = await cli('ingest', 'docs/examples/stock-snapshot.fhir.json', '--org', 'APO', '--json');
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({
+      kind: 'stock_snapshot',
+      format: 'fhir',
+      fileName: 'stock-snapshot.fhir.json',
+    });
+  });
+
+  it('applies the same rules as the API: another organisation may not report for these locations', async () => {
+    const res = await cli(
+      'ingest',
+      'docs/examples/stock-snapshot.csv',
+      '--org',
+      'WHS',
+      '--kind',
+      'stock_snapshot',
+    );
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/was refused with 5 problems; nothing of it was stored/);
+    expect(res.stderr).toContain(
+      "line 2: location SE-APO-0001 is not one of WHS's locations (väntat: a location owned by WHS)",
+    );
+  });
+
+  it('says what is wrong with the command itself', async () => {
+    expect(
+      (await cli('ingest', 'docs/examples/stock-snapshot.csv', '--org', 'NOPE', '--kind', 'stock_snapshot'))
+        .stderr,
+    ).toMatch(/organisation NOPE is unknown/);
+    expect(
+      (await cli('ingest', 'docs/examples/stock-snapshot.csv', '--org', 'APO', '--kind', 'stock')).stderr,
+    ).toMatch(/--kind 'stock' is not one of/);
+    expect((await cli('ingest', 'docs/examples/stock-snapshot.csv', '--org', 'APO')).stderr).toMatch(
+      /the kind of report is not given/,
+    );
+  });
+});

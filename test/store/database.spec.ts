@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import type { Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { buildOrganisation, buildPackage, buildRegion } from '../support/builders.js';
+import { testBackends } from '../support/databases.js';
+
+describe.each(testBackends())('store on $name', (backend) => {
+  let store: Store;
+  let companyId: number;
+  let packageId: number;
+
+  beforeAll(async () => {
+    store = await backend.open();
+    await buildRegion(store.db, { code: '01' });
+    companyId = await buildOrganisation(store.db, { kind: 'company' });
+    packageId = await buildPackage(store.db, companyId, { packSize: 28 });
+  });
+  afterAll(() => store.close());
+
+  it('migrates idempotently: a second run applies nothing', async () => {
+    expect(await migrateToLatest(store.db)).toEqual([]);
+  });
+
+  it('returns ids and numerics as numbers and dates as YYYY-MM-DD strings', async () => {
+    const row = await store.db
+      .selectFrom('package')
+      .select(['id', 'pack_size'])
+      .where('id', '=', packageId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ id: packageId, pack_size: 28 });
+    const region = await store.db.selectFrom('region').select('population_date').executeTakeFirstOrThrow();
+    expect(region.population_date).toBe('2023-08-31');
+  });
+
+  it('keeps the audit log append-only', async () => {
+    await store.db
+      .insertInto('audit_log')
+      .values({ action: 'test.write', entity: 'test', detail: '{"a":1}' })
+      .execute();
+    await expect(sql`update audit_log set action = 'changed'`.execute(store.db)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(sql`delete from audit_log`.execute(store.db)).rejects.toThrow(/append-only/);
+    const rows = await store.db.selectFrom('audit_log').select(['action', 'detail']).execute();
+    expect(rows).toEqual([{ action: 'test.write', detail: { a: 1 } }]);
+  });
+
+  it('bulk-loads with COPY inside a transaction and counts the rows', async () => {
+    const report = await store.db
+      .insertInto('report')
+      .values({ kind: 'synthetic', organisation_id: companyId, content_sha256: 'a', format: 'generator' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const rows = Array.from(
+      { length: 1000 },
+      (_, i) =>
+        `2026-11-${String((i % 20) + 1).padStart(2, '0')},1,01,,${packageId},${i + 0.5},,,${report.id}\n`,
+    );
+    const copied = await store.bulkTransaction((_trx, copy) =>
+      copy(
+        'sales',
+        [
+          'period_start',
+          'period_days',
+          'region_code',
+          'location_id',
+          'package_id',
+          'quantity',
+          'age_band',
+          'sex',
+          'report_id',
+        ],
+        rows,
+      ),
+    );
+    expect(copied).toBe(1000);
+    const sum = await store.db
+      .selectFrom('sales')
+      .select((eb) => eb.fn.sum<number>('quantity').as('q'))
+      .executeTakeFirstOrThrow();
+    // sum of (i + 0.5) for i = 0..999 = 999*1000/2 + 500 = 500000
+    expect(Number(sum.q)).toBe(500_000);
+  });
+
+  it('rolls back everything, COPY included, when the transaction fails', async () => {
+    const before = await store.db
+      .selectFrom('sales')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const report = await store.db
+      .insertInto('report')
+      .values({ kind: 'synthetic', organisation_id: companyId, content_sha256: 'b', format: 'generator' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await expect(
+      store.bulkTransaction(async (trx, copy) => {
+        await trx
+          .insertInto('audit_log')
+          .values({ action: 'doomed', entity: 'test', detail: '{}' })
+          .execute();
+        await copy(
+          'sales',
+          ['period_start', 'period_days', 'region_code', 'package_id', 'quantity', 'report_id'],
+          [`2026-11-01,1,01,${packageId},5,${report.id}\n`],
+        );
+        // A negative quantity violates the CHECK: the whole transaction must go.
+        await copy(
+          'sales',
+          ['period_start', 'period_days', 'region_code', 'package_id', 'quantity', 'report_id'],
+          [`2026-11-02,1,01,${packageId},-1,${report.id}\n`],
+        );
+      }),
+    ).rejects.toThrow();
+    const after = await store.db
+      .selectFrom('sales')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+    const doomed = await store.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'doomed')
+      .execute();
+    expect(doomed).toEqual([]);
+    // The store is usable after the failure.
+    const ok = await sql<{ one: number }>`select 1 as one`.execute(store.db);
+    expect(ok.rows[0]?.one).toBe(1);
+  });
+
+  it('serialises concurrent transactions so one request never sees another’s uncommitted rows', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const writer = store.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('audit_log')
+        .values({ action: 'uncommitted', entity: 'test', detail: '{}' })
+        .execute();
+      await gate;
+      throw new Error('abort on purpose');
+    });
+    const reader = store.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'uncommitted')
+      .execute();
+    release();
+    await expect(writer).rejects.toThrow('abort on purpose');
+    expect(await reader).toEqual([]);
+  });
+});

@@ -1,0 +1,402 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { estimateDemand, estimateGroupDemand, type SalesPeriod } from '../../src/domain/demand.js';
+import { backfillStockHistory, refreshPicture } from '../../src/store/picture.refresh.js';
+import { assessItems, findPictureState, key, type ItemRow } from '../../src/store/picture.repository.js';
+import type { Store } from '../../src/store/database.js';
+import { buildPictureFixture, type PictureFixture } from '../support/picture-fixture.js';
+import {
+  buildExpectedDelivery,
+  buildNotice,
+  buildStockDifference,
+  type SalesInput,
+  buildLocation,
+  buildOrganisation,
+  buildPackage,
+  buildRegion,
+  buildSales,
+  buildStockSnapshot,
+  dailySales,
+} from '../support/builders.js';
+import { testBackends } from '../support/databases.js';
+
+const TODAY = '2026-03-01';
+
+async function item(store: Store, kind: 'package' | 'group', ref: string, area: string) {
+  return store.db
+    .selectFrom('picture_item')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('ref', '=', ref)
+    .where('area_code', '=', area)
+    .executeTakeFirst();
+}
+
+describe.each(testBackends())('picture refresh on $name: worked numbers', (backend) => {
+  let store: Store;
+  let pkg: number;
+
+  beforeAll(async () => {
+    store = await backend.open();
+    await buildRegion(store.db, { code: '01', name: 'Region Stockholm' });
+    await buildRegion(store.db, { code: '12', name: 'Region Skåne' });
+    const company = await buildOrganisation(store.db, { kind: 'company' });
+    const apoteket = await buildOrganisation(store.db, { kind: 'pharmacy_operator' });
+    pkg = await buildPackage(store.db, company, {
+      substance: 'paracetamol',
+      strength: '500 mg',
+      packSize: 100,
+    });
+    const a = await buildLocation(store.db, apoteket, { regionCode: '01' });
+    const b = await buildLocation(store.db, apoteket, { regionCode: '01' });
+    await buildStockSnapshot(store.db, a, [
+      { packageId: pkg, quantity: 100, expiry: '2027-01-01' },
+      // Expires within the 30-day horizon (2026-03-31): counted in total, not usable.
+      { packageId: pkg, quantity: 50, expiry: '2026-03-20' },
+    ]);
+    await buildStockSnapshot(store.db, b, [{ packageId: pkg, quantity: 200, expiry: null }]);
+    await buildSales(store.db, [
+      ...dailySales(pkg, '01', '2025-01-01', '2026-02-28', 10),
+      ...dailySales(pkg, '12', '2025-01-01', '2026-02-28', 20),
+    ]);
+    await refreshPicture(store, { today: TODAY });
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('covers region 01 for 30 days with 100 + 200 usable packs at 10 a day', async () => {
+    const row = await item(store, 'package', String(pkg), '01');
+    expect(row).toMatchObject({
+      total_stock: 350,
+      usable_stock: 300,
+      demand_per_day: 10,
+      coverage_days: 30,
+      runs_out_on: '2026-03-31',
+      risk_class: 'adequate',
+    });
+  });
+
+  it('sums usable stock and the regions demand nationally: 300 / (10 + 20) = 10 days, critical', async () => {
+    const row = await item(store, 'package', String(pkg), 'SE');
+    expect(row).toMatchObject({
+      usable_stock: 300,
+      demand_per_day: 30,
+      demand_basis: 'sum_of_regions',
+      coverage_days: 10,
+      runs_out_on: '2026-03-11',
+      risk_class: 'critical',
+    });
+    const skane = await item(store, 'package', String(pkg), '12');
+    expect(skane).toMatchObject({
+      usable_stock: 0,
+      demand_per_day: 20,
+      coverage_days: 0,
+      risk_class: 'critical',
+    });
+  });
+
+  it('counts the group in units: 300 packs of 100 tablets at 1,000 tablets a day in region 01', async () => {
+    const row = await item(store, 'group', 'paracetamol|500mg|tablett', '01');
+    expect(row).toMatchObject({ usable_stock: 30_000, demand_per_day: 1000, coverage_days: 30 });
+  });
+});
+
+/** A small deterministic generator (LCG), so that the varied data is the same on every run. */
+function lcg(seed: number) {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1_664_525) + 1_013_904_223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+describe.each(testBackends())('picture refresh on $name: SQL agrees with the domain', (backend) => {
+  let store: Store;
+  const rows = new Map<number, SalesPeriod[]>(); // by package, all regions
+  const regionRows = new Map<string, SalesPeriod[]>(); // by package:region
+  const packs = new Map<number, number>();
+  const SALES_THROUGH = '2026-02-25'; // the data lags: windows end here, not on 2026-02-28
+
+  beforeAll(async () => {
+    store = await backend.open();
+    await buildRegion(store.db, { code: '01' });
+    await buildRegion(store.db, { code: '12' });
+    const company = await buildOrganisation(store.db, { kind: 'company' });
+    const random = lcg(42);
+    const specs = [
+      {
+        substance: 'amoxicillin',
+        strength: '500 mg',
+        form: 'kapsel',
+        packSize: 20,
+        from: '2024-01-01',
+        weekly: true,
+      },
+      {
+        substance: 'Amoxicillin',
+        strength: '500,0 mg',
+        form: 'Kapsel',
+        packSize: 100,
+        from: '2025-09-01',
+        weekly: false,
+      },
+      {
+        substance: 'amoxicillin',
+        strength: '750 mg',
+        form: 'tablett',
+        packSize: 30,
+        from: '2024-03-10',
+        weekly: false,
+      },
+      // Short history: first sale 14 days before the window ends.
+      {
+        substance: 'oseltamivir',
+        strength: '75 mg',
+        form: 'kapsel',
+        packSize: 10,
+        from: '2026-02-12',
+        weekly: false,
+      },
+      // Surge in the last 28 days.
+      {
+        substance: 'salbutamol',
+        strength: '0,1 mg/dos',
+        form: 'inhalationsspray',
+        packSize: 1,
+        from: '2024-06-01',
+        weekly: true,
+        surge: true,
+      },
+    ];
+    const sales: SalesInput[] = [];
+    for (const spec of specs) {
+      const id = await buildPackage(store.db, company, { ...spec, atcCode: 'J01CA04' });
+      packs.set(id, spec.packSize);
+      for (const region of ['01', '12']) {
+        const base = 2 + Math.floor(random() * 20);
+        // Weekly rows start on an odd day, so that weeks straddle every window edge.
+        let day = Date.parse(`${spec.from}T00:00:00Z`) + (spec.weekly ? 3 * 86_400_000 : 0);
+        const end = Date.parse(`${SALES_THROUGH}T00:00:00Z`);
+        while (day <= end) {
+          const date = new Date(day).toISOString().slice(0, 10);
+          const weekly = spec.weekly && day < end - 120 * 86_400_000;
+          const days: 1 | 7 = weekly ? 7 : 1;
+          const surge = spec.surge === true && day > end - 28 * 86_400_000 ? 4 : 1;
+          const winter = [0, 1, 11].includes(new Date(day).getUTCMonth()) ? 1.6 : 1;
+          const quantity = Math.round(base * days * surge * winter * (0.5 + random()));
+          if (quantity > 0) {
+            const row = { packageId: id, regionCode: region, periodStart: date, periodDays: days, quantity };
+            sales.push(row);
+            const period = { periodStart: date, periodDays: days, quantity };
+            rows.set(id, [...(rows.get(id) ?? []), period]);
+            regionRows.set(`${id}:${region}`, [...(regionRows.get(`${id}:${region}`) ?? []), period]);
+          }
+          day += days * 86_400_000;
+        }
+      }
+    }
+    await buildSales(store.db, sales);
+    await refreshPicture(store, { today: TODAY });
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  const firstDay = (list: readonly SalesPeriod[]) => list.map((r) => r.periodStart).sort()[0] as string;
+
+  it('computes each package’s demand per region as estimateDemand does', async () => {
+    const demand = await store.db.selectFrom('picture_demand').selectAll().execute();
+    expect(demand).toHaveLength(10);
+    const state = await store.db.selectFrom('picture_state').selectAll().executeTakeFirstOrThrow();
+    expect(state).toMatchObject({ window_end: SALES_THROUGH, sales_through: SALES_THROUGH });
+    for (const d of demand) {
+      const expected = estimateDemand(regionRows.get(`${d.package_id}:${d.region_code}`) ?? [], TODAY, {
+        salesThrough: SALES_THROUGH,
+        historyStart: firstDay(rows.get(d.package_id) ?? []),
+      });
+      const at = `package ${d.package_id} region ${d.region_code}`;
+      expect(Number(d.per_day), at).toBeCloseTo(expected.perDay, 9);
+      expect(d.basis, at).toBe(expected.basis);
+      expect(Number(d.recent_per_day), at).toBeCloseTo(expected.recentPerDay, 9);
+      closeOrNull(d.baseline_per_day, expected.baselinePerDay, `${at} baseline`);
+      closeOrNull(d.seasonal_per_day, expected.seasonalPerDay, `${at} seasonal`);
+    }
+    // The cases are all there: a surge (recent), short history (no baseline), weekly history.
+    expect(new Set(demand.map((d) => d.basis))).toContain('recent');
+    expect(demand.some((d) => d.baseline_per_day === null)).toBe(true);
+  });
+
+  it('computes group demand per region as estimateGroupDemand does, and sums the regions nationally', async () => {
+    const items = await store.db.selectFrom('picture_item').selectAll().where('kind', '=', 'group').execute();
+    const products = await store.db.selectFrom('picture_product').selectAll().execute();
+    const groups = new Map<string, number[]>();
+    for (const p of products) groups.set(p.group_key, [...(groups.get(p.group_key) ?? []), p.package_id]);
+    // Labelling differences do not split a group: 500 mg / 500,0 mg, Kapsel / kapsel.
+    expect(groups.get('amoxicillin|500mg|kapsel')).toHaveLength(2);
+    for (const item of items) {
+      const members = groups.get(item.group_key) ?? [];
+      const history = members.flatMap((m) => rows.get(m) ?? []);
+      const estimate = (region: string) =>
+        estimateGroupDemand(
+          members.map((m) => ({ packSize: packs.get(m) ?? 1, rows: regionRows.get(`${m}:${region}`) ?? [] })),
+          TODAY,
+          { salesThrough: SALES_THROUGH, historyStart: firstDay(history) },
+        ).perDay;
+      const expected = item.area_code === 'SE' ? estimate('01') + estimate('12') : estimate(item.area_code);
+      expect(Number(item.demand_per_day), `${item.group_key} ${item.area_code}`).toBeCloseTo(expected, 6);
+    }
+  });
+});
+
+describe.each(testBackends())(
+  'picture refresh on $name: flags, history and incremental refresh',
+  (backend) => {
+    let store: Store;
+    let f: PictureFixture;
+
+    beforeAll(async () => {
+      store = await backend.open();
+      f = await buildPictureFixture(store);
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    it('keeps the maintained flags equal to the domain’s assessRisk for every item', async () => {
+      const state = await findPictureState(store.db);
+      if (!state) throw new Error('no picture');
+      const items = (
+        await sql<ItemRow>`SELECT i.*, NULL AS tier, NULL AS pack FROM picture_item i`.execute(store.db)
+      ).rows;
+      expect(items.length).toBeGreaterThan(10);
+      const assessed = await assessItems(store.db, state, items);
+      for (const item of items) {
+        const a = assessed.get(key(item));
+        expect(a?.riskClass, key(item)).toBe(item.risk_class);
+        expect(a?.flags, key(item)).toEqual({
+          prioritised: item.prioritised,
+          activeNotice: item.active_notice,
+          criticalShortage: item.critical_shortage,
+        });
+      }
+      // In region 01 neither P2 nor its group has an alternative: the group holds only H1's 30 packs.
+      expect(
+        items
+          .filter((i) => i.critical_shortage)
+          .map(key)
+          .sort(),
+      ).toEqual([`package:${f.packages.p2}:01`, 'group:morfin|10mg/ml|injektionsvätska, lösning:01'].sort());
+    });
+
+    it('ends an incremental refresh where a full refresh ends', async () => {
+      const db = store.db;
+      // A new snapshot at A1 (P1 down to 40, and P3 now held), differences at W1 after its count, new
+      // sales of P3, a new notice on P4 and a delivery of P2.
+      await buildStockSnapshot(
+        db,
+        f.locations.a1,
+        [
+          { packageId: f.packages.p1, quantity: 40, expiry: '2027-06-30' },
+          { packageId: f.packages.p3, quantity: 25, expiry: '2026-03-15' },
+        ],
+        '2026-02-28T20:00:00Z',
+      );
+      await buildStockDifference(
+        db,
+        f.locations.w1,
+        [{ packageId: f.packages.p1, quantity: -150, expiry: '2028-01-31' }],
+        '2026-02-28T12:00:00Z',
+      );
+      await buildSales(db, dailySales(f.packages.p3, '12', '2026-02-01', '2026-02-28', 4));
+      await buildNotice(db, f.packages.p4, { expectedStart: '2026-03-10' });
+      await buildExpectedDelivery(db, f.orgs.c1, f.packages.p2, '2026-03-04', 20, f.locations.h1);
+
+      const incremental = await refreshPicture(store, {
+        today: TODAY,
+        locationIds: [f.locations.a1, f.locations.w1],
+        packageIds: [f.packages.p3, f.packages.p4, f.packages.p2],
+      });
+      expect(incremental).toMatchObject({ mode: 'incremental', reason: null });
+      const after = await dump(store);
+      const p1 = after.items.find(
+        (i) => i.kind === 'package' && i.ref === String(f.packages.p1) && i.area_code === '01',
+      );
+      // 40 + 200 + (600 − 150) = 690 at 10 a day.
+      expect(p1).toMatchObject({ usable_stock: 690, coverage_days: 69 });
+
+      const full = await refreshPicture(store, { today: TODAY, full: true });
+      expect(full.mode).toBe('full');
+      expect(await dump(store)).toEqual(after);
+    });
+
+    it('rebuilds stock and items when many locations report at once, ending where a full refresh ends', async () => {
+      await buildStockSnapshot(
+        store.db,
+        f.locations.a2,
+        [{ packageId: f.packages.p1, quantity: 150, expiry: '2027-06-30' }],
+        '2026-02-28T21:00:00Z',
+      );
+      await buildStockSnapshot(
+        store.db,
+        f.locations.b1,
+        [{ packageId: f.packages.p3, quantity: 480, expiry: '2027-01-31' }],
+        '2026-02-28T21:00:00Z',
+      );
+      const wave = await refreshPicture(store, {
+        today: TODAY,
+        locationIds: [f.locations.a2, f.locations.b1],
+        deltaLimit: 1,
+      });
+      expect(wave).toMatchObject({ mode: 'stock', reason: null });
+      expect(wave.steps).not.toHaveProperty('sales');
+      const after = await dump(store);
+      await refreshPicture(store, { today: TODAY, full: true });
+      expect(await dump(store)).toEqual(after);
+    });
+
+    it('refreshes everything when the day changes', async () => {
+      const result = await refreshPicture(store, { today: '2026-03-02', locationIds: [f.locations.a1] });
+      expect(result).toMatchObject({ mode: 'full', reason: 'new day (2026-03-01 → 2026-03-02)' });
+      await refreshPicture(store, { today: TODAY });
+    });
+
+    it('backfills the stock history from the snapshots', async () => {
+      // An older count at H1 than the fixture's (2026-01-01): 12 packs on 2025-12-20.
+      await buildStockSnapshot(
+        store.db,
+        f.locations.h1,
+        [{ packageId: f.packages.p2, quantity: 12, expiry: '2027-01-31' }],
+        '2025-12-20T08:00:00Z',
+      );
+      await backfillStockHistory(store, ['2025-12-19', '2025-12-20', '2026-01-05']);
+      const history = await store.db
+        .selectFrom('picture_stock_history')
+        .select(['on_date', 'total'])
+        .where('package_id', '=', f.packages.p2)
+        .where('on_date', '<', '2026-02-01')
+        .orderBy('on_date')
+        .execute();
+      // On 2025-12-19 nothing had been counted at H1 yet; then the count of 12; after 2026-01-01 the 30.
+      expect(history).toEqual([
+        { on_date: '2025-12-20', total: 12 },
+        { on_date: '2026-01-05', total: 30 },
+      ]);
+    });
+  },
+);
+
+function closeOrNull(actual: number | null, expected: number | null, at: string): void {
+  if (expected === null) expect(actual, at).toBeNull();
+  else expect(Number(actual), at).toBeCloseTo(expected, 9);
+}
+
+async function dump(store: Store) {
+  const [stock, items, demand, counts] = await Promise.all([
+    store.db.selectFrom('picture_stock').selectAll().orderBy(['package_id', 'area_code', 'tier']).execute(),
+    store.db.selectFrom('picture_item').selectAll().orderBy(['kind', 'ref', 'area_code']).execute(),
+    store.db.selectFrom('picture_demand').selectAll().orderBy(['package_id', 'region_code']).execute(),
+    store.db.selectFrom('picture_count').selectAll().orderBy(['area_code', 'kind']).execute(),
+  ]);
+  return { stock, items, demand, counts };
+}
