@@ -1,7 +1,7 @@
 /**
  * bench/ingest: validated ingest of stock reports, against a raw COPY of the same files, in one run.
  *
- *   npx tsx bench/ingest.ts [--scale 60] [--pglite-scale 1] [--no-pglite] [--no-postgres] [--without-package-index]
+ *   npx tsx bench/ingest.ts [--scale 60] [--pglite-scale 1] [--no-pglite] [--no-postgres]
  *
  * Synthetic Sweden (data/generate.ts) gives the catalogue and the stock: every organisation that holds
  * stock reports its locations in one CSV file per counting round (the week-old counts, then today's).
@@ -242,7 +242,6 @@ interface Result {
 export async function runOn(
   backend: 'postgres' | 'pglite',
   scale: number,
-  withoutPackageIndex = false,
 ): Promise<Result> {
   const dir = await mkdtemp(join(tmpdir(), 'beredskap-bench-'));
   const dbName = `beredskap_bench_${randomBytes(5).toString('hex')}`;
@@ -270,7 +269,6 @@ export async function runOn(
       store = await openStore({ databaseUrl: url.toString() });
     } else store = await openStore({ dataDir: 'memory://' });
     await migrateToLatest(store.db);
-    if (withoutPackageIndex) await sql`DROP INDEX IF EXISTS stock_line_package_idx`.execute(store.db);
     await loadReference(store, data);
 
     log(`${backend}: raw COPY and validated ingest, file by file …`);
@@ -301,9 +299,8 @@ export async function runOn(
         ms: await timed(() => currentStockOfPackage(db, pkg)),
       },
     ];
-    const name = withoutPackageIndex ? `${backend} without stock_line_package_idx` : backend;
     return {
-      backend: name,
+      backend,
       scale,
       files: files.length,
       lines,
@@ -327,8 +324,6 @@ function log(message: string): void {
 async function main(): Promise<void> {
   const results: Result[] = [];
   if (!args.includes('--no-postgres')) results.push(await runOn('postgres', SCALE));
-  // What the schema's index on stock_line(package_id) costs (no query reads through it): same run, without it.
-  if (args.includes('--without-package-index')) results.push(await runOn('postgres', SCALE, true));
   if (!args.includes('--no-pglite')) results.push(await runOn('pglite', PGLITE_SCALE));
 
   const fmt = (n: number) => Math.round(n).toLocaleString('en');

@@ -84,7 +84,7 @@ describe.each(testBackends())('loadSweden on $name', (backend) => {
       expect.arrayContaining([
         'sales_package_period_idx',
         'sales_region_period_idx',
-        'stock_line_package_idx',
+        'stock_line_snapshot_package_idx',
       ]),
     );
   });

@@ -185,8 +185,11 @@ CREATE TABLE stock_line (
   quantity    numeric NOT NULL CHECK (quantity >= 0),   -- in packages
   stock_level smallint NOT NULL DEFAULT 1 CHECK (stock_level BETWEEN 1 AND 4)  -- SOU 2021:19 levels
 );
-CREATE INDEX stock_line_snapshot_idx ON stock_line (snapshot_id);
-CREATE INDEX stock_line_package_idx ON stock_line (package_id);
+-- One composite index serves both "lines of a snapshot" and "package X in these snapshots" (national
+-- picture: a probe per location's current snapshot). No index on package_id alone: no query reads
+-- stock lines by package without their snapshot, packages are withdrawn and never deleted (so no
+-- foreign-key check needs it), and it cost a third of PostgreSQL's work per ingested line.
+CREATE INDEX stock_line_snapshot_package_idx ON stock_line (snapshot_id, package_id);
 
 -- Sales or dispensing in packages over a period of period_days days starting on period_start.
 -- location_id is null for region-level figures; age_band and sex are optional breakdowns.

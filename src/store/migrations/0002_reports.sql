@@ -23,11 +23,6 @@ CREATE UNIQUE INDEX report_content_uq ON report (organisation_id, kind, content_
 
 -- Stock -------------------------------------------------------------------------------------------
 
--- One composite index serves both "lines of a snapshot" and "package X in these snapshots" (national
--- picture: a probe per location's current snapshot), so the single-column one is redundant.
-DROP INDEX stock_line_snapshot_idx;
-CREATE INDEX stock_line_snapshot_package_idx ON stock_line (snapshot_id, package_id);
-
 -- Movements since the last count (FHIR countType 'difference'): quantity is the signed change.
 CREATE TABLE stock_difference_line (
   report_id   bigint      NOT NULL REFERENCES report (id),
