@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '../domain/errors.js';
 import type { Store } from '../store/database.js';
+import type { PictureMaintainer } from '../store/picture.maintainer.js';
 import { installAuth } from './auth.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.routes.js';
@@ -27,6 +28,11 @@ export interface AppOptions {
   logger?: boolean;
   /** Largest accepted request body in bytes (reports can be large). */
   bodyLimit?: number;
+  /**
+   * Keeps the situational picture up to date after each accepted report (the server passes one; without
+   * it the picture changes only on `POST /api/picture/refresh` or `beredskap picture refresh`).
+   */
+  picture?: PictureMaintainer | undefined;
 }
 
 const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
@@ -58,7 +64,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  const deps = { store: options.store };
+  const deps = { store: options.store, picture: options.picture };
+  if (options.picture !== undefined) {
+    const picture = options.picture;
+    app.addHook('onClose', async () => picture.stop());
+  }
   await app.register(
     async (api) => {
       await api.register(healthRoutes, deps);

@@ -8,6 +8,7 @@ import { toInventoryReport } from '../ingest/fhir.js';
 import { ingestReport, toReceipt, type Receipt } from '../ingest/ingest.service.js';
 import { parseInstant } from '../ingest/values.js';
 import type { Store } from '../store/database.js';
+import type { PictureMaintainer } from '../store/picture.maintainer.js';
 import { currentSnapshots, currentStockBatchesOfLocation } from '../store/report-facts.repository.js';
 import { findReport, listReports } from '../store/report.repository.js';
 import { principalOf } from './auth.js';
@@ -125,7 +126,10 @@ export const CurrentStockDto = Type.Object({
  * Reports in: POST a file (CSV, JSON or FHIR R5 InventoryReport; the format by content type), get a
  * receipt or every problem; list the organisation's reports; read a location's current stock back.
  */
-export const reportRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app, { store }) => {
+export const reportRoutes: FastifyPluginAsyncTypebox<{
+  store: Store;
+  picture?: PictureMaintainer | undefined;
+}> = async (app, { store, picture }) => {
   // Raw bodies: the checksum is of the bytes as sent, and CSV streams through our own reader.
   // Scoped to this plugin; the app's bodyLimit applies (413 too_large).
   app.removeContentTypeParser('application/json');
@@ -220,6 +224,12 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
         fileName: request.query.fileName,
         tokenId: principal.tokenId,
       });
+      if (picture !== undefined && !receipt.replayed) {
+        // The picture follows in the background: the receipt does not wait for it.
+        picture.afterReport(receipt.id).catch((err: unknown) => {
+          request.log.error({ err, report: receipt.id }, 'could not queue the picture refresh');
+        });
+      }
       return reply.status(receipt.replayed ? 200 : 201).send(toReceiptDto(receipt));
     },
   );

@@ -4,6 +4,8 @@ import { DEMO_PERSONAS } from '../../data/generate.js';
 import { loadSweden } from '../../data/load.js';
 import { openStore } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { backfillStockHistory, refreshPicture } from '../store/picture.refresh.js';
+import { addDays, calendarDateInSweden } from '../domain/calendar.js';
 import { phaseProgress } from './progress.js';
 import { portFromEnv, startServer } from './serve.js';
 
@@ -13,12 +15,11 @@ const PHASES: Record<string, string> = {
   sales: 'Försäljning',
   indexes: 'Index',
   checks: 'Kontroller',
+  picture: 'Lägesbild',
 };
 
-/** Today's date in Sweden, 'YYYY-MM-DD'. */
-function swedishToday(): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
-}
+/** Days of stock history rebuilt from the generated snapshots (the oldest are a week old). */
+const HISTORY_DAYS = 10;
 
 /**
  * `beredskap demo`: an embedded database in .data/demo (or DATABASE_URL), migrated and loaded with
@@ -39,7 +40,7 @@ export function registerDemoCommand(program: Command): void {
       await migrateToLatest(store.db);
       const region = await store.db.selectFrom('region').select('code').limit(1).executeTakeFirst();
       if (!region) {
-        const today = swedishToday();
+        const today = calendarDateInSweden(new Date());
         console.error(`Genererar syntetiskt Sverige (skala ${opts.scale}, frö ${opts.seed}, dag ${today}) …`);
         const progress = phaseProgress(PHASES);
         const started = Date.now();
@@ -49,6 +50,16 @@ export function registerDemoCommand(program: Command): void {
             { scale: Number(opts.scale), seed: Number(opts.seed), today },
             progress.update,
           );
+          // The situational picture of today, and its stock history back to the week-old counts the
+          // generator writes (a server refreshes it once a day from then on).
+          progress.update({ phase: 'picture', done: 0, total: 2 });
+          await refreshPicture(store, { today });
+          progress.update({ phase: 'picture', done: 1, total: 2 });
+          await backfillStockHistory(
+            store,
+            Array.from({ length: HISTORY_DAYS }, (_, i) => addDays(today, i - HISTORY_DAYS)),
+          );
+          progress.update({ phase: 'picture', done: 2, total: 2 });
         } finally {
           progress.stop();
         }
@@ -58,7 +69,7 @@ export function registerDemoCommand(program: Command): void {
           `Använder befintlig databas (${databaseUrl ? 'PostgreSQL' : dataDir}); --fresh börjar om.`,
         );
       }
-      const { url } = await startServer(store, portFromEnv());
+      const { url } = await startServer(store, portFromEnv(), { pictureFirst: true });
       console.log(`\nberedskap körs på ${url}  (API-dokumentation: ${url}/api/docs)\n`);
       console.log('Demo-inloggningar (ENDAST DEMO, token är offentliga) / demo sign-in tokens (DEMO ONLY):');
       const width = Math.max(...DEMO_PERSONAS.map((p) => p.token.length));

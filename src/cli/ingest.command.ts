@@ -7,6 +7,7 @@ import { INGEST_KINDS, type IngestKind, type Reporter, type ReportFormat } from 
 import { ingestReport, type Receipt } from '../ingest/ingest.service.js';
 import { parseInstant } from '../ingest/values.js';
 import { openStore, storeOptionsFromEnv } from '../store/database.js';
+import { PictureMaintainer } from '../store/picture.maintainer.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { phaseProgress } from './progress.js';
 
@@ -17,6 +18,8 @@ interface IngestOptions {
   clientRef?: string;
   countedAt?: string;
   json?: boolean;
+  /** false with --no-picture. */
+  picture: boolean;
 }
 
 /** How many problems the terminal shows; the stored report keeps the first 1,000. */
@@ -74,6 +77,7 @@ export function registerIngestCommand(program: Command): void {
     .option('--client-ref <ref>', 'your own id of the report; sending it again gives the same receipt')
     .option('--counted-at <time>', 'counted_at for stock lines without one, e.g. 2026-03-01T06:00:00+01:00')
     .option('--json', 'print the receipt as JSON')
+    .option('--no-picture', 'do not bring the situational picture up to date afterwards')
     .action(async (file: string, opts: IngestOptions) => {
       const kind = kindOf(opts.kind);
       const format = formatOf(file, opts.format);
@@ -120,6 +124,27 @@ export function registerIngestCommand(program: Command): void {
         progress.stop();
         if (opts.json) console.log(JSON.stringify(receipt, null, 2));
         else printReceipt(receipt);
+        if (opts.picture && !receipt.replayed) {
+          // The CLI writes to the database itself, so it also refreshes what the report changed in
+          // the picture (nothing before the first picture exists; a new day rebuilds it in full).
+          const picture = new PictureMaintainer(store, {
+            debounceMs: 0,
+            log: (message) => {
+              if (!opts.json) console.error(message);
+            },
+          });
+          await picture.afterReport(receipt.id);
+          await picture.idle();
+          await picture.stop();
+          const { lastError } = picture.status();
+          if (lastError !== null) {
+            console.error(
+              `beredskap: rapporten är mottagen, men lägesbilden kunde inte uppdateras: ${lastError} ` +
+                '(kör `beredskap picture refresh`)',
+            );
+            process.exitCode = 2;
+          }
+        }
       } catch (err) {
         progress.stop();
         if (!isAppError(err) || err.problems.length === 0) throw err;

@@ -1,5 +1,6 @@
 import { buildApp, type App } from '../api/app.js';
 import type { Store } from '../store/database.js';
+import { PictureMaintainer } from '../store/picture.maintainer.js';
 
 export const DEFAULT_PORT = 8080;
 
@@ -14,13 +15,31 @@ export function portFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return port;
 }
 
-/** Starts the HTTP server and closes it (and the store) on SIGINT/SIGTERM. Returns the base URL. */
+/**
+ * Starts the HTTP server and closes it (and the store) on SIGINT/SIGTERM. Returns the base URL.
+ *
+ * The situational picture is kept up to date while it runs (PictureMaintainer): brought to today at
+ * start-up — before listening when `pictureFirst` (the demo), otherwise in the background while the
+ * picture's routes answer with the last picture, or 503 before the first — after every accepted
+ * report, and when the day changes.
+ */
 export async function startServer(
   store: Store,
   port: number,
-  host = process.env.HOST ?? '127.0.0.1',
+  options: { host?: string; pictureFirst?: boolean } = {},
 ): Promise<{ app: App; url: string }> {
-  const app = await buildApp({ store, logger: process.env.LOG_REQUESTS === '1' });
+  const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+  const picture = new PictureMaintainer(store, { log: (message) => process.stderr.write(`${message}\n`) });
+  if (options.pictureFirst === true) {
+    process.stderr.write('Beräknar lägesbilden … / computing the situational picture …\n');
+    await picture.ensureCurrent();
+  } else {
+    picture.ensureCurrent().catch((err: unknown) => {
+      process.stderr.write(`lägesbild: ${err instanceof Error ? err.message : String(err)}\n`);
+    });
+  }
+  picture.start();
+  const app = await buildApp({ store, logger: process.env.LOG_REQUESTS === '1', picture });
   const address = await app.listen({ port, host });
   const stop = () => {
     void app

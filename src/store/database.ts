@@ -75,6 +75,12 @@ function openPostgres(url: string): Store {
     },
   };
   const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  // An idle pooled connection can be ended by the server (a restart, an administrator, a database
+  // dropped at the end of a test). pg emits that on the pool; unhandled, it would end the process.
+  // The broken client is already out of the pool, and the next query opens a new connection.
+  pool.on('error', (err) => {
+    process.stderr.write(`beredskap: an idle database connection ended: ${err.message}\n`);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 
   return {

@@ -102,4 +102,53 @@ describe('beredskap ingest', () => {
       /the kind of report is not given/,
     );
   });
+
+  it('brings the situational picture up to date after a report, once a picture exists', async () => {
+    const refreshed = await cli('picture', 'refresh');
+    expect(refreshed.code, refreshed.stderr).toBe(0);
+    expect(refreshed.stdout).toMatch(/^picture full refresh for \d{4}-\d\d-\d\d \(first refresh\)/);
+    const before = await pictureStock();
+
+    const sent = await cli(
+      'ingest',
+      'docs/examples/stock-difference.csv',
+      '--org',
+      'APO',
+      '--kind',
+      'stock-difference',
+    );
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stderr).toMatch(/lägesbild: incremental refresh for \d{4}-\d\d-\d\d, \d+ packages/);
+    // The example moves SE-APO-0001's paracetamol by -15 and +50.
+    expect(await pictureStock()).toBe(before + 35);
+
+    const quiet = await cli(
+      'ingest',
+      'docs/examples/sales.csv',
+      '--org',
+      'APO',
+      '--kind',
+      'sales',
+      '--no-picture',
+    );
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toMatch(/lägesbild/);
+  });
+
+  /** National stock of paracetamol (seed package 20000000000011) in the picture's aggregates. */
+  async function pictureStock(): Promise<number> {
+    const store = await openStore({ dataDir: dir });
+    try {
+      const row = await store.db
+        .selectFrom('picture_stock as s')
+        .innerJoin('package as p', 'p.id', 's.package_id')
+        .select((eb) => eb.fn.sum<number>('s.total').as('total'))
+        .where('p.npl_pack_id', '=', '20000000000011')
+        .where('s.area_code', '=', 'SE')
+        .executeTakeFirstOrThrow();
+      return Number(row.total ?? 0);
+    } finally {
+      await store.close();
+    }
+  }
 });

@@ -23,6 +23,9 @@ CREATE UNIQUE INDEX report_content_uq ON report (organisation_id, kind, content_
 
 -- Stock -------------------------------------------------------------------------------------------
 
+-- A report's snapshots (which locations an accepted report changed, for the picture's refresh).
+CREATE INDEX stock_snapshot_report_idx ON stock_snapshot (report_id);
+
 -- Movements since the last count (FHIR countType 'difference'): quantity is the signed change.
 CREATE TABLE stock_difference_line (
   report_id   bigint      NOT NULL REFERENCES report (id),
