@@ -590,26 +590,39 @@ async function rebuildStock(trx: Tx, s: Settings): Promise<void> {
   await sql`TRUNCATE picture_stock`.execute(trx);
   const cutOff = addDays(s.today, s.horizonDays);
   // Per location first (one small aggregation per snapshot: a package's batches, and its
-  // differences), then per package x region x tier. The second aggregation runs over one row per
-  // location and package (10 million at national scale), so it groups by a small integer standing for
-  // the location's region and tier rather than by the text of both: about 2.5 times faster.
+  // differences), then per package in each region x tier. At national scale that is 10 million lines
+  // in 2,000 snapshots; measured on bench/lagesbild.ts, what makes it fast:
+  // - the region x tier combinations are the outer loop, so the second aggregation keeps ~30,000
+  //   groups in memory at a time instead of a million that spill to disk;
+  // - a location without differences reads its lines alone, in the order of the index on
+  //   (snapshot_id, package_id), so each package's batches are summed as they stream by (a group
+  //   aggregate, hash aggregation switched off for this statement) instead of hashed.
+  // 25 s → 14 s for the national daily snapshot.
+  await sql`SET LOCAL enable_hashagg = off`.execute(trx);
   await sql`
     INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
     WITH loc AS (
       SELECT st.location_id, st.snapshot_id, st.counted_at, st.difference_report_id,
-             l.region_code, ${tierCaseSql('l.kind')} AS tier,
-             dense_rank() OVER (ORDER BY l.region_code, ${tierCaseSql('l.kind')})::int AS combo
+             l.region_code, ${tierCaseSql('l.kind')} AS tier
       FROM picture_location_state st
       JOIN location l ON l.id = st.location_id
     ),
-    combo AS (SELECT DISTINCT combo, region_code, tier FROM loc),
-    agg AS (
-      SELECT p.package_id, loc.combo, sum(p.total) AS total, sum(p.usable) AS usable,
+    combo AS (SELECT region_code, tier, array_agg(location_id) AS ids FROM loc GROUP BY region_code, tier)
+    SELECT a.package_id, c.region_code, c.tier, a.total, a.usable, a.locations
+    FROM combo c
+    CROSS JOIN LATERAL (
+      SELECT p.package_id, sum(p.total) AS total, sum(p.usable) AS usable,
              count(*) FILTER (WHERE p.total > 0) AS locations
       FROM loc
       CROSS JOIN LATERAL (
-        SELECT e.package_id, sum(e.quantity) AS total,
-               coalesce(sum(e.quantity) FILTER (WHERE e.expiry IS NULL OR e.expiry > ${cutOff}::date), 0) AS usable
+        SELECT sl.package_id, sum(sl.quantity) AS total,
+               coalesce(sum(sl.quantity) FILTER (WHERE sl.expiry IS NULL OR sl.expiry > ${cutOff}::date), 0) AS usable
+        FROM stock_line sl
+        WHERE sl.snapshot_id = loc.snapshot_id AND loc.difference_report_id = 0
+        GROUP BY sl.package_id
+        UNION ALL
+        SELECT e.package_id, sum(e.quantity),
+               coalesce(sum(e.quantity) FILTER (WHERE e.expiry IS NULL OR e.expiry > ${cutOff}::date), 0)
         FROM (
           SELECT sl.package_id, sl.quantity, sl.expiry FROM stock_line sl WHERE sl.snapshot_id = loc.snapshot_id
           UNION ALL
@@ -617,13 +630,14 @@ async function rebuildStock(trx: Tx, s: Settings): Promise<void> {
           WHERE d.location_id = loc.location_id AND (loc.counted_at IS NULL OR d.counted_at > loc.counted_at)
             AND d.report_id <= loc.difference_report_id
         ) e
+        WHERE loc.difference_report_id <> 0
         GROUP BY e.package_id
       ) p
-      GROUP BY p.package_id, loc.combo
+      WHERE loc.location_id = ANY(c.ids)
+      GROUP BY p.package_id
       HAVING sum(p.total) <> 0 OR sum(p.usable) <> 0 OR count(*) FILTER (WHERE p.total > 0) > 0
-    )
-    SELECT agg.package_id, c.region_code, c.tier, agg.total, agg.usable, agg.locations
-    FROM agg JOIN combo c ON c.combo = agg.combo`.execute(trx);
+    ) a`.execute(trx);
+  await sql`SET LOCAL enable_hashagg = on`.execute(trx);
   await sql`
     INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
     SELECT package_id, ${NATIONAL_AREA}, tier, sum(total), sum(usable), sum(locations)
@@ -951,8 +965,10 @@ async function writePackageItems(
     JOIN picture_product pp ON pp.package_id = b.package_id
     JOIN package p ON p.id = b.package_id
     JOIN medicine m ON m.id = p.medicine_id
-    -- An area's items stored together: reading one area (counts, lists) reads few pages.
-    ORDER BY b.area_code, b.package_id
+    -- An area's items stored together: reading one area (counts, lists) reads few pages. In byte
+    -- order: the order only has to group the areas, and the database's own collation would also
+    -- steer the joins above into sorting by it (6 s of 13 at national scale with C.UTF-8).
+    ORDER BY b.area_code COLLATE "C", b.package_id
     ${conflict}`.execute(trx);
 }
 
@@ -1043,7 +1059,7 @@ async function writeGroupItems(
            ${coverageColumns(s)},
            gf.prioritised, gf.notice
     FROM b JOIN g ON g.group_key = b.group_key JOIN gflags gf ON gf.group_key = b.group_key
-    ORDER BY b.area_code, b.group_key
+    ORDER BY b.area_code COLLATE "C", b.group_key COLLATE "C"
     ${conflict}`.execute(trx);
 }
 
