@@ -26,6 +26,8 @@ export interface LocationRef {
  */
 export class Catalogue {
   private readonly byNpl = new Map<string, PackageRef>();
+  /** NPL pack ids written as plain digits (no leading zero), by their value: see {@link Catalogue.package}. */
+  private readonly nplDigits = new DigitTable<PackageRef>();
   private readonly byGtin = new Map<string, PackageRef>();
   private readonly byVnr = new Map<string, PackageRef>();
   private readonly byCode = new Map<string, LocationRef>();
@@ -46,6 +48,7 @@ export class Catalogue {
     for (const p of packages) {
       const ref: PackageRef = { id: p.id, nplPackId: p.npl_pack_id, companyId: p.company_id };
       this.byNpl.set(p.npl_pack_id, ref);
+      this.nplDigits.set(p.npl_pack_id, ref);
       if (p.gtin) this.byGtin.set(normaliseGtin(p.gtin), ref);
       if (p.nordic_article_number) this.byVnr.set(p.nordic_article_number, ref);
     }
@@ -56,7 +59,11 @@ export class Catalogue {
   }
 
   package(raw: string): PackageRef | undefined {
-    const exact = this.byNpl.get(raw); // the common case: a clean NPL pack id
+    // The common case, a clean NPL pack id: looked up by its value, which spares hashing the text
+    // (a fresh slice of the file on every line) and comparing it with the key.
+    const digits = this.nplDigits.get(raw);
+    if (digits !== undefined) return digits;
+    const exact = this.byNpl.get(raw);
     if (exact !== undefined) return exact;
     const s = raw.trim();
     const colon = s.indexOf(':');
@@ -86,6 +93,91 @@ export class Catalogue {
   ownedBy(organisationId: number): LocationRef[] {
     return this.locations.filter((l) => l.organisationId === organisationId);
   }
+}
+
+const MAX_DIGITS = 15; // below 2^53: exact as a double
+
+/**
+ * The value of `s` when it is 1–15 decimal digits without a leading zero (so that each value has
+ * one text), else -1; `hash` receives a hash of the digits.
+ */
+function digitValue(s: string, hash: Int32Array): number {
+  const n = s.length;
+  if (n === 0 || n > MAX_DIGITS || s.charCodeAt(0) === 48) return -1;
+  let value = 0;
+  let h = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+    h = (Math.imul(h, 31) + d) | 0;
+  }
+  hash[0] = mix(h);
+  return value;
+}
+
+/**
+ * Codes of digits only, by value, in an open-addressing table of plain arrays: no string hashing
+ * and no allocation per lookup. Codes of another shape are not kept (get answers undefined).
+ */
+class DigitTable<V> {
+  private keys = new Float64Array(16).fill(-1);
+  private values: (V | undefined)[] = new Array<V | undefined>(16);
+  private size = 0;
+  private readonly hash = new Int32Array(1);
+
+  set(code: string, value: V): void {
+    const key = digitValue(code, this.hash);
+    if (key < 0) return;
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    this.put(key, this.hash[0]!, value);
+  }
+
+  get(code: string): V | undefined {
+    const key = digitValue(code, this.hash);
+    if (key < 0) return undefined;
+    const mask = this.keys.length - 1;
+    for (let i = this.hash[0]! & mask; ; i = (i + 1) & mask) {
+      const k = this.keys[i]!;
+      if (k === key) return this.values[i];
+      if (k === -1) return undefined;
+    }
+  }
+
+  private put(key: number, hash: number, value: V | undefined): void {
+    const mask = this.keys.length - 1;
+    let i = hash & mask;
+    while (this.keys[i] !== -1 && this.keys[i] !== key) i = (i + 1) & mask;
+    if (this.keys[i] === -1) this.size++;
+    this.keys[i] = key;
+    this.values[i] = value;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Float64Array(keys.length * 2).fill(-1);
+    this.values = new Array<V | undefined>(keys.length * 2);
+    this.size = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (key !== -1) this.put(key, hashOfValue(key), values[i]);
+    }
+  }
+}
+
+/** The hash {@link digitValue} gives the digits of `value`. */
+function hashOfValue(value: number): number {
+  const s = String(value);
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i) - 48) | 0;
+  return mix(h);
+}
+
+/** Spreads a hash of similar codes (NPL pack ids differ in their last digits) over the table. */
+function mix(h: number): number {
+  const m = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  return m ^ (m >>> 16);
 }
 
 /** GTIN-13 and its GTIN-14 form with a leading zero are the same article. */

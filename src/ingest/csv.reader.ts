@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { ProblemList } from './problems.js';
 
 /**
@@ -159,6 +160,9 @@ export async function* readCsv(
   let delimiterCode = 44;
   let rest = '';
   let line = 1; // the file line at the start of `rest`
+  // While every chunk so far was ASCII the decoder holds no partial character, and an ASCII chunk
+  // reads the same as Latin-1, which copies bytes without decoding them.
+  let ascii = true;
 
   // Small batches: the split lines die young, which keeps garbage collection cheap at millions of lines.
   function* parse(text: string, final: boolean): Generator<CsvBatch> {
@@ -166,6 +170,11 @@ export async function* readCsv(
     let lines: number[] = [];
     let pos = 0;
     const n = text.length;
+    // The next quote at or after `pos` (n when there is none): records before it take the fast path.
+    let quote = -1;
+    // The next delimiter at or after `pos` (n when there is none), likewise kept across records so
+    // that a file without delimiters is not scanned to its end for every record.
+    let delim = -1;
     while (pos < n) {
       if (delimiter === undefined) {
         const eol = text.indexOf('\n', pos);
@@ -178,12 +187,28 @@ export async function* readCsv(
       const eol = nl === -1 ? n : nl;
       let end = eol;
       if (end > pos && text.charCodeAt(end - 1) === CR) end--;
-      const record = text.slice(pos, end);
-      if (record.indexOf('"') === -1) {
-        const first = record.charCodeAt(0);
-        const maybeBlank = record.length === 0 || first <= 32 || first === 44 || first === 59;
-        if (!maybeBlank || !BLANK.test(record)) {
-          rows.push(record.split(delimiter));
+      if (quote < pos) {
+        quote = text.indexOf('"', pos);
+        if (quote === -1) quote = n;
+      }
+      if (quote >= end) {
+        const first = end > pos ? text.charCodeAt(pos) : -1;
+        const maybeBlank = first <= 32 || first === 44 || first === 59;
+        if (!maybeBlank || !BLANK.test(text.slice(pos, end))) {
+          // The same fields as text.slice(pos, end).split(delimiter), without the record's own string.
+          const fields: string[] = [];
+          let from = pos;
+          for (;;) {
+            if (delim < from) {
+              delim = text.indexOf(delimiter, from);
+              if (delim === -1) delim = n;
+            }
+            if (delim >= end) break;
+            fields.push(text.slice(from, delim));
+            from = delim + 1;
+          }
+          fields.push(text.slice(from, end));
+          rows.push(fields);
           lines.push(line);
           if (rows.length === BATCH) {
             yield { rows, lines };
@@ -224,6 +249,14 @@ export async function* readCsv(
 
   for await (const chunk of source) {
     let text: string;
+    if (ascii && isAscii(chunk)) {
+      yield* parse(
+        rest + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1'),
+        false,
+      );
+      continue;
+    }
+    ascii = false;
     try {
       text = decoder.decode(chunk, { stream: true });
     } catch {

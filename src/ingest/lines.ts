@@ -22,6 +22,7 @@ import {
   EXPECTED_EXPIRY,
   EXPECTED_INSTANT,
   EXPECTED_NUMBER,
+  isoDateKey,
   memoise,
   parseDate,
   parseExpiry,
@@ -278,6 +279,13 @@ function what(v: readonly RawValue[]): string {
   return `package ${text(v[S_PACKAGE])} at location ${text(v[S_LOCATION])}`;
 }
 
+/** An expiry as read, and whether it had passed on the day of counting named (filled in when needed). */
+interface CheckedExpiry {
+  expiry: string | undefined;
+  countedOn: string;
+  passed: boolean;
+}
+
 class StockValidator extends Reporting implements LineValidator<StockRecord> {
   private readonly countedAtOfLocation = new Map<number, { at: number; line: string | number }>();
   /** Per location: package × stock level → the batch(es) seen. Numbers, not strings: millions of lines. */
@@ -285,6 +293,11 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
   private readonly seenDifference = new Set<string>();
   private readonly instant = memoise(parseInstant);
   private readonly expiryOf = memoise(parseExpiry);
+  /**
+   * Expiries written 'YYYY-MM-DD', by their digits: a few thousand dates recur across millions of
+   * lines, and a number keys a map without hashing a fresh slice of the file on every line.
+   */
+  private readonly expiryByDigits = new Map<number, CheckedExpiry>();
   // Lines come grouped by location and counting time: remember the last ones.
   private lastLocationRaw: RawValue = undefined;
   private lastLocation: LocationRef | undefined;
@@ -357,9 +370,19 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
     const batch = this.optionalText(at, S_BATCH, v[S_BATCH], 100);
 
     let expiry: string | null | undefined = null;
+    let checked: CheckedExpiry | undefined;
     const expiryRaw = text(v[S_EXPIRY]);
     if (expiryRaw !== '') {
-      expiry = this.expiryOf(expiryRaw);
+      const digits = isoDateKey(expiryRaw);
+      if (digits >= 0) {
+        checked = this.expiryByDigits.get(digits);
+        if (checked === undefined) {
+          if (this.expiryByDigits.size > 10_000) this.expiryByDigits.clear();
+          checked = { expiry: parseExpiry(expiryRaw), countedOn: '', passed: false };
+          this.expiryByDigits.set(digits, checked);
+        }
+        expiry = checked.expiry;
+      } else expiry = this.expiryOf(expiryRaw);
       if (expiry === undefined)
         this.problem(at, S_EXPIRY, v[S_EXPIRY], EXPECTED_EXPIRY, `expiry '${expiryRaw}' is not a date`);
     }
@@ -408,7 +431,16 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
       }
       if (expiry) {
         const countedOn = this.countedOn(countedAt);
-        if (expiryPassed(expiry, countedOn)) {
+        let passed: boolean;
+        if (checked === undefined) passed = expiryPassed(expiry, countedOn);
+        else {
+          if (checked.countedOn !== countedOn) {
+            checked.countedOn = countedOn;
+            checked.passed = expiryPassed(expiry, countedOn);
+          }
+          passed = checked.passed;
+        }
+        if (passed) {
           this.problem(
             at,
             S_EXPIRY,

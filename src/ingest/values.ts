@@ -21,10 +21,28 @@ const GROUPED_NUMBER = /^[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$/;
  */
 export function parseNumber(raw: string | number): number | undefined {
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
+  const whole = wholeNumber(raw);
+  if (whole >= 0) return whole;
   const s = raw.trim();
   if (PLAIN_NUMBER.test(s)) return Number(s.replace(',', '.'));
   if (GROUPED_NUMBER.test(s)) return Number(s.replace(/[ \u00a0\u202f]/g, '').replace(',', '.'));
   return undefined;
+}
+
+/**
+ * The value of 1–15 decimal digits and nothing else (the common quantity), else -1. Exact: below
+ * 2^53, and the same value as Number() gives, leading zeros included.
+ */
+function wholeNumber(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 15) return -1;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
 }
 
 /** A whole number (also `3,0`), or undefined. */
@@ -48,6 +66,23 @@ export function parseDate(raw: string): string | undefined {
   if (month < 1 || month > 12 || day < 1) return undefined;
   const leap = month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0);
   return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0) ? s : undefined;
+}
+
+/**
+ * The digits of a text written exactly 'YYYY-MM-DD' as one number YYYYMMDD (whether that date exists
+ * or not), else -1: the same number means the same text, so it can key a cache of parsed dates
+ * without hashing the text.
+ */
+export function isoDateKey(s: string): number {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return -1;
+  let key = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    key = key * 10 + d;
+  }
+  return key;
 }
 
 /** An expiry date: 'YYYY-MM-DD', or 'YYYY-MM' as printed on packs, meaning the last day of that month. */
@@ -130,12 +165,20 @@ function swedishWallTimeToInstant(wall: number): number {
  */
 export function memoise<T>(parse: (raw: string) => T): (raw: string) => T {
   const cache = new Map<string, T>();
+  // The text of the line before, which the next line most often repeats: comparing it is cheaper
+  // than hashing a fresh slice of the file for the map.
+  let lastRaw: string | undefined;
+  let lastValue: T | undefined;
   return (raw) => {
-    const hit = cache.get(raw);
-    if (hit !== undefined || cache.has(raw)) return hit as T;
-    const value = parse(raw);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(raw, value);
-    return value;
+    if (raw === lastRaw) return lastValue as T;
+    let value = cache.get(raw);
+    if (value === undefined && !cache.has(raw)) {
+      value = parse(raw);
+      if (cache.size > 10_000) cache.clear();
+      cache.set(raw, value);
+    }
+    lastRaw = raw;
+    lastValue = value;
+    return value as T;
   };
 }

@@ -27,8 +27,23 @@ export type Summary = Record<string, number>;
 /** A CSV field for COPY: null is an empty unquoted field; text with a delimiter, quote or break is quoted. */
 function csvText(v: string | null): string {
   if (v === null) return '';
+  if (isPlainField(v)) return v;
   if (v === '' || /[",\r\n]/.test(v) || v.trim() !== v) return `"${v.replaceAll('"', '""')}"`;
   return v;
+}
+
+/**
+ * Whether `v` is printable ASCII without a comma or quote (a batch number, nearly always): then it
+ * needs no quotes, and there is no space at either end for trim to find.
+ */
+function isPlainField(v: string): boolean {
+  const n = v.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c <= 32 || c >= 127 || c === 34 || c === 44) return false;
+  }
+  return true;
 }
 
 const CHUNK = 1 << 16;
@@ -138,16 +153,25 @@ export async function writeStockSnapshot(
   const snapshotOf = setWise ? await reserveSnapshotIds(w, owned) : await openPlaceholderSnapshots(w, owned);
   const used = new Map<number, { countedAt: number; lines: number }>();
   const packages = new Set<number>();
+  // Lines come grouped by location: look its snapshot up once per run of lines, not per line.
+  let location: LocationRef | undefined;
+  let u = { countedAt: 0, lines: 0 };
+  let snapshotId = '';
   const lines = await copyWithReferences(
     w,
     'stock_line',
     ['snapshot_id', 'package_id', 'batch', 'expiry', 'quantity', 'stock_level'],
     toCsv(batches, (r) => {
-      let u = used.get(r.location.id);
-      if (u === undefined) used.set(r.location.id, (u = { countedAt: r.countedAt, lines: 0 }));
+      if (r.location !== location) {
+        location = r.location;
+        const known = used.get(location.id);
+        if (known === undefined) used.set(location.id, (u = { countedAt: r.countedAt, lines: 0 }));
+        else u = known;
+        snapshotId = `${snapshotOf.get(location.id)}`;
+      }
       u.lines++;
       packages.add(r.packageId);
-      return `${snapshotOf.get(r.location.id)},${r.packageId},${csvText(r.batch)},${r.expiry ?? ''},${r.quantity},${r.stockLevel}\n`;
+      return `${snapshotId},${r.packageId},${csvText(r.batch)},${r.expiry ?? ''},${r.quantity},${r.stockLevel}\n`;
     }),
     () => [{ table: 'package', ids: packages }],
     setWise,
