@@ -239,10 +239,7 @@ interface Result {
   queries: { name: string; ms: number }[];
 }
 
-export async function runOn(
-  backend: 'postgres' | 'pglite',
-  scale: number,
-): Promise<Result> {
+export async function runOn(backend: 'postgres' | 'pglite', scale: number): Promise<Result> {
   const dir = await mkdtemp(join(tmpdir(), 'beredskap-bench-'));
   const dbName = `beredskap_bench_${randomBytes(5).toString('hex')}`;
   const admin = async (statement: string) => {
