@@ -31,7 +31,8 @@ export async function startServer(
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
   const picture = new PictureMaintainer(store, { log: (message) => process.stderr.write(`${message}\n`) });
   if (options.pictureFirst === true) {
-    process.stderr.write('Beräknar lägesbilden … / computing the situational picture …\n');
+    if (!(await picture.isCurrent()))
+      process.stderr.write('Beräknar lägesbilden … / computing the situational picture …\n');
     await picture.ensureCurrent();
   } else {
     picture.ensureCurrent().catch((err: unknown) => {

@@ -125,10 +125,15 @@ export class PictureMaintainer {
     };
   }
 
+  /** Whether the stored picture describes today (false when there is none). */
+  async isCurrent(): Promise<boolean> {
+    const state = await this.store.db.selectFrom('picture_state').select('today').executeTakeFirst();
+    return state !== undefined && state.today === this.today();
+  }
+
   /** A full refresh now when there is no picture or it describes another day; otherwise nothing. */
   async ensureCurrent(): Promise<void> {
-    const state = await this.store.db.selectFrom('picture_state').select('today').executeTakeFirst();
-    if (state !== undefined && state.today === this.today()) return;
+    if (await this.isCurrent()) return;
     this.wantFull = true;
     this.state = 'idle';
     this.schedule(0);

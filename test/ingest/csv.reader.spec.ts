@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { detectDelimiter, firstInvalidUtf8, readCsv } from '../../src/ingest/csv.reader.js';
-import { ProblemList } from '../../src/ingest/problems.js';
+import { detectDelimiter, firstInvalidUtf8 } from '../../src/ingest/csv.reader.js';
+import { readCsvInChunks } from './helpers.js';
 
-async function read(bytes: Buffer, chunkSize = bytes.length || 1) {
-  const problems = new ProblemList();
-  async function* chunks() {
-    for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
-  }
-  const rows: string[][] = [];
-  const lines: number[] = [];
-  for await (const batch of readCsv(chunks(), problems)) {
-    rows.push(...batch.rows);
-    lines.push(...batch.lines);
-  }
-  return { rows, lines, problems: problems.list() };
-}
+const read = readCsvInChunks;
 
 describe('CSV reader', () => {
   it('chooses the delimiter the header line has more of', () => {

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalogue } from '../../src/ingest/catalogue.js';
-import { readCsv } from '../../src/ingest/csv.reader.js';
-import { ProblemList } from '../../src/ingest/problems.js';
 import { isoDateKey, parseExpiry, parseNumber } from '../../src/ingest/values.js';
 import type { Store } from '../../src/store/database.js';
 import { testBackends } from '../support/databases.js';
 import { seedMinimal } from '../support/seed.js';
-import { ingest, refusal, reporterOf } from './helpers.js';
+import { ingest, readCsvInChunks, refusal, reporterOf } from './helpers.js';
 
 /* The shortcuts for the common shapes of a stock line answer exactly as the full code paths. */
 
@@ -22,20 +20,6 @@ function catalogueOf(packages: [npl: string, gtin: string | null, vnr: string | 
     [],
     new Set(),
   );
-}
-
-async function readAll(bytes: Buffer, chunkSize: number) {
-  const problems = new ProblemList();
-  async function* chunks() {
-    for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
-  }
-  const rows: string[][] = [];
-  const lines: number[] = [];
-  for await (const batch of readCsv(chunks(), problems)) {
-    rows.push(...batch.rows);
-    lines.push(...batch.lines);
-  }
-  return { rows, lines, problems: problems.list() };
 }
 
 describe('fast paths of report reading', () => {
@@ -85,17 +69,17 @@ describe('fast paths of report reading', () => {
   it('reads ASCII chunks and then a multi-byte letter split between chunks, and a file of one column', async () => {
     const text = 'location,package,batch\nSE-APO-0001,20000000000011,L1\nSE-APO-0001,20000000000028,Lå2\n';
     const bytes = Buffer.from(text);
-    const whole = await readAll(bytes, bytes.length);
+    const whole = await readCsvInChunks(bytes, bytes.length);
     expect(whole.rows[2]).toEqual(['SE-APO-0001', '20000000000028', 'Lå2']);
     for (let size = 1; size <= 80; size++)
-      expect(await readAll(bytes, size), `chunks of ${size}`).toEqual(whole);
+      expect(await readCsvInChunks(bytes, size), `chunks of ${size}`).toEqual(whole);
 
     const column = Buffer.from('package\n1\n\n2\r\n3');
-    const one = await readAll(column, column.length);
+    const one = await readCsvInChunks(column, column.length);
     expect(one.rows).toEqual([['package'], ['1'], ['2'], ['3']]);
     expect(one.lines).toEqual([1, 2, 4, 5]);
     for (let size = 1; size <= 5; size++)
-      expect(await readAll(column, size), `chunks of ${size}`).toEqual(one);
+      expect(await readCsvInChunks(column, size), `chunks of ${size}`).toEqual(one);
   });
 });
 

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
 import type { IngestKind, Reporter, ReportFormat } from '../../src/domain/report.js';
+import { readCsv } from '../../src/ingest/csv.reader.js';
 import { ingestReport, type IngestRequest, type Receipt } from '../../src/ingest/ingest.service.js';
+import { ProblemList } from '../../src/ingest/problems.js';
 import type { Store } from '../../src/store/database.js';
 
 /** "Now" in the ingest tests: the examples are counted on 2026-03-01. */
@@ -85,4 +87,19 @@ export async function linesOfReport(store: Store, reportId: number) {
     .orderBy('p.npl_pack_id')
     .orderBy('l.batch')
     .execute();
+}
+
+/** Reads CSV bytes fed in chunks of `chunkSize` bytes: every row, its line number, and the problems. */
+export async function readCsvInChunks(bytes: Buffer, chunkSize = bytes.length || 1) {
+  const problems = new ProblemList();
+  async function* chunks() {
+    for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
+  }
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  for await (const batch of readCsv(chunks(), problems)) {
+    rows.push(...batch.rows);
+    lines.push(...batch.lines);
+  }
+  return { rows, lines, problems: problems.list() };
 }
