@@ -383,6 +383,50 @@ describe.each(testBackends())(
         { on_date: '2026-01-05', total: 30 },
       ]);
     });
+
+    it('lists a package that only has a notice nationally, with nothing in stock and no demand, and its group', async () => {
+      const p5 = await buildPackage(store.db, f.orgs.c2, {
+        name: 'Ketamin Två',
+        substance: 'ketamin',
+        strength: '10 mg/ml',
+        form: 'injektionsvätska, lösning',
+        atcCode: 'N01AX03',
+        packSize: 5,
+      });
+      await buildNotice(store.db, p5, { kind: 'shortage', expectedStart: '2026-02-20', expectedEnd: null });
+      await refreshPicture(store, { today: TODAY, full: true });
+      const items = await store.db
+        .selectFrom('picture_item')
+        .select([
+          'kind',
+          'area_code',
+          'total_stock',
+          'demand_per_day',
+          'demand_basis',
+          'risk_class',
+          'active_notice',
+        ])
+        .where((eb) =>
+          eb.or([
+            eb('package_id', '=', p5),
+            eb('group_key', '=', 'ketamin|10mg/ml|injektionsvätska, lösning'),
+          ]),
+        )
+        .orderBy('kind')
+        .execute();
+      const expected = {
+        area_code: 'SE',
+        total_stock: 0,
+        demand_per_day: 0,
+        demand_basis: 'no_sales',
+        risk_class: 'no_demand',
+        active_notice: true,
+      };
+      expect(items).toEqual([
+        { kind: 'group', ...expected },
+        { kind: 'package', ...expected },
+      ]);
+    });
   },
 );
 
