@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { calendarDateInSweden } from '../domain/calendar.js';
 import type { Store } from './database.js';
 import { refreshPicture, type RefreshPictureResult } from './picture.refresh.js';
+import { findPictureState } from './picture.repository.js';
 
 /** What an accepted report changed, for the picture: stock of locations, or packages' other facts. */
 export interface ReportEffect {
@@ -127,7 +128,7 @@ export class PictureMaintainer {
 
   /** Whether the stored picture describes today (false when there is none). */
   async isCurrent(): Promise<boolean> {
-    const state = await this.store.db.selectFrom('picture_state').select('today').executeTakeFirst();
+    const state = await findPictureState(this.store.db);
     return state !== undefined && state.today === this.today();
   }
 
@@ -150,8 +151,7 @@ export class PictureMaintainer {
     if (this.stopped) return;
     this.intake += 1;
     try {
-      const exists = await this.store.db.selectFrom('picture_state').select('today').executeTakeFirst();
-      if (exists === undefined) return;
+      if ((await findPictureState(this.store.db)) === undefined) return;
       const effect = await reportEffect(this.store, reportId);
       for (const id of effect.locationIds) this.pendingLocations.add(id);
       for (const id of effect.packageIds) this.pendingPackages.add(id);
@@ -188,7 +188,7 @@ export class PictureMaintainer {
   private async checkDay(): Promise<void> {
     if (this.running !== null || this.stopped) return;
     try {
-      const state = await this.store.db.selectFrom('picture_state').select('today').executeTakeFirst();
+      const state = await findPictureState(this.store.db);
       if (state !== undefined && state.today !== this.today()) {
         this.wantFull = true;
         this.schedule(0);
