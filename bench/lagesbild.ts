@@ -1,7 +1,7 @@
 /**
  * bench/lagesbild: the national situational picture at national scale on PostgreSQL (issue 4 item 8).
  *
- *   npx tsx bench/lagesbild.ts [--scale 1] [--rebuild]
+ *   npx tsx bench/lagesbild.ts [--scale 1] [--rebuild] [--only national]
  *   npm run bench:lagesbild
  *
  * Data (generated with SQL generate_series, which is far faster than the row-by-row generator): 21
@@ -42,6 +42,8 @@ const option = (name: string, fallback: string): string => {
 };
 const SCALE = Number(option('scale', '1'));
 const REBUILD = args.includes('--rebuild');
+/** `--only national`: only the national daily snapshot (ingest and refresh), for working on it. */
+const ONLY = option('only', '');
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'beredskap_bench_lagesbild';
 const TODAY = '2026-03-02';
@@ -63,20 +65,20 @@ const LOCATION_PLAN: Readonly<Record<LocationKind, { count: number; lines: numbe
   regional_preparedness_stock: { count: 30, lines: 600, quantity: 500 },
 };
 // The schema of the facts is part of what is reused: a changed migration means a new database. The
-// picture's own schema (0003) holds only derived tables: when it changes they are re-created.
-const PICTURE_MIGRATION = '0003_picture.sql';
+// picture's own migrations hold only derived tables: when they change those are re-created.
+const PICTURE_MIGRATIONS = ['0003_picture.sql', '0004_picture_unlogged.sql'];
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 const MIGRATIONS = hash(
   readdirSync(MIGRATION_DIR)
-    .filter((f) => f !== PICTURE_MIGRATION)
+    .filter((f) => !PICTURE_MIGRATIONS.includes(f))
     .sort()
     .map((f) => readFileSync(join(MIGRATION_DIR, f), 'utf8'))
     .join('\n'),
 );
-const PICTURE_SQL = readFileSync(join(MIGRATION_DIR, PICTURE_MIGRATION), 'utf8');
+const PICTURE_SQL = PICTURE_MIGRATIONS.map((f) => readFileSync(join(MIGRATION_DIR, f), 'utf8')).join('\n');
 const PARAMS = JSON.stringify({ v: 4, SCALE, TODAY, LOCATION_PLAN, MIGRATIONS });
 
-/** Re-creates the picture's derived tables when 0003 changed since the data was loaded. */
+/** Re-creates the picture's derived tables when 0003 or 0004 changed since the data was loaded. */
 async function ensurePictureSchema(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -84,7 +86,7 @@ async function ensurePictureSchema(url: string): Promise<void> {
     await client.query(`CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value text NOT NULL)`);
     const meta = await client.query<{ value: string }>(`SELECT value FROM bench_meta WHERE key = 'picture'`);
     if (meta.rows[0]?.value === hash(PICTURE_SQL)) return;
-    log('the picture schema (0003) changed: re-creating its derived tables');
+    log('the picture schema (0003, 0004) changed: re-creating its derived tables');
     const tables = await client.query<{ tablename: string }>(
       `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'picture\\_%'`,
     );
@@ -754,6 +756,18 @@ async function main(): Promise<void> {
       `~${Number(c.sales).toLocaleString('en')} daily sales rows over two years and 21 regions ` +
       `(${fill.toFixed(0)} % of package × region × day cells sold something; ${c.soldYesterday} packages sold yesterday)`,
   );
+
+  if (ONLY === 'national') {
+    const state = await store.db.selectFrom('picture_state').select('today').executeTakeFirst();
+    if (state?.today !== TODAY) await refreshPicture(store, { today: TODAY, full: true });
+    const r = await nationalRound(store);
+    log(
+      `snapshot ${r.location} (${r.lines} lines): ingest ${millis(r.ingestMs)}, refresh ${millis(r.refreshMs)}, ` +
+        `refresh / ingest ${(r.refreshMs / r.ingestMs).toFixed(2)} ${JSON.stringify(r.refresh.steps)}`,
+    );
+    await store.close();
+    return;
+  }
 
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -134,10 +134,10 @@ export async function refreshPicture(
     let mode: RefreshPictureResult['mode'];
     if (reason !== null) {
       mode = 'full';
-      packages = await rebuild(trx, copy, settings, step, null);
+      packages = await rebuild(trx, copy, settings, step, null, helperOf(store));
     } else if ((options.locationIds?.length ?? 0) > (options.deltaLimit ?? DEFAULT_DELTA_LIMIT)) {
       mode = 'stock';
-      packages = await rebuild(trx, copy, settings, step, unique(options.packageIds ?? []));
+      packages = await rebuild(trx, copy, settings, step, unique(options.packageIds ?? []), helperOf(store));
     } else {
       mode = 'incremental';
       packages = await incrementalRefresh(trx, settings, options, step);
@@ -202,6 +202,7 @@ async function rebuild(
   s: Settings,
   step: Step,
   salesPackages: readonly number[] | null,
+  helper: Db | null,
 ): Promise<number> {
   const full = salesPackages === null;
   if (full) {
@@ -215,11 +216,11 @@ async function rebuild(
     const ids = unique([...missing.rows.map((r) => r.id), ...salesPackages]);
     if (ids.length > 0) await step('products', () => writeProducts(trx, null, s.today, ids));
   }
-  await step('stock', () => rebuildStock(trx, s));
+  await step('stock', () => rebuildStock(trx, s, helper));
   if (full) await step('sales', () => writeSales(trx, s, null));
   else if (salesPackages.length > 0) await step('sales', () => writeSales(trx, s, salesPackages));
   await sql`TRUNCATE picture_item`.execute(trx);
-  await withoutIndexes(trx, 'picture_item', async () => {
+  await withoutIndexes(trx, 'picture_item', true, async () => {
     await step('packageItems', () => writePackageItems(trx, s, null, null));
     await step('groupItems', () => writeGroupItems(trx, s, null, null));
   });
@@ -377,18 +378,41 @@ async function applyStockToItems(
 }
 
 /**
- * Runs a bulk load of `table` with its secondary indexes dropped, and builds them again after (one
- * sort per index instead of an index insert per row). The definitions are read from the catalogue,
- * so the migration stays their one source.
+ * Runs a bulk load of `table` with its secondary indexes (and, with `primaryKey`, its primary key)
+ * dropped, and builds them again after: one sort per index instead of an index insert per row. The
+ * definitions are read from the catalogue, so the migration stays their one source.
  */
-async function withoutIndexes(trx: Tx, table: string, load: () => Promise<void>): Promise<void> {
+async function withoutIndexes(
+  trx: Tx,
+  table: string,
+  primaryKey: boolean,
+  load: () => Promise<void>,
+): Promise<void> {
   const indexes = await sql<{ indexname: string; indexdef: string }>`
     SELECT i.indexname, i.indexdef FROM pg_indexes i
     WHERE i.schemaname = current_schema() AND i.tablename = ${table}
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`.execute(trx);
+  const keys = primaryKey
+    ? await sql<{ conname: string; def: string }>`
+        SELECT c.conname, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c
+        WHERE c.conrelid = ${table}::regclass AND c.contype = 'p'`.execute(trx)
+    : { rows: [] };
   for (const ix of indexes.rows) await sql`DROP INDEX ${sql.id(ix.indexname)}`.execute(trx);
+  for (const k of keys.rows) {
+    await sql`ALTER TABLE ${sql.table(table)} DROP CONSTRAINT ${sql.id(k.conname)}`.execute(trx);
+  }
   await load();
+  for (const k of keys.rows) {
+    await sql`ALTER TABLE ${sql.table(table)} ADD CONSTRAINT ${sql.id(k.conname)} ${sql.raw(k.def)}`.execute(
+      trx,
+    );
+  }
   for (const ix of indexes.rows) await sql.raw(ix.indexdef).execute(trx);
+}
+
+/** A second connection for the work a refresh can split (PostgreSQL; PGlite has one connection). */
+function helperOf(store: Store): Db | null {
+  return store.backend === 'postgres' ? store.db : null;
 }
 
 function unique<T>(values: readonly T[]): T[] {
@@ -574,8 +598,27 @@ function csvField(value: string | number | boolean | null | undefined): string {
 
 // Stock -------------------------------------------------------------------------------------------
 
-/** The contribution of every location, from the facts recorded in picture_location_state. */
-async function rebuildStock(trx: Tx, s: Settings): Promise<void> {
+/** A location's facts in the stock aggregates (picture_location_state), with its region and tier. */
+interface LocationFacts {
+  location_id: number;
+  snapshot_id: number | null;
+  /** As PostgreSQL prints it: microseconds kept. */
+  counted_at: string | null;
+  difference_report_id: number;
+  region_code: string;
+  tier: string;
+  lines: number;
+}
+
+/**
+ * The contribution of every location, from the facts recorded in picture_location_state. On
+ * PostgreSQL the region x tier combinations are split in two halves of about equal lines: a second
+ * connection computes one half into picture_stock_part while this transaction computes the other,
+ * and then adds the second half (two cores instead of one; 0004_picture_unlogged.sql). The second
+ * connection reads the facts in this transaction's snapshot (pg_export_snapshot), and the locations'
+ * facts are handed to it, so both halves describe the same state.
+ */
+async function rebuildStock(trx: Tx, s: Settings, helper: Db | null): Promise<void> {
   await sql`DELETE FROM picture_location_state`.execute(trx);
   await sql`
     INSERT INTO picture_location_state (location_id, snapshot_id, counted_at, difference_report_id)
@@ -586,26 +629,132 @@ async function rebuildStock(trx: Tx, s: Settings): Promise<void> {
       SELECT max(x.report_id) AS report_id FROM stock_difference_line x WHERE x.location_id = l.id
     ) d ON true
     WHERE cs.snapshot_id IS NOT NULL OR d.report_id IS NOT NULL`.execute(trx);
+  const facts = await sql<LocationFacts>`
+    SELECT st.location_id, st.snapshot_id, st.counted_at::text AS counted_at, st.difference_report_id,
+           l.region_code::text AS region_code, ${tierCaseSql('l.kind')} AS tier,
+           coalesce(ss.line_count, 0) AS lines
+    FROM picture_location_state st
+    JOIN location l ON l.id = st.location_id
+    LEFT JOIN stock_snapshot ss ON ss.id = st.snapshot_id`.execute(trx);
+  const [mine, theirs] = splitByLines(facts.rows, helper === null ? 1 : 2);
 
   await sql`TRUNCATE picture_stock`.execute(trx);
+  await withoutIndexes(trx, 'picture_stock', true, async () => {
+    let second: Promise<void> | null = null;
+    if (helper !== null && theirs !== undefined && theirs.length > 0) {
+      const exported = await sql<{ id: string }>`SELECT pg_export_snapshot() AS id`.execute(trx);
+      second = inHelperTransaction(helper, exported.rows[0]!.id, async (conn) => {
+        await sql`TRUNCATE picture_stock_part`.execute(conn);
+        await insertStock(conn, 'picture_stock_part', theirs, s);
+      });
+      // Settled before anything here can throw: a failure of either half fails the refresh.
+      second.catch(() => undefined);
+    }
+    const own = insertStock(trx, 'picture_stock', mine ?? [], s).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    const ownError = await own;
+    if (second !== null) await second;
+    if (ownError !== null) throw ownError;
+    if (second !== null) {
+      await sql`
+        INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
+        SELECT package_id, area_code, tier, total, usable, locations FROM picture_stock_part`.execute(trx);
+      await sql`TRUNCATE picture_stock_part`.execute(trx);
+    }
+    await sql`
+      INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
+      SELECT package_id, ${NATIONAL_AREA}, tier, sum(total), sum(usable), sum(locations)
+      FROM picture_stock GROUP BY package_id, tier`.execute(trx);
+  });
+}
+
+/**
+ * The locations in `parts` lists of about equal lines, whole region x tier combinations each (the
+ * unit rebuildStock aggregates), largest first onto the lightest part.
+ */
+export function splitByLines(facts: readonly LocationFacts[], parts: number): LocationFacts[][] {
+  const combos = new Map<string, { lines: number; facts: LocationFacts[] }>();
+  for (const f of facts) {
+    const key = `${f.region_code}|${f.tier}`;
+    const combo = combos.get(key) ?? { lines: 0, facts: [] };
+    combo.lines += f.lines + 1;
+    combo.facts.push(f);
+    combos.set(key, combo);
+  }
+  const out = Array.from({ length: parts }, () => ({ lines: 0, facts: [] as LocationFacts[] }));
+  for (const combo of [...combos.values()].sort((a, b) => b.lines - a.lines)) {
+    const lightest = out.reduce((min, p) => (p.lines < min.lines ? p : min));
+    lightest.lines += combo.lines;
+    lightest.facts.push(...combo.facts);
+  }
+  return out.map((p) => p.facts);
+}
+
+/**
+ * Runs `fn` on a connection of its own, in a transaction that reads in the snapshot `snapshotId`
+ * exported by the refresh's transaction, and commits it.
+ */
+async function inHelperTransaction(
+  helper: Db,
+  snapshotId: string,
+  fn: (conn: Db) => Promise<void>,
+): Promise<void> {
+  if (!/^[0-9A-F-]+$/i.test(snapshotId)) throw new Error(`unexpected snapshot id ${snapshotId}`);
+  await helper.connection().execute(async (conn) => {
+    await sql`BEGIN ISOLATION LEVEL REPEATABLE READ`.execute(conn);
+    try {
+      await sql.raw(`SET TRANSACTION SNAPSHOT '${snapshotId}'`).execute(conn);
+      await sql`SET LOCAL work_mem = '256MB'`.execute(conn);
+      await sql`SET LOCAL jit = off`.execute(conn);
+      await fn(conn);
+      await sql`COMMIT`.execute(conn);
+    } catch (e) {
+      await sql`ROLLBACK`.execute(conn).catch(() => undefined);
+      throw e;
+    }
+  });
+}
+
+/**
+ * Stock per package in each region x tier of the locations given, into `table`. Per location first
+ * (a package's batches, and its differences), then per package in each region x tier. At national
+ * scale that is 10 million lines in 2,000 snapshots; measured on bench/lagesbild.ts, what makes it
+ * fast:
+ * - the region x tier combinations are the outer loop, so the second aggregation keeps ~15,000
+ *   groups in memory at a time instead of a million and a half;
+ * - a location without differences reads its lines alone, in the order of the index on
+ *   (snapshot_id, package_id), so each package's batches are summed as they stream by;
+ * - the sums are float8 (no numeric aggregate state to allocate per package and location), stored
+ *   as numeric: exact for whole quantities below 2^53, and to 15 significant digits otherwise, which
+ *   is more than any quantity reported has (they arrive as JavaScript numbers).
+ */
+async function insertStock(
+  db: Db,
+  table: 'picture_stock' | 'picture_stock_part',
+  locations: readonly LocationFacts[],
+  s: Settings,
+): Promise<void> {
+  if (locations.length === 0) return;
   const cutOff = addDays(s.today, s.horizonDays);
-  // Per location first (one small aggregation per snapshot: a package's batches, and its
-  // differences), then per package in each region x tier. At national scale that is 10 million lines
-  // in 2,000 snapshots; measured on bench/lagesbild.ts, what makes it fast:
-  // - the region x tier combinations are the outer loop, so the second aggregation keeps ~30,000
-  //   groups in memory at a time instead of a million that spill to disk;
-  // - a location without differences reads its lines alone, in the order of the index on
-  //   (snapshot_id, package_id), so each package's batches are summed as they stream by (a group
-  //   aggregate, hash aggregation switched off for this statement) instead of hashed.
-  // 25 s → 14 s for the national daily snapshot.
-  await sql`SET LOCAL enable_hashagg = off`.execute(trx);
+  const rows = JSON.stringify(
+    locations.map((l) => ({
+      location_id: l.location_id,
+      snapshot_id: l.snapshot_id,
+      counted_at: l.counted_at,
+      difference_report_id: l.difference_report_id,
+      region_code: l.region_code,
+      tier: l.tier,
+    })),
+  );
+  const usable = (alias: string) =>
+    sql`sum(${sql.ref(`${alias}.quantity`)}::float8) FILTER (WHERE ${sql.ref(`${alias}.expiry`)} IS NULL OR ${sql.ref(`${alias}.expiry`)} > ${cutOff}::date)`;
   await sql`
-    INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
+    INSERT INTO ${sql.table(table)} (package_id, area_code, tier, total, usable, locations)
     WITH loc AS (
-      SELECT st.location_id, st.snapshot_id, st.counted_at, st.difference_report_id,
-             l.region_code, ${tierCaseSql('l.kind')} AS tier
-      FROM picture_location_state st
-      JOIN location l ON l.id = st.location_id
+      SELECT * FROM json_to_recordset(${rows}::json) AS x(location_id bigint, snapshot_id bigint,
+        counted_at timestamptz, difference_report_id bigint, region_code text, tier text)
     ),
     combo AS (SELECT region_code, tier, array_agg(location_id) AS ids FROM loc GROUP BY region_code, tier)
     SELECT a.package_id, c.region_code, c.tier, a.total, a.usable, a.locations
@@ -615,14 +764,12 @@ async function rebuildStock(trx: Tx, s: Settings): Promise<void> {
              count(*) FILTER (WHERE p.total > 0) AS locations
       FROM loc
       CROSS JOIN LATERAL (
-        SELECT sl.package_id, sum(sl.quantity) AS total,
-               coalesce(sum(sl.quantity) FILTER (WHERE sl.expiry IS NULL OR sl.expiry > ${cutOff}::date), 0) AS usable
+        SELECT sl.package_id, sum(sl.quantity::float8) AS total, coalesce(${usable('sl')}, 0) AS usable
         FROM stock_line sl
         WHERE sl.snapshot_id = loc.snapshot_id AND loc.difference_report_id = 0
         GROUP BY sl.package_id
         UNION ALL
-        SELECT e.package_id, sum(e.quantity),
-               coalesce(sum(e.quantity) FILTER (WHERE e.expiry IS NULL OR e.expiry > ${cutOff}::date), 0)
+        SELECT e.package_id, sum(e.quantity::float8), coalesce(${usable('e')}, 0)
         FROM (
           SELECT sl.package_id, sl.quantity, sl.expiry FROM stock_line sl WHERE sl.snapshot_id = loc.snapshot_id
           UNION ALL
@@ -636,12 +783,7 @@ async function rebuildStock(trx: Tx, s: Settings): Promise<void> {
       WHERE loc.location_id = ANY(c.ids)
       GROUP BY p.package_id
       HAVING sum(p.total) <> 0 OR sum(p.usable) <> 0 OR count(*) FILTER (WHERE p.total > 0) > 0
-    ) a`.execute(trx);
-  await sql`SET LOCAL enable_hashagg = on`.execute(trx);
-  await sql`
-    INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
-    SELECT package_id, ${NATIONAL_AREA}, tier, sum(total), sum(usable), sum(locations)
-    FROM picture_stock GROUP BY package_id, tier`.execute(trx);
+    ) a`.execute(db);
 }
 
 /**
