@@ -650,13 +650,12 @@ async function rebuildStock(trx: Tx, s: Settings, helper: Db | null): Promise<vo
       // Settled before anything here can throw: a failure of either half fails the refresh.
       second.catch(() => undefined);
     }
-    const own = insertStock(trx, 'picture_stock', mine ?? [], s).then(
-      () => null,
-      (e: unknown) => e,
+    const own = await insertStock(trx, 'picture_stock', mine ?? [], s).then(
+      () => ({ ok: true as const }),
+      (error: unknown) => ({ ok: false as const, error }),
     );
-    const ownError = await own;
     if (second !== null) await second;
-    if (ownError !== null) throw ownError;
+    if (!own.ok) throw own.error instanceof Error ? own.error : new Error(String(own.error));
     if (second !== null) {
       await sql`
         INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
