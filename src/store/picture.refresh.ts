@@ -205,6 +205,8 @@ async function rebuild(
   helper: Db | null,
 ): Promise<number> {
   const full = salesPackages === null;
+  /** Packages whose identity or demand this transaction changes (stock mode). */
+  let changedProducts: number[] = [];
   if (full) {
     await step('products', () => writeProducts(trx, copy, s.today, null));
   } else {
@@ -213,16 +215,36 @@ async function rebuild(
       SELECT p.id FROM package p WHERE NOT EXISTS (SELECT 1 FROM picture_product pp WHERE pp.package_id = p.id)`.execute(
       trx,
     );
-    const ids = unique([...missing.rows.map((r) => r.id), ...salesPackages]);
-    if (ids.length > 0) await step('products', () => writeProducts(trx, null, s.today, ids));
+    const named = unique([...missing.rows.map((r) => r.id), ...salesPackages]);
+    if (named.length > 0) {
+      // With the members of the groups they leave, should their group change.
+      const before = await sql<{ package_id: number }>`
+        SELECT package_id FROM picture_product WHERE group_key IN (
+          SELECT group_key FROM picture_product WHERE package_id = ANY(${named}::bigint[]))`.execute(trx);
+      changedProducts = unique([...named, ...before.rows.map((r) => r.package_id)]);
+      await step('products', () => writeProducts(trx, null, s.today, named));
+    }
   }
-  await step('stock', () => rebuildStock(trx, s, helper));
-  if (full) await step('sales', () => writeSales(trx, s, null));
-  else if (salesPackages.length > 0) await step('sales', () => writeSales(trx, s, salesPackages));
+  // Stock mode on PostgreSQL: demand and products are kept, so the regions' items can be written
+  // with their stock, each half of the regions on its own connection (see rebuildStock).
+  const regional = !full && helper !== null;
   await sql`TRUNCATE picture_item`.execute(trx);
   await withoutIndexes(trx, 'picture_item', true, async () => {
-    await step('packageItems', () => writePackageItems(trx, s, null, null));
-    await step('groupItems', () => writeGroupItems(trx, s, null, null));
+    await step('stock', () => rebuildStock(trx, s, helper, regional));
+    if (full) await step('sales', () => writeSales(trx, s, null));
+    else if (salesPackages.length > 0) await step('sales', () => writeSales(trx, s, salesPackages));
+    const areas = regional ? [NATIONAL_AREA] : null;
+    await step('packageItems', () => writePackageItems(trx, s, null, areas));
+    await step('groupItems', () => writeGroupItems(trx, s, null, areas));
+    if (regional && changedProducts.length > 0) {
+      // The other connection read the products and demand as they were before this transaction:
+      // the packages this transaction changed get their items again, in every area.
+      await step('changedItems', async () => {
+        await deleteItems(trx, changedProducts, null);
+        await writePackageItems(trx, s, changedProducts, null);
+        await writeGroupItems(trx, s, changedProducts, null);
+      });
+    }
   });
   // The tables were rebuilt: the planner needs their new statistics, for the steps below (which
   // probe picture_item by index) and for the incremental refreshes of the day.
@@ -599,7 +621,7 @@ function csvField(value: string | number | boolean | null | undefined): string {
 // Stock -------------------------------------------------------------------------------------------
 
 /** A location's facts in the stock aggregates (picture_location_state), with its region and tier. */
-interface LocationFacts {
+export interface LocationFacts {
   location_id: number;
   snapshot_id: number | null;
   /** As PostgreSQL prints it: microseconds kept. */
@@ -612,13 +634,15 @@ interface LocationFacts {
 
 /**
  * The contribution of every location, from the facts recorded in picture_location_state. On
- * PostgreSQL the region x tier combinations are split in two halves of about equal lines: a second
- * connection computes one half into picture_stock_part while this transaction computes the other,
- * and then adds the second half (two cores instead of one; 0004_picture_unlogged.sql). The second
- * connection reads the facts in this transaction's snapshot (pg_export_snapshot), and the locations'
- * facts are handed to it, so both halves describe the same state.
+ * PostgreSQL the regions are split in two halves of about equal lines: a second connection computes
+ * one half into picture_stock_part while this transaction computes the other, and then adds the
+ * second half (two cores instead of one; 0004_picture_unlogged.sql). The second connection reads
+ * the facts in this transaction's snapshot (pg_export_snapshot), and the locations' facts are handed
+ * to it, so both halves describe the same state. With `regionalItems` each side also writes the
+ * package and group items of its regions (the second into picture_item_part): it has all their
+ * stock, and demand is kept in stock mode. The national rows are left to the caller.
  */
-async function rebuildStock(trx: Tx, s: Settings, helper: Db | null): Promise<void> {
+async function rebuildStock(trx: Tx, s: Settings, helper: Db | null, regionalItems: boolean): Promise<void> {
   await sql`DELETE FROM picture_location_state`.execute(trx);
   await sql`
     INSERT INTO picture_location_state (location_id, snapshot_id, counted_at, difference_report_id)
@@ -636,21 +660,32 @@ async function rebuildStock(trx: Tx, s: Settings, helper: Db | null): Promise<vo
     FROM picture_location_state st
     JOIN location l ON l.id = st.location_id
     LEFT JOIN stock_snapshot ss ON ss.id = st.snapshot_id`.execute(trx);
-  const [mine, theirs] = splitByLines(facts.rows, helper === null ? 1 : 2);
+  const [mine = [], theirs = []] = splitByLines(facts.rows, helper === null ? 1 : 2);
+  const regionsOf = (half: readonly LocationFacts[]) => unique(half.map((f) => f.region_code));
 
   await sql`TRUNCATE picture_stock`.execute(trx);
   await withoutIndexes(trx, 'picture_stock', true, async () => {
     let second: Promise<void> | null = null;
-    if (helper !== null && theirs !== undefined && theirs.length > 0) {
+    if (helper !== null && theirs.length > 0) {
       const exported = await sql<{ id: string }>`SELECT pg_export_snapshot() AS id`.execute(trx);
       second = inHelperTransaction(helper, exported.rows[0]!.id, async (conn) => {
-        await sql`TRUNCATE picture_stock_part`.execute(conn);
+        await sql`TRUNCATE picture_stock_part, picture_item_part`.execute(conn);
         await insertStock(conn, 'picture_stock_part', theirs, s);
+        if (regionalItems) {
+          await writePackageItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
+          await writeGroupItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
+        }
       });
       // Settled before anything here can throw: a failure of either half fails the refresh.
       second.catch(() => undefined);
     }
-    const own = await insertStock(trx, 'picture_stock', mine ?? [], s).then(
+    const own = await (async () => {
+      await insertStock(trx, 'picture_stock', mine, s);
+      if (regionalItems && mine.length > 0) {
+        await writePackageItems(trx, s, null, regionsOf(mine));
+        await writeGroupItems(trx, s, null, regionsOf(mine));
+      }
+    })().then(
       () => ({ ok: true as const }),
       (error: unknown) => ({ ok: false as const, error }),
     );
@@ -660,7 +695,12 @@ async function rebuildStock(trx: Tx, s: Settings, helper: Db | null): Promise<vo
       await sql`
         INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
         SELECT package_id, area_code, tier, total, usable, locations FROM picture_stock_part`.execute(trx);
-      await sql`TRUNCATE picture_stock_part`.execute(trx);
+      if (regionalItems) {
+        await sql`INSERT INTO picture_item ${ITEM_COLUMNS} SELECT ${ITEM_COLUMN_LIST} FROM picture_item_part`.execute(
+          trx,
+        );
+      }
+      await sql`TRUNCATE picture_stock_part, picture_item_part`.execute(trx);
     }
     await sql`
       INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
@@ -670,13 +710,13 @@ async function rebuildStock(trx: Tx, s: Settings, helper: Db | null): Promise<vo
 }
 
 /**
- * The locations in `parts` lists of about equal lines, whole region x tier combinations each (the
- * unit rebuildStock aggregates), largest first onto the lightest part.
+ * The locations in `parts` lists of about equal lines, whole regions each (so that each part can
+ * write its regions' items), largest first onto the lightest part.
  */
 export function splitByLines(facts: readonly LocationFacts[], parts: number): LocationFacts[][] {
   const combos = new Map<string, { lines: number; facts: LocationFacts[] }>();
   for (const f of facts) {
-    const key = `${f.region_code}|${f.tier}`;
+    const key = f.region_code;
     const combo = combos.get(key) ?? { lines: 0, facts: [] };
     combo.lines += f.lines + 1;
     combo.facts.push(f);
@@ -1079,10 +1119,20 @@ function noticeCondition(s: Settings, alias: string): RawBuilder<boolean> {
     OR (${start} > ${s.today}::date AND ${start} <= ${s.today}::date + ${s.thresholds.noticeLeadDays}::int))`;
 }
 
-const ITEM_COLUMNS = sql.raw(`(kind, ref, area_code, package_id, group_key, substance_key, atc_key, atc4,
+/** Where item writers read stock and write items: the picture's tables, or a helper's part tables. */
+interface ItemTables {
+  stock: 'picture_stock' | 'picture_stock_part';
+  items: 'picture_item' | 'picture_item_part';
+}
+const OWN_TABLES: ItemTables = { stock: 'picture_stock', items: 'picture_item' };
+const PART_TABLES: ItemTables = { stock: 'picture_stock_part', items: 'picture_item_part' };
+
+const ITEM_COLUMN_NAMES = `kind, ref, area_code, package_id, group_key, substance_key, atc_key, atc4,
   company_id, name, substance, strength, form, atc_code, unit, total_stock, usable_stock, demand_per_day,
   demand_basis, recent_per_day, baseline_per_day, seasonal_per_day, coverage_days, runs_out_on,
-  runs_out_with_deliveries_on, incoming, risk_class, risk_rank, prioritised, active_notice)`);
+  runs_out_with_deliveries_on, incoming, risk_class, risk_rank, prioritised, active_notice`;
+const ITEM_COLUMNS = sql.raw(`(${ITEM_COLUMN_NAMES})`);
+const ITEM_COLUMN_LIST = sql.raw(ITEM_COLUMN_NAMES);
 
 /**
  * Package items: national ('SE': stock of the nation, demand = sum of the regions' estimates, as
@@ -1090,19 +1140,20 @@ const ITEM_COLUMNS = sql.raw(`(kind, ref, area_code, package_id, group_key, subs
  * nationally also for every package with a notice in force.
  */
 async function writePackageItems(
-  trx: Tx,
+  trx: Db,
   s: Settings,
   packages: readonly number[] | null,
   areas: readonly string[] | null,
   onlyMissing = false,
+  tables: ItemTables = OWN_TABLES,
 ): Promise<void> {
   const conflict = onlyMissing ? sql`ON CONFLICT (kind, ref, area_code) DO NOTHING` : sql``;
   const national = areas === null || areas.includes(NATIONAL_AREA);
   await sql`
-    INSERT INTO picture_item ${ITEM_COLUMNS}
+    INSERT INTO ${sql.table(tables.items)} ${ITEM_COLUMNS}
     WITH st AS (
       SELECT package_id, area_code, sum(total) AS total, sum(usable) AS usable
-      FROM picture_stock
+      FROM ${sql.table(tables.stock)}
       WHERE ${idIn('package_id', packages)} AND ${textIn('area_code', areas)}
       GROUP BY package_id, area_code
     ),
@@ -1145,11 +1196,12 @@ async function writePackageItems(
  * estimates), nationally the sum of the regions. Flags: any member prioritised or under notice.
  */
 async function writeGroupItems(
-  trx: Tx,
+  trx: Db,
   s: Settings,
   packages: readonly number[] | null,
   areas: readonly string[] | null,
   onlyMissing = false,
+  tables: ItemTables = OWN_TABLES,
 ): Promise<void> {
   const conflict = onlyMissing ? sql`ON CONFLICT (kind, ref, area_code) DO NOTHING` : sql``;
   const national = areas === null || areas.includes(NATIONAL_AREA);
@@ -1158,7 +1210,7 @@ async function writeGroupItems(
       ? sql<boolean>`true`
       : sql<boolean>`pp.group_key IN (SELECT group_key FROM picture_product WHERE package_id = ANY(${packages}::bigint[]))`;
   await sql`
-    INSERT INTO picture_item ${ITEM_COLUMNS}
+    INSERT INTO ${sql.table(tables.items)} ${ITEM_COLUMNS}
     WITH members AS (
       SELECT pp.package_id, pp.group_key, pp.substance_key, pp.atc_key, pp.atc4, pp.pack_size,
              pp.prioritised, pp.first_sale_day
@@ -1179,7 +1231,7 @@ async function writeGroupItems(
     st AS (
       SELECT mb.group_key, ps.area_code, sum(ps.total * mb.pack_size) AS total,
              sum(ps.usable * mb.pack_size) AS usable
-      FROM picture_stock ps JOIN members mb ON mb.package_id = ps.package_id
+      FROM ${sql.table(tables.stock)} ps JOIN members mb ON mb.package_id = ps.package_id
       WHERE ${textIn('ps.area_code', areas)}
       GROUP BY mb.group_key, ps.area_code
     ),
@@ -1188,6 +1240,7 @@ async function writeGroupItems(
              sum(d.recent_sum * mb.pack_size) AS recent_sum, sum(d.baseline_sum * mb.pack_size) AS baseline_sum,
              sum(d.seasonal_sum * mb.pack_size) AS seasonal_sum
       FROM picture_demand d JOIN members mb ON mb.package_id = d.package_id
+      WHERE ${national ? sql<boolean>`true` : textIn('d.region_code', areas)}
       GROUP BY mb.group_key, d.region_code
     ),
     regional AS (

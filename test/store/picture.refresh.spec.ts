@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { estimateDemand, estimateGroupDemand, type SalesPeriod } from '../../src/domain/demand.js';
-import { backfillStockHistory, refreshPicture } from '../../src/store/picture.refresh.js';
+import {
+  backfillStockHistory,
+  refreshPicture,
+  splitByLines,
+  type LocationFacts,
+} from '../../src/store/picture.refresh.js';
 import { assessItems, findPictureState, key, type ItemRow } from '../../src/store/picture.repository.js';
 import type { Store } from '../../src/store/database.js';
 import { buildPictureFixture, type PictureFixture } from '../support/picture-fixture.js';
@@ -355,6 +360,56 @@ describe.each(testBackends())(
       expect(await dump(store)).toEqual(after);
     });
 
+    it('rebuilds many locations with new sales and a new package in the same refresh, ending where a full refresh ends', async () => {
+      // A package the picture has not seen, stocked at A2 (region 01) and B1 (region 12): its items
+      // in both regions come from the refresh itself, not from the products it started with. P3's
+      // sales in region 01 change its demand and its group's.
+      const fresh = await buildPackage(store.db, f.orgs.c1, {
+        nplPackId: 'NEW-WAVE-1',
+        substance: 'Nyasubstans',
+        strength: '5 mg',
+        form: 'tablett',
+      });
+      await buildStockSnapshot(
+        store.db,
+        f.locations.a2,
+        [
+          { packageId: f.packages.p1, quantity: 140, expiry: '2027-06-30' },
+          { packageId: fresh, quantity: 60, expiry: '2027-06-30' },
+        ],
+        '2026-02-28T22:00:00Z',
+      );
+      await buildStockSnapshot(
+        store.db,
+        f.locations.b1,
+        [
+          { packageId: f.packages.p3, quantity: 470, expiry: '2027-01-31' },
+          { packageId: fresh, quantity: 30, expiry: '2027-06-30' },
+        ],
+        '2026-02-28T22:00:00Z',
+      );
+      await buildSales(store.db, dailySales(f.packages.p3, '01', '2026-02-01', '2026-02-28', 3));
+      const wave = await refreshPicture(store, {
+        today: TODAY,
+        locationIds: [f.locations.a2, f.locations.b1],
+        packageIds: [f.packages.p3],
+        deltaLimit: 1,
+      });
+      expect(wave).toMatchObject({ mode: 'stock', reason: null });
+      const after = await dump(store);
+      // The new package: 60 in region 01, 30 in region 12, 90 in the nation.
+      const freshItems = after.items
+        .filter((i) => i.kind === 'package' && i.ref === String(fresh))
+        .map((i) => [i.area_code, i.total_stock]);
+      expect(freshItems).toEqual([
+        ['01', 60],
+        ['12', 30],
+        ['SE', 90],
+      ]);
+      await refreshPicture(store, { today: TODAY, full: true });
+      expect(await dump(store)).toEqual(after);
+    });
+
     it('refreshes everything when the day changes', async () => {
       const result = await refreshPicture(store, { today: '2026-03-02', locationIds: [f.locations.a1] });
       expect(result).toMatchObject({ mode: 'full', reason: 'new day (2026-03-01 → 2026-03-02)' });
@@ -444,3 +499,39 @@ async function dump(store: Store) {
   ]);
   return { stock, items, demand, counts };
 }
+
+describe('splitting the stock rebuild between two connections', () => {
+  const at = (location_id: number, region_code: string, lines: number): LocationFacts => ({
+    location_id,
+    snapshot_id: location_id,
+    counted_at: null,
+    difference_report_id: 0,
+    region_code,
+    tier: 'community_pharmacy',
+    lines,
+  });
+
+  it('gives each half whole regions of about equal lines, every location once', () => {
+    // Region 01: 1,000 + 999 lines; 12: 1,200; 13: 500 + 300 (each location counts one more).
+    const facts = [
+      at(1, '01', 1000),
+      at(2, '12', 1200),
+      at(3, '01', 999),
+      at(4, '13', 500),
+      at(5, '13', 300),
+    ];
+    const [first, second] = splitByLines(facts, 2);
+    const regions = (half: LocationFacts[]) => [...new Set(half.map((f) => f.region_code))].sort();
+    // 01 (2,001) goes first; 12 (1,201) and 13 (802) then fill the other half: 2,001 against 2,003.
+    expect(regions(first!)).toEqual(['01']);
+    expect(regions(second!)).toEqual(['12', '13']);
+    expect([...first!, ...second!].map((f) => f.location_id).sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('keeps everything in one part when there is one connection', () => {
+    const facts = [at(1, '01', 10), at(2, '12', 20)];
+    const parts = splitByLines(facts, 1);
+    expect(parts).toHaveLength(1);
+    expect(parts[0]!.map((f) => f.location_id).sort()).toEqual([1, 2]);
+  });
+});

@@ -25,3 +25,7 @@ CREATE UNLOGGED TABLE picture_stock_part (
   usable     numeric NOT NULL,
   locations  integer NOT NULL
 );
+
+-- Items of the regions written by that second connection (stock mode), added to picture_item the
+-- same way. Its columns are picture_item's: a migration that changes one changes the other.
+CREATE UNLOGGED TABLE picture_item_part (LIKE picture_item INCLUDING DEFAULTS);
