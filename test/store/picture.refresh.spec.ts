@@ -528,6 +528,20 @@ describe('splitting the stock rebuild between two connections', () => {
     expect([...first!, ...second!].map((f) => f.location_id).sort()).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('weighs the work of each region’s items as well as its lines', () => {
+    const facts = [at(1, '01', 3000), at(2, '12', 1000), at(3, '13', 1000), at(4, '14', 1000)];
+    const regions = (half: LocationFacts[]) => [...new Set(half.map((f) => f.region_code))].sort();
+    // By lines: 01 (3,001) against 12, 13 and 14 (3,003).
+    const [byLines, rest] = splitByLines(facts, 2);
+    expect([regions(byLines!), regions(rest!)]).toEqual([['01'], ['12', '13', '14']]);
+    // With items worth 2,000 lines a region: 01 and 14 (8,002) against 12 and 13 (6,002).
+    const [first, second] = splitByLines(facts, 2, 2000);
+    expect([regions(first!), regions(second!)]).toEqual([
+      ['01', '14'],
+      ['12', '13'],
+    ]);
+  });
+
   it('keeps everything in one part when there is one connection', () => {
     const facts = [at(1, '01', 10), at(2, '12', 20)];
     const parts = splitByLines(facts, 1);
