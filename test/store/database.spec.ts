@@ -22,6 +22,31 @@ describe.each(testBackends())('store on $name', (backend) => {
     expect(await migrateToLatest(store.db)).toEqual([]);
   });
 
+  it('logs every fact and leaves only the derived picture tables unlogged (rebuilt after a crash)', async () => {
+    const tables = await sql<{ relname: string; relpersistence: string }>`
+      SELECT c.relname, c.relpersistence FROM pg_class c
+      WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace
+        AND c.relname NOT LIKE 'kysely_%'
+      ORDER BY c.relname`.execute(store.db);
+    const unlogged = tables.rows.filter((t) => t.relpersistence === 'u').map((t) => t.relname);
+    expect(unlogged).toEqual([
+      'picture_count',
+      'picture_demand',
+      'picture_item',
+      'picture_item_part',
+      'picture_location_state',
+      'picture_product',
+      'picture_sales_month',
+      'picture_state',
+      'picture_stock',
+      'picture_stock_part',
+    ]);
+    const logged = tables.rows.filter((t) => t.relpersistence === 'p').map((t) => t.relname);
+    expect(logged).toEqual(
+      expect.arrayContaining(['stock_line', 'sales', 'report', 'picture_stock_history']),
+    );
+  });
+
   it('returns ids and numerics as numbers and dates as YYYY-MM-DD strings', async () => {
     const row = await store.db
       .selectFrom('package')
