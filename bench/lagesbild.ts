@@ -1,7 +1,7 @@
 /**
  * bench/lagesbild: the national situational picture at national scale on PostgreSQL (issue 4 item 8).
  *
- *   npx tsx bench/lagesbild.ts [--scale 1] [--rebuild] [--only national]
+ *   npx tsx bench/lagesbild.ts [--scale 1] [--rebuild] [--only national] [--national-rounds 3]
  *   npm run bench:lagesbild
  *
  * Data (generated with SQL generate_series, which is far faster than the row-by-row generator): 21
@@ -44,6 +44,8 @@ const SCALE = Number(option('scale', '1'));
 const REBUILD = args.includes('--rebuild');
 /** `--only national`: only the national daily snapshot (ingest and refresh), for working on it. */
 const ONLY = option('only', '');
+/** National daily snapshots in a run: the machine is noisy, so several, and their median. */
+const NATIONAL_ROUNDS = Number(option('national-rounds', '3'));
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'beredskap_bench_lagesbild';
 const TODAY = '2026-03-02';
@@ -110,6 +112,12 @@ async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }>
   const t0 = performance.now();
   const result = await fn();
   return { ms: performance.now() - t0, result };
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** The median of `runs` timed runs after one warm-up. */
@@ -760,11 +768,13 @@ async function main(): Promise<void> {
   if (ONLY === 'national') {
     const state = await store.db.selectFrom('picture_state').select('today').executeTakeFirst();
     if (state?.today !== TODAY) await refreshPicture(store, { today: TODAY, full: true });
-    const r = await nationalRound(store);
-    log(
-      `snapshot ${r.location} (${r.lines} lines): ingest ${millis(r.ingestMs)}, refresh ${millis(r.refreshMs)}, ` +
-        `refresh / ingest ${(r.refreshMs / r.ingestMs).toFixed(2)} ${JSON.stringify(r.refresh.steps)}`,
-    );
+    for (let i = 0; i < NATIONAL_ROUNDS; i++) {
+      const r = await nationalRound(store);
+      log(
+        `snapshot ${r.location} (${r.lines} lines): ingest ${millis(r.ingestMs)}, refresh ${millis(r.refreshMs)}, ` +
+          `refresh / ingest ${(r.refreshMs / r.ingestMs).toFixed(2)} ${JSON.stringify(r.refresh.steps)}`,
+      );
+    }
     await store.close();
     return;
   }
@@ -849,7 +859,8 @@ async function main(): Promise<void> {
         `(${r.refresh.mode}, ${r.refresh.packages} packages) ${JSON.stringify(r.refresh.steps)}`,
     );
   }
-  for (const round of [() => chainRound(store, 'APO-3'), () => nationalRound(store)]) {
+  const national = Array.from({ length: NATIONAL_ROUNDS }, () => () => nationalRound(store));
+  for (const round of [() => chainRound(store, 'APO-3'), ...national]) {
     const r = await round();
     rounds.push(r);
     log(
@@ -886,6 +897,10 @@ async function main(): Promise<void> {
       (r) =>
         `| ${r.kind} ${r.location} | ${r.lines.toLocaleString('en')} | ${millis(r.ingestMs)} | ${millis(r.refreshMs)} | ${(r.refreshMs / r.ingestMs).toFixed(2)} | ≤ 1 |`,
     ),
+    '',
+    `National daily snapshot, median of ${NATIONAL_ROUNDS} rounds: refresh / ingest ${medianOf(
+      rounds.filter((r) => r.kind === 'national daily snapshot').map((r) => r.refreshMs / r.ingestMs),
+    ).toFixed(2)} (target ≤ 1).`,
     '',
     `Full refresh (a new day: every aggregate rebuilt): ${seconds(full.ms)} — steps (ms): ${JSON.stringify(full.result.steps)}.`,
     `Whole benchmark run: ${seconds(performance.now() - started)}${fresh ? ' (including generating the data)' : ' (data reused)'}.`,

@@ -230,12 +230,19 @@ async function rebuild(
   const regional = !full && helper !== null;
   await sql`TRUNCATE picture_item`.execute(trx);
   await withoutIndexes(trx, 'picture_item', true, async () => {
-    await step('stock', () => rebuildStock(trx, s, helper, regional));
+    // With regional items the national ones are written inside the stock step, while the other
+    // connection writes its regions' (the changed packages are written again below).
+    const national = async () => {
+      await step('packageItems', () => writePackageItems(trx, s, null, [NATIONAL_AREA]));
+      await step('groupItems', () => writeGroupItems(trx, s, null, [NATIONAL_AREA]));
+    };
+    await step('stock', () => rebuildStock(trx, s, helper, regional, regional ? national : null));
     if (full) await step('sales', () => writeSales(trx, s, null));
     else if (salesPackages.length > 0) await step('sales', () => writeSales(trx, s, salesPackages));
-    const areas = regional ? [NATIONAL_AREA] : null;
-    await step('packageItems', () => writePackageItems(trx, s, null, areas));
-    await step('groupItems', () => writeGroupItems(trx, s, null, areas));
+    if (!regional) {
+      await step('packageItems', () => writePackageItems(trx, s, null, null));
+      await step('groupItems', () => writeGroupItems(trx, s, null, null));
+    }
     if (regional && changedProducts.length > 0) {
       // The other connection read the products and demand as they were before this transaction:
       // the packages this transaction changed get their items again, in every area.
@@ -640,9 +647,17 @@ export interface LocationFacts {
  * the facts in this transaction's snapshot (pg_export_snapshot), and the locations' facts are handed
  * to it, so both halves describe the same state. With `regionalItems` each side also writes the
  * package and group items of its regions (the second into picture_item_part): it has all their
- * stock, and demand is kept in stock mode. The national rows are left to the caller.
+ * stock, and demand is kept in stock mode; this side then adds the national stock rows and calls
+ * `national` while the other still writes its items.
  */
-async function rebuildStock(trx: Tx, s: Settings, helper: Db | null, regionalItems: boolean): Promise<void> {
+async function rebuildStock(
+  trx: Tx,
+  s: Settings,
+  helper: Db | null,
+  regionalItems: boolean,
+  /** Writes the national items once the national stock is in (with `regionalItems`). */
+  national: (() => Promise<void>) | null,
+): Promise<void> {
   await sql`DELETE FROM picture_location_state`.execute(trx);
   await sql`
     INSERT INTO picture_location_state (location_id, snapshot_id, counted_at, difference_report_id)
@@ -666,52 +681,76 @@ async function rebuildStock(trx: Tx, s: Settings, helper: Db | null, regionalIte
     ? ((await sql<{ n: number }>`SELECT count(*)::int AS n FROM picture_product`.execute(trx)).rows[0]?.n ??
       0)
     : 0;
-  const [mine = [], theirs = []] = splitByLines(facts.rows, helper === null ? 1 : 2, 18 * packages);
+  // This side also adds the other's rows and writes the national rows and items while the other
+  // writes its regions' items: worth about three regions' items (measured as above).
+  const [mine = [], theirs = []] = splitByLines(
+    facts.rows,
+    helper === null ? 1 : 2,
+    18 * packages,
+    national === null ? 0 : 3 * 18 * packages,
+  );
   const regionsOf = (half: readonly LocationFacts[]) => unique(half.map((f) => f.region_code));
 
   await sql`TRUNCATE picture_stock`.execute(trx);
   await withoutIndexes(trx, 'picture_stock', true, async () => {
-    let second: Promise<void> | null = null;
+    // The other half, on the second connection: its stock committed first (this side adds it and
+    // goes on to the nation), then its regions' items.
+    let theirStock: Promise<void> | null = null;
+    let theirItems: Promise<void> | null = null;
     if (helper !== null && theirs.length > 0) {
       const exported = await sql<{ id: string }>`SELECT pg_export_snapshot() AS id`.execute(trx);
-      second = inHelperTransaction(helper, exported.rows[0]!.id, async (conn) => {
+      const snapshot = exported.rows[0]!.id;
+      theirStock = inHelperTransaction(helper, snapshot, async (conn) => {
         await sql`TRUNCATE picture_stock_part, picture_item_part`.execute(conn);
         await insertStock(conn, 'picture_stock_part', theirs, s);
-        if (regionalItems) {
-          await writePackageItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
-          await writeGroupItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
-        }
       });
-      // Settled before anything here can throw: a failure of either half fails the refresh.
-      second.catch(() => undefined);
+      theirItems = !regionalItems
+        ? theirStock
+        : theirStock.then(() =>
+            // Not in the exported snapshot, which predates the stock just committed. What else it
+            // reads (products, demand, notices, catalogue) is as committed now: a notice or
+            // catalogue change committed during this refresh can show in these regions' items
+            // before the others'; its own refresh, which the maintainer queues, evens them out.
+            inHelperTransaction(helper, null, async (conn) => {
+              await writePackageItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
+              await writeGroupItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
+            }),
+          );
+      // Settled before anything here can throw: a failure of either side fails the refresh.
+      theirStock.catch(() => undefined);
+      theirItems.catch(() => undefined);
     }
-    const own = await (async () => {
+    try {
       await insertStock(trx, 'picture_stock', mine, s);
       if (regionalItems && mine.length > 0) {
         await writePackageItems(trx, s, null, regionsOf(mine));
         await writeGroupItems(trx, s, null, regionsOf(mine));
       }
-    })().then(
-      () => ({ ok: true as const }),
-      (error: unknown) => ({ ok: false as const, error }),
-    );
-    if (second !== null) await second;
-    if (!own.ok) throw own.error instanceof Error ? own.error : new Error(String(own.error));
-    if (second !== null) {
+      if (theirStock !== null) {
+        await theirStock;
+        await sql`
+          INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
+          SELECT package_id, area_code, tier, total, usable, locations FROM picture_stock_part`.execute(trx);
+      }
       await sql`
         INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
-        SELECT package_id, area_code, tier, total, usable, locations FROM picture_stock_part`.execute(trx);
-      if (regionalItems) {
-        await sql`INSERT INTO picture_item ${ITEM_COLUMNS} SELECT ${ITEM_COLUMN_LIST} FROM picture_item_part`.execute(
-          trx,
-        );
+        SELECT package_id, ${NATIONAL_AREA}, tier, sum(total), sum(usable), sum(locations)
+        FROM picture_stock GROUP BY package_id, tier`.execute(trx);
+      if (national !== null) await national();
+      if (theirItems !== null) {
+        await theirItems;
+        if (regionalItems) {
+          await sql`INSERT INTO picture_item ${ITEM_COLUMNS} SELECT ${ITEM_COLUMN_LIST} FROM picture_item_part`.execute(
+            trx,
+          );
+        }
+        await sql`TRUNCATE picture_stock_part, picture_item_part`.execute(trx);
       }
-      await sql`TRUNCATE picture_stock_part, picture_item_part`.execute(trx);
+    } catch (error) {
+      // The other connection finishes (or fails) before this transaction rolls back.
+      await Promise.allSettled([theirStock, theirItems]);
+      throw error;
     }
-    await sql`
-      INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
-      SELECT package_id, ${NATIONAL_AREA}, tier, sum(total), sum(usable), sum(locations)
-      FROM picture_stock GROUP BY package_id, tier`.execute(trx);
   });
 }
 
@@ -724,6 +763,8 @@ export function splitByLines(
   facts: readonly LocationFacts[],
   parts: number,
   perRegion = 0,
+  /** Work the first part has besides its regions, in lines. */
+  firstExtra = 0,
 ): LocationFacts[][] {
   const combos = new Map<string, { lines: number; facts: LocationFacts[] }>();
   for (const f of facts) {
@@ -733,7 +774,10 @@ export function splitByLines(
     combo.facts.push(f);
     combos.set(key, combo);
   }
-  const out = Array.from({ length: parts }, () => ({ lines: 0, facts: [] as LocationFacts[] }));
+  const out = Array.from({ length: parts }, (_, i) => ({
+    lines: i === 0 ? firstExtra : 0,
+    facts: [] as LocationFacts[],
+  }));
   for (const combo of [...combos.values()].sort((a, b) => b.lines - a.lines)) {
     const lightest = out.reduce((min, p) => (p.lines < min.lines ? p : min));
     lightest.lines += combo.lines;
@@ -744,18 +788,20 @@ export function splitByLines(
 
 /**
  * Runs `fn` on a connection of its own, in a transaction that reads in the snapshot `snapshotId`
- * exported by the refresh's transaction, and commits it.
+ * exported by the refresh's transaction (or its own, when null), and commits it.
  */
 async function inHelperTransaction(
   helper: Db,
-  snapshotId: string,
+  snapshotId: string | null,
   fn: (conn: Db) => Promise<void>,
 ): Promise<void> {
-  if (!/^[0-9A-F-]+$/i.test(snapshotId)) throw new Error(`unexpected snapshot id ${snapshotId}`);
+  if (snapshotId !== null && !/^[0-9A-F-]+$/i.test(snapshotId)) {
+    throw new Error(`unexpected snapshot id ${snapshotId}`);
+  }
   await helper.connection().execute(async (conn) => {
     await sql`BEGIN ISOLATION LEVEL REPEATABLE READ`.execute(conn);
     try {
-      await sql.raw(`SET TRANSACTION SNAPSHOT '${snapshotId}'`).execute(conn);
+      if (snapshotId !== null) await sql.raw(`SET TRANSACTION SNAPSHOT '${snapshotId}'`).execute(conn);
       await sql`SET LOCAL work_mem = '256MB'`.execute(conn);
       await sql`SET LOCAL jit = off`.execute(conn);
       await fn(conn);
