@@ -681,53 +681,55 @@ async function rebuildStock(
     ? ((await sql<{ n: number }>`SELECT count(*)::int AS n FROM picture_product`.execute(trx)).rows[0]?.n ??
       0)
     : 0;
-  // This side also adds the other's rows and writes the national rows and items while the other
-  // writes its regions' items: worth about three regions' items (measured as above).
+  // This side also adds the other's rows, builds the stock's indexes and writes the national rows
+  // and items while the other writes its regions' items: worth about four and a half regions' items
+  // (measured as above).
   const [mine = [], theirs = []] = splitByLines(
     facts.rows,
     helper === null ? 1 : 2,
     18 * packages,
-    national === null ? 0 : 3 * 18 * packages,
+    national === null ? 0 : 4.5 * 18 * packages,
   );
   const regionsOf = (half: readonly LocationFacts[]) => unique(half.map((f) => f.region_code));
 
-  await sql`TRUNCATE picture_stock`.execute(trx);
-  await withoutIndexes(trx, 'picture_stock', true, async () => {
-    // The other half, on the second connection: its stock committed first (this side adds it and
-    // goes on to the nation), then its regions' items.
-    let theirStock: Promise<void> | null = null;
-    let theirItems: Promise<void> | null = null;
-    if (helper !== null && theirs.length > 0) {
-      const exported = await sql<{ id: string }>`SELECT pg_export_snapshot() AS id`.execute(trx);
-      const snapshot = exported.rows[0]!.id;
-      theirStock = inHelperTransaction(helper, snapshot, async (conn) => {
-        await sql`TRUNCATE picture_stock_part, picture_item_part`.execute(conn);
-        await insertStock(conn, 'picture_stock_part', theirs, s);
-      });
-      theirItems = !regionalItems
-        ? theirStock
-        : theirStock.then(() =>
-            // Not in the exported snapshot, which predates the stock just committed. What else it
-            // reads (products, demand, notices, catalogue) is as committed now: a notice or
-            // catalogue change committed during this refresh can show in these regions' items
-            // before the others'; its own refresh, which the maintainer queues, evens them out.
-            inHelperTransaction(helper, null, async (conn) => {
-              await writePackageItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
-              await writeGroupItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
-            }),
-          );
-      // Settled before anything here can throw: a failure of either side fails the refresh.
-      theirStock.catch(() => undefined);
-      theirItems.catch(() => undefined);
-    }
-    try {
+  // The other half, on the second connection: its stock committed first (this side adds it and goes
+  // on to the nation), then its regions' items.
+  const other: { stock: Promise<void> | null; items: Promise<void> | null } = { stock: null, items: null };
+  try {
+    await sql`TRUNCATE picture_stock`.execute(trx);
+    await withoutIndexes(trx, 'picture_stock', true, async () => {
+      if (helper !== null && theirs.length > 0) {
+        const exported = await sql<{ id: string }>`SELECT pg_export_snapshot() AS id`.execute(trx);
+        const snapshot = exported.rows[0]!.id;
+        const theirStock = inHelperTransaction(helper, snapshot, async (conn) => {
+          await sql`TRUNCATE picture_stock_part, picture_item_part`.execute(conn);
+          await insertStock(conn, 'picture_stock_part', theirs, s);
+        });
+        const theirItems = !regionalItems
+          ? theirStock
+          : theirStock.then(() =>
+              // Not in the exported snapshot, which predates the stock just committed. What else it
+              // reads (products, demand, notices, catalogue) is as committed now: a notice or
+              // catalogue change committed during this refresh can show in these regions' items
+              // before the others'; its own refresh, which the maintainer queues, evens them out.
+              inHelperTransaction(helper, null, async (conn) => {
+                await writePackageItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
+                await writeGroupItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
+              }),
+            );
+        // Settled before anything here can throw: a failure of either side fails the refresh.
+        theirStock.catch(() => undefined);
+        theirItems.catch(() => undefined);
+        other.stock = theirStock;
+        other.items = theirItems;
+      }
       await insertStock(trx, 'picture_stock', mine, s);
       if (regionalItems && mine.length > 0) {
         await writePackageItems(trx, s, null, regionsOf(mine));
         await writeGroupItems(trx, s, null, regionsOf(mine));
       }
-      if (theirStock !== null) {
-        await theirStock;
+      if (other.stock !== null) {
+        await other.stock;
         await sql`
           INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
           SELECT package_id, area_code, tier, total, usable, locations FROM picture_stock_part`.execute(trx);
@@ -736,22 +738,24 @@ async function rebuildStock(
         INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
         SELECT package_id, ${NATIONAL_AREA}, tier, sum(total), sum(usable), sum(locations)
         FROM picture_stock GROUP BY package_id, tier`.execute(trx);
-      if (national !== null) await national();
-      if (theirItems !== null) {
-        await theirItems;
-        if (regionalItems) {
-          await sql`INSERT INTO picture_item ${ITEM_COLUMNS} SELECT ${ITEM_COLUMN_LIST} FROM picture_item_part`.execute(
-            trx,
-          );
-        }
-        await sql`TRUNCATE picture_stock_part, picture_item_part`.execute(trx);
+    });
+    // The stock's indexes are built (above) and the national items written while the other
+    // connection may still write its regions' items.
+    if (national !== null) await national();
+    if (other.items !== null) {
+      await other.items;
+      if (regionalItems) {
+        await sql`INSERT INTO picture_item ${ITEM_COLUMNS} SELECT ${ITEM_COLUMN_LIST} FROM picture_item_part`.execute(
+          trx,
+        );
       }
-    } catch (error) {
-      // The other connection finishes (or fails) before this transaction rolls back.
-      await Promise.allSettled([theirStock, theirItems]);
-      throw error;
+      await sql`TRUNCATE picture_stock_part, picture_item_part`.execute(trx);
     }
-  });
+  } catch (error) {
+    // The other connection finishes (or fails) before this transaction rolls back.
+    await Promise.allSettled([other.stock, other.items]);
+    throw error;
+  }
 }
 
 /**
