@@ -419,9 +419,13 @@ export async function assessItems(
     expected_start: string;
     expected_end: string | null;
   }>`
-    SELECT n.id, n.kind, n.package_id, pp.group_key, n.expected_start, n.expected_end
-    FROM current_shortage_notice n LEFT JOIN picture_product pp ON pp.package_id = n.package_id
-    WHERE n.package_id = ANY(${packageIds}::bigint[]) OR pp.group_key = ANY(${groupKeys}::text[])`.execute(
+    -- The groups' members, and each notice's group, by index (an OR over a join read every product).
+    SELECT n.id, n.kind, n.package_id,
+           (SELECT pp.group_key FROM picture_product pp WHERE pp.package_id = n.package_id) AS group_key,
+           n.expected_start, n.expected_end
+    FROM current_shortage_notice n
+    WHERE n.package_id = ANY(${packageIds}::bigint[])
+       OR n.package_id IN (SELECT m.package_id FROM picture_product m WHERE m.group_key = ANY(${groupKeys}::text[]))`.execute(
     db,
   );
 
