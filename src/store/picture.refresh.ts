@@ -682,13 +682,13 @@ async function rebuildStock(
       0)
     : 0;
   // This side also adds the other's rows, builds the stock's indexes and writes the national rows
-  // and items while the other writes its regions' items: worth about four and a half regions' items
+  // and items while the other writes its regions' items: worth about seven regions' items
   // (measured as above).
   const [mine = [], theirs = []] = splitByLines(
     facts.rows,
     helper === null ? 1 : 2,
     18 * packages,
-    national === null ? 0 : 4.5 * 18 * packages,
+    national === null ? 0 : 7 * 18 * packages,
   );
   const regionsOf = (half: readonly LocationFacts[]) => unique(half.map((f) => f.region_code));
 
