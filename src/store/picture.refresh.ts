@@ -770,22 +770,21 @@ export function splitByLines(
   /** Work the first part has besides its regions, in lines. */
   firstExtra = 0,
 ): LocationFacts[][] {
-  const combos = new Map<string, { lines: number; facts: LocationFacts[] }>();
+  const regions = new Map<string, { lines: number; facts: LocationFacts[] }>();
   for (const f of facts) {
-    const key = f.region_code;
-    const combo = combos.get(key) ?? { lines: perRegion, facts: [] };
-    combo.lines += f.lines + 1;
-    combo.facts.push(f);
-    combos.set(key, combo);
+    const region = regions.get(f.region_code) ?? { lines: perRegion, facts: [] };
+    region.lines += f.lines + 1;
+    region.facts.push(f);
+    regions.set(f.region_code, region);
   }
   const out = Array.from({ length: parts }, (_, i) => ({
     lines: i === 0 ? firstExtra : 0,
     facts: [] as LocationFacts[],
   }));
-  for (const combo of [...combos.values()].sort((a, b) => b.lines - a.lines)) {
+  for (const region of [...regions.values()].sort((a, b) => b.lines - a.lines)) {
     const lightest = out.reduce((min, p) => (p.lines < min.lines ? p : min));
-    lightest.lines += combo.lines;
-    lightest.facts.push(...combo.facts);
+    lightest.lines += region.lines;
+    lightest.facts.push(...region.facts);
   }
   return out.map((p) => p.facts);
 }
