@@ -31,8 +31,8 @@ import { addDays } from '../src/domain/calendar.js';
 import { ingestReport } from '../src/ingest/ingest.service.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
-import { refreshPicture } from '../src/store/picture.refresh.js';
-import { overviewPage, productPage } from '../src/api/picture.pages.js';
+import { refreshPicture } from '../src/store/picture/refresh.js';
+import { overviewPage, productPage } from '../src/api/picture/pages.js';
 import { LOCATION_KINDS, type LocationKind } from '../src/store/schema.js';
 
 const args = process.argv.slice(2);

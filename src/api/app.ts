@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '../domain/errors.js';
 import type { Store } from '../store/database.js';
-import type { PictureMaintainer } from '../store/picture.maintainer.js';
+import type { PictureMaintainer } from '../store/picture/maintainer.js';
 import { installAuth } from './auth.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.routes.js';
@@ -17,7 +17,7 @@ import { organisationRoutes } from './organisation.routes.js';
 import { locationRoutes } from './location.routes.js';
 import { productListRoutes, productRoutes } from './product.routes.js';
 import { reportRoutes } from './report.routes.js';
-import { pictureRoutes } from './picture.routes.js';
+import { pictureRoutes } from './picture/routes.js';
 
 export type App = FastifyInstance;
 

@@ -8,7 +8,7 @@ import { toInventoryReport } from '../ingest/fhir.js';
 import { ingestReport, toReceipt, type Receipt } from '../ingest/ingest.service.js';
 import { parseInstant } from '../ingest/values.js';
 import type { Store } from '../store/database.js';
-import type { PictureMaintainer } from '../store/picture.maintainer.js';
+import type { PictureMaintainer } from '../store/picture/maintainer.js';
 import { currentSnapshots, currentStockBatchesOfLocation } from '../store/report-facts.repository.js';
 import { findReport, listReports } from '../store/report.repository.js';
 import { principalOf } from './auth.js';

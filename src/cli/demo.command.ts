@@ -4,7 +4,7 @@ import { DEMO_PERSONAS } from '../../data/generate.js';
 import { loadSweden } from '../../data/load.js';
 import { openStore } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
-import { backfillStockHistory, refreshPicture } from '../store/picture.refresh.js';
+import { backfillStockHistory, refreshPicture } from '../store/picture/refresh.js';
 import { addDays, calendarDateInSweden } from '../domain/calendar.js';
 import { phaseProgress } from './progress.js';
 import { portFromEnv, startServer } from './serve.js';

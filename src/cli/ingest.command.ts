@@ -7,7 +7,7 @@ import { INGEST_KINDS, type IngestKind, type Reporter, type ReportFormat } from 
 import { ingestReport, type Receipt } from '../ingest/ingest.service.js';
 import { parseInstant } from '../ingest/values.js';
 import { openStore, storeOptionsFromEnv } from '../store/database.js';
-import { PictureMaintainer } from '../store/picture.maintainer.js';
+import { PictureMaintainer } from '../store/picture/maintainer.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { phaseProgress } from './progress.js';
 

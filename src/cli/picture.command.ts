@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { calendarDateInSweden } from '../domain/calendar.js';
 import { openStore, storeOptionsFromEnv } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
-import { refreshPicture } from '../store/picture.refresh.js';
+import { refreshPicture } from '../store/picture/refresh.js';
 
 /**
  * `beredskap picture refresh [--today YYYY-MM-DD] [--full]`: recompute the situational picture's

@@ -1,6 +1,6 @@
 import { buildApp, type App } from '../api/app.js';
 import type { Store } from '../store/database.js';
-import { PictureMaintainer } from '../store/picture.maintainer.js';
+import { PictureMaintainer } from '../store/picture/maintainer.js';
 
 export const DEFAULT_PORT = 8080;
 

@@ -3,14 +3,14 @@ import type { ErrorBody } from '../api/errors.js';
 import type { LocationDto } from '../api/location.routes.js';
 import type { MeDto } from '../api/me.routes.js';
 import type { OrganisationDto } from '../api/organisation.routes.js';
-import type { ItemDto, NoticeDto } from '../api/picture.dto.js';
+import type { ItemDto, NoticeDto } from '../api/picture/dto.js';
 import type {
   ItemsPageDto,
   MapDto,
   OverviewDto,
   ProductPageDto,
   RegionPageDto,
-} from '../api/picture.routes.js';
+} from '../api/picture/routes.js';
 import type { ProductDto } from '../api/product.routes.js';
 import type { RegionDto } from '../api/region.routes.js';
 import type { ReceiptDto } from '../api/report.routes.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
-import { PictureMaintainer } from '../../src/store/picture.maintainer.js';
+import { PictureMaintainer } from '../../src/store/picture/maintainer.js';
 import { buildToken } from '../support/builders.js';
 import { testBackends } from '../support/databases.js';
 import { buildPictureFixture, TODAY, type PictureFixture } from '../support/picture-fixture.js';

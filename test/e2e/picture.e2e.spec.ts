@@ -9,7 +9,7 @@ import type {
   PictureRegion,
 } from '../../src/web/api-client.js';
 import { addDays } from '../../src/domain/calendar.js';
-import { backfillStockHistory, refreshPicture } from '../../src/store/picture.refresh.js';
+import { backfillStockHistory, refreshPicture } from '../../src/store/picture/refresh.js';
 import { startDashboard, type Dashboard } from './support.js';
 
 /** Any whitespace (sv-SE groups thousands with a no-break space) as one plain space. */

@@ -6,8 +6,8 @@ import {
   refreshPicture,
   splitByLines,
   type LocationFacts,
-} from '../../src/store/picture.refresh.js';
-import { assessItems, findPictureState, key, type ItemRow } from '../../src/store/picture.repository.js';
+} from '../../src/store/picture/refresh.js';
+import { assessItems, findPictureState, key, type ItemRow } from '../../src/store/picture/repository.js';
 import type { Store } from '../../src/store/database.js';
 import { buildPictureFixture, type PictureFixture } from '../support/picture-fixture.js';
 import {

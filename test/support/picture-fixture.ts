@@ -1,5 +1,5 @@
 import type { Store } from '../../src/store/database.js';
-import { refreshPicture } from '../../src/store/picture.refresh.js';
+import { refreshPicture } from '../../src/store/picture/refresh.js';
 import {
   buildExpectedDelivery,
   buildLocation,

@@ -1,5 +1,5 @@
 -- The national situational picture (issue 4): maintained aggregates, refreshed by refreshPicture()
--- (src/store/picture.refresh.ts). Everything here is derived from the facts of 0001/0002 and can be
+-- (src/store/picture/). Everything here is derived from the facts of 0001/0002 and can be
 -- rebuilt at any time by a full refresh; nothing here is a fact. See docs/lagesbild.md.
 -- Areas: 'SE' is the whole country; regions use their SCB codes '01' … '25'.
 

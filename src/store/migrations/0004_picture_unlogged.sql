@@ -15,7 +15,7 @@ ALTER TABLE picture_item SET UNLOGGED;
 ALTER TABLE picture_count SET UNLOGGED;
 
 -- Stock aggregates computed by a second connection while the refresh's own computes the rest (see
--- rebuildStock in src/store/picture.refresh.ts): the refresh's transaction then adds them to
+-- rebuildStock in src/store/picture/): the refresh's transaction then adds them to
 -- picture_stock. Empty between refreshes.
 CREATE UNLOGGED TABLE picture_stock_part (
   package_id bigint  NOT NULL,

@@ -1,12 +1,12 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { calendarDateInSweden } from '../domain/calendar.js';
-import { SUPPLY_TIERS } from '../domain/supply-tier.js';
-import type { Store } from '../store/database.js';
-import { refreshPicture } from '../store/picture.refresh.js';
-import { principalOf } from './auth.js';
-import { authErrors, PageQuery, StringEnum } from './common.js';
+import { calendarDateInSweden } from '../../domain/calendar.js';
+import { SUPPLY_TIERS } from '../../domain/supply-tier.js';
+import type { Store } from '../../store/database.js';
+import { refreshPicture } from '../../store/picture/refresh.js';
+import { principalOf } from '../auth.js';
+import { authErrors, PageQuery, StringEnum } from '../common.js';
 import {
   AreaFigureDto,
   AsOf,
@@ -20,18 +20,11 @@ import {
   RiskCountsDto,
   ScopeDto,
   TierSchema,
-} from './picture.dto.js';
-import {
-  itemsTable,
-  mapTable,
-  productTable,
-  PRODUCT_TABLES,
-  regionTable,
-  sendExport,
-} from './picture.exports.js';
-import { itemsPage, locationPage, mapPage, overviewPage, productPage, regionPage } from './picture.pages.js';
-import { reportHtml } from './picture.report.js';
-import type { ExportTable } from './picture.export.js';
+} from './dto.js';
+import { itemsTable, mapTable, productTable, PRODUCT_TABLES, regionTable, sendExport } from './exports.js';
+import { itemsPage, locationPage, mapPage, overviewPage, productPage, regionPage } from './pages.js';
+import { reportHtml } from './report.js';
+import type { ExportTable } from './export.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const BOOLEAN_FLAGS = ['prioritised', 'notice', 'criticalShortage', 'group', 'reasons', 'lots'] as const;

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { INFORMATION_CLASS_NAMES_SV, type InformationClass } from '../domain/access.js';
+import { INFORMATION_CLASS_NAMES_SV, type InformationClass } from '../../domain/access.js';
 
 /** One column of an exported table: a Swedish header and how to read a row. */
 export interface ExportColumn<R> {

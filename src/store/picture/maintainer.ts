@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { calendarDateInSweden } from '../domain/calendar.js';
-import type { Store } from './database.js';
-import { refreshPicture, type RefreshPictureResult } from './picture.refresh.js';
-import { findPictureState } from './picture.repository.js';
+import { calendarDateInSweden } from '../../domain/calendar.js';
+import type { Store } from '../database.js';
+import { refreshPicture, type RefreshPictureResult } from './refresh.js';
+import { findPictureState } from './repository.js';
 
 /** What an accepted report changed, for the picture: stock of locations, or packages' other facts. */
 export interface ReportEffect {

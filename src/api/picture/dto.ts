@@ -5,17 +5,17 @@ import {
   NATIONAL_AREA,
   type InformationClass,
   type PictureScope,
-} from '../domain/access.js';
-import type { RiskAssessment } from '../domain/risk.js';
-import { SUPPLY_TIER_NAMES_SV, SUPPLY_TIERS, type SupplyTier } from '../domain/supply-tier.js';
+} from '../../domain/access.js';
+import type { RiskAssessment } from '../../domain/risk.js';
+import { SUPPLY_TIER_NAMES_SV, SUPPLY_TIERS, type SupplyTier } from '../../domain/supply-tier.js';
 import type {
   AreaFigure,
   ItemRow,
   NoticeRow,
   PictureState,
   RiskCounts,
-} from '../store/picture.repository.js';
-import { StringEnum } from './common.js';
+} from '../../store/picture/repository.js';
+import { StringEnum } from '../common.js';
 
 /** Schemas and mappers of the picture API (docs/lagesbild.md, "API"). */
 

@@ -1,9 +1,9 @@
 import type { FastifyReply } from 'fastify';
-import type { Principal } from '../domain/access.js';
-import type { RiskClass } from '../domain/risk.js';
-import { SUPPLY_TIER_NAMES_SV, type SupplyTier } from '../domain/supply-tier.js';
-import type { Db } from '../store/database.js';
-import type { ItemDto } from './picture.dto.js';
+import type { Principal } from '../../domain/access.js';
+import type { RiskClass } from '../../domain/risk.js';
+import { SUPPLY_TIER_NAMES_SV, type SupplyTier } from '../../domain/supply-tier.js';
+import type { Db } from '../../store/database.js';
+import type { ItemDto } from './dto.js';
 import {
   CSV_TYPE,
   fileName,
@@ -12,8 +12,8 @@ import {
   XLSX_TYPE,
   type ExportColumn,
   type ExportTable,
-} from './picture.export.js';
-import { itemsPage, mapPage, productPage, regionPage, type ItemsQuery } from './picture.pages.js';
+} from './export.js';
+import { itemsPage, mapPage, productPage, regionPage, type ItemsQuery } from './pages.js';
 
 /** The picture's tables as exports (CSV, XLSX) with Swedish headers (issue 4 item 6). */
 

@@ -1,9 +1,9 @@
-import { INFORMATION_CLASS_NAMES_SV, type Principal } from '../domain/access.js';
-import type { Db } from '../store/database.js';
-import type { ItemDto, NoticeDto } from './picture.dto.js';
-import { escapeHtml as h } from './picture.export.js';
-import { RISK_NAMES_SV } from './picture.exports.js';
-import { itemsPage, overviewPage } from './picture.pages.js';
+import { INFORMATION_CLASS_NAMES_SV, type Principal } from '../../domain/access.js';
+import type { Db } from '../../store/database.js';
+import type { ItemDto, NoticeDto } from './dto.js';
+import { escapeHtml as h } from './export.js';
+import { RISK_NAMES_SV } from './exports.js';
+import { itemsPage, overviewPage } from './pages.js';
 
 /**
  * The printable situational report (issue 4 item 6): one self-contained HTML page (inline CSS, no

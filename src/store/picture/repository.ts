@@ -1,9 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
-import { NATIONAL_AREA, pictureScopeOf, type PictureScope, type Principal } from '../domain/access.js';
-import { addDays } from '../domain/calendar.js';
-import { coverage, DEFAULT_SIMULATION_DAYS, simulateSupply, type StockLot } from '../domain/coverage.js';
-import { estimateDemand, type DemandEstimate } from '../domain/demand.js';
-import { isNoticeActive, type NoticeKind } from '../domain/notice.js';
+import { NATIONAL_AREA, pictureScopeOf, type PictureScope, type Principal } from '../../domain/access.js';
+import { addDays } from '../../domain/calendar.js';
+import { coverage, DEFAULT_SIMULATION_DAYS, simulateSupply, type StockLot } from '../../domain/coverage.js';
+import { estimateDemand, type DemandEstimate } from '../../domain/demand.js';
+import { isNoticeActive, type NoticeKind } from '../../domain/notice.js';
 import {
   assessRisk,
   classifyCoverage,
@@ -12,12 +12,13 @@ import {
   type RiskAssessment,
   type RiskClass,
   type RiskThresholds,
-} from '../domain/risk.js';
-import { supplyTierOf, type SupplyTier } from '../domain/supply-tier.js';
-import type { Db } from './database.js';
-import { escapeLike, visibleLocation } from './location.repository.js';
-import { prioritisedEntries, tierCaseSql } from './picture.refresh.js';
-import type { LocationKind } from './schema.js';
+} from '../../domain/risk.js';
+import { supplyTierOf, type SupplyTier } from '../../domain/supply-tier.js';
+import type { Db } from '../database.js';
+import { escapeLike, visibleLocation } from '../location.repository.js';
+import { prioritisedEntries } from './products.js';
+import { tierCaseSql } from './sql.js';
+import type { LocationKind } from '../schema.js';
 
 // State -------------------------------------------------------------------------------------------
 

@@ -9,13 +9,13 @@ import {
   pictureScopeOf,
   type InformationClass,
   type Principal,
-} from '../domain/access.js';
-import { addCalendarMonths, addDays } from '../domain/calendar.js';
-import { coverage } from '../domain/coverage.js';
-import { AppError } from '../domain/errors.js';
-import { classifyCoverage, type RiskClass } from '../domain/risk.js';
-import { SUPPLY_TIERS, type SupplyTier } from '../domain/supply-tier.js';
-import type { Db } from '../store/database.js';
+} from '../../domain/access.js';
+import { addCalendarMonths, addDays } from '../../domain/calendar.js';
+import { coverage } from '../../domain/coverage.js';
+import { AppError } from '../../domain/errors.js';
+import { classifyCoverage, type RiskClass } from '../../domain/risk.js';
+import { SUPPLY_TIERS, type SupplyTier } from '../../domain/supply-tier.js';
+import type { Db } from '../../store/database.js';
 import {
   alternativesOf,
   areaFigures,
@@ -46,7 +46,7 @@ import {
   type ItemRow,
   type LocationRow,
   type PictureState,
-} from '../store/picture.repository.js';
+} from '../../store/picture/repository.js';
 import {
   areaName,
   classification,
@@ -60,7 +60,7 @@ import {
   LotOutlook,
   type ItemDto,
   type NoticeDto,
-} from './picture.dto.js';
+} from './dto.js';
 
 /** Assembles the answers of the picture API from the maintained aggregates (one function per page). */
 

@@ -1,0 +1,355 @@
+import { sql, type RawBuilder } from 'kysely';
+import { DEFAULT_SIMULATION_DAYS } from '../../domain/coverage.js';
+import { DEFAULT_BASELINE_DAYS, DEFAULT_RECENT_DAYS } from '../../domain/demand.js';
+import { NATIONAL_AREA } from '../../domain/access.js';
+import type { Db, Tx } from '../database.js';
+import { applyDeliveries } from './deliveries.js';
+import { MAX_RUN_OUT_DAYS, type Settings, YEAR_DAYS } from './settings.js';
+import { idIn, textIn, unique } from './sql.js';
+
+/**
+ * Moves the items of `packages` (and of their groups) in `areas` by the stock delta of
+ * picture_delta, recomputing coverage, run-out dates and risk from the new usable stock and the
+ * unchanged demand; inserts the items that did not exist (stock newly held where nothing was used)
+ * and deletes those left with neither stock nor demand. Deliveries are simulated again after.
+ */
+export async function applyStockToItems(
+  trx: Tx,
+  s: Settings,
+  packages: readonly number[],
+  areas: readonly string[],
+): Promise<void> {
+  const usable = sql`(i.usable_stock + d.usable)`;
+  const updates = coverageExpressions(s, usable, sql`i.demand_per_day`).map(
+    ([name, e]) => sql`${sql.raw(name)} = ${e}`,
+  );
+  // One statement: move the items by the delta, and report the items missing (to insert) and those
+  // left empty (to delete). Both are rare: a package newly held where nothing is used, or sold out
+  // where nothing is used.
+  const changes = await sql<{
+    what: 'missing' | 'empty';
+    kind: 'package' | 'group';
+    ref: string;
+    area_code: string;
+  }>`
+    WITH pkg AS (
+      SELECT package_id, region_code AS area_code, sum(total) AS total, sum(usable) AS usable
+      FROM picture_delta WHERE package_id = ANY(${packages}::bigint[]) GROUP BY package_id, region_code
+      UNION ALL
+      SELECT package_id, ${NATIONAL_AREA}, sum(total), sum(usable)
+      FROM picture_delta WHERE package_id = ANY(${packages}::bigint[]) GROUP BY package_id
+    ),
+    d AS (
+      SELECT 'package'::text AS kind, package_id::text AS ref, area_code, total, usable FROM pkg
+      WHERE total <> 0 OR usable <> 0
+      UNION ALL
+      SELECT 'group', pp.group_key, p.area_code, sum(p.total * pp.pack_size), sum(p.usable * pp.pack_size)
+      FROM pkg p JOIN picture_product pp ON pp.package_id = p.package_id
+      GROUP BY pp.group_key, p.area_code
+      HAVING sum(p.total * pp.pack_size) <> 0 OR sum(p.usable * pp.pack_size) <> 0
+    ),
+    moved AS (
+      UPDATE picture_item i
+      SET total_stock = i.total_stock + d.total, usable_stock = ${usable}, ${sql.join(updates)}
+      FROM d
+      WHERE i.kind = d.kind AND i.ref = d.ref AND i.area_code = d.area_code
+      RETURNING i.kind, i.ref, i.area_code, i.total_stock = 0 AND i.usable_stock = 0 AND i.demand_per_day = 0
+        AND NOT (i.area_code = ${NATIONAL_AREA} AND i.active_notice) AS empty
+    )
+    SELECT 'missing' AS what, d.kind, d.ref, d.area_code FROM d
+    WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.kind = d.kind AND m.ref = d.ref AND m.area_code = d.area_code)
+    UNION ALL
+    SELECT 'empty', kind, ref, area_code FROM moved WHERE empty`.execute(trx);
+
+  const missing = changes.rows.filter((c) => c.what === 'missing');
+  const missingPackages = unique(missing.filter((m) => m.kind === 'package').map((m) => Number(m.ref)));
+  const missingGroups = unique(missing.filter((m) => m.kind === 'group').map((m) => m.ref));
+  if (missingPackages.length > 0) await writePackageItems(trx, s, missingPackages, areas, true);
+  if (missingGroups.length > 0) {
+    const members = await sql<{ package_id: number }>`
+      SELECT package_id FROM picture_product WHERE group_key = ANY(${missingGroups}::text[])`.execute(trx);
+    await writeGroupItems(
+      trx,
+      s,
+      members.rows.map((m) => m.package_id),
+      areas,
+      true,
+    );
+  }
+  const empty = changes.rows.filter((c) => c.what === 'empty');
+  if (empty.length > 0) {
+    await sql`
+      DELETE FROM picture_item i
+      USING json_to_recordset(${JSON.stringify(empty)}::json) AS e(kind text, ref text, area_code text)
+      WHERE i.kind = e.kind AND i.ref = e.ref AND i.area_code = e.area_code`.execute(trx);
+  }
+  await applyDeliveries(trx, s, packages, areas);
+}
+
+export async function deleteItems(
+  trx: Tx,
+  packages: readonly number[],
+  areas: readonly string[] | null,
+): Promise<void> {
+  await sql`
+    DELETE FROM picture_item
+    WHERE kind = 'package' AND package_id = ANY(${packages}::bigint[]) AND ${textIn('area_code', areas)}`.execute(
+    trx,
+  );
+  await sql`
+    DELETE FROM picture_item
+    WHERE kind = 'group' AND ${textIn('area_code', areas)}
+      AND group_key IN (SELECT group_key FROM picture_product WHERE package_id = ANY(${packages}::bigint[]))`.execute(
+    trx,
+  );
+}
+
+/**
+ * Coverage, plain run-out, risk class and rank from usable stock and demand: the SQL twin of
+ * coverage() and classifyCoverage(), as `column = expression` pairs over the given expressions.
+ */
+export function coverageExpressions(
+  s: Settings,
+  usableStock: RawBuilder<unknown>,
+  perDay: RawBuilder<unknown>,
+  /** usable / perDay computed once by the caller (read only where perDay > 0): numeric division is dear. */
+  precomputedDays?: RawBuilder<unknown>,
+): [string, RawBuilder<unknown>][] {
+  const t = s.thresholds;
+  const usable = sql`greatest(${usableStock}, 0)`;
+  const days = precomputedDays ?? sql`${usable} / ${perDay}`;
+  return [
+    ['coverage_days', sql`CASE WHEN ${perDay} > 0 THEN ${days} END`],
+    [
+      'runs_out_on',
+      sql`CASE WHEN ${perDay} > 0 AND ${days} < ${MAX_RUN_OUT_DAYS}
+               THEN ${s.today}::date + floor(${days} + 1e-9)::int END`,
+    ],
+    [
+      // Without deliveries (applyDeliveries sets the others): simulateSupply over one lot.
+      'runs_out_with_deliveries_on',
+      sql`CASE WHEN ${perDay} > 0 AND ${usable} + 1e-9 * greatest(1, ${perDay} * ${DEFAULT_SIMULATION_DAYS})
+                 < ${perDay} * ${DEFAULT_SIMULATION_DAYS}
+               THEN ${s.today}::date + floor(${days} + 1e-9)::int END`,
+    ],
+    ['incoming', sql`0`],
+    [
+      'risk_class',
+      sql`CASE WHEN ${perDay} <= 0 THEN 'no_demand' WHEN ${days} < ${t.criticalBelowDays} THEN 'critical'
+               WHEN ${days} < ${t.lowBelowDays} THEN 'low' ELSE 'adequate' END`,
+    ],
+    [
+      'risk_rank',
+      sql`CASE WHEN ${perDay} <= 0 THEN 3 WHEN ${days} < ${t.criticalBelowDays} THEN 0
+               WHEN ${days} < ${t.lowBelowDays} THEN 1 ELSE 2 END`,
+    ],
+  ];
+}
+
+/** {@link coverageExpressions} of `b.usable`, `b.per_day` and `b.days` as select-list columns. */
+export function coverageColumns(s: Settings): RawBuilder<unknown> {
+  return sql.join(
+    coverageExpressions(s, sql`b.usable`, sql`b.per_day`, sql`b.days`).map(
+      ([name, e]) => sql`${e} AS ${sql.raw(name)}`,
+    ),
+  );
+}
+
+/**
+ * The item rows of an area from its stock (`st`) and demand (`dm`) by `key`: every key with stock, or
+ * with demand, or (nationally) under a notice (`noticeKeys`), with zeros where a side is missing, and
+ * `days` = usable / demand once. One full join instead of a union of keys joined to both sides again:
+ * a third less time at national scale.
+ */
+export function itemBase(
+  key: string,
+  noticeKeys: RawBuilder<unknown>,
+  national: boolean,
+): RawBuilder<unknown> {
+  const k = sql.raw(key);
+  return sql`
+    sd AS (
+      SELECT coalesce(st.${k}, dm.${k}) AS ${k}, coalesce(st.area_code, dm.area_code) AS area_code,
+             st.total, st.usable, dm.per_day, dm.basis, dm.recent_per_day, dm.baseline_per_day, dm.seasonal_per_day
+      FROM st FULL JOIN dm ON dm.${k} = st.${k} AND dm.area_code = st.area_code
+    ),
+    b0 AS (
+      SELECT * FROM sd
+      WHERE sd.total IS NOT NULL OR sd.per_day > 0
+         OR (${national} AND sd.area_code = ${NATIONAL_AREA} AND sd.${k} IN (${noticeKeys}))
+      UNION ALL
+      SELECT n.${k}, ${NATIONAL_AREA}, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+      FROM (${noticeKeys}) n
+      WHERE ${national}
+        AND NOT EXISTS (SELECT 1 FROM st WHERE st.${k} = n.${k} AND st.area_code = ${NATIONAL_AREA})
+        AND NOT EXISTS (SELECT 1 FROM dm WHERE dm.${k} = n.${k} AND dm.area_code = ${NATIONAL_AREA})
+    ),
+    b AS (
+      SELECT ${k}, area_code, coalesce(total, 0) AS total, coalesce(usable, 0) AS usable,
+             coalesce(per_day, 0) AS per_day, coalesce(basis, 'no_sales') AS basis,
+             coalesce(recent_per_day, 0) AS recent_per_day, baseline_per_day, seasonal_per_day,
+             CASE WHEN per_day > 0 THEN greatest(coalesce(usable, 0), 0) / per_day END AS days
+      FROM b0
+    )`;
+}
+
+/** Notices in force on `today` or starting within the lead days (isNoticeActive / isNoticeUpcoming). */
+export function noticeCondition(s: Settings, alias: string): RawBuilder<boolean> {
+  const start = sql.ref(`${alias}.expected_start`);
+  const end = sql.ref(`${alias}.expected_end`);
+  return sql<boolean>`(
+    (${start} <= ${s.today}::date AND (${end} IS NULL OR ${end} >= ${s.today}::date))
+    OR (${start} > ${s.today}::date AND ${start} <= ${s.today}::date + ${s.thresholds.noticeLeadDays}::int))`;
+}
+
+/** Where item writers read stock and write items: the picture's tables, or a helper's part tables. */
+export interface ItemTables {
+  stock: 'picture_stock' | 'picture_stock_part';
+  items: 'picture_item' | 'picture_item_part';
+}
+export const OWN_TABLES: ItemTables = { stock: 'picture_stock', items: 'picture_item' };
+export const PART_TABLES: ItemTables = { stock: 'picture_stock_part', items: 'picture_item_part' };
+
+export const ITEM_COLUMN_NAMES = `kind, ref, area_code, package_id, group_key, substance_key, atc_key, atc4,
+  company_id, name, substance, strength, form, atc_code, unit, total_stock, usable_stock, demand_per_day,
+  demand_basis, recent_per_day, baseline_per_day, seasonal_per_day, coverage_days, runs_out_on,
+  runs_out_with_deliveries_on, incoming, risk_class, risk_rank, prioritised, active_notice`;
+export const ITEM_COLUMNS = sql.raw(`(${ITEM_COLUMN_NAMES})`);
+export const ITEM_COLUMN_LIST = sql.raw(ITEM_COLUMN_NAMES);
+
+/**
+ * Package items: national ('SE': stock of the nation, demand = sum of the regions' estimates, as
+ * docs/lagesbild.md decides) and per region, for every package with stock or demand there, and
+ * nationally also for every package with a notice in force.
+ */
+export async function writePackageItems(
+  trx: Db,
+  s: Settings,
+  packages: readonly number[] | null,
+  areas: readonly string[] | null,
+  onlyMissing = false,
+  tables: ItemTables = OWN_TABLES,
+): Promise<void> {
+  const conflict = onlyMissing ? sql`ON CONFLICT (kind, ref, area_code) DO NOTHING` : sql``;
+  const national = areas === null || areas.includes(NATIONAL_AREA);
+  await sql`
+    INSERT INTO ${sql.table(tables.items)} ${ITEM_COLUMNS}
+    WITH st AS (
+      SELECT package_id, area_code, sum(total) AS total, sum(usable) AS usable
+      FROM ${sql.table(tables.stock)}
+      WHERE ${idIn('package_id', packages)} AND ${textIn('area_code', areas)}
+      GROUP BY package_id, area_code
+    ),
+    dm AS (
+      SELECT package_id, region_code::text AS area_code, per_day, basis, recent_per_day, baseline_per_day,
+             seasonal_per_day
+      FROM picture_demand WHERE ${idIn('package_id', packages)} AND ${textIn('region_code', areas)}
+      UNION ALL
+      SELECT package_id, ${NATIONAL_AREA}, sum(per_day), 'sum_of_regions', sum(recent_per_day),
+             sum(baseline_per_day), sum(seasonal_per_day)
+      FROM picture_demand WHERE ${national} AND ${idIn('package_id', packages)}
+      GROUP BY package_id
+    ),
+    notice AS (
+      SELECT DISTINCT n.package_id FROM current_shortage_notice n
+      WHERE ${noticeCondition(s, 'n')} AND ${idIn('n.package_id', packages)}
+    ),
+    ${itemBase('package_id', sql`SELECT package_id FROM notice`, national)}
+    SELECT 'package', b.package_id::text, b.area_code, b.package_id, pp.group_key, pp.substance_key,
+           pp.atc_key, pp.atc4, pp.company_id, m.name, m.substance, m.strength, m.form, m.atc_code, 'förp',
+           b.total, b.usable, b.per_day,
+           CASE WHEN b.per_day > 0 THEN b.basis ELSE 'no_sales' END,
+           b.recent_per_day, b.baseline_per_day, b.seasonal_per_day,
+           ${coverageColumns(s)},
+           pp.prioritised, (b.package_id IN (SELECT package_id FROM notice))
+    FROM b
+    JOIN picture_product pp ON pp.package_id = b.package_id
+    JOIN package p ON p.id = b.package_id
+    JOIN medicine m ON m.id = p.medicine_id
+    -- An area's items stored together: reading one area (counts, lists) reads few pages. In byte
+    -- order: the order only has to group the areas, and the database's own collation would also
+    -- steer the joins above into sorting by it (6 s of 13 at national scale with C.UTF-8).
+    ORDER BY b.area_code COLLATE "C", b.package_id
+    ${conflict}`.execute(trx);
+}
+
+/**
+ * Group items: stock in units (pack size x packages) summed over the members; demand by the rule over
+ * the members' summed window sums per region (estimateGroupDemand: the series are summed, not the
+ * estimates), nationally the sum of the regions. Flags: any member prioritised or under notice.
+ */
+export async function writeGroupItems(
+  trx: Db,
+  s: Settings,
+  packages: readonly number[] | null,
+  areas: readonly string[] | null,
+  onlyMissing = false,
+  tables: ItemTables = OWN_TABLES,
+): Promise<void> {
+  const conflict = onlyMissing ? sql`ON CONFLICT (kind, ref, area_code) DO NOTHING` : sql``;
+  const national = areas === null || areas.includes(NATIONAL_AREA);
+  const groupFilter =
+    packages === null
+      ? sql<boolean>`true`
+      : sql<boolean>`pp.group_key IN (SELECT group_key FROM picture_product WHERE package_id = ANY(${packages}::bigint[]))`;
+  await sql`
+    INSERT INTO ${sql.table(tables.items)} ${ITEM_COLUMNS}
+    WITH members AS (
+      SELECT pp.package_id, pp.group_key, pp.substance_key, pp.atc_key, pp.atc4, pp.pack_size,
+             pp.prioritised, pp.first_sale_day
+      FROM picture_product pp WHERE ${groupFilter}
+    ),
+    g AS (
+      SELECT DISTINCT ON (mb.group_key) mb.group_key, mb.substance_key, mb.atc_key, mb.atc4, m.substance,
+             m.strength, m.form, m.atc_code, p.pack_unit
+      FROM members mb JOIN package p ON p.id = mb.package_id JOIN medicine m ON m.id = p.medicine_id
+      ORDER BY mb.group_key, mb.package_id
+    ),
+    gflags AS (
+      SELECT mb.group_key, bool_or(mb.prioritised) AS prioritised, min(mb.first_sale_day) AS first_day,
+             bool_or(EXISTS (SELECT 1 FROM current_shortage_notice n
+                             WHERE n.package_id = mb.package_id AND ${noticeCondition(s, 'n')})) AS notice
+      FROM members mb GROUP BY mb.group_key
+    ),
+    st AS (
+      SELECT mb.group_key, ps.area_code, sum(ps.total * mb.pack_size) AS total,
+             sum(ps.usable * mb.pack_size) AS usable
+      FROM ${sql.table(tables.stock)} ps JOIN members mb ON mb.package_id = ps.package_id
+      WHERE ${textIn('ps.area_code', areas)}
+      GROUP BY mb.group_key, ps.area_code
+    ),
+    sums AS (
+      SELECT mb.group_key, d.region_code::text AS region_code,
+             sum(d.recent_sum * mb.pack_size) AS recent_sum, sum(d.baseline_sum * mb.pack_size) AS baseline_sum,
+             sum(d.seasonal_sum * mb.pack_size) AS seasonal_sum
+      FROM picture_demand d JOIN members mb ON mb.package_id = d.package_id
+      WHERE ${national ? sql<boolean>`true` : textIn('d.region_code', areas)}
+      GROUP BY mb.group_key, d.region_code
+    ),
+    regional AS (
+      SELECT x.group_key, x.region_code AS area_code, r.per_day, r.basis, r.recent_per_day,
+             r.baseline_per_day, r.seasonal_per_day
+      FROM sums x JOIN gflags gf ON gf.group_key = x.group_key
+      CROSS JOIN LATERAL picture_demand_rule(x.recent_sum, x.baseline_sum, x.seasonal_sum,
+        (${s.windowEnd}::date - gf.first_day + 1), ${DEFAULT_RECENT_DAYS}::int, ${DEFAULT_BASELINE_DAYS}::int,
+        ${YEAR_DAYS}::int) r
+    ),
+    dm AS (
+      SELECT * FROM regional WHERE ${textIn('area_code', areas)}
+      UNION ALL
+      SELECT group_key, ${NATIONAL_AREA}, sum(per_day), 'sum_of_regions', sum(recent_per_day),
+             sum(baseline_per_day), sum(seasonal_per_day)
+      FROM regional WHERE ${national} GROUP BY group_key
+    ),
+    ${itemBase('group_key', sql`SELECT group_key FROM gflags WHERE notice`, national)}
+    SELECT 'group', b.group_key, b.area_code, NULL::bigint, b.group_key, g.substance_key, g.atc_key, g.atc4,
+           NULL::bigint, g.substance || ' ' || g.strength || ' ' || g.form, g.substance, g.strength, g.form,
+           g.atc_code, g.pack_unit, b.total, b.usable, b.per_day,
+           CASE WHEN b.per_day > 0 THEN b.basis ELSE 'no_sales' END,
+           b.recent_per_day, b.baseline_per_day, b.seasonal_per_day,
+           ${coverageColumns(s)},
+           gf.prioritised, gf.notice
+    FROM b JOIN g ON g.group_key = b.group_key JOIN gflags gf ON gf.group_key = b.group_key
+    ORDER BY b.area_code COLLATE "C", b.group_key COLLATE "C"
+    ${conflict}`.execute(trx);
+}

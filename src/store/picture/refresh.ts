@@ -1,0 +1,293 @@
+import { sql } from 'kysely';
+import { addDays, dayNumber } from '../../domain/calendar.js';
+import { DEFAULT_HORIZON_DAYS } from '../../domain/coverage.js';
+import { AppError } from '../../domain/errors.js';
+import { riskThresholds } from '../../domain/risk.js';
+import { NATIONAL_AREA } from '../../domain/access.js';
+import type { CopyFn, Db, Store, Tx } from '../database.js';
+import { recount } from './counts.js';
+import { applyDeliveries } from './deliveries.js';
+import { findSalesThrough, writeSales } from './demand.js';
+import { recordHistory } from './history.js';
+import { applyStockToItems, deleteItems, writeGroupItems, writePackageItems } from './items.js';
+import { writeProducts } from './products.js';
+import { helperOf } from './second-connection.js';
+import {
+  DEFAULT_DELTA_LIMIT,
+  type RefreshPictureOptions,
+  type RefreshPictureResult,
+  type Settings,
+  type Step,
+} from './settings.js';
+import { markCriticalShortage } from './shortage.js';
+import { unique, withoutIndexes } from './sql.js';
+import { applyStockDelta, rebuildStock } from './stock.js';
+
+/**
+ * Brings the maintained aggregates of the picture (0003_picture.sql) up to date, in one transaction.
+ *
+ * Full refresh (first time, a new `today`, other settings, or `full`): every table is rebuilt from the
+ * facts. Incremental (same day and settings): `locationIds` replace those locations' contribution to
+ * the stock aggregates (their previous contribution is subtracted, the current one added: the work is
+ * proportional to the report, not to the country), and `packageIds` recompute those packages' demand;
+ * then the items of the packages touched, their groups, and the critical-shortage flags of the areas
+ * touched are recomputed. Ingest calls it after each accepted report (see docs/lagesbild.md).
+ */
+export async function refreshPicture(
+  store: Store,
+  options: RefreshPictureOptions,
+): Promise<RefreshPictureResult> {
+  dayNumber(options.today); // validates
+  const horizonDays = options.horizonDays ?? DEFAULT_HORIZON_DAYS;
+  if (!Number.isInteger(horizonDays) || horizonDays < 0) {
+    throw AppError.invalid(`horizon of ${horizonDays} days is not a whole number >= 0`);
+  }
+  const thresholds = riskThresholds(options.thresholds);
+  const started = performance.now();
+  const steps: Record<string, number> = {};
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const result = await fn();
+    steps[name] = Math.round((performance.now() - t0) * 10) / 10;
+    return result;
+  };
+
+  return store.bulkTransaction(async (trx, copy) => {
+    // One refresh at a time: a second waits for the first to commit.
+    await sql`LOCK TABLE picture_state IN EXCLUSIVE MODE`.execute(trx);
+    if (store.backend === 'postgres') {
+      // Big aggregations in a full refresh; in an incremental one, index probes into tables that are
+      // in memory, and statements too short to repay JIT compilation.
+      await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
+      await sql`SET LOCAL random_page_cost = 1.1`.execute(trx);
+      await sql`SET LOCAL jit = off`.execute(trx);
+    }
+
+    const previous = await trx.selectFrom('picture_state').selectAll().executeTakeFirst();
+    const salesThrough = await step('salesThrough', () => findSalesThrough(trx));
+    const yesterday = addDays(options.today, -1);
+    const windowEnd = salesThrough !== null && salesThrough < yesterday ? salesThrough : yesterday;
+    const settings: Settings = { today: options.today, windowEnd, salesThrough, horizonDays, thresholds };
+
+    const reason =
+      options.full === true
+        ? 'asked for'
+        : previous === undefined
+          ? 'first refresh'
+          : previous.today !== options.today
+            ? `new day (${previous.today} → ${options.today})`
+            : previous.window_end !== windowEnd
+              ? `sales now reach ${windowEnd}`
+              : previous.horizon_days !== horizonDays ||
+                  Number(previous.critical_below_days) !== thresholds.criticalBelowDays ||
+                  Number(previous.low_below_days) !== thresholds.lowBelowDays ||
+                  previous.notice_lead_days !== thresholds.noticeLeadDays
+                ? 'settings changed'
+                : options.locationIds === undefined && options.packageIds === undefined
+                  ? 'nothing named: everything'
+                  : null;
+
+    let packages: number;
+    let mode: RefreshPictureResult['mode'];
+    if (reason !== null) {
+      mode = 'full';
+      packages = await rebuild(trx, copy, settings, step, null, helperOf(store));
+    } else if ((options.locationIds?.length ?? 0) > (options.deltaLimit ?? DEFAULT_DELTA_LIMIT)) {
+      mode = 'stock';
+      packages = await rebuild(trx, copy, settings, step, unique(options.packageIds ?? []), helperOf(store));
+    } else {
+      mode = 'incremental';
+      packages = await incrementalRefresh(trx, settings, options, step);
+    }
+
+    const countedUntil = await sql<{ at: Date | null }>`
+      SELECT max(counted_at) AS at FROM picture_location_state`.execute(trx);
+    const now = new Date();
+    await trx
+      .insertInto('picture_state')
+      .values({
+        id: 1,
+        today: settings.today,
+        window_end: settings.windowEnd,
+        sales_through: settings.salesThrough,
+        horizon_days: horizonDays,
+        critical_below_days: thresholds.criticalBelowDays,
+        low_below_days: thresholds.lowBelowDays,
+        notice_lead_days: thresholds.noticeLeadDays,
+        stock_counted_until: countedUntil.rows[0]?.at ?? null,
+        full_refreshed_at: reason !== null ? now : (previous?.full_refreshed_at ?? now),
+        refreshed_at: now,
+      })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          today: eb.ref('excluded.today'),
+          window_end: eb.ref('excluded.window_end'),
+          sales_through: eb.ref('excluded.sales_through'),
+          horizon_days: eb.ref('excluded.horizon_days'),
+          critical_below_days: eb.ref('excluded.critical_below_days'),
+          low_below_days: eb.ref('excluded.low_below_days'),
+          notice_lead_days: eb.ref('excluded.notice_lead_days'),
+          stock_counted_until: eb.ref('excluded.stock_counted_until'),
+          full_refreshed_at: eb.ref('excluded.full_refreshed_at'),
+          refreshed_at: eb.ref('excluded.refreshed_at'),
+        })),
+      )
+      .execute();
+
+    return {
+      mode,
+      reason,
+      today: settings.today,
+      windowEnd: settings.windowEnd,
+      packages,
+      steps,
+      milliseconds: Math.round(performance.now() - started),
+    };
+  });
+}
+
+/**
+ * Rebuilds the aggregates from the facts. `salesPackages` null: everything (a full refresh: also the
+ * products, demand, monthly sales and the day's history). Otherwise (`stock` mode, many locations at
+ * once): stock and items from all current stock, demand kept, recomputed only for the packages named.
+ */
+export async function rebuild(
+  trx: Tx,
+  copy: CopyFn,
+  s: Settings,
+  step: Step,
+  salesPackages: readonly number[] | null,
+  helper: Db | null,
+): Promise<number> {
+  const full = salesPackages === null;
+  /** Packages whose identity or demand this transaction changes (stock mode). */
+  let changedProducts: number[] = [];
+  if (full) {
+    await step('products', () => writeProducts(trx, copy, s.today, null));
+  } else {
+    // New packages, and the named ones, get their identity; first_sale_day of the others is kept.
+    const missing = await sql<{ id: number }>`
+      SELECT p.id FROM package p WHERE NOT EXISTS (SELECT 1 FROM picture_product pp WHERE pp.package_id = p.id)`.execute(
+      trx,
+    );
+    const named = unique([...missing.rows.map((r) => r.id), ...salesPackages]);
+    if (named.length > 0) {
+      // With the members of the groups they leave, should their group change.
+      const before = await sql<{ package_id: number }>`
+        SELECT package_id FROM picture_product WHERE group_key IN (
+          SELECT group_key FROM picture_product WHERE package_id = ANY(${named}::bigint[]))`.execute(trx);
+      changedProducts = unique([...named, ...before.rows.map((r) => r.package_id)]);
+      await step('products', () => writeProducts(trx, null, s.today, named));
+    }
+  }
+  // Stock mode on PostgreSQL: demand and products are kept, so the regions' items can be written
+  // with their stock, each half of the regions on its own connection (see rebuildStock).
+  const regional = !full && helper !== null;
+  await sql`TRUNCATE picture_item`.execute(trx);
+  await withoutIndexes(trx, 'picture_item', true, async () => {
+    // With regional items the national ones are written inside the stock step, while the other
+    // connection writes its regions' (the changed packages are written again below).
+    const national = async () => {
+      await step('packageItems', () => writePackageItems(trx, s, null, [NATIONAL_AREA]));
+      await step('groupItems', () => writeGroupItems(trx, s, null, [NATIONAL_AREA]));
+    };
+    await step('stock', () => rebuildStock(trx, s, helper, regional, regional ? national : null));
+    if (full) await step('sales', () => writeSales(trx, s, null));
+    else if (salesPackages.length > 0) await step('sales', () => writeSales(trx, s, salesPackages));
+    if (!regional) {
+      await step('packageItems', () => writePackageItems(trx, s, null, null));
+      await step('groupItems', () => writeGroupItems(trx, s, null, null));
+    }
+    if (regional && changedProducts.length > 0) {
+      // The other connection read the products and demand as they were before this transaction:
+      // the packages this transaction changed get their items again, in every area.
+      await step('changedItems', async () => {
+        await deleteItems(trx, changedProducts, null);
+        await writePackageItems(trx, s, changedProducts, null);
+        await writeGroupItems(trx, s, changedProducts, null);
+      });
+    }
+  });
+  // The tables were rebuilt: the planner needs their new statistics, for the steps below (which
+  // probe picture_item by index) and for the incremental refreshes of the day.
+  await step('analyze', async () => {
+    // Products and demand are rebuilt only by a full refresh (and a few packages in stock mode).
+    if (full || changedProducts.length > 0) await sql`ANALYZE picture_product, picture_demand`.execute(trx);
+    await sql`ANALYZE picture_stock, picture_item, picture_location_state`.execute(trx);
+  });
+  await step('deliveries', () => applyDeliveries(trx, s, null, null));
+  await step('criticalShortage', () => markCriticalShortage(trx, s, null));
+  await step('counts', () => recount(trx, null));
+  if (full) await step('history', () => recordHistory(trx, s));
+  const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM picture_product`.execute(trx);
+  return n.rows[0]?.n ?? 0;
+}
+
+export async function incrementalRefresh(
+  trx: Tx,
+  s: Settings,
+  options: RefreshPictureOptions,
+  step: Step,
+): Promise<number> {
+  const salesPackages = unique(options.packageIds ?? []);
+  const locationIds = unique(options.locationIds ?? []);
+
+  // Packages named (sales, notices, deliveries, catalogue): every area.
+  if (salesPackages.length > 0) {
+    await step('products', () => writeProducts(trx, null, s.today, salesPackages));
+    await step('sales', () => writeSales(trx, s, salesPackages));
+  }
+  // Locations named: their stock delta, in their regions and the nation.
+  let stockPackages: number[] = [];
+  let stockAreas: string[] = [];
+  if (locationIds.length > 0) {
+    ({ packages: stockPackages, areas: stockAreas } = await step('stockDelta', () =>
+      applyStockDelta(trx, s, locationIds),
+    ));
+    const missing = await sql<{ id: number }>`
+      SELECT x.id FROM unnest(${stockPackages}::bigint[]) AS x(id)
+      WHERE NOT EXISTS (SELECT 1 FROM picture_product pp WHERE pp.package_id = x.id)`.execute(trx);
+    if (missing.rows.length > 0) {
+      await writeProducts(
+        trx,
+        null,
+        s.today,
+        missing.rows.map((r) => r.id),
+      );
+    }
+  }
+
+  // Packages named: demand, notices or deliveries may have changed: their items are rebuilt everywhere.
+  if (salesPackages.length > 0) {
+    await step('items', async () => {
+      await deleteItems(trx, salesPackages, null);
+      await writePackageItems(trx, s, salesPackages, null);
+      await writeGroupItems(trx, s, salesPackages, null);
+      await applyDeliveries(trx, s, salesPackages, null);
+    });
+  }
+  // Only stock changed for the others: their items move by the delta, in the areas of the locations.
+  const stockOnly = stockPackages.filter((p) => !salesPackages.includes(p));
+  if (stockOnly.length > 0) {
+    await step('stockItems', () => applyStockToItems(trx, s, stockOnly, stockAreas));
+  }
+  if (locationIds.length > 0) await sql`DROP TABLE picture_delta`.execute(trx);
+
+  const touched = unique([...salesPackages, ...stockPackages]);
+  if (touched.length > 0) {
+    const areas = salesPackages.length > 0 ? null : stockAreas;
+    await step('criticalShortage', () => markCriticalShortage(trx, s, areas));
+    await step('counts', () => recount(trx, areas));
+  }
+  return touched.length;
+}
+
+export { backfillStockHistory } from './history.js';
+export { splitByLines } from './second-connection.js';
+export type { LocationFacts } from './stock.js';
+export {
+  DEFAULT_DELTA_LIMIT,
+  PRIORITISED_LIST_CODE,
+  type RefreshPictureOptions,
+  type RefreshPictureResult,
+} from './settings.js';

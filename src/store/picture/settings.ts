@@ -1,0 +1,60 @@
+import type { RiskThresholds } from '../../domain/risk.js';
+
+/** The code of Socialstyrelsen's list of medicines for care that cannot wait (the prioritised list). */
+export const PRIORITISED_LIST_CODE = 'sos-prioritised';
+/** Above this many locations in one refresh, stock and items are rebuilt rather than moved. */
+export const DEFAULT_DELTA_LIMIT = 400;
+/** "One year earlier" for the seasonal window, as in src/domain/demand.ts. */
+export const YEAR_DAYS = 365;
+/** A run-out date further away than this is not a date anyone plans by; stored as none. */
+export const MAX_RUN_OUT_DAYS = 36_500;
+
+export interface RefreshPictureOptions {
+  /** The day the picture describes. A different day than the stored picture's means a full refresh. */
+  today: string;
+  /**
+   * Locations whose stock changed (a snapshot or difference report): only their contribution to the
+   * aggregates is replaced, and only their packages' items are recomputed.
+   */
+  locationIds?: readonly number[];
+  /**
+   * Packages whose sales, notices, expected deliveries or catalogue entry changed: their demand and
+   * items are recomputed in every area.
+   */
+  packageIds?: readonly number[];
+  /** Rebuild everything even when an incremental refresh would do. */
+  full?: boolean;
+  /**
+   * Above this many locations in one refresh, stock and items are rebuilt from all current stock
+   * (demand kept) instead of moved by each location's delta: a day's wave of snapshots is cheaper to
+   * rebuild. Default 400 (a fifth of the country's locations; measured in bench/lagesbild.ts).
+   */
+  deltaLimit?: number;
+  /** Stock expiring within this many days is not usable. Default 30 (R2). */
+  horizonDays?: number;
+  thresholds?: Partial<RiskThresholds>;
+}
+
+export interface RefreshPictureResult {
+  /** `stock`: stock and items rebuilt for many locations at once, demand kept. */
+  mode: 'full' | 'incremental' | 'stock';
+  /** Why a full refresh was chosen (first refresh, new day, settings, asked for). */
+  reason: string | null;
+  today: string;
+  windowEnd: string;
+  /** Packages whose items were recomputed. */
+  packages: number;
+  /** Milliseconds per step, and in all. */
+  steps: Record<string, number>;
+  milliseconds: number;
+}
+
+export interface Settings {
+  today: string;
+  windowEnd: string;
+  salesThrough: string | null;
+  horizonDays: number;
+  thresholds: RiskThresholds;
+}
+
+export type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>;

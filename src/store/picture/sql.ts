@@ -1,0 +1,86 @@
+import { sql, type RawBuilder } from 'kysely';
+import { supplyTierOf } from '../../domain/supply-tier.js';
+import type { Tx } from '../database.js';
+import { LOCATION_KINDS } from '../schema.js';
+
+/**
+ * Runs a bulk load of `table` with its secondary indexes (and, with `primaryKey`, its primary key)
+ * dropped, and builds them again after: one sort per index instead of an index insert per row. The
+ * definitions are read from the catalogue, so the migration stays their one source.
+ */
+export async function withoutIndexes(
+  trx: Tx,
+  table: string,
+  primaryKey: boolean,
+  load: () => Promise<void>,
+): Promise<void> {
+  const indexes = await sql<{ indexname: string; indexdef: string }>`
+    SELECT i.indexname, i.indexdef FROM pg_indexes i
+    WHERE i.schemaname = current_schema() AND i.tablename = ${table}
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`.execute(trx);
+  const keys = primaryKey
+    ? await sql<{ conname: string; def: string }>`
+        SELECT c.conname, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c
+        WHERE c.conrelid = ${table}::regclass AND c.contype = 'p'`.execute(trx)
+    : { rows: [] };
+  for (const ix of indexes.rows) await sql`DROP INDEX ${sql.id(ix.indexname)}`.execute(trx);
+  for (const k of keys.rows) {
+    await sql`ALTER TABLE ${sql.table(table)} DROP CONSTRAINT ${sql.id(k.conname)}`.execute(trx);
+  }
+  await load();
+  for (const k of keys.rows) {
+    await sql`ALTER TABLE ${sql.table(table)} ADD CONSTRAINT ${sql.id(k.conname)} ${sql.raw(k.def)}`.execute(
+      trx,
+    );
+  }
+  for (const ix of indexes.rows) await sql.raw(ix.indexdef).execute(trx);
+}
+
+export function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** `column = ANY(ids)`, or true when ids is null (everything). */
+export function idIn(column: string, ids: readonly number[] | null): RawBuilder<boolean> {
+  return ids === null ? sql<boolean>`true` : sql<boolean>`${sql.ref(column)} = ANY(${ids}::bigint[])`;
+}
+
+/** The packages named and every other member of their groups (a group's deliveries are all its members'). */
+export function membersOf(column: string, packages: readonly number[] | null): RawBuilder<boolean> {
+  if (packages === null) return sql<boolean>`true`;
+  return sql<boolean>`${sql.ref(column)} IN (
+    SELECT m.package_id FROM picture_product m WHERE m.group_key IN (
+      SELECT g.group_key FROM picture_product g WHERE g.package_id = ANY(${packages}::bigint[])))`;
+}
+
+export function textIn(column: string, values: readonly string[] | null): RawBuilder<boolean> {
+  return values === null ? sql<boolean>`true` : sql<boolean>`${sql.ref(column)} = ANY(${values}::text[])`;
+}
+
+/** SQL twin of supplyTierOf (src/domain/supply-tier.ts), generated from it. */
+export function tierCaseSql(kindColumn: string): RawBuilder<string> {
+  const whens = LOCATION_KINDS.map((k) => `WHEN '${k}' THEN '${supplyTierOf(k)}'`).join(' ');
+  return sql<string>`CASE ${sql.ref(kindColumn)} ${sql.raw(whens)} END`;
+}
+
+export function* csvLines<R extends Record<string, string | number | boolean | null>>(
+  rows: readonly R[],
+  columns: readonly (keyof R & string)[],
+): Generator<string> {
+  let chunk = '';
+  for (const row of rows) {
+    chunk += `${columns.map((c) => csvField(row[c])).join(',')}\n`;
+    if (chunk.length > 1 << 20) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+export function csvField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') return String(value);
+  return `"${value.replaceAll('"', '""')}"`;
+}
