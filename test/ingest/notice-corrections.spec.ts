@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { activeNotices } from '../../src/store/report-facts.repository.js';
 import { buildOrganisation, buildPackage, buildRegion } from '../support/builders.js';
 import { describeEach, testBackends } from '../support/databases.js';
+import { buildPictureFixture } from '../support/picture-fixture.js';
 import { seedMinimal, type MinimalSeed } from '../support/seed.js';
 import { ingest, reporterOf } from './helpers.js';
 
@@ -125,6 +127,54 @@ describeEach(testBackends())('corrections of shortage notices on $name', (backen
       ['shortage', false],
       ['sales_stop', true],
     ]);
+  });
+});
+
+/**
+ * The picture's overview (today 2026-03-01, notices starting within 30 days) shows a corrected sales
+ * stop with the flag judged from its first notification.
+ */
+describeEach(testBackends())('a corrected notice in the picture on $name', (backend) => {
+  let store: Store;
+
+  beforeAll(async () => {
+    store = await backend.open();
+  });
+  afterAll(() => store.close());
+
+  it('shows an on-time sales stop corrected after its deadline as not late', async () => {
+    const f = await buildPictureFixture(store);
+    const code = (
+      await store.db
+        .selectFrom('package')
+        .select('npl_pack_id')
+        .where('id', '=', f.packages.p3)
+        .executeTakeFirstOrThrow()
+    ).npl_pack_id;
+    const c2 = await reporterOf(store, 'C2');
+    const send = (at: string, line: string) =>
+      ingest(store, c2, 'shortage_notice', 'csv', `${HEADER}\n${line}\n`, { now: new Date(at) });
+    // Notified 2026-01-05: earliest start 2026-03-05, so 2026-03-20 is on time. Corrected on
+    // 2026-02-20 (from which the earliest start would be 2026-04-20).
+    await send('2026-01-05T09:00:00Z', `sales_stop,${code},2026-03-20,,Avregistrering,,FU-C2-1`);
+    await send('2026-02-20T09:00:00Z', `sales_stop,${code},2026-03-20,2026-04-30,Avregistrering,,FU-C2-1`);
+
+    const app = await buildApp({ store, webDir: '/nonexistent' });
+    try {
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/picture/overview',
+        headers: { authorization: `Bearer ${f.tokens.lv}` },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      type Notice = { packageId: number; expectedEnd: string | null; late: boolean };
+      const { notices } = res.json<{ notices: { active: Notice[]; upcoming: Notice[] } }>();
+      expect(notices.upcoming.filter((n) => n.packageId === f.packages.p3)).toEqual([
+        expect.objectContaining({ expectedEnd: '2026-04-30', late: false }),
+      ]);
+    } finally {
+      await app.close();
+    }
   });
 });
 
