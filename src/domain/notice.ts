@@ -53,11 +53,35 @@ export function earliestCompliantStart(notifiedOn: string): string {
  * R4: whether a försäljningsuppehåll was notified less than two calendar months before its expected
  * start. Notified 2026-01-31: a start on 2026-03-31 is exactly two months ahead (not late), a start on
  * 2026-03-30 is late. Shortage notices (restanmälan) have no such rule and are never late. Reports use
- * this to flag a notice, not to refuse it.
+ * this to flag a notice, not to refuse it. For a correction, `notifiedOn` is the first notification
+ * of its chain ({@link firstNotifiedOn}), not the correction's own receipt.
  */
 export function isLateSalesStop(notice: Pick<NoticeDates, 'kind' | 'notifiedOn' | 'expectedStart'>): boolean {
   if (notice.kind !== 'sales_stop') return false;
   return dayNumber(notice.expectedStart) < dayNumber(earliestCompliantStart(notice.notifiedOn));
+}
+
+/** A notice as the two-month rule sees it: what it announces and the day it reached us. */
+export type NotifiedNotice = Pick<NoticeDates, 'kind' | 'notifiedOn'>;
+
+/**
+ * R4: the day a notice's two months count from. `chain` is the notice itself followed by the notices
+ * it corrects, newest first (the one it supersedes, the one that one superseded, …). A correction is
+ * the same notice sent again, so it keeps the date of the first notification: a sales stop notified
+ * on 2026-03-02 and corrected on 2026-04-10 and again on 2026-04-20 counts from 2026-03-02. Our
+ * reading where the kind changes: a restanmälan corrected into a försäljningsuppehåll announces the
+ * stop only when that correction arrives, so the chain is followed back only while the kind stays the
+ * same.
+ */
+export function firstNotifiedOn(chain: readonly NotifiedNotice[]): string {
+  const newest = chain[0];
+  if (newest === undefined) throw new Error('firstNotifiedOn: a chain holds at least the notice itself');
+  let first = newest.notifiedOn;
+  for (const earlier of chain.slice(1)) {
+    if (earlier.kind !== newest.kind) break;
+    first = earlier.notifiedOn;
+  }
+  return first;
 }
 
 /**

@@ -780,8 +780,37 @@ export interface NoticeRecord {
   reason: string | null;
   alternatives: string | null;
   reference: string | null;
-  /** R4: a sales stop notified less than two months ahead; flagged, not refused. */
-  late: boolean;
+  /** Where `expected_start` was given (line number or JSON path), the field's name and the value sent. */
+  start: { at: string | number; field: string; value: unknown };
+  /** The package as the sender named it, for the R4 warning. */
+  packageCode: string;
+}
+
+/**
+ * R4: the warning that a sales stop starts less than two months after it was first notified, or
+ * undefined when it does not. `notifiedOn` is the report's receipt; `firstNotifiedOn` the first
+ * notification of the notice it corrects (`firstNotifiedOn` in domain/notice.ts), which is the same
+ * day for a notice that corrects nothing. Flagged, not refused.
+ */
+export function lateSalesStopWarning(
+  r: Pick<NoticeRecord, 'kind' | 'expectedStart' | 'reference' | 'start' | 'packageCode'>,
+  notifiedOn: string,
+  firstNotifiedOn: string,
+): Problem | undefined {
+  if (!isLateSalesStop({ kind: r.kind, notifiedOn: firstNotifiedOn, expectedStart: r.expectedStart }))
+    return undefined;
+  const prefix = typeof r.start.at === 'number' ? `line ${r.start.at}` : r.start.at;
+  const earliest = earliestCompliantStart(firstNotifiedOn);
+  const when =
+    firstNotifiedOn === notifiedOn
+      ? `it was notified on ${notifiedOn} (R4: earliest start ${earliest})`
+      : `it was first notified on ${firstNotifiedOn} (this report corrects notice ${r.reference ?? ''}; R4: earliest start ${earliest})`;
+  return {
+    at: r.start.at,
+    field: r.start.field,
+    value: r.start.value,
+    message: `${prefix}: sales stop of package ${r.packageCode} starts ${r.expectedStart}, less than two months after ${when}; flagged as late`,
+  };
 }
 
 const NOTICE_FIELDS: readonly FieldSpec[] = [
@@ -834,12 +863,9 @@ const NOTICE_TYPES: Record<string, NoticeKind> = {
 
 class NoticeValidator extends Reporting implements LineValidator<NoticeRecord> {
   private readonly seen = new Set<string>();
-  private readonly notifiedOn: string;
 
   constructor(ctx: LineContext) {
     super(ctx, NOTICE_FIELDS);
-    // R4: the notice counts from when it reached us, not from a date the sender writes.
-    this.notifiedOn = calendarDateInSweden(new Date(ctx.now));
   }
 
   line(v: readonly RawValue[], at: Locator): NoticeRecord | undefined {
@@ -910,17 +936,19 @@ class NoticeValidator extends Reporting implements LineValidator<NoticeRecord> {
       return undefined;
     }
     this.seen.add(key);
-    const late = isLateSalesStop({ kind, notifiedOn: this.notifiedOn, expectedStart });
-    if (late) {
-      this.warn(
-        at,
-        2,
-        v[2],
-        `sales stop of package ${text(v[1])} starts ${expectedStart}, less than two months after it was notified on ${this.notifiedOn} ` +
-          `(R4: earliest start ${earliestCompliantStart(this.notifiedOn)}); flagged as late`,
-      );
-    }
-    return { kind, packageId: pkg.id, expectedStart, expectedEnd, reason, alternatives, reference, late };
+    // R4's two months are judged when the notice is written: a correction counts from the first
+    // notification of the notice it corrects, which only the store knows (writeShortageNotices).
+    return {
+      kind,
+      packageId: pkg.id,
+      expectedStart,
+      expectedEnd,
+      reason,
+      alternatives,
+      reference,
+      start: { at: this.where(at, 2), field: this.fieldName(at, 2), value: describe(v[2]) },
+      packageCode: text(v[1]),
+    };
   }
 }
 

@@ -1,9 +1,17 @@
 import { sql } from 'kysely';
+import { calendarDateInSweden } from '../domain/calendar.js';
 import { AppError } from '../domain/errors.js';
+import { firstNotifiedOn, type NoticeKind, type NotifiedNotice } from '../domain/notice.js';
 import type { Reporter } from '../domain/report.js';
 import type { CopyFn, Tx } from '../store/database.js';
 import type { Catalogue, LocationRef } from './catalogue.js';
-import type { ExpectedDeliveryRecord, NoticeRecord, SalesRecord, StockRecord } from './lines.js';
+import {
+  lateSalesStopWarning,
+  type ExpectedDeliveryRecord,
+  type NoticeRecord,
+  type SalesRecord,
+  type StockRecord,
+} from './lines.js';
 import type { ProblemList } from './problems.js';
 
 /*
@@ -356,7 +364,8 @@ export async function writeExpectedDeliveries(
 /**
  * Shortage notices (R4): inserted one by one in order; a notice with the reference of an earlier one
  * of the same company supersedes it. A per-company advisory lock keeps two concurrent reports from
- * both superseding the same notice.
+ * both superseding the same notice. A sales stop is judged against the two-month rule from the first
+ * notification of the notice it corrects (`firstNotifiedOn`), and flagged late, not refused.
  */
 export async function writeShortageNotices(
   w: WriteContext,
@@ -380,7 +389,11 @@ export async function writeShortageNotices(
       .execute();
     for (const r of rows) if (r.reference !== null) latest.set(r.reference, Number(r.id));
   }
+  const chains = await correctedChains(w.trx, [...latest.values()]);
+  // R4: the notice counts from when it reached us, not from a date the sender writes.
+  const notifiedOn = calendarDateInSweden(notifiedAt);
   let superseding = 0;
+  let late = 0;
   for (let i = 0; i < records.length; i += 1000) {
     await w.trx
       .insertInto('shortage_notice')
@@ -388,6 +401,13 @@ export async function writeShortageNotices(
         records.slice(i, i + 1000).map((r) => {
           const supersedes = r.reference ? (latest.get(r.reference) ?? null) : null;
           if (supersedes !== null) superseding++;
+          const chain = supersedes === null ? [] : (chains.get(supersedes) ?? []);
+          const first = firstNotifiedOn([{ kind: r.kind, notifiedOn }, ...chain]);
+          const warning = lateSalesStopWarning(r, notifiedOn, first);
+          if (warning) {
+            w.warnings.add(warning);
+            late++;
+          }
           return {
             kind: r.kind,
             package_id: r.packageId,
@@ -399,12 +419,39 @@ export async function writeShortageNotices(
             alternatives: r.alternatives,
             reference: r.reference,
             supersedes_id: supersedes,
-            late: r.late,
+            late: warning !== undefined,
             report_id: w.reportId,
           };
         }),
       )
       .execute();
   }
-  return { notices: records.length, late: records.filter((r) => r.late).length, corrections: superseding };
+  return { notices: records.length, late, corrections: superseding };
+}
+
+/**
+ * For each notice id, that notice and the notices it corrected in turn, newest first: the chain
+ * `firstNotifiedOn` follows back to the first notification (one recursive read for all of them).
+ */
+async function correctedChains(trx: Tx, ids: readonly number[]): Promise<Map<number, NotifiedNotice[]>> {
+  const chains = new Map<number, NotifiedNotice[]>();
+  if (ids.length === 0) return chains;
+  const { rows } = await sql<{ head: number; kind: NoticeKind; notified_at: Date | string }>`
+    WITH RECURSIVE chain AS (
+      SELECT n.id AS head, n.kind, n.notified_at, n.supersedes_id, 0 AS depth
+      FROM shortage_notice n
+      WHERE n.id = ANY(${[...ids]}::bigint[])
+      UNION ALL
+      SELECT c.head, p.kind, p.notified_at, p.supersedes_id, c.depth + 1
+      FROM chain c
+      JOIN shortage_notice p ON p.id = c.supersedes_id
+    )
+    SELECT head, kind, notified_at FROM chain ORDER BY head, depth`.execute(trx);
+  for (const row of rows) {
+    const head = Number(row.head);
+    const chain = chains.get(head) ?? [];
+    chain.push({ kind: row.kind, notifiedOn: calendarDateInSweden(new Date(row.notified_at)) });
+    chains.set(head, chain);
+  }
+  return chains;
 }

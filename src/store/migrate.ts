@@ -27,7 +27,19 @@ class SqlFileMigrationProvider implements MigrationProvider {
 /** Brings the schema up to date. Throws with the failing migration's name when one fails. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new SqlFileMigrationProvider() });
-  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  return applied(await migrator.migrateToLatest());
+}
+
+/**
+ * Brings the schema up to and including migration `name` (e.g. `0004_picture_unlogged`): for tests of
+ * what a later migration does to rows written before it.
+ */
+export async function migrateUpTo(db: Db, name: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new SqlFileMigrationProvider() });
+  return applied(await migrator.migrateTo(name));
+}
+
+function applied({ error, results }: MigrationResultSet): string[] {
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const reason = error instanceof Error ? error.message : JSON.stringify(error);

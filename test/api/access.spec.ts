@@ -4,9 +4,9 @@ import { buildApp, type App } from '../../src/api/app.js';
 import { installAuth } from '../../src/api/auth.js';
 import type { Store } from '../../src/store/database.js';
 import { buildLocation, buildOrganisation, buildRegion, buildToken } from '../support/builders.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 
-describe.each(testBackends())('API access control on $name', (backend) => {
+describeEach(testBackends())('API access control on $name', (backend) => {
   let store: Store;
   let app: App;
   let readerToken: string;

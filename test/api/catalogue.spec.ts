@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
 import {
@@ -9,9 +9,9 @@ import {
   buildRegion,
   buildToken,
 } from '../support/builders.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 
-describe.each(testBackends())('catalogue reads on $name', (backend) => {
+describeEach(testBackends())('catalogue reads on $name', (backend) => {
   let store: Store;
   let app: App;
   const tokens: Record<string, string> = {};

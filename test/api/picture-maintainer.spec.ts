@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
 import { PictureMaintainer } from '../../src/store/picture/maintainer.js';
 import { buildToken } from '../support/builders.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 import { buildPictureFixture, TODAY, type PictureFixture } from '../support/picture-fixture.js';
 
 /**
@@ -11,7 +11,7 @@ import { buildPictureFixture, TODAY, type PictureFixture } from '../support/pict
  * are refreshed in the background (worked numbers of test/support/picture-fixture.ts), a resend
  * refreshes nothing, a failed refresh keeps its work for the next try, and a new day rebuilds it all.
  */
-describe.each(testBackends())('the picture after reports on $name', (backend) => {
+describeEach(testBackends())('the picture after reports on $name', (backend) => {
   let store: Store;
   let app: App;
   let f: PictureFixture;

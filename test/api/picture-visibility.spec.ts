@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
 import { buildPictureFixture, type PictureFixture } from '../support/picture-fixture.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 
 interface RegionLocation {
   location: { id: number; code: string; organisation: { id: number } };
@@ -10,7 +10,7 @@ interface RegionLocation {
   prioritised: unknown;
 }
 
-describe.each(testBackends())('who sees what in the picture on $name', (backend) => {
+describeEach(testBackends())('who sees what in the picture on $name', (backend) => {
   let store: Store;
   let app: App;
   let f: PictureFixture;

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
 import { buildPictureFixture, TODAY, type PictureFixture } from '../support/picture-fixture.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 
-describe.each(testBackends())('picture API on $name', (backend) => {
+describeEach(testBackends())('picture API on $name', (backend) => {
   let store: Store;
   let app: App;
   let f: PictureFixture;

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 import { seedMinimal, type MinimalSeed } from '../support/seed.js';
 
 const example = (name: string) => readFileSync(new URL(`../../docs/examples/${name}`, import.meta.url));
 const HEADER = 'location,package,quantity,batch,expiry,stock_level,counted_at';
 
-describe.each(testBackends())('report API on $name', (backend) => {
+describeEach(testBackends())('report API on $name', (backend) => {
   let store: Store;
   let app: App;
   let seed: MinimalSeed;

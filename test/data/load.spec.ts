@@ -12,7 +12,7 @@ import { registerGenerateCommand } from '../../src/cli/generate.command.js';
 import { writeSwedenFiles } from '../../data/files.js';
 import { generateSweden } from '../../data/generate.js';
 import { loadSweden, type LoadCounts, type LoadProgress } from '../../data/load.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 
 const OPTIONS = { scale: 0.02, seed: 3, today: '2025-02-03' };
 
@@ -27,7 +27,7 @@ async function countRows(store: Store, tables: readonly string[]): Promise<Recor
   return out;
 }
 
-describe.each(testBackends())('loadSweden on $name', (backend) => {
+describeEach(testBackends())('loadSweden on $name', (backend) => {
   let store: Store;
   let counts: LoadCounts;
   const phases = new Set<string>();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   currentNotices,
   earliestCompliantStart,
+  firstNotifiedOn,
   isLateSalesStop,
   isNoticeActive,
   isNoticeUpcoming,
@@ -63,6 +64,53 @@ describe('R4: a sales stop must be notified at least 2 calendar months ahead', (
     expect(isLateSalesStop({ kind: 'shortage', notifiedOn: '2026-03-01', expectedStart: '2026-03-01' })).toBe(
       false,
     );
+  });
+});
+
+describe('R4: a correction keeps the date of the first notification', () => {
+  // A sales stop of 2026-05-04 notified on 2026-03-02: the earliest compliant start is 2026-05-02.
+  const original = { kind: 'sales_stop' as const, notifiedOn: '2026-03-02' };
+  const correctedOn = (notifiedOn: string) => ({ kind: 'sales_stop' as const, notifiedOn });
+  const late = (chain: { kind: 'shortage' | 'sales_stop'; notifiedOn: string }[], expectedStart: string) =>
+    isLateSalesStop({ kind: chain[0]!.kind, notifiedOn: firstNotifiedOn(chain), expectedStart });
+
+  it('counts a first notice from its own receipt', () => {
+    expect(firstNotifiedOn([original])).toBe('2026-03-02');
+    expect(late([original], '2026-05-04')).toBe(false);
+  });
+
+  it('keeps an on-time sales stop on time when it is corrected after the deadline', () => {
+    // Corrected on 2026-04-10: from its own receipt the earliest start would be 2026-06-10 (late);
+    // from the first notification it is 2026-05-02, and 2026-05-04 is on time.
+    const chain = [correctedOn('2026-04-10'), original];
+    expect(firstNotifiedOn(chain)).toBe('2026-03-02');
+    expect(
+      isLateSalesStop({ kind: 'sales_stop', notifiedOn: '2026-04-10', expectedStart: '2026-05-04' }),
+    ).toBe(true);
+    expect(late(chain, '2026-05-04')).toBe(false);
+  });
+
+  it('goes back through a correction of a correction to the first notification', () => {
+    const chain = [correctedOn('2026-04-20'), correctedOn('2026-04-10'), original];
+    expect(firstNotifiedOn(chain)).toBe('2026-03-02');
+    // exactly two months after 2026-03-02
+    expect(late(chain, '2026-05-02')).toBe(false);
+  });
+
+  it('flags a correction that moves the start to less than two months after the first notification', () => {
+    const chain = [correctedOn('2026-04-20'), correctedOn('2026-04-10'), original];
+    expect(late(chain, '2026-05-01')).toBe(true);
+  });
+
+  it('counts a restanmälan corrected into a sales stop from the correction, which first announced the stop', () => {
+    // Restanmälan of 2026-01-10; corrected on 2026-03-20 into a sales stop from 2026-04-01. From
+    // 2026-01-10 the earliest start would be 2026-03-10 (on time); the stop was notified on 2026-03-20,
+    // so its earliest start is 2026-05-20 and 2026-04-01 is late.
+    const chain = [correctedOn('2026-03-20'), { kind: 'shortage' as const, notifiedOn: '2026-01-10' }];
+    expect(firstNotifiedOn(chain)).toBe('2026-03-20');
+    expect(late(chain, '2026-04-01')).toBe(true);
+    // …and a later correction of that stop still counts from 2026-03-20, not from the restanmälan.
+    expect(firstNotifiedOn([correctedOn('2026-04-02'), ...chain])).toBe('2026-03-20');
   });
 });
 

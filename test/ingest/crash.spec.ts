@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
+import { describeEach, NO_POSTGRES, type BackendVariant } from '../support/databases.js';
 import { seedMinimal } from '../support/seed.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -68,8 +69,7 @@ const send = (url: string, i: number) =>
     body: report(i),
   });
 
-interface Backend {
-  name: string;
+interface Backend extends BackendVariant {
   /** Prepares a seeded database; returns the server's environment. */
   prepare(): Promise<NodeJS.ProcessEnv>;
   /** Opens the database for checking (the server is stopped first for PGlite: one process at a time). */
@@ -81,6 +81,7 @@ function pgliteBackend(): Backend {
   let dir = '';
   return {
     name: 'pglite',
+    skipReason: null,
     async prepare() {
       dir = await mkdtemp(join(tmpdir(), 'beredskap-crash-'));
       const store = await openStore({ dataDir: dir });
@@ -106,6 +107,7 @@ function postgresBackend(adminUrl: string): Backend {
   };
   return {
     name: 'postgres',
+    skipReason: null,
     async prepare() {
       await admin(`CREATE DATABASE ${name}`);
       const store = await openStore({ databaseUrl: url.toString() });
@@ -119,15 +121,24 @@ function postgresBackend(adminUrl: string): Backend {
   };
 }
 
-const backends: Backend[] = [pgliteBackend()];
-if (process.env.TEST_DATABASE_URL) backends.push(postgresBackend(process.env.TEST_DATABASE_URL));
+/** PostgreSQL without TEST_DATABASE_URL: listed, and shown as skipped. */
+const noPostgres: Backend = {
+  name: 'postgres',
+  skipReason: NO_POSTGRES,
+  prepare: () => Promise.reject(new Error(NO_POSTGRES)),
+  open: () => Promise.reject(new Error(NO_POSTGRES)),
+  cleanup: () => Promise.resolve(),
+};
+
+const url = process.env.TEST_DATABASE_URL;
+const backends: Backend[] = [pgliteBackend(), url ? postgresBackend(url) : noPostgres];
 
 /**
  * Crash safety: the server runs as a child process, takes many reports at once, and is killed with
  * SIGKILL while reports are still streaming in. After a restart every report that got a receipt is
  * there exactly once, no report is there in part, and sending everything again counts nothing twice.
  */
-describe.each(backends)('crash safety on $name', (backend) => {
+describeEach(backends)('crash safety on $name', (backend) => {
   const children: ChildProcess[] = [];
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

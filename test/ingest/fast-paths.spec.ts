@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Catalogue } from '../../src/ingest/catalogue.js';
 import { isoDateKey, parseExpiry, parseNumber } from '../../src/ingest/values.js';
 import type { Store } from '../../src/store/database.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 import { seedMinimal } from '../support/seed.js';
 import { ingest, readCsvInChunks, refusal, reporterOf } from './helpers.js';
 
@@ -83,7 +83,7 @@ describe('fast paths of report reading', () => {
   });
 });
 
-describe.each(testBackends())('stock lines through the fast paths on $name', (backend) => {
+describeEach(testBackends())('stock lines through the fast paths on $name', (backend) => {
   let store: Store;
 
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Store } from '../../src/store/database.js';
 import {
   activeNotices,
@@ -6,12 +6,12 @@ import {
   salesOfLocation,
   salesOfRegion,
 } from '../../src/store/report-facts.repository.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 import { seedMinimal, type MinimalSeed } from '../support/seed.js';
 import { example, ingest, linesOfReport, reporterOf } from './helpers.js';
 
 /** Every example file of docs/reports.md is ingested here, one test per format and kind. */
-describe.each(testBackends())('report formats on $name', (backend) => {
+describeEach(testBackends())('report formats on $name', (backend) => {
   let store: Store;
   let seed: MinimalSeed;
 

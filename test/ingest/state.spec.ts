@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
 import type { Reporter } from '../../src/domain/report.js';
 import { toInventoryReport } from '../../src/ingest/fhir.js';
@@ -11,7 +11,7 @@ import {
   expectedDeliveries,
 } from '../../src/store/report-facts.repository.js';
 import { buildLocation, buildPackage } from '../support/builders.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 import { seedMinimal, type MinimalSeed } from '../support/seed.js';
 import { chunked, ingest, refusal, reporterOf } from './helpers.js';
 
@@ -19,7 +19,7 @@ const HEADER = 'location,package,quantity,batch,expiry,stock_level,counted_at';
 let serial = 0;
 
 /** All or nothing, receipts and idempotency, and the current state that reports build. */
-describe.each(testBackends())('report receipts and current state on $name', (backend) => {
+describeEach(testBackends())('report receipts and current state on $name', (backend) => {
   let store: Store;
   let seed: MinimalSeed;
   let apo: Reporter;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Store } from '../../src/store/database.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 import { seedMinimal } from '../support/seed.js';
 import { example, ingest, refusal, reporterOf } from './helpers.js';
 
@@ -8,7 +8,7 @@ const T = '2026-03-01T06:00:00+01:00';
 const HEADER = 'location,package,quantity,batch,expiry,stock_level,counted_at';
 
 /** Each kind of mistake a reporter makes is named with where, which field, what value and what was expected. */
-describe.each(testBackends())('report validation on $name', (backend) => {
+describeEach(testBackends())('report validation on $name', (backend) => {
   let store: Store;
 
   beforeAll(async () => {

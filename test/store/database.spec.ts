@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { buildOrganisation, buildPackage, buildRegion } from '../support/builders.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 
-describe.each(testBackends())('store on $name', (backend) => {
+describeEach(testBackends())('store on $name', (backend) => {
   let store: Store;
   let companyId: number;
   let packageId: number;

@@ -23,7 +23,7 @@ import {
   buildStockSnapshot,
   dailySales,
 } from '../support/builders.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 
 const TODAY = '2026-03-01';
 
@@ -37,7 +37,7 @@ async function item(store: Store, kind: 'package' | 'group', ref: string, area: 
     .executeTakeFirst();
 }
 
-describe.each(testBackends())('picture refresh on $name: worked numbers', (backend) => {
+describeEach(testBackends())('picture refresh on $name: worked numbers', (backend) => {
   let store: Store;
   let pkg: number;
 
@@ -116,7 +116,7 @@ function lcg(seed: number) {
   };
 }
 
-describe.each(testBackends())('picture refresh on $name: SQL agrees with the domain', (backend) => {
+describeEach(testBackends())('picture refresh on $name: SQL agrees with the domain', (backend) => {
   let store: Store;
   const rows = new Map<number, SalesPeriod[]>(); // by package, all regions
   const regionRows = new Map<string, SalesPeriod[]>(); // by package:region
@@ -254,7 +254,7 @@ describe.each(testBackends())('picture refresh on $name: SQL agrees with the dom
   });
 });
 
-describe.each(testBackends())(
+describeEach(testBackends())(
   'picture refresh on $name: flags, history and incremental refresh',
   (backend) => {
     let store: Store;
