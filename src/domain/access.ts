@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LocationKind, OrganisationKind, Role } from '../store/schema.js';
+import type { LocationKind, OrganisationKind, Role } from './vocabulary.js';
 
 /**
  * What a route may require. Every API route names exactly one; `public` is the only one that

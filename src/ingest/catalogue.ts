@@ -1,4 +1,4 @@
-import type { LocationKind } from '../store/schema.js';
+import type { LocationKind } from '../domain/vocabulary.js';
 import type { Db } from '../store/database.js';
 
 /** A package as a report line refers to it. */

@@ -1,4 +1,11 @@
 import type { ColumnType, Generated } from 'kysely';
+import type {
+  AuthorityCode,
+  LocationKind,
+  OrganisationKind,
+  ReportKind,
+  Role,
+} from '../domain/vocabulary.js';
 
 /** Kysely's view of the tables in `migrations/`. snake_case, as in SQL. */
 
@@ -10,42 +17,19 @@ type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | strin
 /** int8 ids are parsed as numbers on both backends. */
 type Id = ColumnType<number, never, never>;
 
-export const ORGANISATION_KINDS = [
-  'authority',
-  'joint_function',
-  'region',
-  'municipality',
-  'wholesaler',
-  'pharmacy_operator',
-  'dose_pharmacy_operator',
-  'company',
-  'other',
-] as const;
-export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
-
-export const LOCATION_KINDS = [
-  'wholesaler_warehouse',
-  'community_pharmacy',
-  'dose_pharmacy',
-  'hospital_pharmacy',
-  'care_unit_store',
-  'municipal_store',
-  'state_security_stock',
-  'regional_preparedness_stock',
-] as const;
-export type LocationKind = (typeof LOCATION_KINDS)[number];
-
-export const ROLES = ['admin', 'coordinator', 'analyst', 'reporter', 'reader'] as const;
-export type Role = (typeof ROLES)[number];
-
-export type ReportKind =
-  | 'stock_snapshot'
-  | 'stock_difference'
-  | 'sales'
-  | 'expected_delivery'
-  | 'shortage_notice'
-  | 'catalogue'
-  | 'synthetic';
+// The vocabulary is the domain's (src/domain/vocabulary.ts); re-exported for the store's own users.
+export {
+  AUTHORITY_CODES,
+  LOCATION_KINDS,
+  ORGANISATION_KINDS,
+  REPORT_KINDS,
+  ROLES,
+  type AuthorityCode,
+  type LocationKind,
+  type OrganisationKind,
+  type ReportKind,
+  type Role,
+} from '../domain/vocabulary.js';
 
 export interface RegionTable {
   code: string;
