@@ -55,6 +55,9 @@ export interface OrganisationTable {
   region_code: string | null;
   municipality_code: string | null;
   created_at: DefaultTimestamp;
+  /** Which national actor this is, when one (0013). */
+  authority: ColumnType<AuthorityCode | null, AuthorityCode | null | undefined, AuthorityCode | null>;
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface LocationTable {
@@ -69,7 +72,18 @@ export interface LocationTable {
   latitude: number | null;
   longitude: number | null;
   opened_on: DateCol | null;
+  /** Inactive from this day: an import closes a location, never deletes it (0013). */
   closed_on: DateCol | null;
+  street_address: ColumnType<string | null, string | null | undefined, string | null>;
+  postal_code: ColumnType<string | null, string | null | undefined, string | null>;
+  postal_town: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** The regions a wholesaler warehouse delivers to; no rows: the whole country (0006 / 0013). */
+export interface LocationServiceAreaTable {
+  location_id: number;
+  region_code: string;
 }
 
 export interface MedicineTable {
@@ -191,6 +205,8 @@ export interface StockLineTable {
   expiry: DateCol | null;
   quantity: Numeric;
   stock_level: Generated<number>;
+  /** Whose stock: null = the holder's own (0013). */
+  owner_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SalesTable {
@@ -234,6 +250,8 @@ export interface StockDifferenceLineTable {
   expiry: DateCol | null;
   quantity: Numeric;
   stock_level: number;
+  /** Whose stock: null = the holder's own (0013). */
+  owner_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Expected deliveries: the newest report per organisation and package is the plan (0002). */
@@ -264,6 +282,16 @@ export interface CurrentStockBatchView {
   batch: ViewCol<string | null>;
   stock_level: ViewCol<number>;
   expiry: ViewCol<DateCol | null>;
+  quantity: ViewCol<number>;
+  as_of: ViewCol<Date>;
+}
+
+/** View: current stock per location x package x owner; owner = holder when a line names none (0013). */
+export interface CurrentStockByOwnerView {
+  location_id: ViewCol<number>;
+  package_id: ViewCol<number>;
+  owner_id: ViewCol<number>;
+  holder_id: ViewCol<number>;
   quantity: ViewCol<number>;
   as_of: ViewCol<Date>;
 }
@@ -463,6 +491,8 @@ export interface Database {
   current_snapshot: CurrentSnapshotView;
   current_stock_batch: CurrentStockBatchView;
   current_stock: CurrentStockView;
+  current_stock_by_owner: CurrentStockByOwnerView;
+  location_service_area: LocationServiceAreaTable;
   current_expected_delivery: CurrentExpectedDeliveryView;
   current_shortage_notice: CurrentShortageNoticeView;
   picture_state: PictureStateTable;
