@@ -123,7 +123,7 @@ export function isInSweden(latitude: number, longitude: number): boolean {
  * The fields whose values differ between the stored record and the imported one (for the import's
  * change report and the audit). Values are compared as given: the caller normalises first.
  */
-export function changedFields<T extends Record<string, unknown>>(
+export function changedFields<T extends object>(
   before: T,
   after: T,
   fields: readonly (keyof T & string)[],
