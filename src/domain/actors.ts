@@ -1,4 +1,4 @@
-import type { Principal } from './access.js';
+import { seesEverything, type Principal } from './access.js';
 import { kindOfAuthority, type AuthorityCode, type OrganisationKind, type Role } from './vocabulary.js';
 
 /*
@@ -136,4 +136,51 @@ export function changedFields<T extends object>(
     if (!same) out.push({ field: f, from: a ?? null, to: b ?? null });
   }
   return out;
+}
+
+/**
+ * Whether a line of stock held for someone else may be shown (issue 9 item 4): to authorities and
+ * the joint function (they see everything), to the owner (its own stock, wherever it is held), and
+ * to the holder (the stock lies in its warehouse). Nobody else learns whose stock lies where.
+ */
+export function maySeeOwnedStock(
+  p: Pick<Principal, 'organisationKind' | 'organisationId'>,
+  line: { ownerId: number; holderId: number },
+): boolean {
+  return seesEverything(p) || p.organisationId === line.ownerId || p.organisationId === line.holderId;
+}
+
+/** One organisation's share of a package's stock, as owner or as holder. */
+export interface OwnerShare {
+  organisationId: number;
+  quantity: number;
+  /** As owner: the part held by others. As holder: the part owned by others. */
+  apart: number;
+}
+
+/**
+ * Sums stock lines by owner and by holder (R2: "who holds it" and "whose it is" differ). Worked
+ * example: a wholesaler W holds 100 packages for company C and 30 of its own; region R holds 50 of
+ * its own. By owner: C 100 (100 held by others), W 30, R 50. By holder: W 130 (100 owned by others), R 50.
+ */
+export function sumByOwnerAndHolder(
+  lines: readonly { ownerId: number; holderId: number; quantity: number }[],
+): { byOwner: OwnerShare[]; byHolder: OwnerShare[]; total: number } {
+  const byOwner = new Map<number, OwnerShare>();
+  const byHolder = new Map<number, OwnerShare>();
+  let total = 0;
+  for (const l of lines) {
+    total += l.quantity;
+    const o = byOwner.get(l.ownerId) ?? { organisationId: l.ownerId, quantity: 0, apart: 0 };
+    o.quantity += l.quantity;
+    if (l.holderId !== l.ownerId) o.apart += l.quantity;
+    byOwner.set(l.ownerId, o);
+    const h = byHolder.get(l.holderId) ?? { organisationId: l.holderId, quantity: 0, apart: 0 };
+    h.quantity += l.quantity;
+    if (l.holderId !== l.ownerId) h.apart += l.quantity;
+    byHolder.set(l.holderId, h);
+  }
+  const order = (a: OwnerShare, b: OwnerShare) =>
+    b.quantity - a.quantity || a.organisationId - b.organisationId;
+  return { byOwner: [...byOwner.values()].sort(order), byHolder: [...byHolder.values()].sort(order), total };
 }

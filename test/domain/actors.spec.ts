@@ -5,7 +5,9 @@ import {
   isGln,
   mayDecide,
   mayImportRegister,
+  maySeeOwnedStock,
   parseOrganisationNumber,
+  sumByOwnerAndHolder,
 } from '../../src/domain/actors.js';
 
 const lv = { kind: 'authority', authority: 'lv' } as const;
@@ -81,5 +83,39 @@ describe('changedFields', () => {
     expect(changedFields(before, after, ['name', 'postalTown', 'serves'])).toEqual([
       { field: 'name', from: 'Apotek Hjorten', to: 'Apotek Hjorten Ålidhem' },
     ]);
+  });
+});
+
+describe('stock by owner and by holder (R2)', () => {
+  const W = 1;
+  const C = 2;
+  const R = 3;
+  it('sums a wholesaler’s stock held for a company apart from its own', () => {
+    const lines = [
+      { ownerId: C, holderId: W, quantity: 100 },
+      { ownerId: W, holderId: W, quantity: 30 },
+      { ownerId: R, holderId: R, quantity: 50 },
+    ];
+    expect(sumByOwnerAndHolder(lines)).toEqual({
+      total: 180,
+      byOwner: [
+        { organisationId: C, quantity: 100, apart: 100 },
+        { organisationId: R, quantity: 50, apart: 0 },
+        { organisationId: W, quantity: 30, apart: 0 },
+      ],
+      byHolder: [
+        { organisationId: W, quantity: 130, apart: 100 },
+        { organisationId: R, quantity: 50, apart: 0 },
+      ],
+    });
+  });
+
+  it('shows a line to its owner, its holder and authorities only', () => {
+    const line = { ownerId: C, holderId: W };
+    expect(maySeeOwnedStock({ organisationKind: 'company', organisationId: C }, line)).toBe(true);
+    expect(maySeeOwnedStock({ organisationKind: 'wholesaler', organisationId: W }, line)).toBe(true);
+    expect(maySeeOwnedStock({ organisationKind: 'authority', organisationId: 9 }, line)).toBe(true);
+    expect(maySeeOwnedStock({ organisationKind: 'company', organisationId: 8 }, line)).toBe(false);
+    expect(maySeeOwnedStock({ organisationKind: 'region', organisationId: R }, line)).toBe(false);
   });
 });
