@@ -319,6 +319,8 @@ export interface StockEntry {
   expiry: string | null;
   stockLevel: number;
   quantity: number;
+  /** Code of the organisation whose stock it is; null or absent: the location's own. */
+  owner?: string | null;
 }
 
 /**
@@ -340,17 +342,32 @@ export function toInventoryReport(
       ...(e.gtin ? [{ system: FHIR_SYSTEMS.gtin[0], code: e.gtin }] : []),
     ];
     let item: Record<string, unknown>;
-    if (e.batch !== null || e.expiry !== null) {
+    const owner = e.owner ?? null;
+    if (e.batch !== null || e.expiry !== null || owner !== null) {
       const id = `item-${i + 1}`;
       contained.push({
         resourceType: 'InventoryItem',
         id,
         status: 'active',
         code: [{ coding }],
-        instance: {
-          ...(e.batch !== null ? { lotNumber: e.batch } : {}),
-          ...(e.expiry !== null ? { expiry: e.expiry } : {}),
-        },
+        ...(owner !== null
+          ? {
+              responsibleOrganization: [
+                {
+                  role: { coding: [{ system: FHIR_SYSTEMS.organisationRole, code: OWNER_ROLE }] },
+                  organization: { identifier: { system: FHIR_SYSTEMS.organisationCode, value: owner } },
+                },
+              ],
+            }
+          : {}),
+        ...(e.batch !== null || e.expiry !== null
+          ? {
+              instance: {
+                ...(e.batch !== null ? { lotNumber: e.batch } : {}),
+                ...(e.expiry !== null ? { expiry: e.expiry } : {}),
+              },
+            }
+          : {}),
       });
       item = { reference: { reference: `#${id}` } };
     } else item = { concept: { coding } };

@@ -296,6 +296,18 @@ export interface CurrentStockByOwnerView {
   as_of: ViewCol<Date>;
 }
 
+/** View: current stock per location x package x batch x stock level x owner; null owner = holder's own (0013). */
+export interface CurrentStockBatchOwnerView {
+  location_id: ViewCol<number>;
+  package_id: ViewCol<number>;
+  batch: ViewCol<string | null>;
+  stock_level: ViewCol<number>;
+  owner_id: ViewCol<number | null>;
+  expiry: ViewCol<DateCol | null>;
+  quantity: ViewCol<number>;
+  as_of: ViewCol<Date>;
+}
+
 /** View: current stock per location x package (0002). */
 export interface CurrentStockView {
   location_id: ViewCol<number>;
@@ -492,6 +504,7 @@ export interface Database {
   current_stock_batch: CurrentStockBatchView;
   current_stock: CurrentStockView;
   current_stock_by_owner: CurrentStockByOwnerView;
+  current_stock_batch_owner: CurrentStockBatchOwnerView;
   location_service_area: LocationServiceAreaTable;
   current_expected_delivery: CurrentExpectedDeliveryView;
   current_shortage_notice: CurrentShortageNoticeView;

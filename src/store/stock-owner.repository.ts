@@ -61,3 +61,34 @@ export function mayNameLocation(
     regionCode: line.regionCode,
   });
 }
+
+/**
+ * Current stock of one location per package, batch, stock level and owner (`owner` = the owner's
+ * organisation code, null for the holder's own): what the location reads back (JSON and FHIR).
+ */
+export async function currentStockBatchesWithOwnerOfLocation(db: Db, locationId: number) {
+  return db
+    .selectFrom('current_stock_batch_owner as s')
+    .innerJoin('package as p', 'p.id', 's.package_id')
+    .innerJoin('medicine as m', 'm.id', 'p.medicine_id')
+    .leftJoin('organisation as o', 'o.id', 's.owner_id')
+    .select([
+      's.package_id',
+      'p.npl_pack_id',
+      'p.gtin',
+      'm.name',
+      's.batch',
+      's.expiry',
+      's.stock_level',
+      's.quantity',
+      's.as_of',
+      'o.code as owner',
+    ])
+    .where('s.location_id', '=', locationId)
+    .orderBy('m.name')
+    .orderBy('p.npl_pack_id')
+    .orderBy('s.stock_level')
+    .orderBy('s.batch')
+    .orderBy(sql`o.code NULLS FIRST`)
+    .execute();
+}

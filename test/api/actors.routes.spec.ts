@@ -138,4 +138,41 @@ SE-WHS-0002,Lager Malmö,wholesaler_warehouse,WHS,12,12 01
     const pharmacy = (await get(url, seed.tokens.pharmacyReader)).json<typeof body>();
     expect(pharmacy).toMatchObject({ total: 0, byOwner: [], byHolder: [] });
   });
+
+  it('reads stock held for others back with its owner, as JSON and FHIR, and takes the FHIR document back in', async () => {
+    const readJson = await get('/api/stock/SE-WHS-0001', seed.tokens.wholesalerReporter);
+    expect(readJson.statusCode, readJson.body).toBe(200);
+    const items = readJson.json<{ items: { nplPackId: string; quantity: number; owner?: string }[] }>().items;
+    expect(
+      items.filter((i) => i.nplPackId === '20000000000011').map((i) => [i.owner ?? null, i.quantity]),
+    ).toEqual([
+      [null, 30],
+      ['CO-A', 100],
+      ['REG-01', 20],
+    ]);
+    const fhir = await get('/api/stock/SE-WHS-0001/inventory-report', seed.tokens.wholesalerReporter);
+    expect(fhir.statusCode, fhir.body).toBe(200);
+    const doc = fhir.json<{ contained?: { responsibleOrganization?: unknown[] }[] }>();
+    expect(doc.contained?.filter((c) => c.responsibleOrganization !== undefined)).toHaveLength(2);
+    const back = await app.inject({
+      method: 'POST',
+      url: '/api/reports/inventory-reports',
+      headers: {
+        authorization: `Bearer ${seed.tokens.wholesalerReporter}`,
+        'content-type': 'application/fhir+json',
+      },
+      payload: fhir.body,
+    });
+    expect(back.statusCode, back.body).toBe(201);
+    const after = await get('/api/stock/by-owner?package=20000000000011', seed.tokens.lvAnalyst);
+    expect(
+      after
+        .json<{ byOwner: { organisation: { code: string }; quantity: number }[] }>()
+        .byOwner.map((o) => [o.organisation.code, o.quantity]),
+    ).toEqual([
+      ['CO-A', 100],
+      ['REG-01', 70],
+      ['WHS', 30],
+    ]);
+  });
 });

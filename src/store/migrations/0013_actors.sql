@@ -55,3 +55,21 @@ FROM (
 ) e
 JOIN location l ON l.id = e.location_id
 GROUP BY e.location_id, e.package_id, coalesce(e.owner_id, l.organisation_id), l.organisation_id;
+
+-- Current stock per location x package x batch x stock level x owner (owner_id null: the holder's
+-- own), for reading a location's stock back with its owners (the JSON and FHIR read-back).
+CREATE VIEW current_stock_batch_owner AS
+SELECT e.location_id, e.package_id, e.batch, e.stock_level, e.owner_id, max(e.expiry) AS expiry,
+       sum(e.quantity) AS quantity, max(e.counted_at) AS as_of
+FROM (
+  SELECT cs.location_id, sl.package_id, sl.batch, sl.stock_level, sl.owner_id, sl.expiry, sl.quantity,
+         cs.counted_at
+  FROM current_snapshot cs
+  JOIN stock_line sl ON sl.snapshot_id = cs.snapshot_id
+  UNION ALL
+  SELECT d.location_id, d.package_id, d.batch, d.stock_level, d.owner_id, d.expiry, d.quantity, d.counted_at
+  FROM stock_difference_line d
+  LEFT JOIN current_snapshot cs ON cs.location_id = d.location_id
+  WHERE cs.counted_at IS NULL OR d.counted_at > cs.counted_at
+) e
+GROUP BY e.location_id, e.package_id, e.batch, e.stock_level, e.owner_id;
