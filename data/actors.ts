@@ -1,5 +1,5 @@
 import { dateOfDayNumber, dayNumber } from '../src/domain/calendar.js';
-import type { LocationKind } from '../src/store/schema.js';
+import type { AuthorityCode, LocationKind } from '../src/domain/vocabulary.js';
 import type { LocationModel, LocationRow, OrganisationRow, ResolvedOptions, Sizes } from './model.js';
 import { hash32, Rng } from './random.js';
 import {
@@ -41,12 +41,12 @@ export interface Actors {
   doseLocationOfRegion: LocationModel[];
 }
 
-const AUTHORITIES: readonly [string, string][] = [
-  [ORG.lv, 'Läkemedelsverket'],
-  [ORG.tlv, 'Tandvårds- och läkemedelsförmånsverket'],
-  [ORG.sos, 'Socialstyrelsen'],
-  [ORG.ehm, 'E-hälsomyndigheten'],
-  [ORG.fohm, 'Folkhälsomyndigheten'],
+const AUTHORITIES: readonly [string, string, AuthorityCode][] = [
+  [ORG.lv, 'Läkemedelsverket', 'lv'],
+  [ORG.tlv, 'Tandvårds- och läkemedelsförmånsverket', 'tlv'],
+  [ORG.sos, 'Socialstyrelsen', 'sos'],
+  [ORG.ehm, 'E-hälsomyndigheten', 'ehm'],
+  [ORG.fohm, 'Folkhälsomyndigheten', 'fohm'],
 ];
 
 // Fictitious firms. [code, name, market share]
@@ -230,6 +230,7 @@ export function buildActors(o: ResolvedOptions, sizes: Sizes): Actors {
     kind: OrganisationRow['kind'],
     regionCode: string | null = null,
     municipalityCode: string | null = null,
+    authority: AuthorityCode | null = null,
   ): OrganisationRow => {
     const id = organisations.length + 1;
     const row: OrganisationRow = {
@@ -240,14 +241,15 @@ export function buildActors(o: ResolvedOptions, sizes: Sizes): Actors {
       kind,
       region_code: regionCode,
       municipality_code: municipalityCode,
+      authority,
     };
     organisations.push(row);
     byCode.set(code, row);
     return row;
   };
 
-  for (const [code, name] of AUTHORITIES) add(code, name, 'authority');
-  add(ORG.nct, 'Nationellt CT', 'joint_function');
+  for (const [code, name, authority] of AUTHORITIES) add(code, name, 'authority', null, null, authority);
+  add(ORG.nct, 'Nationellt CT', 'joint_function', null, null, 'nct');
   for (const r of REGIONS) add(ORG.region(r.code), r.name, 'region', r.code);
   for (const m of MUNICIPALITIES)
     add(ORG.municipality(m.code), municipalityOrgName(m), 'municipality', m.regionCode, m.code);

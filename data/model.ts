@@ -1,6 +1,12 @@
 import { dayNumber } from '../src/domain/calendar.js';
 import { AppError } from '../src/domain/errors.js';
-import type { LocationKind, OrganisationKind, ReportKind, Role } from '../src/store/schema.js';
+import type {
+  AuthorityCode,
+  LocationKind,
+  OrganisationKind,
+  ReportKind,
+  Role,
+} from '../src/domain/vocabulary.js';
 import type { FormKey, SubstanceSpec } from './catalogue.js';
 
 /** What to generate. All optional; the defaults give the same data set every time. */
@@ -97,6 +103,8 @@ export interface OrganisationRow {
   kind: OrganisationKind;
   region_code: string | null;
   municipality_code: string | null;
+  /** Which national actor, for the authorities and Nationellt CT (migration 0013). */
+  authority: AuthorityCode | null;
 }
 
 export interface LocationRow {

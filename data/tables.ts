@@ -85,6 +85,7 @@ export function smallTables(data: SwedenData): SmallTable[] {
       'kind',
       'region_code',
       'municipality_code',
+      'authority',
     ]),
     t('location', data.locations, [
       'id',

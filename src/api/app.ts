@@ -18,6 +18,7 @@ import { locationRoutes } from './location.routes.js';
 import { productListRoutes, productRoutes } from './product.routes.js';
 import { reportRoutes } from './report.routes.js';
 import { pictureRoutes } from './picture/routes.js';
+import { actorsRoutes } from './actors.routes.js';
 
 export type App = FastifyInstance;
 
@@ -80,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(productListRoutes, deps);
       await api.register(reportRoutes, deps);
       await api.register(pictureRoutes, deps);
+      await api.register(actorsRoutes, deps);
     },
     { prefix: '/api' },
   );

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Store } from '../store/database.js';
 import { listLocations } from '../store/location.repository.js';
-import { LOCATION_KINDS } from '../store/schema.js';
+import { LOCATION_KINDS } from '../domain/vocabulary.js';
 import { principalOf } from './auth.js';
 import { authErrors, Page, PageQuery, StringEnum } from './common.js';
 

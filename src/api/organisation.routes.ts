@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Store } from '../store/database.js';
 import { listOrganisations } from '../store/organisation.repository.js';
-import { ORGANISATION_KINDS } from '../store/schema.js';
+import { ORGANISATION_KINDS } from '../domain/vocabulary.js';
 import { authErrors, Page, PageQuery, StringEnum } from './common.js';
 
 export const OrganisationDto = Type.Object({

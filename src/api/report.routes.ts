@@ -9,7 +9,8 @@ import { ingestReport, toReceipt, type Receipt } from '../ingest/ingest.service.
 import { parseInstant } from '../ingest/values.js';
 import type { Store } from '../store/database.js';
 import type { PictureMaintainer } from '../store/picture/maintainer.js';
-import { currentSnapshots, currentStockBatchesOfLocation } from '../store/report-facts.repository.js';
+import { currentSnapshots } from '../store/report-facts.repository.js';
+import { currentStockBatchesWithOwnerOfLocation } from '../store/stock-owner.repository.js';
 import { findReport, listReports } from '../store/report.repository.js';
 import { principalOf } from './auth.js';
 import { authErrors, ErrorResponse, Page, PageQuery, StringEnum } from './common.js';
@@ -112,6 +113,11 @@ export const StockItemDto = Type.Object({
   stockLevel: Type.Integer(),
   quantity: Type.Number(),
   asOf: Type.String({ format: 'date-time' }),
+  owner: Type.Optional(
+    Type.String({
+      description: "code of the organisation whose stock it is; absent: the location's own (issue 9 item 4)",
+    }),
+  ),
 });
 
 export const CurrentStockDto = Type.Object({
@@ -297,7 +303,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{
   /** The current stock, and when it was last counted: the snapshot, or a later difference. */
   const stockOf = async (locationId: number) => {
     const [rows, snapshots] = await Promise.all([
-      currentStockBatchesOfLocation(store.db, locationId),
+      currentStockBatchesWithOwnerOfLocation(store.db, locationId),
       currentSnapshots(store.db, [locationId]),
     ]);
     let countedAt: number | null = snapshots[0] ? new Date(snapshots[0].counted_at).getTime() : null;
@@ -334,6 +340,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{
           stockLevel: r.stock_level,
           quantity: r.quantity,
           asOf: new Date(r.as_of).toISOString(),
+          ...(r.owner !== null ? { owner: r.owner } : {}),
         })),
       };
     },
@@ -367,6 +374,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{
           expiry: r.expiry,
           stockLevel: r.stock_level,
           quantity: r.quantity,
+          owner: r.owner,
         })),
         new Date(),
       );

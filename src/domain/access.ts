@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LocationKind, OrganisationKind, Role } from '../store/schema.js';
+import type { AuthorityCode, LocationKind, OrganisationKind, Role } from './vocabulary.js';
 
 /**
  * What a route may require. Every API route names exactly one; `public` is the only one that
@@ -41,6 +41,8 @@ export interface Principal {
   /** Set for regions and municipalities (and organisations tied to one region). */
   regionCode: string | null;
   role: Role;
+  /** Which national actor the organisation is (src/domain/actors.ts `isAuthority`); absent or null: none. */
+  authority?: AuthorityCode | null;
 }
 
 /** Authorities and the regions' joint shortage function (Nationellt CT) see the whole country in detail. */

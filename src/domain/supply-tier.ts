@@ -1,4 +1,4 @@
-import type { LocationKind } from '../store/schema.js';
+import type { LocationKind } from './vocabulary.js';
 
 /**
  * The tiers of the supply chain that the national picture shows coverage for, from the wholesalers

@@ -1,4 +1,4 @@
-import type { LocationKind } from '../store/schema.js';
+import type { LocationKind } from '../domain/vocabulary.js';
 import type { Db } from '../store/database.js';
 
 /** A package as a report line refers to it. */
@@ -18,6 +18,12 @@ export interface LocationRef {
   regionCode: string;
 }
 
+/** An organisation as a report line names it (the owner of stock held for it, R2). */
+export interface OrganisationRef {
+  id: number;
+  code: string;
+}
+
 /**
  * Codes to ids, in memory, loaded once per report: a package by NPL pack id, GTIN or Nordic
  * article number (varunummer); a location by its code or GLN. A value may name its scheme with a
@@ -32,6 +38,7 @@ export class Catalogue {
   private readonly byVnr = new Map<string, PackageRef>();
   private readonly byCode = new Map<string, LocationRef>();
   private readonly byGln = new Map<string, LocationRef>();
+  private readonly organisationByHandle = new Map<string, OrganisationRef>();
 
   constructor(
     packages: readonly {
@@ -44,7 +51,14 @@ export class Catalogue {
     readonly locations: readonly (LocationRef & { gln: string | null })[],
     /** Region codes that exist. */
     readonly regions: ReadonlySet<string>,
+    organisations: readonly { id: number; code: string; org_number: string }[] = [],
   ) {
+    for (const o of organisations) {
+      const ref: OrganisationRef = { id: o.id, code: o.code };
+      this.organisationByHandle.set(o.code, ref);
+      this.organisationByHandle.set(o.org_number, ref);
+      this.organisationByHandle.set(o.org_number.replace('-', ''), ref);
+    }
     for (const p of packages) {
       const ref: PackageRef = { id: p.id, nplPackId: p.npl_pack_id, companyId: p.company_id };
       this.byNpl.set(p.npl_pack_id, ref);
@@ -87,6 +101,11 @@ export class Catalogue {
       if (scheme === 'code') return this.byCode.get(code);
     }
     return this.byCode.get(s) ?? this.byGln.get(s);
+  }
+
+  /** An organisation by its code or organisation number (with or without the dash). */
+  organisation(raw: string): OrganisationRef | undefined {
+    return this.organisationByHandle.get(raw.trim());
   }
 
   /** The locations an organisation owns: the only ones it may report for. */
@@ -187,7 +206,7 @@ function normaliseGtin(gtin: string): string {
 
 /** Loads the whole catalogue: ~15,000 packages and a few thousand locations take tens of milliseconds. */
 async function loadCatalogue(db: Db): Promise<Catalogue> {
-  const [packages, locations, regions] = await Promise.all([
+  const [packages, locations, regions, organisations] = await Promise.all([
     db
       .selectFrom('package')
       .select(['id', 'npl_pack_id', 'gtin', 'nordic_article_number', 'company_id'])
@@ -205,13 +224,14 @@ async function loadCatalogue(db: Db): Promise<Catalogue> {
       ])
       .execute(),
     db.selectFrom('region').select('code').execute(),
+    db.selectFrom('organisation').select(['id', 'code', 'org_number']).execute(),
   ]);
-  return new Catalogue(packages, locations, new Set(regions.map((r) => r.code)));
+  return new Catalogue(packages, locations, new Set(regions.map((r) => r.code)), organisations);
 }
 
 /**
- * The highest package and location ids and the number of regions: an added package or location
- * changes it. (Packages and locations are withdrawn or closed, never deleted; should one be deleted
+ * The highest package, location and organisation ids and the number of regions: an added package,
+ * location or organisation (a new owner of stock) changes it. (Packages and locations are withdrawn or closed, never deleted; should one be deleted
  * anyway, the report's set-wise reference check or its foreign keys refuse it.)
  */
 async function fingerprint(db: Db): Promise<string> {
@@ -229,6 +249,10 @@ async function fingerprint(db: Db): Promise<string> {
         .selectFrom('region')
         .select((e) => e.fn.countAll<number>().as('n'))
         .as('regions'),
+      eb
+        .selectFrom('organisation')
+        .select((e) => e.fn.max('id').as('m'))
+        .as('last_organisation'),
     ])
     .executeTakeFirstOrThrow();
   return JSON.stringify(row);

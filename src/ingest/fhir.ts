@@ -12,7 +12,9 @@ import { EXPECTED_INSTANT, parseInstant } from './values.js';
  * coding (NPL pack id, GTIN or varunummer) either directly in `item.concept`, or in a contained
  * InventoryItem referenced as `item.reference = "#id"`; lot and expiry travel in that InventoryItem's
  * `instance.lotNumber` and `instance.expiry`, as R5 places them. The stock level (1–4) is the
- * listing's `itemStatus`.
+ * listing's `itemStatus`. Whose stock it is (issue 9 item 4), when not the holder's, is the
+ * InventoryItem's `responsibleOrganization` with role `owner` (our code system), its organization
+ * identified by organisation code or organisation number.
  */
 
 export const FHIR_SYSTEMS = {
@@ -23,7 +25,13 @@ export const FHIR_SYSTEMS = {
   varunummer: 'https://beredskap.se/fhir/sid/varunummer',
   stockLevel: 'https://beredskap.se/fhir/CodeSystem/stock-level',
   report: 'https://beredskap.se/fhir/sid/report-id',
+  organisationCode: 'https://beredskap.se/fhir/sid/organisation-code',
+  organisationNumber: 'https://beredskap.se/fhir/sid/organisation-number',
+  organisationRole: 'https://beredskap.se/fhir/CodeSystem/organisation-role',
 } as const;
+
+/** The role code of InventoryItem.responsibleOrganization that names whose stock it is (ours). */
+export const OWNER_ROLE = 'owner';
 
 const COUNT_TYPES = { snapshot: 'stock_snapshot', difference: 'stock_difference' } as const;
 
@@ -208,6 +216,8 @@ export function* fhirStockRecords(
       let pkg: RawValue;
       let batch: RawValue;
       let expiry: RawValue;
+      let owner: RawValue;
+      let ownerPath = `${ip}.owner`;
       let itemPath: string;
       let instancePath = `${ip}.item`;
       const codeable = item.item;
@@ -231,6 +241,37 @@ export function* fhirStockRecords(
         const codes = Array.isArray(target.value.code) ? target.value.code.flatMap(codings) : [];
         pkg = packageCode(codes);
         itemPath = `${target.path}.code`;
+        const responsible = target.value.responsibleOrganization;
+        if (Array.isArray(responsible)) {
+          responsible.forEach((r: unknown, k) => {
+            if (
+              !isObject(r) ||
+              !codings(r.role).some(
+                (c) => c.system === FHIR_SYSTEMS.organisationRole && c.code === OWNER_ROLE,
+              )
+            )
+              return;
+            const rp = `${target.path}.responsibleOrganization[${k}].organization.identifier`;
+            const id = isObject(r.organization) ? r.organization.identifier : undefined;
+            const system = isObject(id) && typeof id.system === 'string' ? id.system : '';
+            if (
+              !isObject(id) ||
+              typeof id.value !== 'string' ||
+              (system !== FHIR_SYSTEMS.organisationCode && system !== FHIR_SYSTEMS.organisationNumber)
+            ) {
+              add(
+                problems,
+                rp,
+                'the owner is not identified',
+                `identifier { system: ${FHIR_SYSTEMS.organisationCode} or ${FHIR_SYSTEMS.organisationNumber}, value }`,
+              );
+              owner = null;
+              return;
+            }
+            owner = id.value;
+            ownerPath = rp;
+          });
+        }
         const instance = target.value.instance;
         if (isObject(instance)) {
           instancePath = `${target.path}.instance`;
@@ -258,8 +299,9 @@ export function* fhirStockRecords(
         expiry: `${instancePath}.expiry`,
         stockLevel: `${lp}.itemStatus`,
         countedAt: `${lp}.countingDateTime`,
+        owner: ownerPath,
       };
-      const values: RawValue[] = [location, pkg, quantity, batch, expiry, level, countedAt];
+      const values: RawValue[] = [location, pkg, quantity, batch, expiry, level, countedAt, owner];
       if (location === undefined) return; // already a problem of the listing
       const record = validator.line(values, (field) => paths[field] ?? `${ip}.${field}`);
       if (record !== undefined && !problems.any) out.push(record);
@@ -277,6 +319,8 @@ export interface StockEntry {
   expiry: string | null;
   stockLevel: number;
   quantity: number;
+  /** Code of the organisation whose stock it is; null or absent: the location's own. */
+  owner?: string | null;
 }
 
 /**
@@ -298,17 +342,32 @@ export function toInventoryReport(
       ...(e.gtin ? [{ system: FHIR_SYSTEMS.gtin[0], code: e.gtin }] : []),
     ];
     let item: Record<string, unknown>;
-    if (e.batch !== null || e.expiry !== null) {
+    const owner = e.owner ?? null;
+    if (e.batch !== null || e.expiry !== null || owner !== null) {
       const id = `item-${i + 1}`;
       contained.push({
         resourceType: 'InventoryItem',
         id,
         status: 'active',
         code: [{ coding }],
-        instance: {
-          ...(e.batch !== null ? { lotNumber: e.batch } : {}),
-          ...(e.expiry !== null ? { expiry: e.expiry } : {}),
-        },
+        ...(owner !== null
+          ? {
+              responsibleOrganization: [
+                {
+                  role: { coding: [{ system: FHIR_SYSTEMS.organisationRole, code: OWNER_ROLE }] },
+                  organization: { identifier: { system: FHIR_SYSTEMS.organisationCode, value: owner } },
+                },
+              ],
+            }
+          : {}),
+        ...(e.batch !== null || e.expiry !== null
+          ? {
+              instance: {
+                ...(e.batch !== null ? { lotNumber: e.batch } : {}),
+                ...(e.expiry !== null ? { expiry: e.expiry } : {}),
+              },
+            }
+          : {}),
       });
       item = { reference: { reference: `#${id}` } };
     } else item = { concept: { coding } };

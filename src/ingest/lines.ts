@@ -240,6 +240,8 @@ export interface StockRecord {
   stockLevel: number;
   /** epoch ms */
   countedAt: number;
+  /** Whose stock it is when not the holder's (R2, issue 9 item 4); null: the holder's own. */
+  ownerId: number | null;
 }
 
 const STOCK_FIELDS: readonly FieldSpec[] = [
@@ -265,6 +267,12 @@ const STOCK_FIELDS: readonly FieldSpec[] = [
     required: true,
     description: 'when the stock was counted (date and time)',
   },
+  {
+    csv: 'owner',
+    json: 'owner',
+    required: false,
+    description: 'the code or organisation number of the organisation whose stock it is (empty: your own)',
+  },
 ];
 const S_LOCATION = 0;
 const S_PACKAGE = 1;
@@ -273,6 +281,7 @@ const S_BATCH = 3;
 const S_EXPIRY = 4;
 const S_LEVEL = 5;
 const S_COUNTED = 6;
+const S_OWNER = 7;
 
 /** "package X at location Y", for messages. */
 function what(v: readonly RawValue[]): string {
@@ -343,6 +352,27 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
     prev.add(batch);
     return false;
   }
+
+  /**
+   * The owner a line names: an organisation id, null for the holder's own (no owner, or the
+   * reporter itself), or undefined after a problem. Lines come grouped, so the last one is kept.
+   */
+  private ownerOf(at: Locator, raw: RawValue): number | null | undefined {
+    if (raw === this.lastOwnerRaw && typeof raw === 'string') return this.lastOwnerId;
+    const code = text(raw);
+    const org = this.ctx.catalogue.organisation(code);
+    if (org === undefined) {
+      this.problem(at, S_OWNER, raw, STOCK_FIELDS[S_OWNER]!.description, `owner ${code} is unknown`);
+      return undefined;
+    }
+    const id = org.id === this.ctx.reporter.organisationId ? null : org.id;
+    this.lastOwnerRaw = raw;
+    this.lastOwnerId = id;
+    return id;
+  }
+
+  private lastOwnerRaw: RawValue = undefined;
+  private lastOwnerId: number | null = null;
 
   line(v: readonly RawValue[], at: Locator): StockRecord | undefined {
     const problems = this.ctx.problems;
@@ -452,6 +482,11 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
       }
     }
 
+    // Owner-less lines (nearly all) pay one comparison here.
+    let ownerId: number | null | undefined = null;
+    const ownerRaw = v[S_OWNER];
+    if (ownerRaw !== undefined && ownerRaw !== null && ownerRaw !== '') ownerId = this.ownerOf(at, ownerRaw);
+
     if (
       problems.total !== before ||
       !location ||
@@ -459,14 +494,15 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
       quantity === undefined ||
       batch === undefined ||
       expiry === undefined ||
-      countedAt === undefined
+      countedAt === undefined ||
+      ownerId === undefined
     ) {
       return undefined;
     }
 
     let duplicate: boolean;
     if (this.difference) {
-      const key = `${location.id}|${pkg.id}|${batch ?? ''}|${stockLevel}|${countedAt}`;
+      const key = `${location.id}|${pkg.id}|${batch ?? ''}|${stockLevel}|${countedAt}|${ownerId ?? ''}`;
       duplicate = this.seenDifference.has(key);
       this.seenDifference.add(key);
     } else {
@@ -489,7 +525,13 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
           return undefined;
         }
       }
-      duplicate = this.seenBefore(location, pkg.id, stockLevel, batch ?? '');
+      // Two owners may hold the same batch at one location: the owner is part of the key.
+      duplicate = this.seenBefore(
+        location,
+        pkg.id,
+        stockLevel,
+        ownerId === null ? (batch ?? '') : `${batch ?? ''}\u0000${ownerId}`,
+      );
     }
     this.lastLocationRaw = locationRaw;
     this.lastLocation = location;
@@ -499,12 +541,12 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
         at,
         S_PACKAGE,
         v[S_PACKAGE],
-        'one line per location, package, batch and stock level',
+        'one line per location, package, batch, stock level and owner',
         `${what(v)}${batch ? `, batch ${batch}` : ''}: duplicate of an earlier line`,
       );
       return undefined;
     }
-    return { location, packageId: pkg.id, batch, expiry, quantity, stockLevel, countedAt };
+    return { location, packageId: pkg.id, batch, expiry, quantity, stockLevel, countedAt, ownerId };
   }
 
   private lastCountedAtOfLocation = Number.NaN;

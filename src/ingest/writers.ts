@@ -161,6 +161,7 @@ export async function writeStockSnapshot(
   const snapshotOf = setWise ? await reserveSnapshotIds(w, owned) : await openPlaceholderSnapshots(w, owned);
   const used = new Map<number, { countedAt: number; lines: number }>();
   const packages = new Set<number>();
+  const owners = new Set<number>();
   // Lines come grouped by location: look its snapshot up once per run of lines, not per line.
   let location: LocationRef | undefined;
   let u = { countedAt: 0, lines: 0 };
@@ -168,7 +169,7 @@ export async function writeStockSnapshot(
   const lines = await copyWithReferences(
     w,
     'stock_line',
-    ['snapshot_id', 'package_id', 'batch', 'expiry', 'quantity', 'stock_level'],
+    ['snapshot_id', 'package_id', 'batch', 'expiry', 'quantity', 'stock_level', 'owner_id'],
     toCsv(batches, (r) => {
       if (r.location !== location) {
         location = r.location;
@@ -179,9 +180,15 @@ export async function writeStockSnapshot(
       }
       u.lines++;
       packages.add(r.packageId);
-      return `${snapshotId},${r.packageId},${csvText(r.batch)},${r.expiry ?? ''},${r.quantity},${r.stockLevel}\n`;
+      if (r.ownerId === null)
+        return `${snapshotId},${r.packageId},${csvText(r.batch)},${r.expiry ?? ''},${r.quantity},${r.stockLevel},\n`;
+      owners.add(r.ownerId);
+      return `${snapshotId},${r.packageId},${csvText(r.batch)},${r.expiry ?? ''},${r.quantity},${r.stockLevel},${r.ownerId}\n`;
     }),
-    () => [{ table: 'package', ids: packages }],
+    () => [
+      { table: 'package', ids: packages },
+      { table: 'organisation', ids: owners },
+    ],
     setWise,
   );
   if (w.problems.any) return {};
@@ -263,21 +270,34 @@ export async function writeStockDifference(
 ): Promise<Summary> {
   const locations = new Set<number>();
   const packages = new Set<number>();
+  const owners = new Set<number>();
   const iso = new Map<number, string>();
   const lines = await copyWithReferences(
     w,
     'stock_difference_line',
-    ['report_id', 'location_id', 'counted_at', 'package_id', 'batch', 'expiry', 'quantity', 'stock_level'],
+    [
+      'report_id',
+      'location_id',
+      'counted_at',
+      'package_id',
+      'batch',
+      'expiry',
+      'quantity',
+      'stock_level',
+      'owner_id',
+    ],
     toCsv(batches, (r) => {
       locations.add(r.location.id);
       packages.add(r.packageId);
       let at = iso.get(r.countedAt);
       if (at === undefined) iso.set(r.countedAt, (at = new Date(r.countedAt).toISOString()));
-      return `${w.reportId},${r.location.id},${at},${r.packageId},${csvText(r.batch)},${r.expiry ?? ''},${r.quantity},${r.stockLevel}\n`;
+      if (r.ownerId !== null) owners.add(r.ownerId);
+      return `${w.reportId},${r.location.id},${at},${r.packageId},${csvText(r.batch)},${r.expiry ?? ''},${r.quantity},${r.stockLevel},${r.ownerId ?? ''}\n`;
     }),
     () => [
       { table: 'location', ids: locations },
       { table: 'package', ids: packages },
+      { table: 'organisation', ids: owners },
     ],
   );
   if (w.problems.any) return {};

@@ -1,4 +1,11 @@
 import type { ColumnType, Generated } from 'kysely';
+import type {
+  AuthorityCode,
+  LocationKind,
+  OrganisationKind,
+  ReportKind,
+  Role,
+} from '../domain/vocabulary.js';
 
 /** Kysely's view of the tables in `migrations/`. snake_case, as in SQL. */
 
@@ -10,42 +17,19 @@ type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | strin
 /** int8 ids are parsed as numbers on both backends. */
 type Id = ColumnType<number, never, never>;
 
-export const ORGANISATION_KINDS = [
-  'authority',
-  'joint_function',
-  'region',
-  'municipality',
-  'wholesaler',
-  'pharmacy_operator',
-  'dose_pharmacy_operator',
-  'company',
-  'other',
-] as const;
-export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
-
-export const LOCATION_KINDS = [
-  'wholesaler_warehouse',
-  'community_pharmacy',
-  'dose_pharmacy',
-  'hospital_pharmacy',
-  'care_unit_store',
-  'municipal_store',
-  'state_security_stock',
-  'regional_preparedness_stock',
-] as const;
-export type LocationKind = (typeof LOCATION_KINDS)[number];
-
-export const ROLES = ['admin', 'coordinator', 'analyst', 'reporter', 'reader'] as const;
-export type Role = (typeof ROLES)[number];
-
-export type ReportKind =
-  | 'stock_snapshot'
-  | 'stock_difference'
-  | 'sales'
-  | 'expected_delivery'
-  | 'shortage_notice'
-  | 'catalogue'
-  | 'synthetic';
+// The vocabulary is the domain's (src/domain/vocabulary.ts); re-exported for the store's own users.
+export {
+  AUTHORITY_CODES,
+  LOCATION_KINDS,
+  ORGANISATION_KINDS,
+  REPORT_KINDS,
+  ROLES,
+  type AuthorityCode,
+  type LocationKind,
+  type OrganisationKind,
+  type ReportKind,
+  type Role,
+} from '../domain/vocabulary.js';
 
 export interface RegionTable {
   code: string;
@@ -71,6 +55,9 @@ export interface OrganisationTable {
   region_code: string | null;
   municipality_code: string | null;
   created_at: DefaultTimestamp;
+  /** Which national actor this is, when one (0013). */
+  authority: ColumnType<AuthorityCode | null, AuthorityCode | null | undefined, AuthorityCode | null>;
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface LocationTable {
@@ -85,7 +72,18 @@ export interface LocationTable {
   latitude: number | null;
   longitude: number | null;
   opened_on: DateCol | null;
+  /** Inactive from this day: an import closes a location, never deletes it (0013). */
   closed_on: DateCol | null;
+  street_address: ColumnType<string | null, string | null | undefined, string | null>;
+  postal_code: ColumnType<string | null, string | null | undefined, string | null>;
+  postal_town: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** The regions a wholesaler warehouse delivers to; no rows: the whole country (0006 / 0013). */
+export interface LocationServiceAreaTable {
+  location_id: number;
+  region_code: string;
 }
 
 export interface MedicineTable {
@@ -207,6 +205,8 @@ export interface StockLineTable {
   expiry: DateCol | null;
   quantity: Numeric;
   stock_level: Generated<number>;
+  /** Whose stock: null = the holder's own (0013). */
+  owner_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SalesTable {
@@ -250,6 +250,8 @@ export interface StockDifferenceLineTable {
   expiry: DateCol | null;
   quantity: Numeric;
   stock_level: number;
+  /** Whose stock: null = the holder's own (0013). */
+  owner_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Expected deliveries: the newest report per organisation and package is the plan (0002). */
@@ -279,6 +281,28 @@ export interface CurrentStockBatchView {
   package_id: ViewCol<number>;
   batch: ViewCol<string | null>;
   stock_level: ViewCol<number>;
+  expiry: ViewCol<DateCol | null>;
+  quantity: ViewCol<number>;
+  as_of: ViewCol<Date>;
+}
+
+/** View: current stock per location x package x owner; owner = holder when a line names none (0013). */
+export interface CurrentStockByOwnerView {
+  location_id: ViewCol<number>;
+  package_id: ViewCol<number>;
+  owner_id: ViewCol<number>;
+  holder_id: ViewCol<number>;
+  quantity: ViewCol<number>;
+  as_of: ViewCol<Date>;
+}
+
+/** View: current stock per location x package x batch x stock level x owner; null owner = holder's own (0013). */
+export interface CurrentStockBatchOwnerView {
+  location_id: ViewCol<number>;
+  package_id: ViewCol<number>;
+  batch: ViewCol<string | null>;
+  stock_level: ViewCol<number>;
+  owner_id: ViewCol<number | null>;
   expiry: ViewCol<DateCol | null>;
   quantity: ViewCol<number>;
   as_of: ViewCol<Date>;
@@ -479,6 +503,9 @@ export interface Database {
   current_snapshot: CurrentSnapshotView;
   current_stock_batch: CurrentStockBatchView;
   current_stock: CurrentStockView;
+  current_stock_by_owner: CurrentStockByOwnerView;
+  current_stock_batch_owner: CurrentStockBatchOwnerView;
+  location_service_area: LocationServiceAreaTable;
   current_expected_delivery: CurrentExpectedDeliveryView;
   current_shortage_notice: CurrentShortageNoticeView;
   picture_state: PictureStateTable;

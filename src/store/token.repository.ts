@@ -23,6 +23,7 @@ export async function findPrincipalByTokenHash(
       'o.name as organisationName',
       'o.kind as organisationKind',
       'o.region_code as regionCode',
+      'o.authority',
     ])
     .where('t.token_sha256', '=', tokenSha256)
     .executeTakeFirst();
@@ -37,5 +38,6 @@ export async function findPrincipalByTokenHash(
     organisationKind: row.organisationKind,
     regionCode: row.regionCode,
     role: row.role,
+    authority: row.authority,
   };
 }

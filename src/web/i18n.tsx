@@ -8,7 +8,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import type { LocationKind, OrganisationKind, Role } from '../store/schema.js';
+import type { LocationKind, OrganisationKind, Role } from '../domain/vocabulary.js';
 
 /*
  * Swedish first: `sv` is the source dictionary and defines the keys; `en` must give every key (the

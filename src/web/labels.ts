@@ -1,4 +1,4 @@
-import { LOCATION_KINDS, type LocationKind } from '../store/schema.js';
+import { LOCATION_KINDS, type LocationKind } from '../domain/vocabulary.js';
 
 /** Location kinds in the order the dashboard shows them: supply chain first, then care, then preparedness stocks. */
 export const LOCATION_KIND_ORDER: readonly LocationKind[] = LOCATION_KINDS;

@@ -1,6 +1,6 @@
 import { hashToken } from '../../src/domain/access.js';
 import type { Db } from '../../src/store/database.js';
-import type { LocationKind, OrganisationKind, Role } from '../../src/store/schema.js';
+import type { AuthorityCode, LocationKind, OrganisationKind, Role } from '../../src/domain/vocabulary.js';
 
 /** Test data builders: each inserts one row with sensible defaults and returns its id. */
 
@@ -35,7 +35,13 @@ export async function buildMunicipality(db: Db, regionCode: string, code: string
 
 export async function buildOrganisation(
   db: Db,
-  over: Partial<{ code: string; name: string; kind: OrganisationKind; regionCode: string | null }> = {},
+  over: Partial<{
+    code: string;
+    name: string;
+    kind: OrganisationKind;
+    regionCode: string | null;
+    authority: AuthorityCode | null;
+  }> = {},
 ): Promise<number> {
   const n = next();
   const row = await db
@@ -46,6 +52,7 @@ export async function buildOrganisation(
       name: over.name ?? `Organisation ${n}`,
       kind: over.kind ?? 'pharmacy_operator',
       region_code: over.regionCode ?? null,
+      authority: over.authority ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

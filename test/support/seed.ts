@@ -85,7 +85,12 @@ export async function seedMinimal(db: Db): Promise<MinimalSeed> {
   await buildMunicipality(db, '01', '0180', 'Stockholm');
   await buildMunicipality(db, '12', '1280', 'Malmö');
 
-  const lv = await buildOrganisation(db, { code: 'LV', kind: 'authority', name: 'Läkemedelsverket' });
+  const lv = await buildOrganisation(db, {
+    code: 'LV',
+    kind: 'authority',
+    name: 'Läkemedelsverket',
+    authority: 'lv',
+  });
   const region01 = await buildOrganisation(db, {
     code: 'REG-01',
     kind: 'region',
