@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
 import { buildToken } from '../support/builders.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 import { seedMinimal, type MinimalSeed } from '../support/seed.js';
 
 const AT = '2026-03-01T06:00:00+01:00';
 
-describe.each(testBackends())('registers and stock by owner API on $name', (backend) => {
+describeEach(testBackends())('registers and stock by owner API on $name', (backend) => {
   let store: Store;
   let app: App;
   let seed: MinimalSeed;

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isAppError, type AppError } from '../../src/domain/errors.js';
 import { importLocations, importOrganisations } from '../../src/ingest/actors.js';
 import type { Store } from '../../src/store/database.js';
 import { buildMunicipality, buildRegion } from '../support/builders.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 
 const cli = { tokenId: null, organisationId: null };
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -28,7 +28,7 @@ async function refusal(p: Promise<unknown>): Promise<AppError> {
   throw new Error('expected the import to be refused');
 }
 
-describe.each(testBackends())('register imports on $name', (backend) => {
+describeEach(testBackends())('register imports on $name', (backend) => {
   let store: Store;
 
   beforeAll(async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Store } from '../../src/store/database.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 import { seedMinimal } from '../support/seed.js';
 import { ingest, refusal, reporterOf } from './helpers.js';
 
@@ -26,7 +26,7 @@ async function ownersOfReport(store: Store, reportId: number) {
     .execute();
 }
 
-describe.each(testBackends())('stock owners on $name', (backend) => {
+describeEach(testBackends())('stock owners on $name', (backend) => {
   let store: Store;
 
   beforeAll(async () => {
