@@ -38,9 +38,11 @@ function startReaders(app: App, f: PictureFixture) {
         url,
         headers: { authorization: `Bearer ${f.tokens.lv}` },
       });
-      const body = res.statusCode === 200 ? (res.json() as Record<string, unknown>) : {};
-      const item = body.item as { stock: { total: number } } | undefined;
-      const asOf = body.asOf as { refreshedAt: string } | undefined;
+      const body =
+        res.statusCode === 200
+          ? res.json<{ item?: { stock: { total: number } }; asOf?: { refreshedAt: string } }>()
+          : {};
+      const { item, asOf } = body;
       answers.push({
         page,
         status: res.statusCode,
@@ -127,10 +129,10 @@ describe.each(testBackends())('readers during a refresh on $name', (backend) => 
     await lock.connect();
     await lock.query('BEGIN');
     await lock.query('LOCK TABLE picture_stock_part IN ACCESS EXCLUSIVE MODE');
-    let done: RefreshPictureResult | Error | null = null;
+    const outcome: { done: RefreshPictureResult | Error | null } = { done: null };
     const running = refresh().then(
-      (r) => (done = r),
-      (e: unknown) => (done = e instanceof Error ? e : new Error(String(e))),
+      (r) => (outcome.done = r),
+      (e: unknown) => (outcome.done = e instanceof Error ? e : new Error(String(e))),
     );
     await until(
       'the refresh reaches its second connection (held at picture_stock_part)',
@@ -149,14 +151,15 @@ describe.each(testBackends())('readers during a refresh on $name', (backend) => 
       15_000,
     );
     const duringHold = readers.since(held).filter((a) => a.endedAt < performance.now());
-    expect(done, 'the refresh was still under way while they were answered').toBeNull();
+    expect(outcome.done, 'the refresh was still under way while they were answered').toBeNull();
 
     await lock.query('COMMIT');
     await lock.end();
     o.lock = undefined;
-    await until('the refresh ends', () => done !== null, 30_000);
+    await until('the refresh ends', () => outcome.done !== null, 30_000);
     await running;
-    if (done instanceof Error) throw done;
+    const done = outcome.done;
+    if (done === null || done instanceof Error) throw done ?? new Error('no outcome');
     const after = performance.now();
     await until(
       'readers answered after the refresh',
@@ -164,7 +167,7 @@ describe.each(testBackends())('readers during a refresh on $name', (backend) => 
       15_000,
     );
     await readers.stop();
-    return { answers: readers.answers, duringHold, after, before, result: done as RefreshPictureResult };
+    return { answers: readers.answers, duringHold, after, before, result: done };
   };
 
   it.skipIf(backend.name !== 'postgres')(

@@ -22,6 +22,7 @@ import {
 import { markCriticalShortage } from './shortage.js';
 import { unique, withoutIndexes } from './sql.js';
 import { applyStockDelta, rebuildStock } from './stock.js';
+import { buildAside, FULL_REBUILD_TABLES, STOCK_REBUILD_TABLES, swapIn, type Aside } from './swap.js';
 
 /**
  * Brings the maintained aggregates of the picture (0003_picture.sql) up to date, in one transaction.
@@ -32,6 +33,11 @@ import { applyStockDelta, rebuildStock } from './stock.js';
  * proportional to the report, not to the country), and `packageIds` recompute those packages' demand;
  * then the items of the packages touched, their groups, and the critical-shortage flags of the areas
  * touched are recomputed. Ingest calls it after each accepted report (see docs/lagesbild.md).
+ *
+ * It runs on the refresh's own connections (`Store.refresh`), never on the pool that serves requests.
+ * A full or stock refresh builds the tables it rebuilds aside and swaps them in just before it commits
+ * (swap.ts), so readers keep the last complete picture meanwhile; an incremental one updates rows in
+ * place, which blocks no reader either.
  */
 export async function refreshPicture(
   store: Store,
@@ -52,7 +58,7 @@ export async function refreshPicture(
     return result;
   };
 
-  return store.bulkTransaction(async (trx, copy) => {
+  return store.refresh.transaction(async (trx, copy) => {
     // One refresh at a time: a second waits for the first to commit.
     await sql`LOCK TABLE picture_state IN EXCLUSIVE MODE`.execute(trx);
     if (store.backend === 'postgres') {
@@ -89,11 +95,14 @@ export async function refreshPicture(
 
     let packages: number;
     let mode: RefreshPictureResult['mode'];
+    let aside: Aside | null = null;
     if (reason !== null) {
       mode = 'full';
+      aside = await step('aside', () => buildAside(trx, FULL_REBUILD_TABLES));
       packages = await rebuild(trx, copy, settings, step, null, helperOf(store));
     } else if ((options.locationIds?.length ?? 0) > (options.deltaLimit ?? DEFAULT_DELTA_LIMIT)) {
       mode = 'stock';
+      aside = await step('aside', () => buildAside(trx, STOCK_REBUILD_TABLES));
       packages = await rebuild(trx, copy, settings, step, unique(options.packageIds ?? []), helperOf(store));
     } else {
       mode = 'incremental';
@@ -133,6 +142,11 @@ export async function refreshPicture(
         })),
       )
       .execute();
+    // Last, right before the commit: the only moment readers of the rebuilt tables wait.
+    if (aside !== null) {
+      const built = aside;
+      await step('swap', () => swapIn(trx, built));
+    }
 
     return {
       mode,
