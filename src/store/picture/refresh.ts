@@ -98,12 +98,17 @@ export async function refreshPicture(
     let aside: Aside | null = null;
     if (reason !== null) {
       mode = 'full';
-      aside = await step('aside', () => buildAside(trx, FULL_REBUILD_TABLES));
-      packages = await rebuild(trx, copy, settings, step, null, helperOf(store));
+      ({ packages, aside } = await rebuild(trx, copy, settings, step, null, helperOf(store)));
     } else if ((options.locationIds?.length ?? 0) > (options.deltaLimit ?? DEFAULT_DELTA_LIMIT)) {
       mode = 'stock';
-      aside = await step('aside', () => buildAside(trx, STOCK_REBUILD_TABLES));
-      packages = await rebuild(trx, copy, settings, step, unique(options.packageIds ?? []), helperOf(store));
+      ({ packages, aside } = await rebuild(
+        trx,
+        copy,
+        settings,
+        step,
+        unique(options.packageIds ?? []),
+        helperOf(store),
+      ));
     } else {
       mode = 'incremental';
       packages = await incrementalRefresh(trx, settings, options, step);
@@ -164,6 +169,9 @@ export async function refreshPicture(
  * Rebuilds the aggregates from the facts. `salesPackages` null: everything (a full refresh: also the
  * products, demand, monthly sales and the day's history). Otherwise (`stock` mode, many locations at
  * once): stock and items from all current stock, demand kept, recomputed only for the packages named.
+ *
+ * The tables it rebuilds from empty are built aside (swap.ts): the caller swaps them in (`swapIn`)
+ * as the last thing before it commits.
  */
 export async function rebuild(
   trx: Tx,
@@ -172,8 +180,9 @@ export async function rebuild(
   step: Step,
   salesPackages: readonly number[] | null,
   helper: Db | null,
-): Promise<number> {
+): Promise<{ packages: number; aside: Aside }> {
   const full = salesPackages === null;
+  const aside = await step('aside', () => buildAside(trx, full ? FULL_REBUILD_TABLES : STOCK_REBUILD_TABLES));
   /** Packages whose identity or demand this transaction changes (stock mode). */
   let changedProducts: number[] = [];
   if (full) {
@@ -234,7 +243,7 @@ export async function rebuild(
   await step('counts', () => recount(trx, null));
   if (full) await step('history', () => recordHistory(trx, s));
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM picture_product`.execute(trx);
-  return n.rows[0]?.n ?? 0;
+  return { packages: n.rows[0]?.n ?? 0, aside };
 }
 
 export async function incrementalRefresh(

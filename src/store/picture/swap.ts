@@ -35,15 +35,6 @@ export const SWAP_LOCK_TIMEOUTS_MS = [50, 100, 200, 400, 800] as const;
 /** After this long without the locks the refresh fails (and changes nothing); the maintainer retries. */
 export const SWAP_GIVE_UP_MS = 60_000;
 
-interface TableDefinition {
-  name: string;
-  unlogged: boolean;
-  reloptions: string[] | null;
-  constraints: { name: string; def: string }[];
-  indexes: { name: string; unique: boolean; def: string }[];
-  grants: { grantee: string | null; privilege: string; grantable: boolean }[];
-}
-
 /** The tables being built aside, and the search_path to return to. */
 export interface Aside {
   tables: readonly string[];
@@ -53,40 +44,62 @@ export interface Aside {
 /**
  * Creates BUILD_SCHEMA with empty twins of `tables` (same columns, defaults, checks, storage,
  * persistence, fill factor, keys, indexes under the same names, and grants, read from the catalogue:
- * the migrations stay their one source) and points the transaction's search_path at it.
+ * the migrations stay their one source) and points the transaction's search_path at it. Two round
+ * trips: the catalogue writes the statements (format %I quotes the names), sent as one batch.
  */
 export async function buildAside(trx: Tx, tables: readonly string[]): Promise<Aside> {
-  const current = await sql<{ path: string }>`SELECT current_setting('search_path') AS path`.execute(trx);
-  await sql`DROP SCHEMA IF EXISTS ${sql.id(BUILD_SCHEMA)} CASCADE`.execute(trx);
-  await sql`CREATE SCHEMA ${sql.id(BUILD_SCHEMA)}`.execute(trx);
-  for (const table of tables) {
-    const d = await definitionOf(trx, table);
-    const build = sql.id(BUILD_SCHEMA, table);
-    // Indexes are created below under their own names (LIKE … INCLUDING INDEXES would name them anew).
-    await sql`CREATE ${sql.raw(d.unlogged ? 'UNLOGGED ' : '')}TABLE ${build}
-      (LIKE ${sql.id('public', table)} INCLUDING ALL EXCLUDING INDEXES)
-      ${d.reloptions !== null && d.reloptions.length > 0 ? sql.raw(`WITH (${d.reloptions.join(', ')})`) : sql``}`.execute(
-      trx,
-    );
-    for (const c of d.constraints) {
-      await sql`ALTER TABLE ${build} ADD CONSTRAINT ${sql.id(c.name)} ${sql.raw(c.def)}`.execute(trx);
-    }
-    for (const ix of d.indexes) {
-      // pg_get_indexdef: CREATE [UNIQUE] INDEX name ON schema.table USING method (…) [WHERE …]
-      const using = ix.def.indexOf(' USING ');
-      if (using < 0) throw new Error(`unexpected definition of index ${ix.name}: ${ix.def}`);
-      await sql`CREATE ${sql.raw(ix.unique ? 'UNIQUE ' : '')}INDEX ${sql.id(ix.name)} ON ${build}${sql.raw(
-        ix.def.slice(using),
-      )}`.execute(trx);
-    }
-    for (const g of d.grants) {
-      await sql`GRANT ${sql.raw(g.privilege)} ON ${build} TO ${g.grantee === null ? sql.raw('PUBLIC') : sql.id(g.grantee)}${sql.raw(
-        g.grantable ? ' WITH GRANT OPTION' : '',
-      )}`.execute(trx);
-    }
-  }
-  await sql.raw(`SET LOCAL search_path = ${BUILD_SCHEMA}, public`).execute(trx);
-  return { tables, searchPath: current.rows[0]?.path ?? 'public' };
+  const { rows } = await sql<{ stmt: string; search_path: string }>`
+    WITH t AS (
+      SELECT x.name, x.ord, format('public.%I', x.name)::regclass AS oid
+      FROM unnest(${tables}::text[]) WITH ORDINALITY AS x(name, ord)
+    ),
+    stmt AS (
+      SELECT t.ord, 1 AS part, '' AS sub,
+             format('CREATE %sTABLE %I.%I (LIKE public.%I INCLUDING ALL EXCLUDING INDEXES)%s',
+                    CASE WHEN c.relpersistence = 'u' THEN 'UNLOGGED ' ELSE '' END, ${BUILD_SCHEMA}::text, t.name,
+                    t.name,
+                    CASE WHEN c.reloptions IS NULL THEN ''
+                         ELSE format(' WITH (%s)', array_to_string(c.reloptions, ', ')) END) AS stmt
+      FROM t JOIN pg_class c ON c.oid = t.oid
+      UNION ALL
+      -- Keys, uniques, exclusions and foreign keys (checks come with LIKE; 0012: the rebuilt tables
+      -- reference no other table, so the swap locks no table of facts).
+      SELECT t.ord, 2, k.conname::text,
+             format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s', ${BUILD_SCHEMA}::text, t.name, k.conname,
+                    pg_get_constraintdef(k.oid))
+      FROM t JOIN pg_constraint k ON k.conrelid = t.oid AND k.contype IN ('p', 'u', 'x', 'f')
+      UNION ALL
+      -- pg_get_indexdef: CREATE [UNIQUE] INDEX name ON schema.table USING method (…) [WHERE …]
+      SELECT t.ord, 3, ic.relname::text,
+             format('CREATE %sINDEX %I ON %I.%I%s', CASE WHEN ix.indisunique THEN 'UNIQUE ' ELSE '' END,
+                    ic.relname, ${BUILD_SCHEMA}::text, t.name,
+                    substr(pg_get_indexdef(ix.indexrelid), strpos(pg_get_indexdef(ix.indexrelid), ' USING ')))
+      FROM t JOIN pg_index ix ON ix.indrelid = t.oid JOIN pg_class ic ON ic.oid = ix.indexrelid
+      WHERE NOT EXISTS (
+        SELECT 1 FROM pg_constraint k WHERE k.conindid = ix.indexrelid AND k.conrelid = ix.indrelid)
+      UNION ALL
+      SELECT t.ord, 4, a.privilege_type,
+             format('GRANT %s ON %I.%I TO %s%s', a.privilege_type, ${BUILD_SCHEMA}::text, t.name,
+                    CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+                    CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+      FROM t JOIN pg_class c ON c.oid = t.oid CROSS JOIN LATERAL aclexplode(c.relacl) a
+      WHERE a.grantee <> c.relowner
+    )
+    SELECT stmt, current_setting('search_path') AS search_path FROM stmt ORDER BY ord, part, sub`.execute(
+    trx,
+  );
+  const schema = quoteIdent(BUILD_SCHEMA);
+  await sql
+    .raw(
+      [
+        `DROP SCHEMA IF EXISTS ${schema} CASCADE`,
+        `CREATE SCHEMA ${schema}`,
+        ...rows.map((r) => r.stmt),
+        `SET LOCAL search_path = ${schema}, public`,
+      ].join(';\n'),
+    )
+    .execute(trx);
+  return { tables, searchPath: rows[0]?.search_path ?? 'public' };
 }
 
 /**
@@ -102,67 +115,51 @@ export async function swapIn(
   onWait?: (attempt: number, waitedMs: number) => void,
 ): Promise<{ attempts: number }> {
   const started = performance.now();
-  const old = sql.join(tables.map((t) => sql.id('public', t)));
+  const old = tables.map((t) => `public.${quoteIdent(t)}`).join(', ');
   for (let attempt = 1; ; attempt++) {
     const timeout = SWAP_LOCK_TIMEOUTS_MS[Math.min(attempt - 1, SWAP_LOCK_TIMEOUTS_MS.length - 1)]!;
-    await sql`SAVEPOINT picture_swap`.execute(trx);
     try {
-      await sql.raw(`SET LOCAL lock_timeout = '${timeout}ms'`).execute(trx);
-      await sql`LOCK TABLE ${old} IN ACCESS EXCLUSIVE MODE`.execute(trx);
-      await sql`RELEASE SAVEPOINT picture_swap`.execute(trx);
+      // One round trip; on a timeout the statements after the LOCK do not run.
+      await sql
+        .raw(
+          `SAVEPOINT picture_swap;
+           SET LOCAL lock_timeout = '${timeout}ms';
+           LOCK TABLE ${old} IN ACCESS EXCLUSIVE MODE;
+           RELEASE SAVEPOINT picture_swap;
+           SET LOCAL lock_timeout = DEFAULT`,
+        )
+        .execute(trx);
     } catch (error) {
-      await sql`ROLLBACK TO SAVEPOINT picture_swap`.execute(trx);
-      await sql`RELEASE SAVEPOINT picture_swap`.execute(trx);
+      // Anything else fails the refresh (its transaction rolls back).
+      if (!isLockTimeout(error)) throw error;
+      await sql.raw(`ROLLBACK TO SAVEPOINT picture_swap; RELEASE SAVEPOINT picture_swap`).execute(trx);
       const waited = performance.now() - started;
-      if (!isLockTimeout(error) || waited > SWAP_GIVE_UP_MS) throw error;
+      if (waited > SWAP_GIVE_UP_MS) throw error;
       onWait?.(attempt, waited);
       // Let the readers that queued behind the attempt through before the next.
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * timeout));
       continue;
     }
-    await sql`SET LOCAL lock_timeout = DEFAULT`.execute(trx);
-    await sql`SELECT set_config('search_path', ${searchPath}, true)`.execute(trx);
-    await sql`DROP TABLE ${old}`.execute(trx);
-    for (const t of tables) await sql`ALTER TABLE ${sql.id(BUILD_SCHEMA, t)} SET SCHEMA public`.execute(trx);
-    await sql`DROP SCHEMA ${sql.id(BUILD_SCHEMA)}`.execute(trx);
+    await sql
+      .raw(
+        [
+          `DROP TABLE ${old}`,
+          ...tables.map((t) => `ALTER TABLE ${quoteIdent(BUILD_SCHEMA)}.${quoteIdent(t)} SET SCHEMA public`),
+          `DROP SCHEMA ${quoteIdent(BUILD_SCHEMA)}`,
+          `SET LOCAL search_path = ${searchPath}`,
+        ].join(';\n'),
+      )
+      .execute(trx);
     return { attempts: attempt };
   }
+}
+
+/** A name as an SQL identifier, quoted when it must be (as PostgreSQL's quote_ident). */
+function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
 }
 
 function isLockTimeout(error: unknown): boolean {
   // 55P03 lock_not_available
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '55P03';
-}
-
-async function definitionOf(trx: Tx, table: string): Promise<TableDefinition> {
-  const rel = await sql<{ unlogged: boolean; reloptions: string[] | null }>`
-    SELECT c.relpersistence = 'u' AS unlogged, c.reloptions
-    FROM pg_class c WHERE c.oid = ${`public.${table}`}::regclass`.execute(trx);
-  const r = rel.rows[0];
-  if (r === undefined) throw new Error(`table public.${table} not found`);
-  // Keys, uniques and exclusions (checks come with LIKE … INCLUDING CONSTRAINTS; the picture's tables
-  // reference no other table: 0012).
-  const constraints = await sql<{ name: string; def: string }>`
-    SELECT c.conname AS name, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c
-    WHERE c.conrelid = ${`public.${table}`}::regclass AND c.contype IN ('p', 'u', 'x', 'f')
-    ORDER BY c.conname`.execute(trx);
-  const indexes = await sql<{ name: string; unique: boolean; def: string }>`
-    SELECT ic.relname AS name, ix.indisunique AS unique, pg_get_indexdef(ix.indexrelid) AS def
-    FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid
-    WHERE ix.indrelid = ${`public.${table}`}::regclass
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = ix.indexrelid AND k.conrelid = ix.indrelid)
-    ORDER BY ic.relname`.execute(trx);
-  const grants = await sql<{ grantee: string | null; privilege: string; grantable: boolean }>`
-    SELECT CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee) END AS grantee,
-           a.privilege_type AS privilege, a.is_grantable AS grantable
-    FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
-    WHERE c.oid = ${`public.${table}`}::regclass AND a.grantee <> c.relowner`.execute(trx);
-  return {
-    name: table,
-    unlogged: r.unlogged,
-    reloptions: r.reloptions,
-    constraints: constraints.rows,
-    indexes: indexes.rows,
-    grants: grants.rows,
-  };
 }
