@@ -444,7 +444,9 @@ async function main(): Promise<void> {
 
     // 2. Idle.
     log(`idle: ${READERS} readers × ${IDLE_ROUNDS} pages …`);
+    const idleStart = performance.now();
     const idle = await readers(server.base, w, IDLE_ROUNDS, () => false);
+    const idleSeconds = (performance.now() - idleStart) / 1000;
 
     // 3. Under load: readers and writers, a full refresh.
     log(`under load: ${READERS} readers, ${WRITERS} writers, a full refresh …`);
@@ -506,6 +508,13 @@ async function main(): Promise<void> {
     console.log(
       `errors: readers idle ${errorsOf(idle)}; under load ${errorsOf(read)}; writers ${errorsOf(written)}`,
     );
+    const reportsDuring = written.filter((x) => x.startedAt >= from && x.startedAt <= to).length;
+    console.log(
+      `throughput: idle ${(idle.length / idleSeconds).toFixed(1)} pages/s; during the refresh ` +
+        `${(during.length / (refresh.sample.ms / 1000)).toFixed(1)} pages/s and ` +
+        `${(reportsDuring / (refresh.sample.ms / 1000)).toFixed(1)} reports/s`,
+    );
+    console.log(`load average (1, 5, 15 min) at the end: ${load()} on ${os.cpus().length} CPUs`);
     const errors =
       idleS.errors + summary(read).errors + summary(written).errors + (refresh.sample.ok ? 0 : 1);
     console.log(
