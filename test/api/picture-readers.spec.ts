@@ -245,7 +245,7 @@ describe.each(testBackends())('readers during a refresh on $name', (backend) => 
   );
 
   it.skipIf(backend.name !== 'postgres')(
-    'answers every reader while a full and a stock refresh run back to back (the server never hangs)',
+    'answers every reader while a full, a stock and an incremental refresh run back to back (the server never hangs)',
     { timeout: 90_000 },
     async () => {
       const { store, app, f, o } = await setUp();
@@ -259,15 +259,16 @@ describe.each(testBackends())('readers during a refresh on $name', (backend) => 
           locationIds: Object.values(f.locations),
           deltaLimit: 2,
         });
-        return [full.mode, stock.mode];
+        const incremental = await refreshPicture(store, { today: TODAY, locationIds: [f.locations.a1] });
+        return [full.mode, stock.mode, incremental.mode];
       })();
       let modes: string[] | null = null;
       void refreshes.then((m) => (modes = m)).catch(() => undefined);
-      await until('both refreshes end', () => modes !== null, 30_000);
+      await until('the refreshes end', () => modes !== null, 30_000);
       const after = performance.now();
       await until('readers answered after them', () => answeredEveryPage(readers.since(after), 3), 15_000);
       await readers.stop();
-      expect(modes).toEqual(['full', 'stock']);
+      expect(modes).toEqual(['full', 'stock', 'incremental']);
       expect(readers.answers.filter((a) => a.status !== 200)).toEqual([]);
       for (const a of readers.answers.filter((x) => x.page === 'product')) expect(a.p1Total).toBe(900);
     },
