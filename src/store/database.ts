@@ -17,6 +17,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import type { Database } from './schema.js';
 
 export type Backend = 'pglite' | 'postgres';
@@ -38,8 +39,36 @@ export interface Store {
   readonly backend: Backend;
   /** Runs `fn` in one transaction in which `copy` bulk-loads with COPY. All or nothing. */
   bulkTransaction<T>(fn: (trx: Tx, copy: CopyFn) => Promise<T>): Promise<T>;
+  /** The connections of the picture's refresh, apart from those that serve requests. */
+  readonly refresh: RefreshConnections;
+  /** Ends a refresh under way (see `RefreshConnections.interrupt`), then closes every connection. */
   close(): Promise<void>;
 }
+
+/**
+ * The refresh of the situational picture works on connections of its own. On PostgreSQL they are two
+ * pools of one connection each, apart from the pool that serves requests (`db`): its transaction, and
+ * the second connection a rebuild gives half the regions to. So a refresh never waits for a
+ * connection that readers hold (they once held all ten while it waited for its second one: the
+ * server hung for good), and readers never lose one to it. PGlite has one session, shared by all.
+ */
+export interface RefreshConnections {
+  /** Like `Store.bulkTransaction`, on the refresh's own connection. */
+  transaction<T>(fn: (trx: Tx, copy: CopyFn) => Promise<T>): Promise<T>;
+  /** The second connection of a rebuild (PostgreSQL); null on PGlite. */
+  readonly helper: Db | null;
+  /**
+   * For shutdown: ends the refresh under way at once and refuses new ones. It fails and changes
+   * nothing (one transaction, rolled back). PostgreSQL: its connections are terminated on the server
+   * (`pg_terminate_backend`), so no statement of it goes on there, holding its locks. PGlite: its
+   * next statement fails (the one under way ends first: PGlite runs in this process).
+   */
+  interrupt(): Promise<void>;
+}
+
+/** What a refresh started after `interrupt()` fails with. */
+export const REFRESH_INTERRUPTED =
+  'the refresh of the situational picture was interrupted: the server is stopping';
 
 export interface StoreOptions {
   /** A postgres:// URL. When absent, PGlite is used. */
@@ -74,43 +103,113 @@ function openPostgres(url: string): Store {
       return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
     },
   };
-  const pool = new pg.Pool({ connectionString: url, max: 10, types });
-  // An idle pooled connection can be ended by the server (a restart, an administrator, a database
-  // dropped at the end of a test). pg emits that on the pool; unhandled, it would end the process.
-  // The broken client is already out of the pool, and the next query opens a new connection.
-  pool.on('error', (err) => {
-    process.stderr.write(`beredskap: an idle database connection ended: ${err.message}\n`);
-  });
+  let interrupted = false;
+  const poolOf = (max: number, applicationName?: string) => {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max,
+      types,
+      ...(applicationName !== undefined ? { application_name: applicationName } : {}),
+    });
+    // An idle pooled connection can be ended by the server (a restart, an administrator, a database
+    // dropped at the end of a test). pg emits that on the pool; unhandled, it would end the process.
+    // The broken client is already out of the pool, and the next query opens a new connection.
+    pool.on('error', (err) => {
+      if (!interrupted)
+        process.stderr.write(`beredskap: an idle database connection ended: ${err.message}\n`);
+    });
+    // A connection in use that ends between two of its queries (interrupt(), a server restart) emits
+    // 'error' on its client, where the pool listens only while it is idle. Its next query fails.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    return pool;
+  };
+  const pool = poolOf(10);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // The refresh's own connections, named so that interrupt() finds them on the server (and an
+  // administrator in pg_stat_activity).
+  const refreshName = `beredskap-refresh-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const refreshPool = poolOf(1, refreshName);
+  const helperPool = poolOf(1, refreshName);
+  /** A pool that hands out no connection after interrupt(). */
+  const unlessInterrupted = (p: pg.Pool) => ({
+    async connect() {
+      if (interrupted) throw new Error(REFRESH_INTERRUPTED);
+      const client = await p.connect();
+      if (interrupted) {
+        client.release();
+        throw new Error(REFRESH_INTERRUPTED);
+      }
+      return client;
+    },
+    end: () => p.end(),
+  });
+  const helper = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: unlessInterrupted(helperPool) as unknown as pg.Pool }),
+  });
+  const refreshSource = unlessInterrupted(refreshPool);
+
+  const interrupt = async () => {
+    interrupted = true;
+    const inUse =
+      refreshPool.totalCount - refreshPool.idleCount + helperPool.totalCount - helperPool.idleCount;
+    if (inUse === 0) return;
+    const killer = new pg.Client({ connectionString: url });
+    try {
+      await killer.connect();
+      await killer.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE application_name = $1 AND state <> 'idle' AND pid <> pg_backend_pid()`,
+        [refreshName],
+      );
+    } catch (err) {
+      process.stderr.write(`beredskap: could not end the refresh under way: ${String(err)}\n`);
+    } finally {
+      await killer.end().catch(() => undefined);
+    }
+  };
 
   return {
     db,
     backend: 'postgres',
-    async bulkTransaction(fn) {
-      const client = await pool.connect();
-      // A Kysely bound to this one client, so that COPY and queries share the transaction.
-      const single = new Kysely<Database>({
-        dialect: new PostgresDialect({
-          pool: {
-            connect: () => Promise.resolve(client),
-            end: () => Promise.resolve(),
-          } as unknown as pg.Pool,
-        }),
-      });
-      const copy: CopyFn = async (table, columns, csv) => {
-        const stream = client.query(
-          copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`),
-        );
-        await pipeline(Readable.from(csv), stream);
-        return Number(stream.rowCount);
-      };
-      // Kysely releases the client to the pool when the transaction ends, committed or not.
-      return single.transaction().execute((trx) => fn(trx, copy));
+    bulkTransaction: (fn) => transactionOn(pool, fn),
+    refresh: {
+      transaction: (fn) => transactionOn(refreshSource, fn),
+      helper,
+      interrupt,
     },
     async close() {
+      await interrupt();
+      await helper.destroy();
+      await refreshPool.end();
       await db.destroy();
     },
   };
+}
+
+/** One transaction on a connection of `source`, in which COPY and queries share the transaction. */
+async function transactionOn<T>(
+  source: { connect(): Promise<pg.PoolClient> },
+  fn: (trx: Tx, copy: CopyFn) => Promise<T>,
+): Promise<T> {
+  const client = await source.connect();
+  // A Kysely bound to this one client.
+  const single = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: {
+        connect: () => Promise.resolve(client),
+        end: () => Promise.resolve(),
+      } as unknown as pg.Pool,
+    }),
+  });
+  const copy: CopyFn = async (table, columns, csv) => {
+    const stream = client.query(
+      copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+    );
+    await pipeline(Readable.from(csv), stream);
+    return Number(stream.rowCount);
+  };
+  // Kysely releases the client to its pool when the transaction ends, committed or not.
+  return single.transaction().execute((trx) => fn(trx, copy));
 }
 
 async function openPglite(dataDir: string): Promise<Store> {
@@ -121,7 +220,9 @@ async function openPglite(dataDir: string): Promise<Store> {
     // (1.8M rows: 5.2 s instead of 12.2 s, measured in docs/data.md); on disk it makes no difference.
     postgresqlconf: ["file_extend_method = 'write_zeros'"],
   });
-  const dialect = new SerialPgliteDialect(pglite);
+  // interrupt(): the refresh's next statement fails (see RefreshConnections).
+  const refresh = { running: false, interrupted: false };
+  const dialect = new SerialPgliteDialect(pglite, () => refresh.running && refresh.interrupted);
   const db = new Kysely<Database>({ dialect });
 
   const copy: CopyFn = async (table, columns, csv) => {
@@ -135,13 +236,35 @@ async function openPglite(dataDir: string): Promise<Store> {
     return result.affectedRows ?? 0;
   };
 
+  // The serial driver holds the single session for the whole transaction, so a direct
+  // pglite.query from inside it runs in that transaction.
+  const bulkTransaction = <T>(fn: (trx: Tx, copy: CopyFn) => Promise<T>): Promise<T> =>
+    db.transaction().execute((trx) => fn(trx, copy));
   return {
     db,
     backend: 'pglite',
-    // The serial driver holds the single session for the whole transaction, so a direct
-    // pglite.query from inside it runs in that transaction.
-    bulkTransaction: (fn) => db.transaction().execute((trx) => fn(trx, copy)),
+    bulkTransaction,
+    refresh: {
+      async transaction(fn) {
+        if (refresh.interrupted) throw new Error(REFRESH_INTERRUPTED);
+        return bulkTransaction(async (trx, copyFn) => {
+          // The session is this transaction's alone until it ends (SerialPgliteDriver).
+          refresh.running = true;
+          try {
+            return await fn(trx, copyFn);
+          } finally {
+            refresh.running = false;
+          }
+        });
+      },
+      helper: null,
+      interrupt() {
+        refresh.interrupted = true;
+        return Promise.resolve();
+      },
+    },
     async close() {
+      refresh.interrupted = true;
       await db.destroy();
     },
   };
@@ -153,12 +276,15 @@ async function openPglite(dataDir: string): Promise<Store> {
  * queues callers: one holds the session (and any transaction on it) at a time.
  */
 class SerialPgliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly refused: () => boolean,
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new SerialPgliteDriver(this.pglite);
+    return new SerialPgliteDriver(this.pglite, this.refused);
   }
   createIntrospector(db: Kysely<unknown>) {
     return new PostgresIntrospector(db);
@@ -172,9 +298,14 @@ class SerialPgliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private readonly connection: DatabaseConnection;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(
+    private readonly pglite: PGlite,
+    /** Whether the statement is refused (an interrupted refresh; its ROLLBACK still runs). */
+    refused: () => boolean,
+  ) {
     this.connection = {
       executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+        if (refused() && query.sql !== 'ROLLBACK') throw new Error(REFRESH_INTERRUPTED);
         // Like pg, a query without parameters goes by the simple protocol, so a migration file
         // with several statements runs as one.
         const res =

@@ -251,6 +251,11 @@ export class PictureMaintainer {
       );
     } catch (err) {
       // Nothing was changed (one transaction): keep the work for the next try.
+      if (this.stopped) {
+        this.state = 'idle';
+        this.log(`lägesbild: refresh interrupted, the server is stopping`);
+        return;
+      }
       if (full) this.wantFull = true;
       for (const id of locationIds) this.pendingLocations.add(id);
       for (const id of packageIds) this.pendingPackages.add(id);

@@ -22,6 +22,7 @@ import {
 import { markCriticalShortage } from './shortage.js';
 import { unique, withoutIndexes } from './sql.js';
 import { applyStockDelta, rebuildStock } from './stock.js';
+import { buildAside, FULL_REBUILD_TABLES, STOCK_REBUILD_TABLES, swapIn, type Aside } from './swap.js';
 
 /**
  * Brings the maintained aggregates of the picture (0003_picture.sql) up to date, in one transaction.
@@ -32,6 +33,11 @@ import { applyStockDelta, rebuildStock } from './stock.js';
  * proportional to the report, not to the country), and `packageIds` recompute those packages' demand;
  * then the items of the packages touched, their groups, and the critical-shortage flags of the areas
  * touched are recomputed. Ingest calls it after each accepted report (see docs/lagesbild.md).
+ *
+ * It runs on the refresh's own connections (`Store.refresh`), never on the pool that serves requests.
+ * A full or stock refresh builds the tables it rebuilds aside and swaps them in just before it commits
+ * (swap.ts), so readers keep the last complete picture meanwhile; an incremental one updates rows in
+ * place, which blocks no reader either.
  */
 export async function refreshPicture(
   store: Store,
@@ -52,7 +58,7 @@ export async function refreshPicture(
     return result;
   };
 
-  return store.bulkTransaction(async (trx, copy) => {
+  return store.refresh.transaction(async (trx, copy) => {
     // One refresh at a time: a second waits for the first to commit.
     await sql`LOCK TABLE picture_state IN EXCLUSIVE MODE`.execute(trx);
     if (store.backend === 'postgres') {
@@ -89,12 +95,20 @@ export async function refreshPicture(
 
     let packages: number;
     let mode: RefreshPictureResult['mode'];
+    let aside: Aside | null = null;
     if (reason !== null) {
       mode = 'full';
-      packages = await rebuild(trx, copy, settings, step, null, helperOf(store));
+      ({ packages, aside } = await rebuild(trx, copy, settings, step, null, helperOf(store)));
     } else if ((options.locationIds?.length ?? 0) > (options.deltaLimit ?? DEFAULT_DELTA_LIMIT)) {
       mode = 'stock';
-      packages = await rebuild(trx, copy, settings, step, unique(options.packageIds ?? []), helperOf(store));
+      ({ packages, aside } = await rebuild(
+        trx,
+        copy,
+        settings,
+        step,
+        unique(options.packageIds ?? []),
+        helperOf(store),
+      ));
     } else {
       mode = 'incremental';
       packages = await incrementalRefresh(trx, settings, options, step);
@@ -133,6 +147,11 @@ export async function refreshPicture(
         })),
       )
       .execute();
+    // Last, right before the commit: the only moment readers of the rebuilt tables wait.
+    if (aside !== null) {
+      const built = aside;
+      await step('swap', () => swapIn(trx, built));
+    }
 
     return {
       mode,
@@ -150,6 +169,9 @@ export async function refreshPicture(
  * Rebuilds the aggregates from the facts. `salesPackages` null: everything (a full refresh: also the
  * products, demand, monthly sales and the day's history). Otherwise (`stock` mode, many locations at
  * once): stock and items from all current stock, demand kept, recomputed only for the packages named.
+ *
+ * The tables it rebuilds from empty are built aside (swap.ts): the caller swaps them in (`swapIn`)
+ * as the last thing before it commits.
  */
 export async function rebuild(
   trx: Tx,
@@ -158,8 +180,9 @@ export async function rebuild(
   step: Step,
   salesPackages: readonly number[] | null,
   helper: Db | null,
-): Promise<number> {
+): Promise<{ packages: number; aside: Aside }> {
   const full = salesPackages === null;
+  const aside = await step('aside', () => buildAside(trx, full ? FULL_REBUILD_TABLES : STOCK_REBUILD_TABLES));
   /** Packages whose identity or demand this transaction changes (stock mode). */
   let changedProducts: number[] = [];
   if (full) {
@@ -220,7 +243,7 @@ export async function rebuild(
   await step('counts', () => recount(trx, null));
   if (full) await step('history', () => recordHistory(trx, s));
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM picture_product`.execute(trx);
-  return n.rows[0]?.n ?? 0;
+  return { packages: n.rows[0]?.n ?? 0, aside };
 }
 
 export async function incrementalRefresh(

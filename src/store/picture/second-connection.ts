@@ -2,9 +2,12 @@ import { sql } from 'kysely';
 import type { Db, Store } from '../database.js';
 import { type LocationFacts } from './stock.js';
 
-/** A second connection for the work a refresh can split (PostgreSQL; PGlite has one connection). */
+/**
+ * A second connection for the work a refresh can split (PostgreSQL; PGlite has one connection): the
+ * refresh's own (Store.refresh), never one of the pool that serves requests, which readers can hold.
+ */
 export function helperOf(store: Store): Db | null {
-  return store.backend === 'postgres' ? store.db : null;
+  return store.refresh.helper;
 }
 
 /**

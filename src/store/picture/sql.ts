@@ -14,16 +14,24 @@ export async function withoutIndexes(
   primaryKey: boolean,
   load: () => Promise<void>,
 ): Promise<void> {
-  const indexes = await sql<{ indexname: string; indexdef: string }>`
-    SELECT i.indexname, i.indexdef FROM pg_indexes i
-    WHERE i.schemaname = current_schema() AND i.tablename = ${table}
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`.execute(trx);
+  // The table the name resolves to (by search_path: during a full or stock refresh, its new twin in
+  // picture_build: swap.ts), and its own indexes, wherever an index of the same name lives.
+  const indexes = await sql<{ schema: string; indexname: string; indexdef: string }>`
+    SELECT n.nspname AS schema, ic.relname AS indexname, pg_get_indexdef(ix.indexrelid) AS indexdef
+    FROM pg_index ix
+    JOIN pg_class ic ON ic.oid = ix.indexrelid
+    JOIN pg_namespace n ON n.oid = ic.relnamespace
+    WHERE ix.indrelid = ${table}::regclass
+      AND NOT EXISTS (
+        SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.conrelid = ix.indrelid)`.execute(
+    trx,
+  );
   const keys = primaryKey
     ? await sql<{ conname: string; def: string }>`
         SELECT c.conname, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c
         WHERE c.conrelid = ${table}::regclass AND c.contype = 'p'`.execute(trx)
     : { rows: [] };
-  for (const ix of indexes.rows) await sql`DROP INDEX ${sql.id(ix.indexname)}`.execute(trx);
+  for (const ix of indexes.rows) await sql`DROP INDEX ${sql.id(ix.schema, ix.indexname)}`.execute(trx);
   for (const k of keys.rows) {
     await sql`ALTER TABLE ${sql.table(table)} DROP CONSTRAINT ${sql.id(k.conname)}`.execute(trx);
   }
@@ -33,6 +41,7 @@ export async function withoutIndexes(
       trx,
     );
   }
+  // pg_get_indexdef names the table with its schema: each index is built again where it was.
   for (const ix of indexes.rows) await sql.raw(ix.indexdef).execute(trx);
 }
 
