@@ -1,10 +1,10 @@
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
 import { refreshPicture, type RefreshPictureResult } from '../../src/store/picture/refresh.js';
 import { buildStockSnapshot } from '../support/builders.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 import { buildPictureFixture, TODAY, type PictureFixture } from '../support/picture-fixture.js';
 
 /** More readers than the request pool has connections (10): they can all be waiting at once. */
@@ -83,7 +83,7 @@ const answeredEveryPage = (answers: readonly Answer[], n: number) =>
  *
  * PGlite has one connection: a reader there waits for any refresh (docs/lagesbild.md).
  */
-describe.each(testBackends())('readers during a refresh on $name', (backend) => {
+describeEach(testBackends())('readers during a refresh on $name', (backend) => {
   const open: { store: Store; app: App; readers?: ReturnType<typeof startReaders>; lock?: pg.Client }[] = [];
   afterEach(async () => {
     for (const o of open.splice(0)) {

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { Store } from '../../src/store/database.js';
 import { refreshPicture, type RefreshPictureResult } from '../../src/store/picture/refresh.js';
 import { SWAP_LOCK_TIMEOUTS_MS } from '../../src/store/picture/swap.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 import { buildPictureFixture, TODAY } from '../support/picture-fixture.js';
 
 /** What the catalogue says of every picture table: what a swap must leave as the migrations made it. */
@@ -54,7 +54,7 @@ async function pictureCatalogue(store: Store) {
   };
 }
 
-describe.each(testBackends())('building the picture aside on $name', (backend) => {
+describeEach(testBackends())('building the picture aside on $name', (backend) => {
   const stores: Store[] = [];
   const clients: pg.Client[] = [];
   afterEach(async () => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { REFRESH_INTERRUPTED, type Store } from '../../src/store/database.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 
 const timeout = <T>(what: string, p: Promise<T>, ms: number): Promise<T> =>
   Promise.race([
@@ -10,7 +10,7 @@ const timeout = <T>(what: string, p: Promise<T>, ms: number): Promise<T> =>
   ]);
 
 /** The refresh's own connections (Store.refresh; issue 8 item 8). */
-describe.each(testBackends())('the refresh’s connections on $name', (backend) => {
+describeEach(testBackends())('the refresh’s connections on $name', (backend) => {
   const stores: Store[] = [];
   afterEach(async () => {
     for (const s of stores.splice(0)) await s.close();
