@@ -90,7 +90,7 @@ describe.each(testBackends())('nothing hidden leaks through the picture on $name
       const cells: string[] = [];
       workbook.eachSheet((sheet) => {
         cells.push(sheet.headerFooter.oddHeader ?? '', sheet.headerFooter.oddFooter ?? '');
-        sheet.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value))));
+        sheet.eachRow((row) => row.eachCell((cell) => cells.push(JSON.stringify(cell.value))));
       });
       cells.push(workbook.keywords, workbook.category);
       text = cells.join('\n');
@@ -169,27 +169,28 @@ describe.each(testBackends())('nothing hidden leaks through the picture on $name
     for (const id of ids)
       add('/api/picture/export/map', `/api/picture/export/map?format=csv&package=${id}`, true);
     add('/api/picture/export/map', `/api/picture/export/map?format=xlsx&package=${p.p1}`, true);
+    // Every table of P1 (the sentinels' package); P2's tiers (region 01's preparedness stock).
+    for (const table of [
+      'tiers',
+      'regions',
+      'sales',
+      'stock-history',
+      'alternatives',
+      'deliveries',
+      'notices',
+    ]) {
+      add(
+        '/api/picture/export/products/{id}',
+        `/api/picture/export/products/${p.p1}?format=csv&table=${table}`,
+      );
+    }
     for (const id of [p.p1, p.p2]) {
-      for (const table of [
-        'tiers',
-        'regions',
-        'sales',
-        'stock-history',
-        'alternatives',
-        'deliveries',
-        'notices',
-      ]) {
-        add(
-          '/api/picture/export/products/{id}',
-          `/api/picture/export/products/${id}?format=csv&table=${table}`,
-        );
-      }
       add(
         '/api/picture/export/products/{id}',
         `/api/picture/export/products/${id}?format=csv&table=tiers&region=01`,
       );
-      add('/api/picture/export/products/{id}', `/api/picture/export/products/${id}?format=xlsx&table=tiers`);
     }
+    add('/api/picture/export/products/{id}', `/api/picture/export/products/${p.p1}?format=xlsx&table=tiers`);
     for (const code of ['01', '12']) {
       add('/api/picture/export/regions/{code}', `/api/picture/export/regions/${code}?format=csv`);
     }
@@ -250,9 +251,9 @@ describe.each(testBackends())('nothing hidden leaks through the picture on $name
   });
 
   it('probes every GET route of the picture and the stock read-back, FHIR out included', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json() as {
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json<{
       paths: Record<string, Record<string, unknown>>;
-    };
+    }>();
     const routes = Object.entries(doc.paths)
       .filter(
         ([path, ops]) => 'get' in ops && (path.startsWith('/api/picture/') || path.startsWith('/api/stock/')),
@@ -298,7 +299,7 @@ describe.each(testBackends())('nothing hidden leaks through the picture on $name
           expect(now.text, `${persona} ${probe.url}`).not.toMatch(SENTINEL_RE);
           compared += 1;
         }
-        expect(compared).toBeGreaterThan(100);
+        expect(compared).toBeGreaterThanOrEqual(90);
       },
       600_000,
     );
