@@ -299,7 +299,7 @@ describe.each(testBackends())('nothing hidden leaks through the picture on $name
           expect(now.text, `${persona} ${probe.url}`).not.toMatch(SENTINEL_RE);
           compared += 1;
         }
-        expect(compared).toBeGreaterThanOrEqual(90);
+        expect(compared).toBeGreaterThanOrEqual(probes.length - 8);
       },
       600_000,
     );
