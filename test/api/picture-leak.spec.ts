@@ -386,6 +386,22 @@ describe.each(testBackends())('nothing hidden leaks through the picture on $name
     });
   });
 
+  it('gives every persona the same risk, counts and flags: they are computed from everyday stock', async () => {
+    const national = new Set<string>();
+    const p1 = new Set<string>();
+    for (const persona of PERSONAS) {
+      if (persona !== 'c1') {
+        // A company's counts are of its own packages only (by design, not by the reserve).
+        national.add(JSON.stringify((await get('/api/picture/overview', tokens[persona])).json().national));
+      }
+      const item = (await get(`/api/picture/items?package=${f.packages.p1}`, tokens[persona])).json()
+        .items[0];
+      p1.add(JSON.stringify([item.stock, item.coverageDays, item.riskClass, item.flags, item.runsOutOn]));
+    }
+    expect(national.size).toBe(1);
+    expect(p1.size).toBe(1);
+  });
+
   it('adds up, for every persona, the parts shown to the total shown', async () => {
     for (const persona of PERSONAS) {
       const token = tokens[persona];
