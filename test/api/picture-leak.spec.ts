@@ -230,18 +230,27 @@ describe.each(testBackends())('nothing hidden leaks through the picture on $name
       for (const probe of probes) before.set(`${persona} ${probe.url}`, await answer(probe.url, persona));
     }
 
-    // The sentinels. Snapshots counted at the fixture's time: the newest count stays what it was.
-    await buildStockSnapshot(db, f.locations.s1, [
-      { packageId: f.packages.p4, quantity: 1000, expiry: '2029-01-31' },
-      { packageId: f.packages.p1, quantity: 777_777, expiry: '2026-12-31', stockLevel: 3 },
-    ]);
+    // The sentinels. The preparedness stocks count later than anyone else (when they report is not
+    // shown either); W1 at the fixture's time, so that the newest everyday count stays what it was.
+    await buildStockSnapshot(
+      db,
+      f.locations.s1,
+      [
+        { packageId: f.packages.p4, quantity: 1000, expiry: '2029-01-31' },
+        { packageId: f.packages.p1, quantity: 777_777, expiry: '2026-12-31', stockLevel: 3 },
+      ],
+      '2026-02-28T22:00:00Z',
+    );
     await buildStockSnapshot(db, f.locations.w1, [
       { packageId: f.packages.p1, quantity: 600, expiry: '2028-01-31' },
       { packageId: f.packages.p1, quantity: 55_555, expiry: '2026-12-31', stockLevel: 3, batch: 'L3' },
     ]);
-    await buildStockSnapshot(db, r1, [
-      { packageId: f.packages.p2, quantity: 44_444, expiry: '2026-12-31', stockLevel: 2 },
-    ]);
+    await buildStockSnapshot(
+      db,
+      r1,
+      [{ packageId: f.packages.p2, quantity: 44_444, expiry: '2026-12-31', stockLevel: 2 }],
+      '2026-02-28T22:00:00Z',
+    );
     await buildExpectedDelivery(db, f.orgs.lv, f.packages.p1, '2026-03-25', 333_333, f.locations.s1);
   }, 600_000);
 
@@ -384,6 +393,13 @@ describe.each(testBackends())('nothing hidden leaks through the picture on $name
         expect(error(s1), persona).toEqual(error(none));
       }
     });
+  });
+
+  it('does not tell when a preparedness stock last counted: the newest count shown is of everyday stock', async () => {
+    for (const persona of PERSONAS) {
+      const overview = (await get('/api/picture/overview', tokens[persona])).json();
+      expect(overview.asOf.stockCountedUntil, persona).toBe('2026-01-01T06:00:00.000Z');
+    }
   });
 
   it('gives every persona the same risk, counts and flags: they are computed from everyday stock', async () => {
