@@ -2,11 +2,14 @@ import type { Command } from 'commander';
 import { calendarDateInSweden } from '../domain/calendar.js';
 import { openStore, storeOptionsFromEnv } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
-import { refreshPicture } from '../store/picture/refresh.js';
+import { addDays } from '../domain/calendar.js';
+import { AppError } from '../domain/errors.js';
+import { backfillStockHistory, refreshPicture } from '../store/picture/refresh.js';
 
 /**
  * `beredskap picture refresh [--today YYYY-MM-DD] [--full]`: recompute the situational picture's
  * maintained aggregates (docs/lagesbild.md). Run after loading data, and when the day changes.
+ * `beredskap picture history --days N`: rebuild the stock history's last N days from the snapshots.
  */
 export function registerPictureCommand(program: Command): void {
   const picture = program.command('picture').description('the national situational picture');
@@ -27,6 +30,32 @@ export function registerPictureCommand(program: Command): void {
           `picture ${result.mode} refresh for ${result.today} (${result.reason ?? 'incremental'}): ` +
             `${result.packages} packages in ${(result.milliseconds / 1000).toFixed(1)} s`,
         );
+      } finally {
+        await store.close();
+      }
+    });
+  picture
+    .command('history')
+    .description(
+      'rebuild the stock history of the last N days from the snapshots (everyday stock only; ' +
+        'migration 0008 emptied a history that counted the reserve)',
+    )
+    .requiredOption('--days <n>', 'how many days before today')
+    .option('--today <date>', 'the day the picture describes (default: today in Sweden)')
+    .action(async (options: { days: string; today?: string }) => {
+      const days = Number(options.days);
+      if (!Number.isInteger(days) || days < 1 || days > 3660) {
+        throw AppError.invalid(`--days ${options.days}: expected a whole number of days from 1 to 3660`);
+      }
+      const today = options.today ?? calendarDateInSweden(new Date());
+      const store = await openStore(storeOptionsFromEnv());
+      try {
+        await migrateToLatest(store.db);
+        await backfillStockHistory(
+          store,
+          Array.from({ length: days }, (_, i) => addDays(today, i - days)),
+        );
+        console.log(`stock history rebuilt for the ${days} days before ${today}`);
       } finally {
         await store.close();
       }

@@ -115,11 +115,19 @@ export interface AnswerContents {
   aggregates: boolean;
   /** Stock or coverage at named locations. */
   locationDetail: boolean;
+  /**
+   * Reserve stock (preparedness stocks, stock level 3 or 4: src/domain/reserve.ts), even as a zero:
+   * where the country's security stocks are, and that a product has none, is need to know only.
+   */
+  reserve?: boolean;
 }
 
-/** The class an answer carries: location detail is protected, aggregates restricted, the rest open. */
+/**
+ * The class an answer carries: location detail and reserve are protected, aggregates restricted,
+ * the rest open.
+ */
 export function classOfAnswer(contents: AnswerContents): InformationClass {
-  if (contents.locationDetail) return 'protected';
+  if (contents.locationDetail || contents.reserve === true) return 'protected';
   if (contents.aggregates) return 'restricted';
   return 'open';
 }
@@ -155,8 +163,11 @@ export interface PictureScope {
   /** Location detail: every location, or only the organisation's own. */
   locationDetail: 'all' | 'own';
   /**
-   * The preparedness tier (state and regional preparedness stocks) in tier breakdowns: only for
-   * those who see everything, as the stocks themselves are listed only to them (`mayListLocation`).
+   * The reserve (src/domain/reserve.ts: the preparedness tier, i.e. state and regional preparedness
+   * stocks, and stock level 3 or 4 wherever it is held) in the picture's aggregates: only for those
+   * who see everything. Nobody else sees it in any total, coverage or count: the picture's items count
+   * everyday stock only. A region, a wholesaler or any owner sees the reserve at its own locations on
+   * their location pages (location detail), and no other reserve.
    */
   preparednessTier: boolean;
 }

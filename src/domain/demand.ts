@@ -149,24 +149,32 @@ function historyStartOf(periods: readonly Period[], given: string | undefined): 
   return first;
 }
 
-/** What makes packages interchangeable: same substance, strength and form (a medicine's fields). */
+/**
+ * What makes packages interchangeable: same substance, strength and form (a medicine's fields), and
+ * the same species: a veterinary package is never dispensed for a human patient, nor the other way
+ * round, so human and veterinary packages never form one group (issue 8 item 5). Without `species`:
+ * human.
+ */
 export interface GroupIdentity {
   substance: string;
   strength: string;
   form: string;
+  species?: 'human' | 'veterinary';
 }
 
 /**
  * The key of a group of interchangeable packages: substance, strength and form, normalised so that
  * labelling differences do not split a group: case, spacing, decimal comma and trailing zeros
  * ('Paracetamol', '0,50 mg/ml', 'Tablett' and 'paracetamol', '0.5 mg/ml', 'tablett' give one key).
+ * Veterinary packages get a group of their own: the same key with `|vet` after it.
  */
 export function groupKey(product: GroupIdentity): string {
-  return [
+  const key = [
     normaliseText(product.substance),
     normaliseStrength(product.strength),
     normaliseText(product.form),
   ].join('|');
+  return product.species === 'veterinary' ? `${key}|vet` : key;
 }
 
 /** Lower case, NFC, single spaces, trimmed. Used for substances and forms everywhere in the picture. */

@@ -387,6 +387,8 @@ export interface PictureStockTable {
   package_id: number;
   area_code: string;
   tier: string;
+  /** Reserve (0008): at a preparedness stock, or stock level 3 or 4 (src/domain/reserve.ts). */
+  reserve: Generated<boolean>;
   total: Numeric;
   usable: Numeric;
   locations: number;

@@ -245,7 +245,7 @@ const sv = {
   'picture.classHelp.restricted':
     'Nationella och regionala sammanställningar: delas inom beredskapssamverkan, publiceras inte.',
   'picture.classHelp.protected':
-    'Lager och täckning på namngivna platser: enskild organisations uppgifter, behovsprövas.',
+    'Lager och täckning på namngivna platser, eller reserven i beredskapslager: behovsprövas.',
   'picture.day': '{n} dag',
   'picture.days': '{n} dagar',
   'picture.noDemand': 'Ingen efterfrågan',
@@ -311,6 +311,10 @@ const sv = {
   'product.withDeliveries': 'Med väntade leveranser: {date}',
   'product.lastsYear': 'räcker året ut',
   'product.tiersTitle': 'Lager per försörjningsnivå',
+  'product.reserve': 'Reserv',
+  'product.reserveNote': 'Beredskapslager och lagernivå 3–4: ingår inte i lager och täckning ovan',
+  'product.reserveDays': '+{days}',
+  'product.reserveApart': 'Frisläpps genom beslut',
   'product.salesTitle': 'Försäljning per månad (12 månader)',
   'product.salesSeries': 'Försäljning',
   'product.stockTitle': 'Lager (12 månader)',
@@ -589,7 +593,7 @@ const en: Record<MessageKey, string> = {
   'picture.classHelp.restricted':
     'National and regional aggregates: shared within the preparedness community, not published.',
   'picture.classHelp.protected':
-    'Stock and coverage at named locations: one organisation’s business, need to know.',
+    'Stock and coverage at named locations, or the reserve in preparedness stocks: need to know.',
   'picture.day': '{n} day',
   'picture.days': '{n} days',
   'picture.noDemand': 'No demand',
@@ -655,6 +659,10 @@ const en: Record<MessageKey, string> = {
   'product.withDeliveries': 'With expected deliveries: {date}',
   'product.lastsYear': 'lasts the year',
   'product.tiersTitle': 'Stock by supply tier',
+  'product.reserve': 'Reserve',
+  'product.reserveNote': 'Preparedness stocks and stock levels 3–4: not in the stock and coverage above',
+  'product.reserveDays': '+{days}',
+  'product.reserveApart': 'Released by decision',
   'product.salesTitle': 'Sales per month (12 months)',
   'product.salesSeries': 'Sales',
   'product.stockTitle': 'Stock (12 months)',

@@ -34,8 +34,9 @@ describeEach(testBackends())('picture API on $name', (backend) => {
     const body = await json('/api/picture/overview', f.tokens.lv);
     expect(body.classification).toEqual({ code: 'restricted', label: 'Begränsad' });
     expect(body.asOf).toMatchObject({ today: TODAY, windowEnd: '2026-02-28', horizonDays: 30 });
-    // Nationally: P1 30 days (adequate), P2 6 days (critical), P3 and P4 no demand.
-    expect(body.counts.packages).toMatchObject({ critical: 1, low: 0, adequate: 1, noDemand: 2, total: 4 });
+    // Nationally: P1 30 days (adequate), P2 6 days (critical), P3 no demand. P4 is held only in the
+    // state security stock, which is reserve, not everyday stock, and nobody buys it: no item.
+    expect(body.counts.packages).toMatchObject({ critical: 1, low: 0, adequate: 1, noDemand: 1, total: 3 });
     expect(body.counts.packages.prioritisedCritical).toBe(1);
     expect(body.critical.map((i: { ref: string }) => i.ref)).toEqual([String(f.packages.p2)]);
     expect(body.byRegion.map((r: { region: { code: string } }) => r.region.code)).toEqual(['01', '12']);
@@ -49,7 +50,7 @@ describeEach(testBackends())('picture API on $name', (backend) => {
 
   it('lists the national item table with stock, demand, coverage, run-out dates with and without deliveries', async () => {
     const body = await json('/api/picture/items?level=national&sort=name', f.tokens.lv);
-    expect(body.total).toBe(4);
+    expect(body.total).toBe(3);
     const p1 = body.items.find((i: { ref: string }) => i.ref === String(f.packages.p1));
     expect(p1).toMatchObject({
       kind: 'package',
@@ -177,7 +178,10 @@ describeEach(testBackends())('picture API on $name', (backend) => {
       locations: 1,
       coverageDays: 6,
     });
-    expect(body.stockByTier.map((t: { tier: string }) => t.tier)).toContain('preparedness');
+    // The tiers are everyday stock; the reserve (none of P2) is shown apart, to an authority.
+    expect(body.stockByTier.map((t: { tier: string }) => t.tier)).not.toContain('preparedness');
+    expect(body.reserve).toEqual({ stock: { total: 0, usable: 0 }, locations: 0, daysAdded: 0 });
+    expect(body.classification.code).toBe('protected');
     expect(body.stockByRegion.map((r: { area: { code: string } }) => r.area.code)).toEqual(['01', '12']);
     expect(body.salesByMonth).toHaveLength(13);
     // February 2026: 3 a day in the region rows + 2 a day at the hospital, 28 days.
@@ -198,6 +202,7 @@ describeEach(testBackends())('picture API on $name', (backend) => {
         expectedOn: '2026-03-20',
         quantity: 800,
         regionCode: '01',
+        reserve: false,
         organisation: { id: f.orgs.c1, name: 'Företag Ett' },
       },
     ]);

@@ -163,6 +163,13 @@ describe('groupKey', () => {
     expect(s('1,05 mg')).toBe('x|1.05mg|f');
     expect(s('10 mg')).toBe('x|10mg|f');
   });
+
+  it('never puts a veterinary package in a group with human ones (issue 8 item 5)', () => {
+    const human = { substance: 'Amoxicillin', strength: '500 mg', form: 'Kapsel' };
+    expect(groupKey({ ...human, species: 'veterinary' })).toBe('amoxicillin|500mg|kapsel|vet');
+    expect(groupKey({ ...human, species: 'veterinary' })).not.toBe(groupKey(human));
+    expect(groupKey({ ...human, species: 'human' })).toBe(groupKey(human));
+  });
 });
 
 describe('estimateGroupDemand', () => {

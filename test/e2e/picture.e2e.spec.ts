@@ -205,6 +205,14 @@ describe('Lägesbild in Chromium', () => {
     ).map(plain);
     expect(wholesaleCells[0]).toBe(String(wholesale.locations));
     expect(wholesaleCells[2]).toBe(String(wholesale.stock.usable));
+    // The tiers are everyday stock and add up to the package's; the reserve is a row of its own,
+    // shown to the authority, with the days it would add (issue 8 items 1 and 5).
+    const sum = product.stockByTier.reduce((s, t) => s + t.stock.total, 0);
+    expect(sum).toBeCloseTo(product.item!.stock.total, 6);
+    expect(product.stockByTier.map((t) => t.tier)).not.toContain('preparedness');
+    expect(product.reserve).not.toBeNull();
+    expect(await page.getByTestId('reserve-row').count()).toBe(1);
+    expect(plain(await page.getByTestId('classification').textContent())).toContain('Skyddad');
 
     // Two charts drawn as SVG by ECharts: 13 monthly bars and the stock line.
     await page.getByTestId('sales-chart').locator('svg').waitFor();
@@ -233,6 +241,24 @@ describe('Lägesbild in Chromium', () => {
       await regionRows.filter({ hasText: 'Region Skåne' }).locator('td').allTextContents()
     ).map(plain);
     expect(skaneCells[0]).toBe(String(skane.stock.usable));
+
+    // The most critical package that the preparedness stocks hold: its reserve, apart, with the days
+    // it would add if released.
+    const reserveItems = await api<PictureItemsPage>(
+      '/api/picture/items?tier=preparedness&risk=low&risk=adequate&sort=demand&limit=500',
+    );
+    const withReserve = new Set(reserveItems.items.filter((i) => i.stock.total > 0).map((i) => i.ref));
+    const everyday = await api<PictureItemsPage>('/api/picture/items?sort=risk&limit=500');
+    const chosen = everyday.items.find((i) => withReserve.has(i.ref));
+    expect(chosen, 'a package with a reserve').toBeDefined();
+    const held = await api<PictureProduct>(`/api/picture/products/${chosen!.ref}`);
+    await go(`/products/${held.product.id}`);
+    const reserve = page.getByTestId('reserve-row');
+    await reserve.waitFor();
+    const reserveCells = (await reserve.locator('td').allTextContents()).map(plain);
+    expect(reserveCells[1]).toBe(plain(held.reserve!.stock.total.toLocaleString('sv-SE')));
+    expect(plain(await reserve.locator('th').textContent())).toContain('Reserv');
+    expect(reserveCells[3]).toMatch(/^\+/);
 
     await d.screenshot('product');
   });

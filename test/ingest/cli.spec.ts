@@ -135,6 +135,30 @@ describe('beredskap ingest', () => {
     expect(quiet.stderr).not.toMatch(/lägesbild/);
   });
 
+  it('rebuilds the stock history of the last days from the snapshots, and refuses a day count that is none', async () => {
+    // The example snapshot was counted on 2026-03-01: the two days before the 4th hold its stock.
+    const rebuilt = await cli('picture', 'history', '--days', '2', '--today', '2026-03-04');
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toMatch(/stock history rebuilt for the 2 days before 2026-03-04/);
+    const store = await openStore({ dataDir: dir });
+    try {
+      const days = await store.db
+        .selectFrom('picture_stock_history')
+        .select('on_date')
+        .distinct()
+        .where('on_date', '>=', '2026-03-01')
+        .where('on_date', '<', '2026-03-04')
+        .orderBy('on_date')
+        .execute();
+      expect(days.map((d) => d.on_date)).toEqual(['2026-03-02', '2026-03-03']);
+    } finally {
+      await store.close();
+    }
+    expect((await cli('picture', 'history', '--days', '0')).stderr).toMatch(
+      /--days 0: expected a whole number of days from 1 to 3660/,
+    );
+  });
+
   /** National stock of paracetamol (seed package 20000000000011) in the picture's aggregates. */
   async function pictureStock(): Promise<number> {
     const store = await openStore({ dataDir: dir });

@@ -492,7 +492,11 @@ function closeOrNull(actual: number | null, expected: number | null, at: string)
 
 async function dump(store: Store) {
   const [stock, items, demand, counts] = await Promise.all([
-    store.db.selectFrom('picture_stock').selectAll().orderBy(['package_id', 'area_code', 'tier']).execute(),
+    store.db
+      .selectFrom('picture_stock')
+      .selectAll()
+      .orderBy(['package_id', 'area_code', 'tier', 'reserve'])
+      .execute(),
     store.db.selectFrom('picture_item').selectAll().orderBy(['kind', 'ref', 'area_code']).execute(),
     store.db.selectFrom('picture_demand').selectAll().orderBy(['package_id', 'region_code']).execute(),
     store.db.selectFrom('picture_count').selectAll().orderBy(['area_code', 'kind']).execute(),

@@ -27,7 +27,8 @@ import {
  *   critical; shortage notice in force since 2026-02-15.
  * - P3 the same morfin from company C2 (same group): 500 at pharmacy B1 (operator B, region 12), no
  *   sales: an alternative nationally, none in region 01 → P2 is a critical shortage in 01 only.
- * - P4 amoxicillin (C2): 1,000 in the state security stock S1 (owned by the authority LV).
+ * - P4 amoxicillin (C2): 1,000 in the state security stock S1 (owned by the authority LV): reserve, not
+ *   everyday stock (src/domain/reserve.ts), and no sales: no item, its reserve shown only to LV and CT.
  */
 export interface PictureFixture {
   packages: { p1: number; p2: number; p3: number; p4: number };

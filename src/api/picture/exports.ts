@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { Principal } from '../../domain/access.js';
+import { classOfAnswer, type Principal } from '../../domain/access.js';
 import type { RiskClass } from '../../domain/risk.js';
 import { SUPPLY_TIER_NAMES_SV, type SupplyTier } from '../../domain/supply-tier.js';
 import type { Db } from '../../store/database.js';
@@ -33,6 +33,9 @@ const BASIS_NAMES_SV: Readonly<Record<string, string>> = {
   own_sales: 'egen försäljning',
   region: 'regionens efterfrågan',
 };
+
+/** The reserve row of the tier table: kept apart from everyday stock (src/domain/reserve.ts). */
+export const RESERVE_NAME_SV = 'Reserv (beredskapslager och lagernivå 3–4), dagar den skulle tillföra';
 
 const tierSv = (tier: SupplyTier | null): string | null =>
   tier === null ? null : SUPPLY_TIER_NAMES_SV[tier];
@@ -146,9 +149,14 @@ export async function productTable(
   region: string | undefined,
 ): Promise<ExportTable<Row>> {
   const page = await productPage(db, principal, id, { region });
+  // Only the tiers (with the reserve row) and the deliveries (with those to preparedness stocks) carry
+  // the reserve: the other tables are aggregates, and are classed as such.
+  const carriesReserve = table === 'tiers' || table === 'deliveries';
   const base = {
     name: `lagesbild-${page.product.nplPackId}-${table}`,
-    classification: page.classification.code,
+    classification: carriesReserve
+      ? page.classification.code
+      : classOfAnswer({ aggregates: true, locationDetail: false }),
     today: page.asOf.today,
     scope: page.area.name,
   };
@@ -171,14 +179,28 @@ export async function productTable(
           col('Täckning (dagar)', 'coverage', 1),
           col('Riskklass', 'risk'),
         ],
-        rows: page.stockByTier.map((t) => ({
-          tier: t.tierName,
-          total: t.stock.total,
-          usable: t.stock.usable,
-          locations: t.locations,
-          coverage: t.coverageDays,
-          risk: RISK_NAMES_SV[t.riskClass],
-        })),
+        rows: [
+          ...page.stockByTier.map((t) => ({
+            tier: t.tierName,
+            total: t.stock.total,
+            usable: t.stock.usable,
+            locations: t.locations,
+            coverage: t.coverageDays,
+            risk: RISK_NAMES_SV[t.riskClass],
+          })),
+          ...(page.reserve === null
+            ? []
+            : [
+                {
+                  tier: RESERVE_NAME_SV,
+                  total: page.reserve.stock.total,
+                  usable: page.reserve.stock.usable,
+                  locations: page.reserve.locations,
+                  coverage: page.reserve.daysAdded,
+                  risk: null,
+                },
+              ]),
+        ],
       };
     case 'regions':
       return {
@@ -259,12 +281,14 @@ export async function productTable(
           col('Förpackningar', 'quantity', 0),
           col('Region', 'region'),
           col('Leverantör', 'supplier'),
+          col('Till reserven', 'reserve'),
         ],
         rows: page.deliveries.map((d) => ({
           date: d.expectedOn,
           quantity: d.quantity,
           region: d.regionCode,
           supplier: d.organisation?.name ?? null,
+          reserve: d.reserve,
         })),
       };
     case 'notices':

@@ -12,6 +12,7 @@ import {
 } from '../../domain/access.js';
 import { addCalendarMonths, addDays } from '../../domain/calendar.js';
 import { coverage } from '../../domain/coverage.js';
+import { reserveDaysAdded } from '../../domain/reserve.js';
 import { AppError } from '../../domain/errors.js';
 import { classifyCoverage, type RiskClass } from '../../domain/risk.js';
 import { SUPPLY_TIERS, type SupplyTier } from '../../domain/supply-tier.js';
@@ -46,6 +47,7 @@ import {
   type ItemRow,
   type LocationRow,
   type PictureState,
+  type TierFigure,
 } from '../../store/picture/repository.js';
 import {
   areaName,
@@ -185,6 +187,8 @@ export async function itemsPage(db: Db, principal: Principal, query: ItemsQuery)
   if (query.tier === 'preparedness' && !scope.preparednessTier) {
     throw AppError.forbidden('the preparedness tier is shown only to authorities and the joint function');
   }
+  // The tier `preparedness` is the reserve (src/domain/reserve.ts): need to know only.
+  const reserve = query.tier === 'preparedness';
   const names = await regionNames(db);
   const filter: ItemFilter = {
     kind,
@@ -203,7 +207,7 @@ export async function itemsPage(db: Db, principal: Principal, query: ItemsQuery)
   const assessments =
     query.reasons === true && query.tier === undefined ? await assessItems(db, state, rows) : null;
   return {
-    classification: classification(classOfAnswer({ aggregates: true, locationDetail: false })),
+    classification: classification(classOfAnswer({ aggregates: true, locationDetail: false, reserve })),
     asOf: toAsOf(state),
     items: rows.map((r) => toItemDto(r, names, assessments?.get(key(r)))),
     total,
@@ -300,25 +304,29 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
   ]);
   const demandPerDay = item === null ? 0 : Number(item.demand_per_day);
 
-  const stockByTier = SUPPLY_TIERS.filter((t) => t !== 'preparedness' || scope.preparednessTier).map(
-    (tier) => {
-      const f = tiers.find((x) => x.tier === tier);
-      const usable = f === undefined ? 0 : Number(f.usable);
-      const cov = coverage(Math.max(0, usable), demandPerDay, state.today);
-      return {
-        tier,
-        tierName: tierName(tier),
-        stock: { total: f === undefined ? 0 : Number(f.total), usable },
-        locations: f?.locations ?? 0,
-        coverageDays: cov.days,
-        riskClass: classifyCoverage(cov.days, state.thresholds),
-      };
-    },
-  );
+  // The item's stock is everyday stock, and so are its parts: the tiers add up to it. The reserve
+  // (preparedness stocks, level 3 or 4 anywhere) is shown apart, only to those who may see it.
+  const stockByTier = SUPPLY_TIERS.filter((t) => t !== 'preparedness').map((tier) => {
+    const f = tiers.find((x) => x.tier === tier && !x.reserve);
+    const usable = f === undefined ? 0 : Number(f.usable);
+    const cov = coverage(Math.max(0, usable), demandPerDay, state.today);
+    return {
+      tier,
+      tierName: tierName(tier),
+      stock: { total: f === undefined ? 0 : Number(f.total), usable },
+      locations: f?.locations ?? 0,
+      coverageDays: cov.days,
+      riskClass: classifyCoverage(cov.days, state.thresholds),
+    };
+  });
+  const reserve = scope.preparednessTier ? reserveOf(tiers, demandPerDay) : null;
 
   const alternatives = alternativeRows.map((a) => ({ relation: a.relation, item: toItemDto(a, names) }));
 
-  const inArea = deliveries.filter((d) => area === NATIONAL_AREA || d.region_code === area);
+  // Deliveries to a preparedness stock add to the reserve: shown only with it, and in no outlook.
+  const inArea = deliveries.filter(
+    (d) => (area === NATIONAL_AREA || d.region_code === area) && (!d.reserve || reserve !== null),
+  );
   let lots: Static<typeof LotOutlook> | null = null;
   if (options.lots === true) {
     const lotRows = await lotsOf(db, [id], area);
@@ -326,7 +334,9 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
       state.today,
       demandPerDay,
       lotRows,
-      inArea.map((d) => ({ expectedOn: d.expected_on, quantity: Number(d.quantity) })),
+      inArea
+        .filter((d) => !d.reserve)
+        .map((d) => ({ expectedOn: d.expected_on, quantity: Number(d.quantity) })),
     );
     const expiries = lotRows
       .filter((l) => l.quantity > 0 && l.expiry !== null)
@@ -335,7 +345,9 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
   }
 
   return {
-    classification: classification(classOfAnswer({ aggregates: true, locationDetail: false })),
+    classification: classification(
+      classOfAnswer({ aggregates: true, locationDetail: false, reserve: reserve !== null }),
+    ),
     asOf: toAsOf(state),
     product: {
       id: product.id,
@@ -358,6 +370,7 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
     item: item === null ? null : toItemDto(item, names, assessed.get(key(item))),
     group: group === null ? null : toItemDto(group, names, assessed.get(key(group))),
     stockByTier,
+    reserve,
     stockByRegion: regionFigures === null ? null : regionFigures.slice(1).map(toAreaFigureDto),
     stockByMunicipality:
       municipalities === null
@@ -386,6 +399,7 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
       expectedOn: d.expected_on,
       quantity: Number(d.quantity),
       regionCode: d.region_code,
+      reserve: d.reserve,
       organisation:
         scope.everything || d.organisation_id === principal.organisationId
           ? { id: d.organisation_id, name: d.organisation_name }
@@ -396,6 +410,18 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
       runsOutWithDeliveriesOn: item?.runs_out_with_deliveries_on ?? null,
       lots,
     },
+  };
+}
+
+/** The reserve of an item in an area (its reserve rows of every tier), and the days it would add. */
+function reserveOf(tiers: readonly TierFigure[], demandPerDay: number) {
+  const rows = tiers.filter((t) => t.reserve);
+  const total = rows.reduce((sum, t) => sum + Number(t.total), 0);
+  const usable = rows.reduce((sum, t) => sum + Number(t.usable), 0);
+  return {
+    stock: { total, usable },
+    locations: rows.reduce((sum, t) => sum + t.locations, 0),
+    daysAdded: reserveDaysAdded(usable, demandPerDay),
   };
 }
 
@@ -563,6 +589,10 @@ export async function locationPage(
         atcCode: p?.atc_code ?? '',
         prioritised: p?.prioritised ?? false,
         stock: { total: c.totalStock, usable: c.usableStock },
+        reserve:
+          c.reserveTotal === 0 && c.reserveUsable === 0
+            ? null
+            : { total: c.reserveTotal, usable: c.reserveUsable, daysAdded: c.reserveDaysAdded },
         demandPerDay: c.demandPerDay,
         demandBasis: c.basis,
         coverageDays: c.coverageDays,

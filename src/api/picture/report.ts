@@ -197,6 +197,8 @@ ${
 (det högsta av de senaste 28 dagarna, de senaste 12 månaderna och samma fyra veckor i fjol). Riskklass:
 ${RISK_NAMES_SV.critical} &lt; ${fmt(t.criticalBelowDays)} dagar, ${RISK_NAMES_SV.low} &lt; ${fmt(t.lowBelowDays)} dagar.
 Kritisk brist: prioriterad, kritisk och inget relevant alternativ i lager.</p>
+<p class="note">Lager och täckning avser vardagslager (lagernivå 1–2 utanför beredskapslagren); reserven
+(beredskapslager och lagernivå 3–4) ingår inte.</p>
 <div class="marking bottom" role="note" aria-label="Informationsklass">${h(mark)}</div>
 </body>
 </html>

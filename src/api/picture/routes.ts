@@ -141,6 +141,22 @@ export const ProductPageDto = Type.Object({
       riskClass: RiskClassSchema,
     }),
   ),
+  reserve: Nullable(
+    Type.Object(
+      {
+        stock: Type.Object({ total: Type.Number(), usable: Type.Number() }),
+        locations: Type.Integer({ description: 'locations holding reserve of it' }),
+        daysAdded: Nullable(
+          Type.Number({ description: 'usable reserve ÷ demand per day: the days it would add if released' }),
+        ),
+      },
+      {
+        description:
+          'the reserve, apart from the everyday stock above: preparedness stocks, and stock level 3 or 4 ' +
+          'wherever held (null unless the caller may see it: authorities and the joint function)',
+      },
+    ),
+  ),
   stockByRegion: Nullable(Type.Array(AreaFigureDto)),
   stockByMunicipality: Nullable(
     Type.Array(
@@ -176,6 +192,9 @@ export const ProductPageDto = Type.Object({
       expectedOn: Type.String({ format: 'date' }),
       quantity: Type.Number(),
       regionCode: Nullable(Type.String()),
+      reserve: Type.Boolean({
+        description: 'to a preparedness stock: adds to the reserve, counts in no outlook',
+      }),
       organisation: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
     }),
   ),
@@ -225,7 +244,16 @@ export const LocationPageDto = Type.Object({
       substance: Type.String(),
       atcCode: Type.String(),
       prioritised: Type.Boolean(),
-      stock: Type.Object({ total: Type.Number(), usable: Type.Number() }),
+      stock: Type.Object(
+        { total: Type.Number(), usable: Type.Number() },
+        { description: 'everyday stock (at a preparedness stock, where all is reserve: its reserve)' },
+      ),
+      reserve: Nullable(
+        Type.Object(
+          { total: Type.Number(), usable: Type.Number(), daysAdded: Nullable(Type.Number()) },
+          { description: 'the reserve held here (level 3 or 4, or all at a preparedness stock)' },
+        ),
+      ),
       demandPerDay: Type.Number(),
       demandBasis: StringEnum(['own_sales', 'region'] as const),
       coverageDays: Nullable(Type.Number()),

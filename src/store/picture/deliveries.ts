@@ -4,6 +4,7 @@ import { simulateSupply, DEFAULT_SIMULATION_DAYS } from '../../domain/coverage.j
 import { NATIONAL_AREA } from '../../domain/access.js';
 import type { Tx } from '../database.js';
 import { type Settings } from './settings.js';
+import { reserveKindSql } from './reserve.js';
 import { membersOf, textIn } from './sql.js';
 
 /**
@@ -31,6 +32,8 @@ export async function applyDeliveries(
       SELECT e.package_id, e.expected_on, e.quantity, l.region_code::text AS region_code
       FROM current_expected_delivery e LEFT JOIN location l ON l.id = e.location_id
       WHERE e.expected_on >= ${s.today}::date AND e.expected_on < ${until}::date
+        -- A delivery to a preparedness stock adds to the reserve, not to everyday supply.
+        AND (l.kind IS NULL OR NOT ${reserveKindSql('l.kind')})
         AND ${membersOf('e.package_id', packages)}
     ),
     per_area AS (

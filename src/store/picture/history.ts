@@ -3,10 +3,11 @@ import { addDays } from '../../domain/calendar.js';
 import { DEFAULT_HORIZON_DAYS } from '../../domain/coverage.js';
 import { NATIONAL_AREA } from '../../domain/access.js';
 import type { Store, Tx } from '../database.js';
+import { reserveSql } from './reserve.js';
 import { type Settings } from './settings.js';
 
 /**
- * The day's national stock per package into the history, by the full refresh that opens each day.
+ * The day's national everyday stock per package (the reserve is not in it: src/domain/reserve.ts) into the history, by the full refresh that opens each day.
  * The product page adds the current figure live (picture_stock), so incremental refreshes leave the
  * history alone.
  */
@@ -15,12 +16,12 @@ export async function recordHistory(trx: Tx, s: Settings): Promise<void> {
   await sql`
     INSERT INTO picture_stock_history (package_id, on_date, total, usable)
     SELECT package_id, ${s.today}::date, sum(total), sum(usable)
-    FROM picture_stock WHERE area_code = ${NATIONAL_AREA}
+    FROM picture_stock WHERE area_code = ${NATIONAL_AREA} AND NOT reserve
     GROUP BY package_id`.execute(trx);
 }
 
 /**
- * Backfills the stock history from the snapshots: for each day, every location's newest snapshot
+ * Backfills the (everyday) stock history from the snapshots: for each day, every location's newest snapshot
  * counted by the end of that day (UTC) plus its differences counted after it until then, with the
  * usable stock judged against that day's horizon. Rows the refresh wrote are replaced.
  */
@@ -37,7 +38,7 @@ export async function backfillStockHistory(
       await sql`
         INSERT INTO picture_stock_history (package_id, on_date, total, usable)
         WITH snap AS (
-          SELECT l.id AS location_id, s.id AS snapshot_id, s.counted_at
+          SELECT l.id AS location_id, l.kind, s.id AS snapshot_id, s.counted_at
           FROM location l
           LEFT JOIN LATERAL (
             SELECT ss.id, ss.counted_at FROM stock_snapshot ss
@@ -48,11 +49,13 @@ export async function backfillStockHistory(
         entry AS (
           SELECT sl.package_id, sl.quantity, sl.expiry
           FROM snap JOIN stock_line sl ON sl.snapshot_id = snap.snapshot_id
+          WHERE NOT ${reserveSql('snap.kind', 'sl.stock_level')}
           UNION ALL
           SELECT d.package_id, d.quantity, d.expiry
           FROM snap JOIN stock_difference_line d ON d.location_id = snap.location_id
             AND (snap.counted_at IS NULL OR d.counted_at > snap.counted_at)
             AND d.counted_at < ${endOfDay}::timestamptz
+          WHERE NOT ${reserveSql('snap.kind', 'd.stock_level')}
         )
         SELECT package_id, ${day}::date, sum(quantity),
                coalesce(sum(quantity) FILTER (WHERE expiry IS NULL OR expiry > ${cutOff}::date), 0)

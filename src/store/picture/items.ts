@@ -33,11 +33,13 @@ export async function applyStockToItems(
     area_code: string;
   }>`
     WITH pkg AS (
+      -- Items count everyday stock only: the reserve is kept apart (0008_reserve.sql).
       SELECT package_id, region_code AS area_code, sum(total) AS total, sum(usable) AS usable
-      FROM picture_delta WHERE package_id = ANY(${packages}::bigint[]) GROUP BY package_id, region_code
+      FROM picture_delta WHERE NOT reserve AND package_id = ANY(${packages}::bigint[])
+      GROUP BY package_id, region_code
       UNION ALL
       SELECT package_id, ${NATIONAL_AREA}, sum(total), sum(usable)
-      FROM picture_delta WHERE package_id = ANY(${packages}::bigint[]) GROUP BY package_id
+      FROM picture_delta WHERE NOT reserve AND package_id = ANY(${packages}::bigint[]) GROUP BY package_id
     ),
     d AS (
       SELECT 'package'::text AS kind, package_id::text AS ref, area_code, total, usable FROM pkg
@@ -237,7 +239,7 @@ export async function writePackageItems(
     WITH st AS (
       SELECT package_id, area_code, sum(total) AS total, sum(usable) AS usable
       FROM ${sql.table(tables.stock)}
-      WHERE ${idIn('package_id', packages)} AND ${textIn('area_code', areas)}
+      WHERE NOT reserve AND ${idIn('package_id', packages)} AND ${textIn('area_code', areas)}
       GROUP BY package_id, area_code
     ),
     dm AS (
@@ -315,7 +317,7 @@ export async function writeGroupItems(
       SELECT mb.group_key, ps.area_code, sum(ps.total * mb.pack_size) AS total,
              sum(ps.usable * mb.pack_size) AS usable
       FROM ${sql.table(tables.stock)} ps JOIN members mb ON mb.package_id = ps.package_id
-      WHERE ${textIn('ps.area_code', areas)}
+      WHERE NOT ps.reserve AND ${textIn('ps.area_code', areas)}
       GROUP BY mb.group_key, ps.area_code
     ),
     sums AS (

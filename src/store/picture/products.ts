@@ -13,6 +13,7 @@ export interface ProductRow {
   strength: string;
   form: string;
   atc_code: string;
+  species: 'human' | 'veterinary';
 }
 
 /**
@@ -33,7 +34,7 @@ export async function writeProducts(
     bySubstance.set(key, [...(bySubstance.get(key) ?? []), e]);
   }
   const products = await sql<ProductRow>`
-    SELECT p.id, p.pack_size, p.company_id, m.substance, m.strength, m.form, m.atc_code
+    SELECT p.id, p.pack_size, p.company_id, m.substance, m.strength, m.form, m.atc_code, m.species
     FROM package p JOIN medicine m ON m.id = p.medicine_id
     WHERE ${idIn('p.id', ids)}`.execute(trx);
   const rows = products.rows.map((p) => {
@@ -44,6 +45,7 @@ export async function writeProducts(
     );
     return {
       package_id: p.id,
+      // Human and veterinary packages never form one group (the species is part of the key).
       group_key: groupKey(p),
       substance_key: substanceKey,
       atc_key: atcKey,

@@ -9,6 +9,7 @@ import { recount } from './counts.js';
 import { applyDeliveries } from './deliveries.js';
 import { findSalesThrough, writeSales } from './demand.js';
 import { recordHistory } from './history.js';
+import { reserveKindSql } from './reserve.js';
 import { applyStockToItems, deleteItems, writeGroupItems, writePackageItems } from './items.js';
 import { writeProducts } from './products.js';
 import { helperOf } from './second-connection.js';
@@ -114,8 +115,10 @@ export async function refreshPicture(
       packages = await incrementalRefresh(trx, settings, options, step);
     }
 
+    // The newest count of everyday stock: when a preparedness stock last reported is not shown either.
     const countedUntil = await sql<{ at: Date | null }>`
-      SELECT max(counted_at) AS at FROM picture_location_state`.execute(trx);
+      SELECT max(st.counted_at) AS at FROM picture_location_state st JOIN location l ON l.id = st.location_id
+      WHERE NOT ${reserveKindSql('l.kind')}`.execute(trx);
     const now = new Date();
     await trx
       .insertInto('picture_state')

@@ -3,6 +3,7 @@ import { NATIONAL_AREA, pictureScopeOf, type PictureScope, type Principal } from
 import { addDays } from '../../domain/calendar.js';
 import { coverage, DEFAULT_SIMULATION_DAYS, simulateSupply, type StockLot } from '../../domain/coverage.js';
 import { estimateDemand, type DemandEstimate } from '../../domain/demand.js';
+import { isReserveLocationKind, reserveDaysAdded } from '../../domain/reserve.js';
 import { isNoticeActive, type NoticeKind } from '../../domain/notice.js';
 import {
   assessRisk,
@@ -17,6 +18,7 @@ import { supplyTierOf, type SupplyTier } from '../../domain/supply-tier.js';
 import type { Db } from '../database.js';
 import { escapeLike, visibleLocation } from '../location.repository.js';
 import { prioritisedEntries } from './products.js';
+import { reserveKindSql, reserveSql } from './reserve.js';
 import { tierCaseSql } from './sql.js';
 import type { LocationKind } from '../schema.js';
 
@@ -135,11 +137,16 @@ export function scopeCondition(scope: PictureScope, alias = 'i'): RawBuilder<boo
   return conditions.length === 0 ? sql<boolean>`true` : sql<boolean>`(${sql.join(conditions, sql` AND `)})`;
 }
 
-/** The item rows as a subquery `x`: maintained, or with stock and coverage of one tier only. */
+/**
+ * The item rows as a subquery `x`: maintained, or with stock and coverage of one tier only. The tier
+ * `preparedness` stands for the whole reserve (preparedness stocks, and level 3 or 4 wherever held:
+ * src/domain/reserve.ts), its coverage the days it would add; the other tiers are their everyday stock.
+ */
 function itemSource(state: PictureState, tier: SupplyTier | undefined): RawBuilder<unknown> {
   if (tier === undefined) {
     return sql`(SELECT i.*, NULL::text AS tier FROM picture_item i)`;
   }
+  const inTier = tier === 'preparedness' ? sql`ps.reserve` : sql`ps.tier = ${tier} AND NOT ps.reserve`;
   // Tier coverage: the tier's stock against the whole area's demand (stockCoverageBy).
   const t = state.thresholds;
   return sql`(
@@ -166,7 +173,7 @@ function itemSource(state: PictureState, tier: SupplyTier | undefined): RawBuild
       SELECT coalesce(sum(ps.total * CASE WHEN i.kind = 'group' THEN pp.pack_size ELSE 1 END), 0) AS total,
              coalesce(sum(ps.usable * CASE WHEN i.kind = 'group' THEN pp.pack_size ELSE 1 END), 0) AS usable
       FROM picture_product pp
-      JOIN picture_stock ps ON ps.package_id = pp.package_id AND ps.area_code = i.area_code AND ps.tier = ${tier}
+      JOIN picture_stock ps ON ps.package_id = pp.package_id AND ps.area_code = i.area_code AND ${inTier}
       WHERE (i.kind = 'package' AND pp.package_id = i.package_id)
          OR (i.kind = 'group' AND pp.group_key = i.group_key)
     ) ts
@@ -545,12 +552,14 @@ export async function areaFigures(db: Db, kind: ItemKind, ref: string): Promise<
 export interface TierFigure {
   area_code: string;
   tier: SupplyTier;
+  /** Reserve of the tier (src/domain/reserve.ts), or its everyday stock. */
+  reserve: boolean;
   total: number;
   usable: number;
   locations: number;
 }
 
-/** Stock per tier of a package (or of a group, in units) in the given areas. */
+/** Stock per tier of a package (or of a group, in units) in the given areas, everyday and reserve apart. */
 export async function tierFigures(
   db: Db,
   kind: ItemKind,
@@ -560,11 +569,11 @@ export async function tierFigures(
   const member = kind === 'package' ? sql`pp.package_id = ${Number(ref)}` : sql`pp.group_key = ${ref}`;
   const factor = kind === 'package' ? sql`1` : sql`pp.pack_size`;
   const rows = await sql<TierFigure>`
-    SELECT ps.area_code, ps.tier, sum(ps.total * ${factor}) AS total, sum(ps.usable * ${factor}) AS usable,
-           sum(ps.locations)::int AS locations
+    SELECT ps.area_code, ps.tier, ps.reserve, sum(ps.total * ${factor}) AS total,
+           sum(ps.usable * ${factor}) AS usable, sum(ps.locations)::int AS locations
     FROM picture_stock ps JOIN picture_product pp ON pp.package_id = ps.package_id
     WHERE ${member} AND ps.area_code = ANY(${[...areas]}::text[])
-    GROUP BY ps.area_code, ps.tier`.execute(db);
+    GROUP BY ps.area_code, ps.tier, ps.reserve`.execute(db);
   return rows.rows;
 }
 
@@ -580,7 +589,7 @@ export async function salesByMonth(db: Db, packageIds: readonly number[]) {
 }
 
 /**
- * National stock per day: the history (written by each day's full refresh, or backfilled from the
+ * National everyday stock per day (no reserve: src/domain/reserve.ts): the history (written by each day's full refresh, or backfilled from the
  * snapshots) before `today`, and today's figure live from the maintained stock.
  */
 export async function stockHistory(
@@ -596,13 +605,15 @@ export async function stockHistory(
     GROUP BY on_date
     UNION ALL
     SELECT ${today}::date, coalesce(sum(total), 0), coalesce(sum(usable), 0) FROM picture_stock
-    WHERE package_id = ANY(${ids}::bigint[]) AND area_code = ${NATIONAL_AREA}
+    WHERE package_id = ANY(${ids}::bigint[]) AND area_code = ${NATIONAL_AREA} AND NOT reserve
     ORDER BY 1`.execute(db);
   return rows.rows.map((r) => ({ on_date: r.on_date, total: Number(r.total), usable: Number(r.usable) }));
 }
 
 export interface DeliveryRow {
   package_id: number;
+  /** To a preparedness stock: adds to the reserve, not to everyday supply (src/domain/reserve.ts). */
+  reserve: boolean;
   expected_on: string;
   quantity: number;
   organisation_id: number;
@@ -619,7 +630,8 @@ export async function deliveriesOf(
 ): Promise<DeliveryRow[]> {
   const rows = await sql<DeliveryRow>`
     SELECT e.package_id, e.expected_on, e.quantity, e.organisation_id, o.name AS organisation_name,
-           e.location_id, l.region_code::text AS region_code
+           e.location_id, l.region_code::text AS region_code,
+           coalesce(${reserveKindSql('l.kind')}, false) AS reserve
     FROM current_expected_delivery e
     JOIN organisation o ON o.id = e.organisation_id
     LEFT JOIN location l ON l.id = e.location_id
@@ -629,13 +641,14 @@ export async function deliveriesOf(
   return rows.rows;
 }
 
-/** The actual lots (quantity by expiry) of some packages, in an area, from current stock. */
+/** The actual lots (quantity by expiry) of some packages' everyday stock, in an area, from current stock. */
 export async function lotsOf(db: Db, packageIds: readonly number[], area: string): Promise<StockLot[]> {
   const regionFilter = area === NATIONAL_AREA ? sql`true` : sql`l.region_code = ${area}`;
   const rows = await sql<{ expiry: string | null; quantity: number }>`
     SELECT e.expiry, sum(e.quantity) AS quantity
     FROM current_stock_entry e JOIN location l ON l.id = e.location_id
     WHERE e.package_id = ANY(${[...packageIds]}::bigint[]) AND ${regionFilter}
+      AND NOT ${reserveSql('l.kind', 'e.stock_level')}
     GROUP BY e.expiry`.execute(db);
   return rows.rows.map((r) => ({ expiry: r.expiry, quantity: Number(r.quantity) }));
 }
@@ -726,8 +739,8 @@ export interface MunicipalityFigure {
 }
 
 /**
- * A package's current stock per municipality of a region (from the current stock of the region's
- * locations), with the region's demand and the populations to apportion it: sales are reported per
+ * A package's current everyday stock per municipality of a region (from the current stock of the
+ * region's locations; the reserve, and so every preparedness stock, is not in it), with the region's demand and the populations to apportion it: sales are reported per
  * region (or location), not per municipality.
  */
 export async function municipalityFigures(
@@ -744,6 +757,7 @@ export async function municipalityFigures(
              count(DISTINCT e.location_id) FILTER (WHERE e.quantity > 0)::int AS locations
       FROM current_stock_entry e JOIN location l ON l.id = e.location_id
       WHERE e.package_id = ${packageId} AND l.region_code = ${regionCode} AND l.municipality_code IS NOT NULL
+        AND NOT ${reserveSql('l.kind', 'e.stock_level')}
       GROUP BY l.municipality_code
     )
     SELECT m.code::text AS code, m.name, m.population, r.population AS region_population,
@@ -785,8 +799,17 @@ export type LocationDemandBasis = 'own_sales' | 'region';
 export interface LocationItemCoverage {
   locationId: number;
   packageId: number;
+  /**
+   * The stock the location's coverage measures: its everyday stock, or at a preparedness stock,
+   * where all is reserve, its reserve (the days it alone would add).
+   */
   totalStock: number;
   usableStock: number;
+  /** The part of what the location holds that is reserve (src/domain/reserve.ts). */
+  reserveTotal: number;
+  reserveUsable: number;
+  /** The days the reserve would add at the location's demand; null without demand. */
+  reserveDaysAdded: number | null;
   demand: DemandEstimate | null;
   demandPerDay: number;
   basis: LocationDemandBasis;
@@ -800,7 +823,9 @@ export interface LocationItemCoverage {
  * (location rows in the sales table within the last year) is measured against them, by the domain's
  * estimateDemand; one that does not (wholesalers, preparedness stocks, pharmacies reporting only
  * region totals) is measured against its region's demand, like a tier: the days its stock alone would
- * supply the whole region. Only packages the location holds or sells are returned.
+ * supply the whole region. Only packages the location holds or sells are returned. The stock measured
+ * is the location's everyday stock; its reserve (level 3 or 4) is returned apart, with the days it
+ * would add. At a preparedness stock everything is reserve, and is what its coverage measures.
  */
 export async function locationCoverage(
   db: Db,
@@ -813,10 +838,22 @@ export async function locationCoverage(
   const cutOff = addDays(state.today, state.horizonDays);
   const packageFilter =
     packageIds === null ? sql`true` : sql`e.package_id = ANY(${[...packageIds]}::bigint[])`;
-  const stock = await sql<{ location_id: number; package_id: number; total: number; usable: number }>`
-    SELECT e.location_id, e.package_id, sum(e.quantity) AS total,
-           coalesce(sum(e.quantity) FILTER (WHERE e.expiry IS NULL OR e.expiry > ${cutOff}::date), 0) AS usable
-    FROM current_stock_entry e
+  const reserve = reserveSql('l.kind', 'e.stock_level');
+  const isUsable = sql`(e.expiry IS NULL OR e.expiry > ${cutOff}::date)`;
+  const stock = await sql<{
+    location_id: number;
+    package_id: number;
+    total: number;
+    usable: number;
+    reserve_total: number;
+    reserve_usable: number;
+  }>`
+    SELECT e.location_id, e.package_id,
+           coalesce(sum(e.quantity) FILTER (WHERE NOT ${reserve}), 0) AS total,
+           coalesce(sum(e.quantity) FILTER (WHERE NOT ${reserve} AND ${isUsable}), 0) AS usable,
+           coalesce(sum(e.quantity) FILTER (WHERE ${reserve}), 0) AS reserve_total,
+           coalesce(sum(e.quantity) FILTER (WHERE ${reserve} AND ${isUsable}), 0) AS reserve_usable
+    FROM current_stock_entry e JOIN location l ON l.id = e.location_id
     WHERE e.location_id = ANY(${ids}::bigint[]) AND ${packageFilter}
     GROUP BY e.location_id, e.package_id`.execute(db);
 
@@ -855,19 +892,34 @@ export async function locationCoverage(
   }
 
   const regionOf = new Map(locations.map((l) => [l.id, l.region_code]));
-  const pairs = new Map<string, { locationId: number; packageId: number; total: number; usable: number }>();
+  const reserveLocations = new Set(locations.filter((l) => isReserveLocationKind(l.kind)).map((l) => l.id));
+  interface Pair {
+    locationId: number;
+    packageId: number;
+    total: number;
+    usable: number;
+    reserveTotal: number;
+    reserveUsable: number;
+  }
+  const pairs = new Map<string, Pair>();
   for (const r of stock.rows) {
+    const reserveTotal = Number(r.reserve_total);
+    const reserveUsable = Number(r.reserve_usable);
+    // At a preparedness stock all is reserve, and its coverage is the days the reserve would add.
+    const all = reserveLocations.has(r.location_id);
     pairs.set(`${r.location_id}:${r.package_id}`, {
       locationId: r.location_id,
       packageId: r.package_id,
-      total: Number(r.total),
-      usable: Number(r.usable),
+      total: all ? reserveTotal : Number(r.total),
+      usable: all ? reserveUsable : Number(r.usable),
+      reserveTotal,
+      reserveUsable,
     });
   }
   for (const k of rowsBy.keys()) {
     if (pairs.has(k)) continue;
     const [l, p] = k.split(':').map(Number) as [number, number];
-    pairs.set(k, { locationId: l, packageId: p, total: 0, usable: 0 });
+    pairs.set(k, { locationId: l, packageId: p, total: 0, usable: 0, reserveTotal: 0, reserveUsable: 0 });
   }
 
   const result: LocationItemCoverage[] = [];
@@ -889,6 +941,9 @@ export async function locationCoverage(
       packageId: pair.packageId,
       totalStock: pair.total,
       usableStock: pair.usable,
+      reserveTotal: pair.reserveTotal,
+      reserveUsable: pair.reserveUsable,
+      reserveDaysAdded: reserveDaysAdded(pair.reserveUsable, perDay),
       demand,
       demandPerDay: perDay,
       basis: own ? 'own_sales' : 'region',

@@ -5,6 +5,7 @@ import type { Db, Tx } from '../database.js';
 import { ITEM_COLUMNS, ITEM_COLUMN_LIST, PART_TABLES, writeGroupItems, writePackageItems } from './items.js';
 import { inHelperTransaction, splitByLines } from './second-connection.js';
 import { type Settings } from './settings.js';
+import { reserveOfTierSql, reserveSql } from './reserve.js';
 import { tierCaseSql, unique, withoutIndexes } from './sql.js';
 
 /** A location's facts in the stock aggregates (picture_location_state), with its region and tier. */
@@ -111,13 +112,15 @@ export async function rebuildStock(
       if (other.stock !== null) {
         await other.stock;
         await sql`
-          INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
-          SELECT package_id, area_code, tier, total, usable, locations FROM picture_stock_part`.execute(trx);
+          INSERT INTO picture_stock (package_id, area_code, tier, reserve, total, usable, locations)
+          SELECT package_id, area_code, tier, reserve, total, usable, locations FROM picture_stock_part`.execute(
+          trx,
+        );
       }
       await sql`
-        INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
-        SELECT package_id, ${NATIONAL_AREA}, tier, sum(total), sum(usable), sum(locations)
-        FROM picture_stock GROUP BY package_id, tier`.execute(trx);
+        INSERT INTO picture_stock (package_id, area_code, tier, reserve, total, usable, locations)
+        SELECT package_id, ${NATIONAL_AREA}, tier, reserve, sum(total), sum(usable), sum(locations)
+        FROM picture_stock GROUP BY package_id, tier, reserve`.execute(trx);
     });
     // The stock's indexes are built (above) and the national items written while the other
     // connection may still write its regions' items.
@@ -169,42 +172,55 @@ export async function insertStock(
       tier: l.tier,
     })),
   );
-  const usable = (alias: string) =>
-    sql`sum(${sql.ref(`${alias}.quantity`)}::float8) FILTER (WHERE ${sql.ref(`${alias}.expiry`)} IS NULL OR ${sql.ref(`${alias}.expiry`)} > ${cutOff}::date)`;
+  // Everyday stock and reserve (src/domain/reserve.ts) summed apart: each location's lines once.
+  const part = (alias: string, reserve: boolean, usableOnly: boolean) => {
+    const r = reserveOfTierSql('loc.tier', `${alias}.stock_level`);
+    const expiry = sql.ref(`${alias}.expiry`);
+    const usable = usableOnly ? sql`AND (${expiry} IS NULL OR ${expiry} > ${cutOff}::date)` : sql``;
+    return sql`coalesce(sum(${sql.ref(`${alias}.quantity`)}::float8) FILTER (WHERE ${reserve ? r : sql`NOT ${r}`} ${usable}), 0)`;
+  };
+  const parts = (alias: string) =>
+    sql`${part(alias, false, false)}, ${part(alias, false, true)}, ${part(alias, true, false)}, ${part(alias, true, true)}`;
   await sql`
-    INSERT INTO ${sql.table(table)} (package_id, area_code, tier, total, usable, locations)
+    INSERT INTO ${sql.table(table)} (package_id, area_code, tier, reserve, total, usable, locations)
     WITH loc AS (
       SELECT * FROM json_to_recordset(${rows}::json) AS x(location_id bigint, snapshot_id bigint,
         counted_at timestamptz, difference_report_id bigint, region_code text, tier text)
     ),
     combo AS (SELECT region_code, tier, array_agg(location_id) AS ids FROM loc GROUP BY region_code, tier)
-    SELECT a.package_id, c.region_code, c.tier, a.total, a.usable, a.locations
+    SELECT a.package_id, c.region_code, c.tier, v.reserve, v.total, v.usable, v.locations
     FROM combo c
     CROSS JOIN LATERAL (
       SELECT p.package_id, sum(p.total) AS total, sum(p.usable) AS usable,
-             count(*) FILTER (WHERE p.total > 0) AS locations
+             count(*) FILTER (WHERE p.total > 0) AS locations,
+             sum(p.reserve_total) AS reserve_total, sum(p.reserve_usable) AS reserve_usable,
+             count(*) FILTER (WHERE p.reserve_total > 0) AS reserve_locations
       FROM loc
       CROSS JOIN LATERAL (
-        SELECT sl.package_id, sum(sl.quantity::float8) AS total, coalesce(${usable('sl')}, 0) AS usable
+        SELECT sl.package_id, ${parts('sl')}
         FROM stock_line sl
         WHERE sl.snapshot_id = loc.snapshot_id AND loc.difference_report_id = 0
         GROUP BY sl.package_id
         UNION ALL
-        SELECT e.package_id, sum(e.quantity::float8), coalesce(${usable('e')}, 0)
+        SELECT e.package_id, ${parts('e')}
         FROM (
-          SELECT sl.package_id, sl.quantity, sl.expiry FROM stock_line sl WHERE sl.snapshot_id = loc.snapshot_id
+          SELECT sl.package_id, sl.quantity, sl.expiry, sl.stock_level FROM stock_line sl
+          WHERE sl.snapshot_id = loc.snapshot_id
           UNION ALL
-          SELECT d.package_id, d.quantity, d.expiry FROM stock_difference_line d
+          SELECT d.package_id, d.quantity, d.expiry, d.stock_level FROM stock_difference_line d
           WHERE d.location_id = loc.location_id AND (loc.counted_at IS NULL OR d.counted_at > loc.counted_at)
             AND d.report_id <= loc.difference_report_id
         ) e
         WHERE loc.difference_report_id <> 0
         GROUP BY e.package_id
-      ) p
+      ) p (package_id, total, usable, reserve_total, reserve_usable)
       WHERE loc.location_id = ANY(c.ids)
       GROUP BY p.package_id
-      HAVING sum(p.total) <> 0 OR sum(p.usable) <> 0 OR count(*) FILTER (WHERE p.total > 0) > 0
-    ) a`.execute(db);
+    ) a
+    CROSS JOIN LATERAL (VALUES (false, a.total, a.usable, a.locations),
+                               (true, a.reserve_total, a.reserve_usable, a.reserve_locations))
+      AS v (reserve, total, usable, locations)
+    WHERE v.total <> 0 OR v.usable <> 0 OR v.locations > 0`.execute(db);
 }
 
 /**
@@ -235,64 +251,68 @@ export async function applyStockDelta(
       SELECT * FROM picture_location_state WHERE location_id = ANY(${locationIds}::bigint[])
     ),
     entry AS (
-      SELECT 1 AS sign, st.location_id, sl.package_id, sl.quantity, sl.expiry
+      SELECT 1 AS sign, st.location_id, sl.package_id, sl.quantity, sl.expiry, sl.stock_level
       FROM picture_new_state st JOIN stock_line sl ON sl.snapshot_id = st.snapshot_id
       UNION ALL
-      SELECT 1, st.location_id, d.package_id, d.quantity, d.expiry
+      SELECT 1, st.location_id, d.package_id, d.quantity, d.expiry, d.stock_level
       FROM picture_new_state st
       JOIN stock_difference_line d ON d.location_id = st.location_id
         AND (st.counted_at IS NULL OR d.counted_at > st.counted_at)
         AND d.report_id <= st.difference_report_id
       UNION ALL
-      SELECT -1, st.location_id, sl.package_id, sl.quantity, sl.expiry
+      SELECT -1, st.location_id, sl.package_id, sl.quantity, sl.expiry, sl.stock_level
       FROM old_state st JOIN stock_line sl ON sl.snapshot_id = st.snapshot_id
       UNION ALL
-      SELECT -1, st.location_id, d.package_id, d.quantity, d.expiry
+      SELECT -1, st.location_id, d.package_id, d.quantity, d.expiry, d.stock_level
       FROM old_state st
       JOIN stock_difference_line d ON d.location_id = st.location_id
         AND (st.counted_at IS NULL OR d.counted_at > st.counted_at)
         AND d.report_id <= st.difference_report_id
     ),
     per_location AS (
-      SELECT location_id, package_id,
-        coalesce(sum(quantity) FILTER (WHERE sign = 1), 0) AS new_total,
-        coalesce(sum(quantity) FILTER (WHERE sign = -1), 0) AS old_total,
-        coalesce(sum(quantity) FILTER (WHERE sign = 1 AND (expiry IS NULL OR expiry > ${cutOff}::date)), 0)
+      -- Everyday stock and reserve of each location apart (src/domain/reserve.ts).
+      SELECT e.location_id, e.package_id, ${reserveSql('l.kind', 'e.stock_level')} AS reserve,
+        coalesce(sum(e.quantity) FILTER (WHERE e.sign = 1), 0) AS new_total,
+        coalesce(sum(e.quantity) FILTER (WHERE e.sign = -1), 0) AS old_total,
+        coalesce(sum(e.quantity) FILTER (WHERE e.sign = 1 AND (e.expiry IS NULL OR e.expiry > ${cutOff}::date)), 0)
           AS new_usable,
-        coalesce(sum(quantity) FILTER (WHERE sign = -1 AND (expiry IS NULL OR expiry > ${cutOff}::date)), 0)
+        coalesce(sum(e.quantity) FILTER (WHERE e.sign = -1 AND (e.expiry IS NULL OR e.expiry > ${cutOff}::date)), 0)
           AS old_usable
-      FROM entry GROUP BY location_id, package_id
+      FROM entry e JOIN location l ON l.id = e.location_id
+      GROUP BY 1, 2, 3
     )
-    SELECT pl.package_id, l.region_code::text AS region_code, ${tierCaseSql('l.kind')} AS tier,
+    SELECT pl.package_id, l.region_code::text AS region_code, ${tierCaseSql('l.kind')} AS tier, pl.reserve,
            sum(pl.new_total - pl.old_total) AS total,
            sum(pl.new_usable - pl.old_usable) AS usable,
            sum((pl.new_total > 0)::int - (pl.old_total > 0)::int)::int AS locations
     FROM per_location pl JOIN location l ON l.id = pl.location_id
-    GROUP BY pl.package_id, l.region_code, 3`.execute(trx);
+    GROUP BY pl.package_id, l.region_code, 3, pl.reserve`.execute(trx);
   await sql`ANALYZE picture_delta`.execute(trx);
 
   // Add the delta; rows left at zero everywhere (sold out, and no location holds any) go.
-  const emptied = await sql<{ package_id: number; area_code: string; tier: string }>`
+  const emptied = await sql<{ package_id: number; area_code: string; tier: string; reserve: boolean }>`
     WITH moved AS (
-      INSERT INTO picture_stock AS ps (package_id, area_code, tier, total, usable, locations)
-      SELECT package_id, region_code, tier, total, usable, locations FROM picture_delta
+      INSERT INTO picture_stock AS ps (package_id, area_code, tier, reserve, total, usable, locations)
+      SELECT package_id, region_code, tier, reserve, total, usable, locations FROM picture_delta
       UNION ALL
-      SELECT package_id, ${NATIONAL_AREA}, tier, sum(total), sum(usable), sum(locations)::int
-      FROM picture_delta GROUP BY package_id, tier
-      ON CONFLICT (package_id, area_code, tier) DO UPDATE SET
+      SELECT package_id, ${NATIONAL_AREA}, tier, reserve, sum(total), sum(usable), sum(locations)::int
+      FROM picture_delta GROUP BY package_id, tier, reserve
+      ON CONFLICT (package_id, area_code, tier, reserve) DO UPDATE SET
         total = ps.total + excluded.total,
         usable = ps.usable + excluded.usable,
         locations = ps.locations + excluded.locations
-      RETURNING ps.package_id, ps.area_code, ps.tier, ps.total, ps.usable, ps.locations
+      RETURNING ps.package_id, ps.area_code, ps.tier, ps.reserve, ps.total, ps.usable, ps.locations
     )
-    SELECT package_id, area_code, tier FROM moved WHERE total = 0 AND usable = 0 AND locations = 0`.execute(
+    SELECT package_id, area_code, tier, reserve FROM moved WHERE total = 0 AND usable = 0 AND locations = 0`.execute(
     trx,
   );
   if (emptied.rows.length > 0) {
     await sql`
       DELETE FROM picture_stock ps
-      USING json_to_recordset(${JSON.stringify(emptied.rows)}::json) AS e(package_id bigint, area_code text, tier text)
-      WHERE ps.package_id = e.package_id AND ps.area_code = e.area_code AND ps.tier = e.tier`.execute(trx);
+      USING json_to_recordset(${JSON.stringify(emptied.rows)}::json)
+        AS e(package_id bigint, area_code text, tier text, reserve boolean)
+      WHERE ps.package_id = e.package_id AND ps.area_code = e.area_code AND ps.tier = e.tier
+        AND ps.reserve = e.reserve`.execute(trx);
   }
 
   await sql`

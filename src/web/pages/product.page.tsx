@@ -117,7 +117,7 @@ export function ProductPage({ id }: { id: string }) {
           </h2>
           <ExportButtons path={exportPath} query={{ table: 'tiers' }} name={`produkt-${id}-nivaer`} />
         </div>
-        <TierTable rows={data?.stockByTier} />
+        <TierTable rows={data?.stockByTier} reserve={data?.reserve} />
       </section>
 
       <div className="grid-2">
@@ -249,7 +249,17 @@ function Figure({ label, value, note }: { label: string; value: string | undefin
   );
 }
 
-function TierTable({ rows }: { rows: PictureProduct['stockByTier'] | undefined }) {
+/**
+ * Stock by tier: everyday stock, which adds up to the item's stock; under it, apart, the reserve
+ * (preparedness stocks, stock level 3–4) as the days it would add, for those who may see it.
+ */
+function TierTable({
+  rows,
+  reserve,
+}: {
+  rows: PictureProduct['stockByTier'] | undefined;
+  reserve: PictureProduct['reserve'] | undefined;
+}) {
   const { t, formatNumber } = useI18n();
   const days = useDays();
   return (
@@ -288,9 +298,32 @@ function TierTable({ rows }: { rows: PictureProduct['stockByTier'] | undefined }
               </tr>
             ))
           ) : (
-            <SkeletonRows rows={6} columns={6} />
+            <SkeletonRows rows={5} columns={6} />
           )}
         </tbody>
+        {reserve && (
+          <tfoot>
+            <tr data-testid="reserve-row" className="reserve-row">
+              <th scope="row">
+                {t('product.reserve')}
+                <div className="reserve-note">{t('product.reserveNote')}</div>
+              </th>
+              <td className={`num${reserve.locations ? '' : ' zero'}`}>{formatNumber(reserve.locations)}</td>
+              <td className={`num${reserve.stock.total ? '' : ' zero'}`}>
+                {formatNumber(reserve.stock.total)}
+              </td>
+              <td className={`num${reserve.stock.usable ? '' : ' zero'}`}>
+                {formatNumber(reserve.stock.usable)}
+              </td>
+              <td className="num strong">
+                {reserve.daysAdded === null
+                  ? '–'
+                  : t('product.reserveDays', { days: days(reserve.daysAdded) })}
+              </td>
+              <td>{t('product.reserveApart')}</td>
+            </tr>
+          </tfoot>
+        )}
       </table>
     </div>
   );
