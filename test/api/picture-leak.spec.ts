@@ -6,7 +6,7 @@ import type { Store } from '../../src/store/database.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
 import { buildExpectedDelivery, buildLocation, buildStockSnapshot, buildToken } from '../support/builders.js';
 import { buildPictureFixture, TODAY, type PictureFixture } from '../support/picture-fixture.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 
 /**
  * Issue 8 items 1 and 5: nothing hidden leaks through a total, and reserve stock (preparedness
@@ -68,7 +68,7 @@ const EVERYDAY_TIERS = [
   'care_unit',
 ] as const;
 
-describe.each(testBackends())('nothing hidden leaks through the picture on $name', (backend) => {
+describeEach(testBackends())('nothing hidden leaks through the picture on $name', (backend) => {
   let store: Store;
   let app: App;
   let f: PictureFixture;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { groupKey } from '../../src/domain/demand.js';
 import { splitStock } from '../../src/domain/reserve.js';
@@ -15,7 +15,7 @@ import {
   dailySales,
 } from '../support/builders.js';
 import { buildPictureFixture, TODAY, type PictureFixture } from '../support/picture-fixture.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 
 /**
  * Issue 8 item 5: the picture's aggregates keep everyday stock (levels 1–2 outside the preparedness
@@ -118,7 +118,7 @@ async function expectedStock(store: Store, cutOff: string): Promise<StockRow[]> 
     );
 }
 
-describe.each(testBackends())('everyday stock and reserve in the picture on $name', (backend) => {
+describeEach(testBackends())('everyday stock and reserve in the picture on $name', (backend) => {
   let store: Store;
   let f: PictureFixture;
   let r1: number;
@@ -266,7 +266,7 @@ describe.each(testBackends())('everyday stock and reserve in the picture on $nam
   });
 });
 
-describe.each(testBackends())('human and veterinary packages in the picture on $name', (backend) => {
+describeEach(testBackends())('human and veterinary packages in the picture on $name', (backend) => {
   let store: Store;
   let f: PictureFixture;
 
