@@ -3,6 +3,7 @@ import { openStore, storeOptionsFromEnv } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { registerDemoCommand } from './demo.command.js';
 import { registerGenerateCommand } from './generate.command.js';
+import { registerImportCommand } from './import.command.js';
 import { registerIngestCommand } from './ingest.command.js';
 import { registerPictureCommand } from './picture.command.js';
 import { portFromEnv, startServer } from './serve.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerGenerateCommand(program);
   registerIngestCommand(program);
+  registerImportCommand(program);
   registerPictureCommand(program);
 
   const db = program.command('db').description('database administration');

@@ -778,3 +778,105 @@ async function loadOne(db: Db, nplPackId: string): Promise<PackageVersionView | 
   const version = toVersion({ ...r, valid_from: null, valid_to: null, import_id: null });
   return version;
 }
+
+// Product lists (Socialstyrelsen's prioritised list) ---------------------------------------------
+
+export interface ListItemValues {
+  position: number;
+  atcCode: string;
+  substance: string;
+  form: string | null;
+  careArea: string | null;
+  note: string | null;
+}
+
+export interface ListVersionRow {
+  id: number;
+  version: string;
+  valid_from: string;
+  valid_to: string | null;
+  import_id: number | null;
+  content_sha256: string | null;
+}
+
+/** The stored versions of a list; `lock` holds them until the transaction ends (one import at a time). */
+export async function listVersions(db: Db | Tx, code: string, lock = false): Promise<ListVersionRow[]> {
+  const rows = await sql<ListVersionRow>`
+    SELECT id, version, valid_from, valid_to, import_id, content_sha256
+    FROM product_list WHERE code = ${code}
+    ORDER BY valid_from, id ${lock ? sql`FOR UPDATE` : sql``}`.execute(db);
+  return rows.rows;
+}
+
+/**
+ * Stores a new version of a list with its entries, and ends the versions still open on its first day
+ * (`closeIds`) the day before (`closeOn`). Stored versions are otherwise never changed.
+ */
+export async function insertListVersion(
+  trx: Tx,
+  v: {
+    code: string;
+    version: string;
+    name: string;
+    issuerId: number;
+    publishedOn: string;
+    validFrom: string;
+    importId: number;
+    contentSha256: string;
+    items: readonly ListItemValues[];
+    closeIds: readonly number[];
+    closeOn: string;
+  },
+): Promise<{ listId: number }> {
+  if (v.closeIds.length > 0)
+    await trx
+      .updateTable('product_list')
+      .set({ valid_to: v.closeOn })
+      .where('id', 'in', [...v.closeIds])
+      .execute();
+  const row = await sql<{ id: number }>`
+    INSERT INTO product_list (code, version, name, issuer_id, published_on, valid_from, valid_to, import_id,
+                              content_sha256)
+    VALUES (${v.code}, ${v.version}, ${v.name}, ${v.issuerId}, ${v.publishedOn}, ${v.validFrom}, NULL,
+            ${v.importId}, ${v.contentSha256})
+    RETURNING id`.execute(trx);
+  const listId = row.rows[0]!.id;
+  for (let i = 0; i < v.items.length; i += 2000) {
+    await trx
+      .insertInto('product_list_item')
+      .values(
+        v.items.slice(i, i + 2000).map((item) => ({
+          list_id: listId,
+          position: item.position,
+          atc_code: item.atcCode,
+          substance: item.substance,
+          form: item.form,
+          care_area: item.careArea,
+          note: item.note,
+        })),
+      )
+      .execute();
+  }
+  return { listId };
+}
+
+/**
+ * The version of a list in force on `date` (the latest that starts on or before it and has not
+ * ended), with its entries; the rule the picture reads the prioritised list by.
+ */
+export async function listInForce(db: Db, code: string, date: string) {
+  const list = await sql<ListVersionRow & { name: string; published_on: string }>`
+    SELECT id, version, name, published_on, valid_from, valid_to, import_id, content_sha256
+    FROM product_list
+    WHERE code = ${code} AND valid_from <= ${date}::date AND (valid_to IS NULL OR valid_to >= ${date}::date)
+    ORDER BY valid_from DESC, id DESC LIMIT 1`.execute(db);
+  const head = list.rows[0];
+  if (!head) return undefined;
+  const items = await db
+    .selectFrom('product_list_item')
+    .selectAll()
+    .where('list_id', '=', head.id)
+    .orderBy('position')
+    .execute();
+  return { ...head, items };
+}

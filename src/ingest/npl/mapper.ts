@@ -138,6 +138,7 @@ export function mapExport(
   let unknownPackSizes = 0;
 
   for (const r of records) {
+    if (!r.complete) continue;
     const file = r.file;
     const required = (value: Located | undefined, field: string, expected: string): value is Located => {
       if (value !== undefined && value.value !== '') return true;

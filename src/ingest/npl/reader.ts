@@ -45,6 +45,8 @@ export interface NplOrganisationRef {
 export interface NplProductRecord {
   /** The file, as named within the export. */
   file: string;
+  /** False when the file could not be read to its end (its problems say why): nothing of it is mapped. */
+  complete: boolean;
   nplId?: Located;
   name?: Located;
   strength?: Located;
@@ -82,7 +84,13 @@ function errorText(err: Error): string {
  * `npl:medprod`) are added to `problems`; the record holds what could be read.
  */
 export function readProduct(xml: string, file: string, problems: Problem[]): NplProductRecord {
-  const record: NplProductRecord = { file, organisations: [], activeSubstances: [], packages: [] };
+  const record: NplProductRecord = {
+    file,
+    complete: true,
+    organisations: [],
+    activeSubstances: [],
+    packages: [],
+  };
   const parser = new SaxesParser({ xmlns: true, fileName: file });
   /** Keys of the open elements, the root first; and the index of each among same-key siblings. */
   const stack: string[] = [];
@@ -230,6 +238,7 @@ export function readProduct(xml: string, file: string, problems: Problem[]): Npl
     parser.write(xml).close();
     if (!rootSeen) throw new Error('the file holds no element');
   } catch (err) {
+    record.complete = false;
     if (!(err instanceof StopReading)) {
       const message = err instanceof Error ? errorText(err) : String(err);
       problems.push({
