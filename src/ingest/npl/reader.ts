@@ -95,7 +95,7 @@ export function readProduct(xml: string, file: string, problems: Problem[]): Npl
   /** Keys of the open elements, the root first; and the index of each among same-key siblings. */
   const stack: string[] = [];
   const indexes: number[] = [];
-  const siblingCounts: Map<string, number>[] = [new Map()];
+  const siblingCounts: Map<string, number>[] = [new Map<string, number>()];
   let text: string | null = null;
   let ingredientRole: string | undefined;
   let ingredientSubstance: Located | undefined;
@@ -120,7 +120,7 @@ export function readProduct(xml: string, file: string, problems: Problem[]): Npl
     counts.set(key, index);
     stack.push(key);
     indexes.push(index);
-    siblingCounts.push(new Map());
+    siblingCounts.push(new Map<string, number>());
 
     if (stack.length === 1) {
       rootSeen = true;
