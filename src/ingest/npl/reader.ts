@@ -95,7 +95,10 @@ export function readProduct(xml: string, file: string, problems: Problem[]): Npl
   /** Keys of the open elements, the root first; and the index of each among same-key siblings. */
   const stack: string[] = [];
   const indexes: number[] = [];
-  const siblingCounts: Map<string, number>[] = [new Map<string, number>()];
+  // The last child opened at each depth and its index: repeated elements (packages, organisations)
+  // follow each other, so counting runs of the same key numbers them without a map per element.
+  const lastKey: string[] = [];
+  const lastIndex: number[] = [];
   let text: string | null = null;
   let ingredientRole: string | undefined;
   let ingredientSubstance: Located | undefined;
@@ -115,12 +118,13 @@ export function readProduct(xml: string, file: string, problems: Problem[]): Npl
 
   parser.on('opentag', (tag) => {
     const key = keyOf(tag);
-    const counts = siblingCounts[siblingCounts.length - 1]!;
-    const index = (counts.get(key) ?? 0) + 1;
-    counts.set(key, index);
+    const depth = stack.length;
+    const index = lastKey[depth] === key ? (lastIndex[depth] ?? 0) + 1 : 1;
+    lastKey[depth] = key;
+    lastIndex[depth] = index;
+    lastKey[depth + 1] = '';
     stack.push(key);
     indexes.push(index);
-    siblingCounts.push(new Map<string, number>());
 
     if (stack.length === 1) {
       rootSeen = true;
@@ -231,7 +235,6 @@ export function readProduct(xml: string, file: string, problems: Problem[]): Npl
       record.activeSubstances.push(ingredientSubstance);
     stack.pop();
     indexes.pop();
-    siblingCounts.pop();
   });
 
   try {
