@@ -335,62 +335,82 @@ export interface StoredPackage extends StoredSnapshot {
   packageId: number;
 }
 
+/**
+ * Rows of a query read as one JSON array: PGlite turns each value of a result into a JavaScript value
+ * one by one (30,000 packages of 21 columns took 2.5–4 s here), while one text value and
+ * `JSON.parse` take a small fraction of that. The query's rows become arrays, in `columns` order.
+ */
+async function jsonRows<T extends readonly unknown[]>(
+  trx: Tx,
+  columns: string,
+  from: ReturnType<typeof sql>,
+): Promise<T[]> {
+  const result = await sql<{ rows: string | null }>`
+    SELECT json_agg(json_build_array(${sql.raw(columns)}))::text AS rows ${from}`.execute(trx);
+  const text = result.rows[0]?.rows;
+  return text ? (JSON.parse(text) as T[]) : [];
+}
+
+type SnapshotRow = [
+  id: number,
+  nplPackId: string,
+  nplId: string,
+  name: string,
+  atcCode: string,
+  substance: string,
+  form: string,
+  strength: string,
+  species: 'human' | 'veterinary',
+  productClass: string | null,
+  holderId: number,
+  sellerId: number,
+  nordicArticleNumber: string | null,
+  gtin: string | null,
+  packSize: number,
+  packUnit: string,
+  description: string,
+  parallelTraded: boolean,
+  licence: boolean,
+  marketStatus: MarketStatus,
+  hasHistory: boolean,
+];
+
 /** Every medicine package with its medicine, as an NPL import compares it (devices are not in NPL). */
 export async function loadPackageSnapshots(trx: Tx): Promise<Map<string, StoredPackage>> {
-  const rows = await sql<{
-    id: number;
-    npl_pack_id: string;
-    npl_id: string;
-    name: string;
-    atc_code: string;
-    substance: string;
-    form: string;
-    strength: string;
-    species: 'human' | 'veterinary';
-    product_class: string | null;
-    holder_id: number;
-    seller_id: number;
-    nordic_article_number: string | null;
-    gtin: string | null;
-    pack_size: number;
-    pack_unit: string;
-    description: string;
-    parallel_traded: boolean;
-    licence: boolean;
-    market_status: MarketStatus;
-    has_versions: boolean;
-  }>`
-    SELECT p.id, p.npl_pack_id, m.npl_id, m.name, m.atc_code, m.substance, m.form, m.strength, m.species,
-           m.product_class, m.company_id AS holder_id, p.company_id AS seller_id, p.nordic_article_number,
-           p.gtin, p.pack_size, p.pack_unit, p.description, p.parallel_traded, p.licence, p.market_status,
-           EXISTS (SELECT 1 FROM package_version v WHERE v.package_id = p.id) AS has_versions
-    FROM package p JOIN medicine m ON m.id = p.medicine_id
-    WHERE p.kind = 'medicine'`.execute(trx);
+  const rows = await jsonRows<SnapshotRow>(
+    trx,
+    `p.id, p.npl_pack_id, m.npl_id, m.name, m.atc_code, m.substance, m.form, m.strength, m.species,
+     m.product_class, m.company_id, p.company_id, p.nordic_article_number, p.gtin, p.pack_size, p.pack_unit,
+     p.description, p.parallel_traded, p.licence, p.market_status, v.package_id IS NOT NULL`,
+    sql`FROM package p JOIN medicine m ON m.id = p.medicine_id
+        LEFT JOIN (SELECT package_id FROM package_version WHERE valid_to IS NULL) v ON v.package_id = p.id
+        WHERE p.kind = 'medicine'`,
+  );
   const map = new Map<string, StoredPackage>();
-  for (const r of rows.rows) {
-    map.set(r.npl_pack_id, {
-      packageId: r.id,
-      hasHistory: r.has_versions,
+  for (const r of rows) {
+    map.set(r[1], {
+      packageId: r[0],
+      hasHistory: r[20],
       snapshot: {
-        nplPackId: r.npl_pack_id,
-        nplId: r.npl_id,
-        name: r.name,
-        atcCode: r.atc_code,
-        substance: r.substance,
-        form: r.form,
-        strength: r.strength,
-        species: r.species,
-        productClass: r.product_class,
-        holderId: r.holder_id,
-        sellerId: r.seller_id,
-        nordicArticleNumber: r.nordic_article_number,
-        gtin: r.gtin,
-        packSize: Number(r.pack_size),
-        packUnit: r.pack_unit,
-        description: r.description,
-        parallelTraded: r.parallel_traded,
-        licence: r.licence,
-        marketStatus: r.market_status,
+        nplPackId: r[1],
+        nplId: r[2],
+        name: r[3],
+        atcCode: r[4],
+        substance: r[5],
+        form: r[6],
+        strength: r[7],
+        species: r[8],
+        productClass: r[9],
+        holderId: r[10],
+        sellerId: r[11],
+        nordicArticleNumber: r[12],
+        gtin: r[13],
+        packSize: Number(r[14]),
+        packUnit: r[15],
+        description: r[16],
+        parallelTraded: r[17],
+        licence: r[18],
+        marketStatus: r[19],
       },
     });
   }
@@ -417,35 +437,39 @@ export async function medicinesToWrite(
   trx: Tx,
   wanted: readonly MedicineValues[],
 ): Promise<MedicineValues[]> {
-  const rows = await sql<{
-    npl_id: string;
-    name: string;
-    atc_code: string;
-    substance: string;
-    form: string;
-    strength: string;
-    species: string;
-    company_id: number;
-    form_code: string | null;
-    substance_codes: string | null;
-    product_class: string | null;
-  }>`SELECT npl_id, name, atc_code, substance, form, strength, species, company_id, form_code,
-            substance_codes, product_class FROM medicine`.execute(trx);
-  const stored = new Map(rows.rows.map((r) => [r.npl_id, r]));
+  type Row = [
+    nplId: string,
+    name: string,
+    atcCode: string,
+    substance: string,
+    form: string,
+    strength: string,
+    species: string,
+    holderId: number,
+    formCode: string | null,
+    substanceCodes: string | null,
+    productClass: string | null,
+  ];
+  const rows = await jsonRows<Row>(
+    trx,
+    'npl_id, name, atc_code, substance, form, strength, species, company_id, form_code, substance_codes, product_class',
+    sql`FROM medicine`,
+  );
+  const stored = new Map(rows.map((r) => [r[0], r]));
   return wanted.filter((m) => {
     const s = stored.get(m.nplId);
     return (
       !s ||
-      s.name !== m.name ||
-      s.atc_code !== m.atcCode ||
-      s.substance !== m.substance ||
-      s.form !== m.form ||
-      s.strength !== m.strength ||
-      s.species !== m.species ||
-      s.company_id !== m.holderId ||
-      s.form_code !== m.formCode ||
-      s.substance_codes !== m.substanceCodes ||
-      s.product_class !== m.productClass
+      s[1] !== m.name ||
+      s[2] !== m.atcCode ||
+      s[3] !== m.substance ||
+      s[4] !== m.form ||
+      s[5] !== m.strength ||
+      s[6] !== m.species ||
+      s[7] !== m.holderId ||
+      s[8] !== m.formCode ||
+      s[9] !== m.substanceCodes ||
+      s[10] !== m.productClass
     );
   });
 }
