@@ -149,7 +149,7 @@ export async function writeNplExport(dir: string, options: SwedenOptions = {}): 
     if (!m || p.kind !== 'medicine') continue;
     const key = `${p.company_id}|${classOf(p, m)}`;
     let byKey = groups.get(m.id);
-    if (!byKey) groups.set(m.id, (byKey = new Map()));
+    if (!byKey) groups.set(m.id, (byKey = new Map<string, PackageRow[]>()));
     byKey.set(key, [...(byKey.get(key) ?? []), p]);
   }
 
