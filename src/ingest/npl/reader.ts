@@ -62,8 +62,9 @@ export interface NplProductRecord {
 
 /** Element keys: the namespace's usual prefix and the local name; other namespaces keep their URI. */
 function keyOf(tag: SaxesTagNS): string {
-  if (tag.uri === MPA_NS) return `mpa:${tag.local}`;
-  if (tag.uri === NPL_NS) return `npl:${tag.local}`;
+  // The export's own prefixes are 'mpa' and 'npl': then the tag's name is the key, no new string.
+  if (tag.uri === MPA_NS) return tag.prefix === 'mpa' ? tag.name : `mpa:${tag.local}`;
+  if (tag.uri === NPL_NS) return tag.prefix === 'npl' ? tag.name : `npl:${tag.local}`;
   return tag.uri ? `{${tag.uri}}${tag.local}` : tag.local;
 }
 
