@@ -13,13 +13,14 @@
  *                 into records, every check, lexicons, organisations, one transaction writing medicine,
  *                 package, package_version, the import log and the audit entry.
  * It prints seconds and MB/s for both and the ratio plain / import (the share of the import's time
- * that parsing alone takes), then the time of re-importing the same export into the filled database
+ * that parsing alone takes), the CPU time of this process for each (robust when the machine is shared;
+ * PostgreSQL's own work is not in it), the load average, then the time of re-importing the same export into the filled database
  * (nothing changes). PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres);
  * the bench creates and drops its own databases.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { SaxesParser } from 'saxes';
@@ -41,11 +42,19 @@ const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0
 const READ_AHEAD = 16;
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
+/** CPU time of this process (user + system) since `from`, in ms: PGlite's work is all in it. */
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Reads and parses every file with saxes alone: the floor any streaming import stands on. */
-async function plainParse(source: NplSource): Promise<{ ms: number; bytes: number; elements: number }> {
+async function plainParse(
+  source: NplSource,
+): Promise<{ ms: number; cpuMs: number; bytes: number; elements: number }> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let bytes = 0;
   let elements = 0;
@@ -65,7 +74,7 @@ async function plainParse(source: NplSource): Promise<{ ms: number; bytes: numbe
     }
   };
   await Promise.all(Array.from({ length: READ_AHEAD }, worker));
-  return { ms: performance.now() - started, bytes, elements };
+  return { ms: performance.now() - started, cpuMs: cpuMs(cpu), bytes, elements };
 }
 
 interface Backend {
@@ -137,6 +146,8 @@ async function main(): Promise<void> {
     for (const backend of backends) {
       const plain: number[] = [];
       const imports: number[] = [];
+      const plainCpu: number[] = [];
+      const importCpu: number[] = [];
       const reimports: number[] = [];
       let bytes = 0;
       let summary: Record<string, number> = {};
@@ -146,12 +157,15 @@ async function main(): Promise<void> {
           const runPlain = async () => {
             const p = await plainParse(source);
             plain.push(p.ms);
+            plainCpu.push(p.cpuMs);
             bytes = p.bytes;
           };
           const runImport = async () => {
             const t = performance.now();
+            const cpu = process.cpuUsage();
             const receipt = await importNpl(store, { source, asOf: '2025-02-03' });
             imports.push(performance.now() - t);
+            importCpu.push(cpuMs(cpu));
             summary = receipt.summary;
           };
           if (round % 2 === 0) {
@@ -183,12 +197,17 @@ async function main(): Promise<void> {
       );
       console.log(
         `  full import        ${seconds(i).padStart(7)} s  ${(mb / (i / 1000)).toFixed(1).padStart(6)} MB/s  ` +
-          `${Math.round(summary.products! / (i / 1000))} products/s`,
+          `${Math.round(summary.products! / (i / 1000))} products/s  (CPU of this process ${seconds(median(importCpu))} s)`,
       );
       console.log(
         `  ratio plain/import ${(p / i).toFixed(2)}   (import takes ${(i / p).toFixed(1)}× the plain parse)`,
       );
       console.log(`  re-import, nothing changed: ${seconds(median(reimports))} s`);
+      console.log(
+        `  load average at the end: ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(', ')} (${cpus().length} CPUs)`,
+      );
     }
   } finally {
     if (generated) await rm(dir, { recursive: true, force: true });
