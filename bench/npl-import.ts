@@ -193,14 +193,16 @@ async function main(): Promise<void> {
           `${summary.packages} packages, ${summary.organisationsCreated} organisations; median of ${ROUNDS} rounds`,
       );
       console.log(
-        `  plain saxes parse  ${seconds(p).padStart(7)} s  ${(mb / (p / 1000)).toFixed(1).padStart(6)} MB/s`,
+        `  plain saxes parse  ${seconds(p).padStart(7)} s  ${(mb / (p / 1000)).toFixed(1).padStart(6)} MB/s  ` +
+          `${Math.round(summary.products! / (p / 1000))} products/s  (CPU of this process ${seconds(median(plainCpu))} s)`,
       );
       console.log(
         `  full import        ${seconds(i).padStart(7)} s  ${(mb / (i / 1000)).toFixed(1).padStart(6)} MB/s  ` +
           `${Math.round(summary.products! / (i / 1000))} products/s  (CPU of this process ${seconds(median(importCpu))} s)`,
       );
       console.log(
-        `  ratio plain/import ${(p / i).toFixed(2)}   (import takes ${(i / p).toFixed(1)}× the plain parse)`,
+        `  ratio plain/import ${(p / i).toFixed(2)}   (import takes ${(i / p).toFixed(1)}× the plain parse; ` +
+          `by CPU of this process ${(median(plainCpu) / median(importCpu)).toFixed(2)})`,
       );
       console.log(`  re-import, nothing changed: ${seconds(median(reimports))} s`);
       console.log(
