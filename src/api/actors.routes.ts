@@ -84,7 +84,7 @@ export const actorsRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
           summary: `Import the ${register} register from CSV (all or nothing; changes reported and audited)`,
           description:
             'The body is the CSV file as is (comma or semicolon, UTF-8). Only the owning authority ' +
-            '(Läkemedelsverket) and administrators may import. See docs/master-data-actors.md for the columns.',
+            '(Läkemedelsverket) and administrators may import. See docs/master-data.md for the columns.',
           consumes: CSV_TYPES,
           querystring: Type.Object({
             fileName: Type.Optional(Type.String({ maxLength: 255 })),

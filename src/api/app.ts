@@ -15,6 +15,7 @@ import { meRoutes } from './me.routes.js';
 import { regionRoutes } from './region.routes.js';
 import { organisationRoutes } from './organisation.routes.js';
 import { locationRoutes } from './location.routes.js';
+import { masterDataRoutes } from './master-data.routes.js';
 import { productListRoutes, productRoutes } from './product.routes.js';
 import { reportRoutes } from './report.routes.js';
 import { pictureRoutes } from './picture/routes.js';
@@ -82,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(reportRoutes, deps);
       await api.register(pictureRoutes, deps);
       await api.register(actorsRoutes, deps);
+      await api.register(masterDataRoutes, deps);
     },
     { prefix: '/api' },
   );

@@ -8,7 +8,9 @@ import { authErrors, Page, PageQuery, StringEnum } from './common.js';
 export const OrganisationDto = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
-  orgNumber: Type.String(),
+  orgNumber: Type.Union([Type.String(), Type.Null()], {
+    description: 'organisationsnummer; null for a foreign company known only from the NPL register',
+  }),
   name: Type.String(),
   kind: StringEnum(ORGANISATION_KINDS),
   regionCode: Type.Union([Type.String(), Type.Null()]),

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DEMO_PERSONAS } from '../../data/generate.js';
 import { writeSwedenFiles } from '../../data/files.js';
 import { loadSweden, type LoadCounts } from '../../data/load.js';
+import { writeNplExport } from '../../data/npl.js';
 import { resolveOptions } from '../../data/model.js';
 import { calendarDateInSweden } from '../domain/calendar.js';
 import { openStore, storeOptionsFromEnv, type StoreOptions } from '../store/database.js';
@@ -33,6 +34,7 @@ interface GenerateOptions {
   seed: string;
   today?: string;
   out?: string;
+  nplOut?: string;
 }
 
 function parseNumber(flag: string, raw: string): number {
@@ -58,12 +60,25 @@ export function registerGenerateCommand(program: Command, deps: GenerateCommandD
     .option('--seed <n>', 'random seed: the same seed gives the same data', '42')
     .option('--today <date>', 'the day the data ends, YYYY-MM-DD (default: today in Sweden)')
     .option('--out <dir>', 'write one CSV file per table to DIR instead of loading the database')
+    .option(
+      '--npl-out <dir>',
+      'write the catalogue as an NPL export (for `beredskap import npl`) to DIR instead',
+    )
     .action(async (opts: GenerateOptions) => {
       const options = resolveOptions({
         scale: parseNumber('--scale', opts.scale),
         seed: parseNumber('--seed', opts.seed),
         today: opts.today ?? deps.today?.() ?? calendarDateInSweden(new Date()),
       });
+      if (opts.nplOut) {
+        const written = await writeNplExport(opts.nplOut, options);
+        print(
+          `Synthetic Sweden's catalogue (scale ${options.scale}, seed ${options.seed}) as an NPL export in ${opts.nplOut}: ` +
+            `${written.products} products, ${written.packages} packages, ${written.organisations} organisations, ` +
+            `${(written.bytes / 1e6).toFixed(1)} MB`,
+        );
+        return;
+      }
       const progress = deps.progress === false ? undefined : phaseProgress(PHASES);
       const started = Date.now();
       let counts: LoadCounts;

@@ -23,7 +23,9 @@ const SHOWN = 50;
 export function importCommandOf(program: Command): Command {
   return (
     program.commands.find((c) => c.name() === 'import') ??
-    program.command('import').description('import master data from the registers of their owners')
+    program
+      .command('import')
+      .description("master data from its owners: NPL, Socialstyrelsen's list, organisations, locations")
   );
 }
 
@@ -65,7 +67,7 @@ export function formatImportResult(r: RegisterImportResult): string[] {
 
 /**
  * `beredskap import organisations FILE` and `beredskap import locations FILE [--complete]`: the
- * registers of actors and places from CSV (docs/master-data-actors.md). All or nothing per file.
+ * registers of actors and places from CSV (docs/master-data.md). All or nothing per file.
  */
 export function registerImportActorsCommands(program: Command): void {
   const parent = importCommandOf(program);

@@ -4,6 +4,7 @@ import { migrateToLatest } from '../store/migrate.js';
 import { registerDemoCommand } from './demo.command.js';
 import { registerGenerateCommand } from './generate.command.js';
 import { registerImportActorsCommands } from './import-actors.command.js';
+import { registerImportCommand } from './import.command.js';
 import { registerIngestCommand } from './ingest.command.js';
 import { registerPictureCommand } from './picture.command.js';
 import { portFromEnv, startServer } from './serve.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerGenerateCommand(program);
   registerIngestCommand(program);
   registerImportActorsCommands(program);
+  registerImportCommand(program);
   registerPictureCommand(program);
 
   const db = program.command('db').description('database administration');

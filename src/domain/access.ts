@@ -11,13 +11,14 @@ export type Permission =
   | 'report:write' // send stock, sales, delivery and notice reports for own locations/packages
   | 'report:read' // list own reports and receipts
   | 'picture:read' // the national situational picture, within what the organisation may see
+  | 'master-data:import' // import a register; only its owner or an administrator (mayImportRegister)
   | 'admin'; // tokens and users
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['catalogue:read', 'report:write', 'report:read', 'picture:read', 'admin'],
-  coordinator: ['catalogue:read', 'report:read', 'picture:read'],
+  admin: ['catalogue:read', 'report:write', 'report:read', 'picture:read', 'master-data:import', 'admin'],
+  coordinator: ['catalogue:read', 'report:read', 'picture:read', 'master-data:import'],
   analyst: ['catalogue:read', 'report:read', 'picture:read'],
-  reporter: ['catalogue:read', 'report:write', 'report:read', 'picture:read'],
+  reporter: ['catalogue:read', 'report:write', 'report:read', 'picture:read', 'master-data:import'],
   reader: ['catalogue:read', 'picture:read'],
 };
 

@@ -355,9 +355,11 @@ export async function importOrganisations(
   const codeHolder = new Map<string, string>();
   const authorityHolder = new Map<string, string>();
   for (const o of existing) {
-    if (inFile.has(o.orgNumber)) continue;
-    codeHolder.set(o.code, o.orgNumber);
-    if (o.authority) authorityHolder.set(o.authority, o.orgNumber);
+    if (o.orgNumber !== null && inFile.has(o.orgNumber)) continue;
+    // An organisation without a number (a foreign holder from NPL) is named by its code.
+    const holder = o.orgNumber ?? o.code;
+    codeHolder.set(o.code, holder);
+    if (o.authority) authorityHolder.set(o.authority, holder);
   }
   for (const { row, rec } of records) {
     const other = codeHolder.get(rec.code);
@@ -403,7 +405,11 @@ export async function importOrganisations(
         changes.push({ code: rec.code, action: 'created' });
         continue;
       }
-      const fields = changedFields(stored, rec, ORGANISATION_FIELDS);
+      const fields = changedFields<OrganisationRecord>(
+        { ...stored, orgNumber: stored.orgNumber ?? rec.orgNumber },
+        rec,
+        ORGANISATION_FIELDS,
+      );
       if (fields.length === 0 && !moving.includes(stored.id)) {
         unchanged++;
         continue;
@@ -558,8 +564,10 @@ export async function importLocations(
   const orgByHandle = new Map<string, number>();
   for (const o of organisations) {
     orgByHandle.set(o.code, o.id);
-    orgByHandle.set(o.orgNumber, o.id);
-    orgByHandle.set(o.orgNumber.replace('-', ''), o.id);
+    if (o.orgNumber !== null) {
+      orgByHandle.set(o.orgNumber, o.id);
+      orgByHandle.set(o.orgNumber.replace('-', ''), o.id);
+    }
   }
   const records: { row: Row; rec: LocationRecord }[] = [];
   const seenCode = new Map<string, number>();

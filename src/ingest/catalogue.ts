@@ -51,13 +51,15 @@ export class Catalogue {
     readonly locations: readonly (LocationRef & { gln: string | null })[],
     /** Region codes that exist. */
     readonly regions: ReadonlySet<string>,
-    organisations: readonly { id: number; code: string; org_number: string }[] = [],
+    organisations: readonly { id: number; code: string; org_number: string | null }[] = [],
   ) {
     for (const o of organisations) {
       const ref: OrganisationRef = { id: o.id, code: o.code };
       this.organisationByHandle.set(o.code, ref);
-      this.organisationByHandle.set(o.org_number, ref);
-      this.organisationByHandle.set(o.org_number.replace('-', ''), ref);
+      if (o.org_number !== null) {
+        this.organisationByHandle.set(o.org_number, ref);
+        this.organisationByHandle.set(o.org_number.replace('-', ''), ref);
+      }
     }
     for (const p of packages) {
       const ref: PackageRef = { id: p.id, nplPackId: p.npl_pack_id, companyId: p.company_id };

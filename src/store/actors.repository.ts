@@ -36,7 +36,13 @@ export interface LocationRecord {
   serves: string[];
 }
 
-export async function loadOrganisations(db: Db | Tx): Promise<(OrganisationRecord & { id: number })[]> {
+/** Stored organisations; one created by the NPL import (a foreign holder) may have no organisation number. */
+export type StoredOrganisation = Omit<OrganisationRecord, 'orgNumber'> & {
+  id: number;
+  orgNumber: string | null;
+};
+
+export async function loadOrganisations(db: Db | Tx): Promise<StoredOrganisation[]> {
   const rows = await db
     .selectFrom('organisation')
     .select(['id', 'code', 'org_number', 'name', 'kind', 'authority', 'region_code', 'municipality_code'])

@@ -49,7 +49,8 @@ export interface MunicipalityTable {
 export interface OrganisationTable {
   id: Id;
   code: string;
-  org_number: string;
+  /** Null for a foreign company known only by its NPL organisation id (migration 0010). */
+  org_number: string | null;
   name: string;
   kind: OrganisationKind;
   region_code: string | null;
