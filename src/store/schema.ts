@@ -446,6 +446,27 @@ export interface PictureItemTable {
   critical_shortage: Generated<boolean>;
 }
 
+/** The regions a wholesaler warehouse delivers to; none: the whole country (0006). */
+export interface LocationServiceAreaTable {
+  location_id: number;
+  region_code: string;
+}
+
+/** Each warehouse's service area as a key: 'SE' or the sorted region codes, comma separated (0006). */
+export interface WarehouseServiceAreaView {
+  location_id: ViewCol<number>;
+  area_key: ViewCol<string>;
+}
+
+/** Wholesale stock per package x service area (0006). */
+export interface PictureWholesaleStockTable {
+  package_id: number;
+  area_key: string;
+  total: Numeric;
+  usable: Numeric;
+  locations: number;
+}
+
 export interface AuditLogTable {
   id: Id;
   at: DefaultTimestamp;
@@ -490,4 +511,7 @@ export interface Database {
   picture_stock_history: PictureStockHistoryTable;
   picture_item: PictureItemTable;
   picture_count: PictureCountTable;
+  location_service_area: LocationServiceAreaTable;
+  warehouse_service_area: WarehouseServiceAreaView;
+  picture_wholesale_stock: PictureWholesaleStockTable;
 }

@@ -1,0 +1,15 @@
+/**
+ * Whether there is anything usable to run out of. A package with no usable stock is "slut i lager"
+ * (out of stock): its run-out date (today, the first day whose demand cannot be met) says when it
+ * would run out, which for stock already at zero reads as "runs out today" and hides that it already
+ * has. Every answer that shows a run-out date also carries this status, and the screens show "slut i
+ * lager" instead of the date (docs/lagesbild.md, "Out of stock").
+ */
+export type StockStatus = 'out_of_stock' | 'in_stock';
+
+export const STOCK_STATUSES: readonly StockStatus[] = ['out_of_stock', 'in_stock'];
+
+/** `out_of_stock` when nothing usable is held (usable stock ≤ 0), whatever the demand. */
+export function stockStatus(usableStock: number): StockStatus {
+  return usableStock > 0 ? 'in_stock' : 'out_of_stock';
+}
