@@ -1,0 +1,183 @@
+import { sql, type RawBuilder } from 'kysely';
+import { addDays } from '../../domain/calendar.js';
+import { NATIONAL_AREA } from '../../domain/access.js';
+import { SHARE_DECIMALS } from '../../domain/service-area.js';
+import type { Db, Tx } from '../database.js';
+import { type Settings } from './settings.js';
+import { idIn, textIn } from './sql.js';
+import type { LocationFacts } from './stock.js';
+
+/**
+ * Who serves whom: the SQL twin of src/domain/service-area.ts (docs/lagesbild.md, "Wholesale stock
+ * serves an area"). Wholesale stock is kept per package and service area (picture_wholesale_stock,
+ * 0006); a region's item counts its share of the stock of every area that serves it, by its share of
+ * the area's demand for the package (by population when the area has none), in place of the wholesale
+ * stock that stands inside it. The nation's items count all stock, as before.
+ */
+
+export type WholesaleTable = 'picture_wholesale_stock' | 'picture_wholesale_stock_part';
+
+/** The regions a service area key serves: 'SE' all of them, otherwise the codes it lists. */
+function servedBy(areaKey: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`(${areaKey} = ${NATIONAL_AREA} OR r.code::text = ANY(string_to_array(${areaKey}, ',')))`;
+}
+
+/**
+ * `(package_id, area_key, region_code, fraction)` for the (package, area) pairs of `pairs`: each
+ * served region's fraction of the area's stock of the package (serviceFractions).
+ */
+export function serviceFractionsSql(pairs: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    SELECT k.package_id, k.area_key, r.code::text AS region_code,
+      CASE WHEN sum(coalesce(d.per_day, 0)) OVER w > 0
+           THEN coalesce(d.per_day, 0) / sum(coalesce(d.per_day, 0)) OVER w
+           ELSE r.population::numeric / sum(r.population) OVER w END AS fraction
+    FROM (${pairs}) k
+    JOIN region r ON ${servedBy(sql`k.area_key`)}
+    LEFT JOIN picture_demand d ON d.package_id = k.package_id AND d.region_code = r.code
+    WINDOW w AS (PARTITION BY k.package_id, k.area_key)`;
+}
+
+/**
+ * `(package_id, region_code, total, usable)`: each region's share of the wholesale stock serving it
+ * (wholesaleShareByRegion), for the packages of `packages` (a condition on `w.package_id`) in the
+ * regions of `areas` (null: every region). Each area's share is rounded to SHARE_DECIMALS; regions
+ * whose share is zero are left out, as areas holding nothing are in picture_stock.
+ */
+export function wholesaleShareSql(
+  table: WholesaleTable,
+  packages: RawBuilder<boolean>,
+  areas: readonly string[] | null,
+): RawBuilder<unknown> {
+  const share = (column: string) =>
+    sql`sum(round(${sql.ref(`w.${column}`)} * f.fraction, ${SHARE_DECIMALS}::int))`;
+  return sql`
+    SELECT f.package_id, f.region_code, ${share('total')} AS total, ${share('usable')} AS usable
+    FROM ${sql.table(table)} w
+    JOIN (${serviceFractionsSql(sql`SELECT w.package_id, w.area_key FROM ${sql.table(table)} w WHERE ${packages}`)}) f
+      ON f.package_id = w.package_id AND f.area_key = w.area_key
+    WHERE ${packages} AND ${textIn('f.region_code', areas)}
+    GROUP BY f.package_id, f.region_code
+    HAVING ${share('total')} <> 0 OR ${share('usable')} <> 0`;
+}
+
+/**
+ * The stock an item counts in each area, `(package_id, area_code, total, usable)` summed over tiers:
+ * nationally every tier; in a region every tier but wholesale, plus its share of the wholesale stock
+ * serving it. `packages` is a condition on the package id column given.
+ */
+export function areaStockSql(
+  stockTable: string,
+  wholesaleTable: WholesaleTable,
+  packages: (column: string) => RawBuilder<boolean>,
+  areas: readonly string[] | null,
+): RawBuilder<unknown> {
+  const regions = areas === null ? null : areas.filter((a) => a !== NATIONAL_AREA);
+  const shares =
+    regions !== null && regions.length === 0
+      ? sql``
+      : sql`UNION ALL SELECT s.package_id, s.region_code, s.total, s.usable
+            FROM (${wholesaleShareSql(wholesaleTable, packages('w.package_id'), regions)}) s`;
+  return sql`
+    SELECT ps.package_id, ps.area_code, ps.total, ps.usable FROM ${sql.table(stockTable)} ps
+    WHERE ${packages('ps.package_id')} AND ${textIn('ps.area_code', areas)}
+      AND (ps.area_code = ${NATIONAL_AREA} OR ps.tier <> 'wholesale')
+    ${shares}`;
+}
+
+/**
+ * Sums the stock of the warehouses among `facts` per package and service area into `table` (for the
+ * packages named, or all), as insertStock sums a location's snapshot and its later differences.
+ */
+export async function insertWholesaleStock(
+  db: Db,
+  table: WholesaleTable,
+  facts: readonly LocationFacts[],
+  s: Settings,
+  packages: readonly number[] | null,
+): Promise<void> {
+  const warehouses = facts.filter((f) => f.tier === 'wholesale');
+  if (warehouses.length === 0) return;
+  const cutOff = addDays(s.today, s.horizonDays);
+  const rows = JSON.stringify(
+    warehouses.map((l) => ({
+      location_id: l.location_id,
+      snapshot_id: l.snapshot_id,
+      counted_at: l.counted_at,
+      difference_report_id: l.difference_report_id,
+    })),
+  );
+  await sql`
+    INSERT INTO ${sql.table(table)} (package_id, area_key, total, usable, locations)
+    WITH loc AS (
+      SELECT x.*, k.area_key
+      FROM json_to_recordset(${rows}::json) AS x(location_id bigint, snapshot_id bigint,
+        counted_at timestamptz, difference_report_id bigint)
+      JOIN warehouse_service_area k ON k.location_id = x.location_id
+    ),
+    per_location AS (
+      SELECT loc.location_id, loc.area_key, e.package_id, sum(e.quantity::float8) AS total,
+        coalesce(sum(e.quantity::float8) FILTER (WHERE e.expiry IS NULL OR e.expiry > ${cutOff}::date), 0)
+          AS usable
+      FROM loc
+      CROSS JOIN LATERAL (
+        SELECT sl.package_id, sl.quantity, sl.expiry FROM stock_line sl
+        WHERE sl.snapshot_id = loc.snapshot_id AND ${idIn('sl.package_id', packages)}
+        UNION ALL
+        SELECT d.package_id, d.quantity, d.expiry FROM stock_difference_line d
+        WHERE loc.difference_report_id <> 0 AND d.location_id = loc.location_id
+          AND (loc.counted_at IS NULL OR d.counted_at > loc.counted_at)
+          AND d.report_id <= loc.difference_report_id AND ${idIn('d.package_id', packages)}
+      ) e
+      GROUP BY loc.location_id, loc.area_key, e.package_id
+    )
+    SELECT package_id, area_key, sum(total), sum(usable), count(*) FILTER (WHERE total > 0)
+    FROM per_location
+    GROUP BY package_id, area_key
+    HAVING sum(total) <> 0 OR sum(usable) <> 0 OR count(*) FILTER (WHERE total > 0) > 0`.execute(db);
+}
+
+/** Rebuilds `table` from the warehouses among `facts` (a full or stock rebuild: rebuildStock). */
+export async function rebuildWholesaleStock(
+  db: Db,
+  s: Settings,
+  facts: readonly LocationFacts[],
+  table: WholesaleTable,
+): Promise<void> {
+  await sql`TRUNCATE ${sql.table(table)}`.execute(db);
+  await insertWholesaleStock(db, table, facts, s, null);
+}
+
+/**
+ * After applyStockDelta (picture_delta written, picture_location_state current): the packages whose
+ * wholesale stock moved get their stock per service area summed again, and every region's share of
+ * them moves by the difference, into picture_share_delta `(package_id, region_code, total, usable)`,
+ * which applyStockToItems adds to the regions' items. Demand is unchanged for these packages (a package
+ * whose demand changes has its items rebuilt), so the old shares are computed with the same fractions.
+ * Returns the regions whose shares moved.
+ */
+export async function applyWholesaleDelta(trx: Tx, s: Settings): Promise<string[]> {
+  await sql`
+    CREATE TEMP TABLE picture_share_delta (package_id bigint, region_code text, total numeric, usable numeric)
+    ON COMMIT DROP`.execute(trx);
+  const moved = await sql<{ package_id: number }>`
+    SELECT DISTINCT package_id FROM picture_delta WHERE tier = 'wholesale'`.execute(trx);
+  if (moved.rows.length === 0) return [];
+  const ids = moved.rows.map((r) => r.package_id);
+  const shares = (sign: number) => sql`
+    INSERT INTO picture_share_delta (package_id, region_code, total, usable)
+    SELECT package_id, region_code, ${sql.lit(sign)} * total, ${sql.lit(sign)} * usable
+    FROM (${wholesaleShareSql('picture_wholesale_stock', idIn('w.package_id', ids), null)}) x`;
+  await shares(-1).execute(trx);
+  await sql`DELETE FROM picture_wholesale_stock WHERE package_id = ANY(${ids}::bigint[])`.execute(trx);
+  const facts = await sql<LocationFacts>`
+    SELECT st.location_id, st.snapshot_id, st.counted_at::text AS counted_at, st.difference_report_id,
+           l.region_code::text AS region_code, 'wholesale' AS tier, 0 AS lines
+    FROM picture_location_state st JOIN location l ON l.id = st.location_id
+    WHERE l.kind = 'wholesaler_warehouse'`.execute(trx);
+  await insertWholesaleStock(trx, 'picture_wholesale_stock', facts.rows, s, ids);
+  await shares(1).execute(trx);
+  const regions = await sql<{ region_code: string }>`
+    SELECT DISTINCT region_code FROM picture_share_delta`.execute(trx);
+  return regions.rows.map((r) => r.region_code);
+}
