@@ -13,3 +13,18 @@ export const STOCK_STATUSES: readonly StockStatus[] = ['out_of_stock', 'in_stock
 export function stockStatus(usableStock: number): StockStatus {
   return usableStock > 0 ? 'in_stock' : 'out_of_stock';
 }
+
+/**
+ * Still out of stock counting expected deliveries: nothing usable now and nothing arriving today. With
+ * demand, an item out of stock runs out today (`runsOutOn`); with deliveries it runs out then too
+ * unless one arrives today. Without demand both dates are null.
+ */
+export function outOfStockWithDeliveries(
+  status: StockStatus,
+  runsOutOn: string | null,
+  runsOutWithDeliveriesOn: string | null,
+): boolean {
+  if (status !== 'out_of_stock') return false;
+  if (runsOutWithDeliveriesOn === null) return runsOutOn === null;
+  return runsOutOn !== null && runsOutWithDeliveriesOn <= runsOutOn;
+}

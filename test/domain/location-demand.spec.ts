@@ -13,7 +13,9 @@ const base: LocationDemandInput = {
 
 describe('locationDemand', () => {
   it('measures a location that reports its own sales against them, even at zero', () => {
-    expect(locationDemand({ ...base, kind: 'hospital_pharmacy', reportsOwnSales: true, ownPerDay: 2 })).toEqual({
+    expect(
+      locationDemand({ ...base, kind: 'hospital_pharmacy', reportsOwnSales: true, ownPerDay: 2 }),
+    ).toEqual({
       basis: 'own_sales',
       perDay: 2,
     });
@@ -46,7 +48,9 @@ describe('locationDemand', () => {
   });
 
   it('refuses a negative demand and a share among no locations', () => {
-    expect(() => locationDemand({ ...base, regionPerDay: -1 })).toThrow('regionPerDay -1 is not a number >= 0');
+    expect(() => locationDemand({ ...base, regionPerDay: -1 })).toThrow(
+      'regionPerDay -1 is not a number >= 0',
+    );
     expect(() => locationDemand({ ...base, sharingLocations: 0 })).toThrow(AppError);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coverage } from '../../src/domain/coverage.js';
-import { stockStatus } from '../../src/domain/stock-status.js';
+import { outOfStockWithDeliveries, stockStatus } from '../../src/domain/stock-status.js';
 
 describe('stockStatus', () => {
   it('calls a package with no usable stock out of stock, not one that runs out today', () => {
@@ -12,5 +12,19 @@ describe('stockStatus', () => {
     // Half a day's stock does run out today, and is still in stock.
     expect(coverage(5, 10, '2026-03-01').runsOutOn).toBe('2026-03-01');
     expect(stockStatus(5)).toBe('in_stock');
+  });
+});
+
+describe('outOfStockWithDeliveries', () => {
+  it('is still out of stock when nothing arrives today, and not when a delivery does', () => {
+    // Out of stock at 10 a day: runs out today; with no delivery today, also today.
+    expect(outOfStockWithDeliveries('out_of_stock', '2026-03-01', '2026-03-01')).toBe(true);
+    // 100 arriving today: runs out again on 2026-03-11.
+    expect(outOfStockWithDeliveries('out_of_stock', '2026-03-01', '2026-03-11')).toBe(false);
+    // A delivery today that lasts the simulated year.
+    expect(outOfStockWithDeliveries('out_of_stock', '2026-03-01', null)).toBe(false);
+    // Nothing held and no demand.
+    expect(outOfStockWithDeliveries('out_of_stock', null, null)).toBe(true);
+    expect(outOfStockWithDeliveries('in_stock', '2026-03-01', '2026-03-01')).toBe(false);
   });
 });

@@ -14,6 +14,7 @@ import {
   type ExportTable,
 } from './export.js';
 import { itemsPage, mapPage, productPage, regionPage, type ItemsQuery } from './pages.js';
+import { outOfStockWithDeliveries, type StockStatus } from '../../domain/stock-status.js';
 
 /** The picture's tables as exports (CSV, XLSX) with Swedish headers (issue 4 item 6). */
 
@@ -31,8 +32,13 @@ const BASIS_NAMES_SV: Readonly<Record<string, string>> = {
   no_sales: 'ingen försäljning',
   sum_of_regions: 'summa av regionerna',
   own_sales: 'egen försäljning',
-  region: 'regionens efterfrågan',
+  region_share: 'andel av regionens efterfrågan',
+  no_basis: 'inget underlag',
 };
+
+/** "Slut i lager" in place of a run-out date when nothing usable is held. */
+const runsOutSv = (on: string | null, status: StockStatus): string | null =>
+  status === 'out_of_stock' ? 'Slut i lager' : on;
 
 const tierSv = (tier: SupplyTier | null): string | null =>
   tier === null ? null : SUPPLY_TIER_NAMES_SV[tier];
@@ -62,8 +68,14 @@ export const ITEM_COLUMNS: readonly ExportColumn<ItemDto>[] = [
   { header: 'Efterfrågan per dag', value: (i) => i.demand.perDay, decimals: 2 },
   { header: 'Grund för efterfrågan', value: (i) => BASIS_NAMES_SV[i.demand.basis] ?? i.demand.basis },
   { header: 'Täckning (dagar)', value: (i) => i.coverageDays, decimals: 1 },
-  { header: 'Tar slut', value: (i) => i.runsOutOn },
-  { header: 'Tar slut med leveranser', value: (i) => i.runsOutWithDeliveriesOn },
+  { header: 'Tar slut', value: (i) => runsOutSv(i.runsOutOn, i.stockStatus) },
+  {
+    header: 'Tar slut med leveranser',
+    value: (i) =>
+      outOfStockWithDeliveries(i.stockStatus, i.runsOutOn, i.runsOutWithDeliveriesOn)
+        ? 'Slut i lager'
+        : i.runsOutWithDeliveriesOn,
+  },
   { header: 'Inkommande', value: (i) => i.incoming, decimals: 0 },
   { header: 'Riskklass', value: (i) => RISK_NAMES_SV[i.riskClass] },
   { header: 'Prioriterad', value: (i) => i.flags.prioritised },
@@ -117,7 +129,13 @@ export async function mapTable(
       { header: 'Användbart lager', value: (r) => r.stock.usable, decimals: 0 },
       { header: 'Efterfrågan per dag', value: (r) => r.demandPerDay, decimals: 2 },
       { header: 'Täckning (dagar)', value: (r) => r.coverageDays, decimals: 1 },
-      { header: 'Tar slut', value: (r) => r.runsOutOn },
+      { header: 'Tar slut', value: (r) => runsOutSv(r.runsOutOn, r.stockStatus) },
+      { header: 'Partihandel: lager i området', value: (r) => r.wholesale.held.usable, decimals: 0 },
+      {
+        header: 'Partihandel: områdets andel av lager som försörjer det',
+        value: (r) => r.wholesale.share.usable,
+        decimals: 0,
+      },
       { header: 'Riskklass', value: (r) => RISK_NAMES_SV[r.riskClass] },
     ],
     rows: [page.national, ...page.regions],
@@ -165,6 +183,7 @@ export async function productTable(
         title: title('Lager per led'),
         columns: [
           col('Led', 'tier'),
+          col('Räknas i områdets lager', 'counted'),
           col('Lager totalt', 'total', 0),
           col('Användbart lager', 'usable', 0),
           col('Platser', 'locations'),
@@ -173,6 +192,7 @@ export async function productTable(
         ],
         rows: page.stockByTier.map((t) => ({
           tier: t.tierName,
+          counted: t.counted,
           total: t.stock.total,
           usable: t.stock.usable,
           locations: t.locations,
@@ -199,7 +219,7 @@ export async function productTable(
           usable: r.stock.usable,
           demand: r.demandPerDay,
           coverage: r.coverageDays,
-          runsOut: r.runsOutOn,
+          runsOut: runsOutSv(r.runsOutOn, r.stockStatus),
           risk: RISK_NAMES_SV[r.riskClass],
         })),
       };

@@ -181,3 +181,83 @@ export async function applyWholesaleDelta(trx: Tx, s: Settings): Promise<string[
     SELECT DISTINCT region_code FROM picture_share_delta`.execute(trx);
   return regions.rows.map((r) => r.region_code);
 }
+
+// Reading (the API) -----------------------------------------------------------------------------------
+
+/** An area's wholesale stock of an item, held there and serving it (packages, or units for a group). */
+export interface WholesaleFigure {
+  area_code: string;
+  /** Stock standing at warehouses in the area (the tier row "wholesale"). */
+  held: { total: number; usable: number };
+  /** The area's share of the stock of the warehouses serving it: what its coverage counts. */
+  share: { total: number; usable: number };
+  /** Warehouses holding some of the item that serve the area. */
+  serving: number;
+}
+
+/**
+ * The wholesale figures of a package (or a group, in units) in the nation and every region. The
+ * nation's share is all its wholesale stock (the nation's stock is the nation's).
+ */
+export async function wholesaleFigures(
+  db: Db,
+  kind: 'package' | 'group',
+  ref: string,
+): Promise<Map<string, WholesaleFigure>> {
+  const member = kind === 'package' ? sql`pp.package_id = ${Number(ref)}` : sql`pp.group_key = ${ref}`;
+  const factor = kind === 'package' ? sql`1::numeric` : sql`pp.pack_size`;
+  const rows = await sql<{
+    area_code: string;
+    held_total: number;
+    held_usable: number;
+    share_total: number;
+    share_usable: number;
+    serving: number;
+  }>`
+    WITH m AS (SELECT pp.package_id, ${factor} AS factor FROM picture_product pp WHERE ${member}),
+    held AS (
+      SELECT ps.area_code, sum(ps.total * m.factor) AS total, sum(ps.usable * m.factor) AS usable
+      FROM picture_stock ps JOIN m ON m.package_id = ps.package_id
+      WHERE ps.tier = 'wholesale' GROUP BY ps.area_code
+    ),
+    share AS (
+      SELECT s.region_code AS area_code, sum(s.total * m.factor) AS total, sum(s.usable * m.factor) AS usable
+      FROM (${wholesaleShareSql(
+        'picture_wholesale_stock',
+        sql<boolean>`w.package_id IN (SELECT package_id FROM m)`,
+        null,
+      )}) s
+      JOIN m ON m.package_id = s.package_id
+      GROUP BY s.region_code
+    ),
+    serving AS (
+      SELECT r.code::text AS area_code, sum(w.locations)::int AS n
+      FROM picture_wholesale_stock w JOIN m ON m.package_id = w.package_id
+      JOIN region r ON ${servedBy(sql`w.area_key`)}
+      GROUP BY r.code
+      UNION ALL
+      SELECT ${NATIONAL_AREA}, sum(w.locations)::int
+      FROM picture_wholesale_stock w JOIN m ON m.package_id = w.package_id
+    )
+    SELECT a.code AS area_code, coalesce(h.total, 0) AS held_total, coalesce(h.usable, 0) AS held_usable,
+           CASE WHEN a.code = ${NATIONAL_AREA} THEN coalesce(h.total, 0) ELSE coalesce(s.total, 0) END
+             AS share_total,
+           CASE WHEN a.code = ${NATIONAL_AREA} THEN coalesce(h.usable, 0) ELSE coalesce(s.usable, 0) END
+             AS share_usable,
+           coalesce(v.n, 0) AS serving
+    FROM (SELECT ${NATIONAL_AREA}::text AS code UNION ALL SELECT r.code::text FROM region r) a
+    LEFT JOIN held h ON h.area_code = a.code
+    LEFT JOIN share s ON s.area_code = a.code
+    LEFT JOIN serving v ON v.area_code = a.code`.execute(db);
+  return new Map(
+    rows.rows.map((r) => [
+      r.area_code,
+      {
+        area_code: r.area_code,
+        held: { total: Number(r.held_total), usable: Number(r.held_usable) },
+        share: { total: Number(r.share_total), usable: Number(r.share_usable) },
+        serving: Number(r.serving),
+      },
+    ]),
+  );
+}

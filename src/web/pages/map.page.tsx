@@ -13,6 +13,7 @@ import { useI18n } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
 import { SwedenMap } from './map.component.js';
+import { RunsOut } from '../components/runs-out.js';
 
 const DEFAULT_THRESHOLDS = { criticalBelowDays: 14, lowBelowDays: 30 };
 
@@ -158,7 +159,7 @@ export function RegionFigures({ map, subject }: { map: PictureMap; subject: MapS
 
 /** Stock, demand, coverage, run-out date and risk of one item in each region. */
 export function RegionTable({ regions }: { regions: readonly PictureMap['regions'][number][] }) {
-  const { t, formatNumber, formatDate } = useI18n();
+  const { t, formatNumber } = useI18n();
   const days = useDays();
   const demand = useDemand();
   return (
@@ -191,7 +192,9 @@ export function RegionTable({ regions }: { regions: readonly PictureMap['regions
               <td className="num">{formatNumber(r.stock.usable)}</td>
               <td className="num">{demand(r.demandPerDay)}</td>
               <td className="num strong">{days(r.coverageDays)}</td>
-              <td className="nowrap">{r.runsOutOn ? formatDate(r.runsOutOn) : '–'}</td>
+              <td className="nowrap">
+                <RunsOut on={r.runsOutOn} status={r.stockStatus} />
+              </td>
               <td>
                 <RiskBadge risk={r.riskClass} />
               </td>
