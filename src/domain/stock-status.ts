@@ -9,9 +9,22 @@ export type StockStatus = 'out_of_stock' | 'in_stock';
 
 export const STOCK_STATUSES: readonly StockStatus[] = ['out_of_stock', 'in_stock'];
 
-/** `out_of_stock` when nothing usable is held (usable stock ≤ 0), whatever the demand. */
+/**
+ * Below this much usable stock (packages, or units for a group) nothing whole is left to dispense:
+ * ours. A region's share of the wholesale stock serving it is a fraction of a warehouse's stock
+ * (src/domain/service-area.ts), so a region can count 0.3 of a package; that is out of stock too.
+ */
+export const OUT_OF_STOCK_BELOW = 1;
+
+/** `out_of_stock` when less than one whole package (unit) is usable, whatever the demand. */
 export function stockStatus(usableStock: number): StockStatus {
-  return usableStock > 0 ? 'in_stock' : 'out_of_stock';
+  return usableStock >= OUT_OF_STOCK_BELOW ? 'in_stock' : 'out_of_stock';
+}
+
+/** Stock in whole packages (units) for display: never more than is there (0.7 shows as 0). */
+export function wholeStock(quantity: number): number {
+  // A millionth below a whole number is that number (shares are rounded to a millionth).
+  return Math.floor(quantity + 1e-6);
 }
 
 /**

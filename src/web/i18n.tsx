@@ -348,8 +348,13 @@ const sv = {
   'col.demandPerDay': 'Efterfrågan/dag',
   'col.runsOut': 'Tar slut',
   'stock.outOfStock': 'Slut i lager',
-  'product.tierNotCounted': 'Räknas inte i regionens lager: ingår i andelarna för alla regioner som lagret försörjer.',
-  'product.tierShare': 'Regionens andel av lagret hos de partihandelslager som försörjer regionen, efter regionens andel av deras efterfrågan.',
+  'col.wholesaleShare': 'varav partihandelns andel',
+  'map.wholesaleHeld':
+    'Partihandelns lager i regionen: {n} (räknas i andelarna för alla regioner lagret försörjer)',
+  'product.tierNotCounted':
+    'Räknas inte i regionens lager: ingår i andelarna för alla regioner som lagret försörjer.',
+  'product.tierShare':
+    'Regionens andel av lagret hos de partihandelslager som försörjer regionen, efter regionens andel av deras efterfrågan.',
   'product.wholesaleHeld': 'Partihandel: lager i regionen',
   'product.wholesaleShare': 'Partihandel: regionens andel av lager som försörjer regionen',
   'col.risk': 'Risk',
@@ -699,8 +704,13 @@ const en: Record<MessageKey, string> = {
   'col.demandPerDay': 'Demand/day',
   'col.runsOut': 'Runs out',
   'stock.outOfStock': 'Out of stock',
-  'product.tierNotCounted': 'Not counted in the region’s stock: it is in the shares of every region the warehouse serves.',
-  'product.tierShare': 'The region’s share of the stock at the wholesale warehouses serving it, by its share of their demand.',
+  'col.wholesaleShare': 'of which wholesale share',
+  'map.wholesaleHeld':
+    'Wholesale stock held in the region: {n} (counted in the shares of every region the warehouse serves)',
+  'product.tierNotCounted':
+    'Not counted in the region’s stock: it is in the shares of every region the warehouse serves.',
+  'product.tierShare':
+    'The region’s share of the stock at the wholesale warehouses serving it, by its share of their demand.',
   'product.wholesaleHeld': 'Wholesale: held in the region',
   'product.wholesaleShare': 'Wholesale: the region’s share of the stock serving it',
   'col.risk': 'Risk',

@@ -14,7 +14,7 @@ import {
   type ExportTable,
 } from './export.js';
 import { itemsPage, mapPage, productPage, regionPage, type ItemsQuery } from './pages.js';
-import { outOfStockWithDeliveries, type StockStatus } from '../../domain/stock-status.js';
+import { outOfStockWithDeliveries, wholeStock, type StockStatus } from '../../domain/stock-status.js';
 
 /** The picture's tables as exports (CSV, XLSX) with Swedish headers (issue 4 item 6). */
 
@@ -63,8 +63,8 @@ export const ITEM_COLUMNS: readonly ExportColumn<ItemDto>[] = [
   { header: 'Område', value: (i) => i.area.name },
   { header: 'Led', value: (i) => tierSv(i.tier) ?? 'Alla led' },
   { header: 'Enhet', value: (i) => i.unit },
-  { header: 'Lager totalt', value: (i) => i.stock.total, decimals: 0 },
-  { header: 'Användbart lager', value: (i) => i.stock.usable, decimals: 0 },
+  { header: 'Lager totalt', value: (i) => wholeStock(i.stock.total), decimals: 0 },
+  { header: 'Användbart lager', value: (i) => wholeStock(i.stock.usable), decimals: 0 },
   { header: 'Efterfrågan per dag', value: (i) => i.demand.perDay, decimals: 2 },
   { header: 'Grund för efterfrågan', value: (i) => BASIS_NAMES_SV[i.demand.basis] ?? i.demand.basis },
   { header: 'Täckning (dagar)', value: (i) => i.coverageDays, decimals: 1 },
@@ -125,15 +125,19 @@ export async function mapTable(
     columns: [
       { header: 'Områdeskod', value: (r) => r.area.code },
       { header: 'Område', value: (r) => r.area.name },
-      { header: 'Lager totalt', value: (r) => r.stock.total, decimals: 0 },
-      { header: 'Användbart lager', value: (r) => r.stock.usable, decimals: 0 },
+      { header: 'Lager totalt', value: (r) => wholeStock(r.stock.total), decimals: 0 },
+      { header: 'Användbart lager', value: (r) => wholeStock(r.stock.usable), decimals: 0 },
       { header: 'Efterfrågan per dag', value: (r) => r.demandPerDay, decimals: 2 },
       { header: 'Täckning (dagar)', value: (r) => r.coverageDays, decimals: 1 },
       { header: 'Tar slut', value: (r) => runsOutSv(r.runsOutOn, r.stockStatus) },
-      { header: 'Partihandel: lager i området', value: (r) => r.wholesale.held.usable, decimals: 0 },
+      {
+        header: 'Partihandel: lager i området',
+        value: (r) => wholeStock(r.wholesale.held.usable),
+        decimals: 0,
+      },
       {
         header: 'Partihandel: områdets andel av lager som försörjer det',
-        value: (r) => r.wholesale.share.usable,
+        value: (r) => wholeStock(r.wholesale.share.usable),
         decimals: 0,
       },
       { header: 'Riskklass', value: (r) => RISK_NAMES_SV[r.riskClass] },
@@ -193,8 +197,8 @@ export async function productTable(
         rows: page.stockByTier.map((t) => ({
           tier: t.tierName,
           counted: t.counted,
-          total: t.stock.total,
-          usable: t.stock.usable,
+          total: wholeStock(t.stock.total),
+          usable: wholeStock(t.stock.usable),
           locations: t.locations,
           coverage: t.coverageDays,
           risk: RISK_NAMES_SV[t.riskClass],
@@ -215,8 +219,8 @@ export async function productTable(
         ],
         rows: (page.stockByRegion ?? []).map((r) => ({
           region: r.area.name,
-          total: r.stock.total,
-          usable: r.stock.usable,
+          total: wholeStock(r.stock.total),
+          usable: wholeStock(r.stock.usable),
           demand: r.demandPerDay,
           coverage: r.coverageDays,
           runsOut: runsOutSv(r.runsOutOn, r.stockStatus),
@@ -265,7 +269,7 @@ export async function productTable(
           id: a.item.ref,
           name: a.item.name,
           pack: a.item.pack,
-          usable: a.item.stock.usable,
+          usable: wholeStock(a.item.stock.usable),
           coverage: a.item.coverageDays,
           risk: RISK_NAMES_SV[a.item.riskClass],
         })),

@@ -487,8 +487,8 @@ export async function regionPage(db: Db, principal: Principal, code: string) {
   for (const c of coverages) {
     const s = byLocation.get(c.locationId);
     if (!s) continue;
-    // Without a basis nothing is below anything: the location is not measured (docs/lagesbild.md).
-    if (c.usableStock <= 0 && (c.demandPerDay ?? 0) <= 0) continue;
+    // Held: in stock, whatever the basis. Below a level: only where there is a basis to measure
+    // against (coverage is null without one, and without demand).
     if (c.totalStock > 0) s.held += 1;
     if (c.coverageDays !== null && c.coverageDays < t.criticalBelowDays) s.belowCritical += 1;
     if (c.coverageDays !== null && c.coverageDays < t.lowBelowDays) s.belowLow += 1;

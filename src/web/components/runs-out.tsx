@@ -1,4 +1,6 @@
 import type { StockStatus } from '../../domain/stock-status.js';
+
+export { wholeStock } from '../../domain/stock-status.js';
 import { useI18n } from '../i18n.js';
 import { Badge } from './badge.js';
 

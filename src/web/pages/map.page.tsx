@@ -13,7 +13,7 @@ import { useI18n } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
 import { SwedenMap } from './map.component.js';
-import { RunsOut } from '../components/runs-out.js';
+import { RunsOut, wholeStock } from '../components/runs-out.js';
 
 const DEFAULT_THRESHOLDS = { criticalBelowDays: 14, lowBelowDays: 30 };
 
@@ -133,7 +133,7 @@ function NationalLine({ figure }: { figure: PictureMap['national'] }) {
     <p className="map-national" data-testid="map-national">
       {t('map.national', {
         days: days(figure.coverageDays),
-        stock: formatNumber(figure.stock.usable),
+        stock: formatNumber(wholeStock(figure.stock.usable)),
         demand: demand(figure.demandPerDay),
       })}{' '}
       <RiskBadge risk={figure.riskClass} />
@@ -171,6 +171,9 @@ export function RegionTable({ regions }: { regions: readonly PictureMap['regions
             <th scope="col" className="num">
               {t('col.usableStock')}
             </th>
+            <th scope="col" className="num" title={t('product.tierShare')}>
+              {t('col.wholesaleShare')}
+            </th>
             <th scope="col" className="num">
               {t('col.demandPerDay')}
             </th>
@@ -189,7 +192,14 @@ export function RegionTable({ regions }: { regions: readonly PictureMap['regions
                   {r.area.name}
                 </Link>
               </th>
-              <td className="num">{formatNumber(r.stock.usable)}</td>
+              <td className="num">{formatNumber(wholeStock(r.stock.usable))}</td>
+              <td
+                className={`num muted${r.wholesale.share.usable ? '' : ' zero'}`}
+                data-testid="wholesale-share"
+                title={t('map.wholesaleHeld', { n: formatNumber(wholeStock(r.wholesale.held.usable)) })}
+              >
+                {formatNumber(wholeStock(r.wholesale.share.usable))}
+              </td>
               <td className="num">{demand(r.demandPerDay)}</td>
               <td className="num strong">{days(r.coverageDays)}</td>
               <td className="nowrap">

@@ -16,7 +16,7 @@ import { ErrorState, SkeletonRows } from '../components/states.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { Link } from '../router.js';
 import { useApi } from '../use-api.js';
-import { RunsOut } from '../components/runs-out.js';
+import { RunsOut, wholeStock } from '../components/runs-out.js';
 
 type Counts = PictureOverview['counts']['packages'];
 const RISK_STATS: { key: keyof Counts; label: MessageKey; tone: string }[] = [
@@ -228,7 +228,7 @@ export function ItemTable({
                 </th>
                 {showArea && <td>{item.area.name}</td>}
                 <td className="mono">{item.atcCode}</td>
-                <td className="num">{formatNumber(item.stock.usable)}</td>
+                <td className="num">{formatNumber(wholeStock(item.stock.usable))}</td>
                 <td className="num">{demand(item.demand.perDay)}</td>
                 <td className="num strong">{days(item.coverageDays)}</td>
                 <td className="nowrap">

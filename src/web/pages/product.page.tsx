@@ -18,7 +18,7 @@ import { useApi } from '../use-api.js';
 import { SwedenMap } from './map.component.js';
 import { RegionTable } from './map.page.js';
 import { ItemTable, NoticeSection } from './overview.page.js';
-import { RunsOut } from '../components/runs-out.js';
+import { RunsOut, wholeStock } from '../components/runs-out.js';
 import { outOfStockWithDeliveries } from '../../domain/stock-status.js';
 
 /** Product page: stock by tier and region, 12 months of sales and stock, notices, alternatives in stock. */
@@ -84,8 +84,8 @@ export function ProductPage({ id }: { id: string }) {
       >
         <Figure
           label={t('col.usableStock')}
-          value={item ? formatNumber(item.stock.usable) : undefined}
-          note={item ? t('product.ofTotal', { n: formatNumber(item.stock.total) }) : undefined}
+          value={item ? formatNumber(wholeStock(item.stock.usable)) : undefined}
+          note={item ? t('product.ofTotal', { n: formatNumber(wholeStock(item.stock.total)) }) : undefined}
         />
         <Figure
           label={t('col.demandPerDay')}
@@ -305,8 +305,12 @@ function TierTable({ rows }: { rows: PictureProduct['stockByTier'] | undefined }
                   {!r.counted && <div className="cell-sub">{t('product.tierNotCounted')}</div>}
                 </th>
                 <td className={`num${r.locations ? '' : ' zero'}`}>{formatNumber(r.locations)}</td>
-                <td className={`num${r.stock.total ? '' : ' zero'}`}>{formatNumber(r.stock.total)}</td>
-                <td className={`num${r.stock.usable ? '' : ' zero'}`}>{formatNumber(r.stock.usable)}</td>
+                <td className={`num${r.stock.total ? '' : ' zero'}`}>
+                  {formatNumber(wholeStock(r.stock.total))}
+                </td>
+                <td className={`num${r.stock.usable ? '' : ' zero'}`}>
+                  {formatNumber(wholeStock(r.stock.usable))}
+                </td>
                 <td className="num strong">{days(r.coverageDays)}</td>
                 <td>
                   <RiskBadge risk={r.riskClass} />
