@@ -104,6 +104,25 @@ describe.each(testBackends())('picture API on $name: who serves whom', (backend)
     expect(national.item).toMatchObject({ stock: { total: 900, usable: 900 }, coverageDays: 30 });
   });
 
+  it('simulates a region’s lots and deliveries as its coverage counts them: its share of the serving warehouses’', async () => {
+    // Region 12: 400 of W1's lot expiring 2028-01-31 at 20 a day, and 20/30 of the 800 expected at W1
+    // on 2026-03-20 (533.33): 933.33 / 20 = 46.7 days, runs out 2026-04-16; the item table agrees.
+    const r12 = await json(`/api/picture/products/${f.packages.p1}?region=12&lots=true`, f.tokens.lv);
+    expect(r12.deliveries).toEqual([
+      expect.objectContaining({
+        expectedOn: '2026-03-20',
+        quantity: expect.closeTo(1600 / 3, 6),
+        regionCode: '01',
+      }),
+    ]);
+    expect(r12.outlook.lots).toMatchObject({ runsOutOn: '2026-04-16', earliestExpiry: '2028-01-31' });
+    expect(r12.item.runsOutWithDeliveriesOn).toBe('2026-04-16');
+    // Region 01: 100 + 200 at the pharmacies, 200 of W1's lot and 266.67 of the delivery, at 10 a day.
+    const r01 = await json(`/api/picture/products/${f.packages.p1}?region=01&lots=true`, f.tokens.lv);
+    expect(r01.outlook.lots).toMatchObject({ runsOutOn: '2026-05-16', earliestExpiry: '2027-06-30' });
+    expect(r01.item.runsOutWithDeliveriesOn).toBe('2026-05-16');
+  });
+
   it('gives every region figure the wholesale stock held there and its share of the stock serving it', async () => {
     const map = await json(`/api/picture/map?package=${f.packages.p1}`, f.tokens.lv);
     expect(map.national.wholesale).toEqual({

@@ -49,7 +49,7 @@ import {
   type LocationRow,
   type PictureState,
 } from '../../store/picture/repository.js';
-import { wholesaleFigures } from '../../store/picture/wholesale.js';
+import { regionDeliveries, regionLots, wholesaleFigures } from '../../store/picture/wholesale.js';
 import {
   areaName,
   classification,
@@ -358,10 +358,11 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
 
   const alternatives = alternativeRows.map((a) => ({ relation: a.relation, item: toItemDto(a, names) }));
 
-  const inArea = deliveries.filter((d) => area === NATIONAL_AREA || d.region_code === area);
+  // A region counts its share of the deliveries to the warehouses serving it (as the item table does).
+  const inArea = area === NATIONAL_AREA ? deliveries : await regionDeliveries(db, [id], area, state.today);
   let lots: Static<typeof LotOutlook> | null = null;
   if (options.lots === true) {
-    const lotRows = await lotsOf(db, [id], area);
+    const lotRows = area === NATIONAL_AREA ? await lotsOf(db, [id], area) : await regionLots(db, [id], area);
     const outlook = lotOutlook(
       state.today,
       demandPerDay,

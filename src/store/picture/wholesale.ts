@@ -1,10 +1,12 @@
 import { sql, type RawBuilder } from 'kysely';
 import { addDays } from '../../domain/calendar.js';
 import { NATIONAL_AREA } from '../../domain/access.js';
+import { DEFAULT_SIMULATION_DAYS } from '../../domain/coverage.js';
 import { SHARE_DECIMALS } from '../../domain/service-area.js';
 import type { Db, Tx } from '../database.js';
 import { type Settings } from './settings.js';
 import { idIn, textIn } from './sql.js';
+import type { DeliveryRow } from './repository.js';
 import type { LocationFacts } from './stock.js';
 
 /**
@@ -260,4 +262,63 @@ export async function wholesaleFigures(
       },
     ]),
   );
+}
+
+/**
+ * The lots (quantity by expiry) a region's coverage counts, from current stock: its locations' but
+ * its warehouses', and its share of every lot at the warehouses serving it (the product page's
+ * lot-by-lot outlook with `region=`; lotsOf gives the nation's).
+ */
+export async function regionLots(
+  db: Db,
+  packageIds: readonly number[],
+  region: string,
+): Promise<{ expiry: string | null; quantity: number }[]> {
+  const ids = [...packageIds];
+  const rows = await sql<{ expiry: string | null; quantity: number }>`
+    SELECT e.expiry, sum(e.quantity * coalesce(f.fraction, 1)) AS quantity
+    FROM current_stock_entry e
+    JOIN location l ON l.id = e.location_id
+    LEFT JOIN warehouse_service_area wa ON wa.location_id = e.location_id
+    LEFT JOIN (${serviceFractionsSql(
+      sql`SELECT DISTINCT w.package_id, w.area_key FROM picture_wholesale_stock w
+          WHERE w.package_id = ANY(${ids}::bigint[])`,
+    )}) f ON f.package_id = e.package_id AND f.area_key = wa.area_key AND f.region_code = ${region}
+    WHERE e.package_id = ANY(${ids}::bigint[])
+      AND ((wa.location_id IS NULL AND l.region_code = ${region}) OR f.fraction > 0)
+    GROUP BY e.expiry`.execute(db);
+  return rows.rows.map((r) => ({ expiry: r.expiry, quantity: Number(r.quantity) }));
+}
+
+/**
+ * The expected deliveries a region counts (the product page with `region=`; deliveriesOf gives the
+ * nation's): those to its locations but its warehouses in full, and its share of those to the
+ * warehouses serving it, as applyDeliveries counts them in the item table.
+ */
+export async function regionDeliveries(
+  db: Db,
+  packageIds: readonly number[],
+  region: string,
+  today: string,
+): Promise<DeliveryRow[]> {
+  const ids = [...packageIds];
+  const rows = await sql<DeliveryRow>`
+    WITH d AS (
+      SELECT e.package_id, e.expected_on, e.quantity, e.organisation_id, o.name AS organisation_name,
+             e.location_id, l.region_code::text AS region_code, wa.area_key
+      FROM current_expected_delivery e
+      JOIN organisation o ON o.id = e.organisation_id
+      LEFT JOIN location l ON l.id = e.location_id
+      LEFT JOIN warehouse_service_area wa ON wa.location_id = e.location_id
+      WHERE e.package_id = ANY(${ids}::bigint[]) AND e.expected_on >= ${today}::date
+        AND e.expected_on < ${addDays(today, DEFAULT_SIMULATION_DAYS)}::date
+    )
+    SELECT d.package_id, d.expected_on, d.quantity * coalesce(f.fraction, 1) AS quantity, d.organisation_id,
+           d.organisation_name, d.location_id, d.region_code
+    FROM d
+    LEFT JOIN (${serviceFractionsSql(sql`SELECT DISTINCT package_id, area_key FROM d WHERE area_key IS NOT NULL`)}) f
+      ON f.package_id = d.package_id AND f.area_key = d.area_key AND f.region_code = ${region}
+    WHERE (d.area_key IS NULL AND d.region_code = ${region}) OR f.fraction > 0
+    ORDER BY d.expected_on, d.package_id`.execute(db);
+  return rows.rows.map((r) => ({ ...r, quantity: Number(r.quantity) }));
 }
