@@ -166,11 +166,9 @@ export async function applyWholesaleDelta(trx: Tx, s: Settings): Promise<string[
     SELECT DISTINCT package_id FROM picture_delta WHERE tier = 'wholesale'`.execute(trx);
   if (moved.rows.length === 0) return [];
   const ids = moved.rows.map((r) => r.package_id);
-  const shares = (sign: number) => sql`
-    INSERT INTO picture_share_delta (package_id, region_code, total, usable)
-    SELECT package_id, region_code, ${sql.lit(sign)} * total, ${sql.lit(sign)} * usable
-    FROM (${wholesaleShareSql('picture_wholesale_stock', idIn('w.package_id', ids), null)}) x`;
-  await shares(-1).execute(trx);
+  await sql`
+    CREATE TEMP TABLE picture_wholesale_old ON COMMIT DROP AS
+    SELECT * FROM picture_wholesale_stock WHERE package_id = ANY(${ids}::bigint[])`.execute(trx);
   await sql`DELETE FROM picture_wholesale_stock WHERE package_id = ANY(${ids}::bigint[])`.execute(trx);
   const facts = await sql<LocationFacts>`
     SELECT st.location_id, st.snapshot_id, st.counted_at::text AS counted_at, st.difference_report_id,
@@ -178,7 +176,23 @@ export async function applyWholesaleDelta(trx: Tx, s: Settings): Promise<string[
     FROM picture_location_state st JOIN location l ON l.id = st.location_id
     WHERE l.kind = 'wholesaler_warehouse'`.execute(trx);
   await insertWholesaleStock(trx, 'picture_wholesale_stock', facts.rows, s, ids);
-  await shares(1).execute(trx);
+  // Each region's share moves by its rounded share of the new stock less that of the old, per area
+  // (the fractions computed once: demand is the same before and after).
+  const moves = (column: string) => sql`sum(
+    round(coalesce(${sql.ref(`n.${column}`)}, 0) * f.fraction, ${SHARE_DECIMALS}::int)
+    - round(coalesce(${sql.ref(`o.${column}`)}, 0) * f.fraction, ${SHARE_DECIMALS}::int))`;
+  await sql`
+    INSERT INTO picture_share_delta (package_id, region_code, total, usable)
+    SELECT f.package_id, f.region_code, ${moves('total')}, ${moves('usable')}
+    FROM (${serviceFractionsSql(sql`
+      SELECT package_id, area_key FROM picture_wholesale_stock WHERE package_id = ANY(${ids}::bigint[])
+      UNION
+      SELECT package_id, area_key FROM picture_wholesale_old`)}) f
+    LEFT JOIN picture_wholesale_stock n ON n.package_id = f.package_id AND n.area_key = f.area_key
+    LEFT JOIN picture_wholesale_old o ON o.package_id = f.package_id AND o.area_key = f.area_key
+    GROUP BY f.package_id, f.region_code
+    HAVING ${moves('total')} <> 0 OR ${moves('usable')} <> 0`.execute(trx);
+  await sql`DROP TABLE picture_wholesale_old`.execute(trx);
   const regions = await sql<{ region_code: string }>`
     SELECT DISTINCT region_code FROM picture_share_delta`.execute(trx);
   return regions.rows.map((r) => r.region_code);
