@@ -473,6 +473,21 @@ export interface PictureItemTable {
   critical_shortage: Generated<boolean>;
 }
 
+/** Each warehouse's service area as a key: 'SE' or the sorted region codes, comma separated (0006). */
+export interface WarehouseServiceAreaView {
+  location_id: ViewCol<number>;
+  area_key: ViewCol<string>;
+}
+
+/** Wholesale stock per package x service area (0006). */
+export interface PictureWholesaleStockTable {
+  package_id: number;
+  area_key: string;
+  total: Numeric;
+  usable: Numeric;
+  locations: number;
+}
+
 export interface AuditLogTable {
   id: Id;
   at: DefaultTimestamp;
@@ -508,7 +523,6 @@ export interface Database {
   current_stock: CurrentStockView;
   current_stock_by_owner: CurrentStockByOwnerView;
   current_stock_batch_owner: CurrentStockBatchOwnerView;
-  location_service_area: LocationServiceAreaTable;
   current_expected_delivery: CurrentExpectedDeliveryView;
   current_shortage_notice: CurrentShortageNoticeView;
   picture_state: PictureStateTable;
@@ -520,4 +534,7 @@ export interface Database {
   picture_stock_history: PictureStockHistoryTable;
   picture_item: PictureItemTable;
   picture_count: PictureCountTable;
+  location_service_area: LocationServiceAreaTable;
+  warehouse_service_area: WarehouseServiceAreaView;
+  picture_wholesale_stock: PictureWholesaleStockTable;
 }

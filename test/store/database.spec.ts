@@ -40,10 +40,18 @@ describeEach(testBackends())('store on $name', (backend) => {
       'picture_state',
       'picture_stock',
       'picture_stock_part',
+      'picture_wholesale_stock',
+      'picture_wholesale_stock_part',
     ]);
     const logged = tables.rows.filter((t) => t.relpersistence === 'p').map((t) => t.relname);
     expect(logged).toEqual(
-      expect.arrayContaining(['stock_line', 'sales', 'report', 'picture_stock_history']),
+      expect.arrayContaining([
+        'stock_line',
+        'sales',
+        'report',
+        'picture_stock_history',
+        'location_service_area',
+      ]),
     );
   });
 

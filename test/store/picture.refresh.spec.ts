@@ -327,8 +327,9 @@ describeEach(testBackends())(
       const p1 = after.items.find(
         (i) => i.kind === 'package' && i.ref === String(f.packages.p1) && i.area_code === '01',
       );
-      // 40 + 200 + (600 − 150) = 690 at 10 a day.
-      expect(p1).toMatchObject({ usable_stock: 690, coverage_days: 69 });
+      // 40 + 200 at the pharmacies, and region 01's share of warehouse W1 (serving the country) by its
+      // share of the demand: (600 − 150) × 10 / (10 + 20) = 150. 390 at 10 a day.
+      expect(p1).toMatchObject({ usable_stock: 390, coverage_days: 39 });
 
       const full = await refreshPicture(store, { today: TODAY, full: true });
       expect(full.mode).toBe('full');

@@ -7,6 +7,7 @@ import {
   type PictureScope,
 } from '../../domain/access.js';
 import type { RiskAssessment } from '../../domain/risk.js';
+import { STOCK_STATUSES, stockStatus } from '../../domain/stock-status.js';
 import { SUPPLY_TIER_NAMES_SV, SUPPLY_TIERS, type SupplyTier } from '../../domain/supply-tier.js';
 import type {
   AreaFigure,
@@ -15,6 +16,7 @@ import type {
   PictureState,
   RiskCounts,
 } from '../../store/picture/repository.js';
+import type { WholesaleFigure } from '../../store/picture/wholesale.js';
 import { StringEnum } from '../common.js';
 
 /** Schemas and mappers of the picture API (docs/lagesbild.md, "API"). */
@@ -27,6 +29,10 @@ export const RiskClassSchema = StringEnum(RISK_CLASSES, {
   description: 'critical < 14 days, low < 30 days, adequate, no_demand (thresholds in asOf.thresholds)',
 });
 export const TierSchema = StringEnum(SUPPLY_TIERS);
+export const StockStatusSchema = StringEnum(STOCK_STATUSES, {
+  description:
+    'out_of_stock: no usable stock, "slut i lager" (runsOutOn is then today or null: it has run out, not "runs out today"); in_stock otherwise',
+});
 
 export const Classification = Type.Object(
   {
@@ -179,6 +185,7 @@ export const ItemDto = Type.Object(
       Type.String({ format: 'date', description: 'null: lasts the simulated year, or no demand' }),
     ),
     incoming: Type.Number({ description: 'expected deliveries within the simulated year' }),
+    stockStatus: StockStatusSchema,
     riskClass: RiskClassSchema,
     flags: Flags,
     reasons: Type.Optional(Type.Array(Reason)),
@@ -227,6 +234,7 @@ export function toItemDto(
     runsOutOn: r.runs_out_on,
     runsOutWithDeliveriesOn: r.runs_out_with_deliveries_on,
     incoming: Number(r.incoming),
+    stockStatus: stockStatus(Number(r.usable_stock)),
     riskClass: r.risk_class,
     flags: {
       prioritised: r.prioritised,
@@ -292,29 +300,78 @@ export function toNoticeDto(n: NoticeRow, active: boolean): NoticeDto {
   };
 }
 
+export const WholesaleFigureDto = Type.Object(
+  {
+    held: Type.Object(
+      { total: Type.Number(), usable: Type.Number() },
+      { description: 'wholesale stock held in the area (at warehouses standing there)' },
+    ),
+    share: Type.Object(
+      { total: Type.Number(), usable: Type.Number() },
+      {
+        description:
+          'share of wholesale stock serving the area: what its stock and coverage count (the nation: all of it)',
+      },
+    ),
+    serving: Type.Integer({ description: 'warehouses holding some that serve the area' }),
+  },
+  { description: 'wholesale stock held in the area, and the area’s share of the stock serving it' },
+);
+
 export const AreaFigureDto = Type.Object({
   area: Area,
-  stock: Type.Object({ total: Type.Number(), usable: Type.Number() }),
+  stock: Type.Object(
+    { total: Type.Number(), usable: Type.Number() },
+    { description: 'a region: stock held there but wholesale, plus wholesale.share' },
+  ),
+  wholesale: WholesaleFigureDto,
   demandPerDay: Type.Number(),
   coverageDays: Nullable(Type.Number()),
   runsOutOn: Nullable(DateString),
+  stockStatus: StockStatusSchema,
   riskClass: RiskClassSchema,
 });
 
-export function toAreaFigureDto(f: AreaFigure): Static<typeof AreaFigureDto> {
+const NO_WHOLESALE: Static<typeof WholesaleFigureDto> = {
+  held: { total: 0, usable: 0 },
+  share: { total: 0, usable: 0 },
+  serving: 0,
+};
+
+export function toAreaFigureDto(
+  f: AreaFigure,
+  wholesale: WholesaleFigure | undefined,
+): Static<typeof AreaFigureDto> {
   return {
     area: { code: f.area_code, name: f.name },
     stock: { total: Number(f.total_stock), usable: Number(f.usable_stock) },
+    wholesale: wholesale
+      ? { held: wholesale.held, share: wholesale.share, serving: wholesale.serving }
+      : NO_WHOLESALE,
     demandPerDay: Number(f.demand_per_day),
     coverageDays: num(f.coverage_days),
     runsOutOn: f.runs_out_on,
+    stockStatus: stockStatus(Number(f.usable_stock)),
     riskClass: f.risk_class,
   };
 }
 
+export const TierLineSchema = StringEnum(['held', 'serving_share'] as const, {
+  description:
+    'held: stock held in the area; serving_share: (wholesale, a region) the region’s share of the wholesale stock serving it',
+});
+
+/** Swedish names of the wholesale lines of a region's tier table. */
+export const WHOLESALE_LINE_NAMES_SV = {
+  held: 'Partihandel: lager i regionen',
+  serving_share: 'Partihandel: regionens andel av lager som försörjer regionen',
+} as const;
+
 export const TierFigureDto = Type.Object({
   tier: TierSchema,
   tierName: Type.String(),
+  line: TierLineSchema,
+  counted: Type.Boolean({ description: 'counts towards the area’s stock and coverage' }),
   stock: Type.Object({ total: Type.Number(), usable: Type.Number() }),
   locations: Type.Integer({ description: 'locations holding some' }),
   coverageDays: Nullable(

@@ -14,6 +14,7 @@ import {
   type ExportTable,
 } from './export.js';
 import { itemsPage, mapPage, productPage, regionPage, type ItemsQuery } from './pages.js';
+import { outOfStockWithDeliveries, wholeStock, type StockStatus } from '../../domain/stock-status.js';
 
 /** The picture's tables as exports (CSV, XLSX) with Swedish headers (issue 4 item 6). */
 
@@ -31,11 +32,16 @@ const BASIS_NAMES_SV: Readonly<Record<string, string>> = {
   no_sales: 'ingen försäljning',
   sum_of_regions: 'summa av regionerna',
   own_sales: 'egen försäljning',
-  region: 'regionens efterfrågan',
+  region_share: 'andel av regionens efterfrågan',
+  no_basis: 'inget underlag',
 };
 
 /** The reserve row of the tier table: kept apart from everyday stock (src/domain/reserve.ts). */
 export const RESERVE_NAME_SV = 'Reserv (beredskapslager och lagernivå 3–4), dagar den skulle tillföra';
+
+/** "Slut i lager" in place of a run-out date when nothing usable is held. */
+const runsOutSv = (on: string | null, status: StockStatus): string | null =>
+  status === 'out_of_stock' ? 'Slut i lager' : on;
 
 const tierSv = (tier: SupplyTier | null): string | null =>
   tier === null ? null : SUPPLY_TIER_NAMES_SV[tier];
@@ -60,13 +66,19 @@ export const ITEM_COLUMNS: readonly ExportColumn<ItemDto>[] = [
   { header: 'Område', value: (i) => i.area.name },
   { header: 'Led', value: (i) => tierSv(i.tier) ?? 'Alla led' },
   { header: 'Enhet', value: (i) => i.unit },
-  { header: 'Lager totalt', value: (i) => i.stock.total, decimals: 0 },
-  { header: 'Användbart lager', value: (i) => i.stock.usable, decimals: 0 },
+  { header: 'Lager totalt', value: (i) => wholeStock(i.stock.total), decimals: 0 },
+  { header: 'Användbart lager', value: (i) => wholeStock(i.stock.usable), decimals: 0 },
   { header: 'Efterfrågan per dag', value: (i) => i.demand.perDay, decimals: 2 },
   { header: 'Grund för efterfrågan', value: (i) => BASIS_NAMES_SV[i.demand.basis] ?? i.demand.basis },
   { header: 'Täckning (dagar)', value: (i) => i.coverageDays, decimals: 1 },
-  { header: 'Tar slut', value: (i) => i.runsOutOn },
-  { header: 'Tar slut med leveranser', value: (i) => i.runsOutWithDeliveriesOn },
+  { header: 'Tar slut', value: (i) => runsOutSv(i.runsOutOn, i.stockStatus) },
+  {
+    header: 'Tar slut med leveranser',
+    value: (i) =>
+      outOfStockWithDeliveries(i.stockStatus, i.runsOutOn, i.runsOutWithDeliveriesOn)
+        ? 'Slut i lager'
+        : i.runsOutWithDeliveriesOn,
+  },
   { header: 'Inkommande', value: (i) => i.incoming, decimals: 0 },
   { header: 'Riskklass', value: (i) => RISK_NAMES_SV[i.riskClass] },
   { header: 'Prioriterad', value: (i) => i.flags.prioritised },
@@ -116,11 +128,21 @@ export async function mapTable(
     columns: [
       { header: 'Områdeskod', value: (r) => r.area.code },
       { header: 'Område', value: (r) => r.area.name },
-      { header: 'Lager totalt', value: (r) => r.stock.total, decimals: 0 },
-      { header: 'Användbart lager', value: (r) => r.stock.usable, decimals: 0 },
+      { header: 'Lager totalt', value: (r) => wholeStock(r.stock.total), decimals: 0 },
+      { header: 'Användbart lager', value: (r) => wholeStock(r.stock.usable), decimals: 0 },
       { header: 'Efterfrågan per dag', value: (r) => r.demandPerDay, decimals: 2 },
       { header: 'Täckning (dagar)', value: (r) => r.coverageDays, decimals: 1 },
-      { header: 'Tar slut', value: (r) => r.runsOutOn },
+      { header: 'Tar slut', value: (r) => runsOutSv(r.runsOutOn, r.stockStatus) },
+      {
+        header: 'Partihandel: lager i området',
+        value: (r) => wholeStock(r.wholesale.held.usable),
+        decimals: 0,
+      },
+      {
+        header: 'Partihandel: områdets andel av lager som försörjer det',
+        value: (r) => wholeStock(r.wholesale.share.usable),
+        decimals: 0,
+      },
       { header: 'Riskklass', value: (r) => RISK_NAMES_SV[r.riskClass] },
     ],
     rows: [page.national, ...page.regions],
@@ -173,6 +195,7 @@ export async function productTable(
         title: title('Lager per led'),
         columns: [
           col('Led', 'tier'),
+          col('Räknas i områdets lager', 'counted'),
           col('Lager totalt', 'total', 0),
           col('Användbart lager', 'usable', 0),
           col('Platser', 'locations'),
@@ -182,8 +205,9 @@ export async function productTable(
         rows: [
           ...page.stockByTier.map((t) => ({
             tier: t.tierName,
-            total: t.stock.total,
-            usable: t.stock.usable,
+            counted: t.counted,
+            total: wholeStock(t.stock.total),
+            usable: wholeStock(t.stock.usable),
             locations: t.locations,
             coverage: t.coverageDays,
             risk: RISK_NAMES_SV[t.riskClass],
@@ -193,8 +217,9 @@ export async function productTable(
             : [
                 {
                   tier: RESERVE_NAME_SV,
-                  total: page.reserve.stock.total,
-                  usable: page.reserve.stock.usable,
+                  counted: false,
+                  total: wholeStock(page.reserve.stock.total),
+                  usable: wholeStock(page.reserve.stock.usable),
                   locations: page.reserve.locations,
                   coverage: page.reserve.daysAdded,
                   risk: null,
@@ -217,11 +242,11 @@ export async function productTable(
         ],
         rows: (page.stockByRegion ?? []).map((r) => ({
           region: r.area.name,
-          total: r.stock.total,
-          usable: r.stock.usable,
+          total: wholeStock(r.stock.total),
+          usable: wholeStock(r.stock.usable),
           demand: r.demandPerDay,
           coverage: r.coverageDays,
-          runsOut: r.runsOutOn,
+          runsOut: runsOutSv(r.runsOutOn, r.stockStatus),
           risk: RISK_NAMES_SV[r.riskClass],
         })),
       };
@@ -267,7 +292,7 @@ export async function productTable(
           id: a.item.ref,
           name: a.item.name,
           pack: a.item.pack,
-          usable: a.item.stock.usable,
+          usable: wholeStock(a.item.stock.usable),
           coverage: a.item.coverageDays,
           risk: RISK_NAMES_SV[a.item.riskClass],
         })),

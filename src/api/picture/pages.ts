@@ -33,6 +33,7 @@ import {
   listItems,
   listNotices,
   locationCoverage,
+  locationDemandBases,
   lotOutlook,
   lotsOf,
   municipalityFigures,
@@ -45,10 +46,12 @@ import {
   type ItemFilter,
   type ItemKind,
   type ItemRow,
+  type LocationDemandBasis,
   type LocationRow,
   type PictureState,
   type TierFigure,
 } from '../../store/picture/repository.js';
+import { regionDeliveries, regionLots, wholesaleFigures } from '../../store/picture/wholesale.js';
 import {
   areaName,
   classification,
@@ -59,6 +62,7 @@ import {
   toNoticeDto,
   toScopeDto,
   tierName,
+  WHOLESALE_LINE_NAMES_SV,
   LotOutlook,
   type ItemDto,
   type NoticeDto,
@@ -248,8 +252,11 @@ export async function mapPage(
       { field: 'package', expected: 'package=ID or group=KEY', message: 'no item named' },
     ]);
   }
-  const figures = await areaFigures(db, kind, ref);
-  const [national, ...regions] = figures.map(toAreaFigureDto);
+  const [figures, wholesale] = await Promise.all([
+    areaFigures(db, kind, ref),
+    wholesaleFigures(db, kind, ref),
+  ]);
+  const [national, ...regions] = figures.map((f) => toAreaFigureDto(f, wholesale.get(f.area_code)));
   return {
     classification: classification(classOfAnswer({ aggregates: true, locationDetail: false })),
     asOf: toAsOf(state),
@@ -282,12 +289,13 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
   if (area !== NATIONAL_AREA && !names.has(area)) throw AppError.notFound(`region ${area}`);
 
   const ref = String(id);
-  const [item, group, tiers, regionFigures, months, history, notices, deliveries, municipalities] =
+  const [item, group, tiers, regionFigures, wholesale, months, history, notices, deliveries, municipalities] =
     await Promise.all([
       findItem(db, 'package', ref, area),
       scope.groups && product.group_key !== null ? findItem(db, 'group', product.group_key, area) : null,
       tierFigures(db, 'package', ref, [area]),
       scope.regionalAggregates ? areaFigures(db, 'package', ref) : null,
+      wholesaleFigures(db, 'package', ref),
       salesByMonth(db, [id]),
       stockHistory(db, [id], addDays(state.today, -365), state.today),
       listNotices(db, principal, state.today, { packageIds: [id], includeEnded: false }),
@@ -304,32 +312,66 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
   ]);
   const demandPerDay = item === null ? 0 : Number(item.demand_per_day);
 
-  // The item's stock is everyday stock, and so are its parts: the tiers add up to it. The reserve
-  // (preparedness stocks, level 3 or 4 anywhere) is shown apart, only to those who may see it.
-  const stockByTier = SUPPLY_TIERS.filter((t) => t !== 'preparedness').map((tier) => {
-    const f = tiers.find((x) => x.tier === tier && !x.reserve);
-    const usable = f === undefined ? 0 : Number(f.usable);
-    const cov = coverage(Math.max(0, usable), demandPerDay, state.today);
+  // A region's wholesale stock is two lines: what stands in the region (not counted in its stock) and
+  // its share of the stock serving it (counted). The nation's wholesale stock is counted as it is held.
+  const regional = area !== NATIONAL_AREA;
+  const tierLine = (
+    tier: SupplyTier,
+    line: 'held' | 'serving_share',
+    name: string,
+    stock: { total: number; usable: number },
+    locations: number,
+    counted: boolean,
+  ) => {
+    const cov = coverage(Math.max(0, stock.usable), demandPerDay, state.today);
     return {
       tier,
-      tierName: tierName(tier),
-      stock: { total: f === undefined ? 0 : Number(f.total), usable },
-      locations: f?.locations ?? 0,
+      tierName: name,
+      line,
+      counted,
+      stock,
+      locations,
       coverageDays: cov.days,
       riskClass: classifyCoverage(cov.days, state.thresholds),
     };
+  };
+  // The item's stock is everyday stock, and so are its parts: the tiers add up to it. The reserve
+  // (preparedness stocks, level 3 or 4 anywhere) is shown apart, only to those who may see it.
+  const stockByTier = SUPPLY_TIERS.filter((t) => t !== 'preparedness').flatMap((tier) => {
+    const f = tiers.find((x) => x.tier === tier && !x.reserve);
+    const stock = {
+      total: f === undefined ? 0 : Number(f.total),
+      usable: f === undefined ? 0 : Number(f.usable),
+    };
+    if (tier !== 'wholesale' || !regional) {
+      return [tierLine(tier, 'held', tierName(tier), stock, f?.locations ?? 0, true)];
+    }
+    const w = wholesale.get(area);
+    return [
+      tierLine(tier, 'held', WHOLESALE_LINE_NAMES_SV.held, stock, f?.locations ?? 0, false),
+      tierLine(
+        tier,
+        'serving_share',
+        WHOLESALE_LINE_NAMES_SV.serving_share,
+        w?.share ?? { total: 0, usable: 0 },
+        w?.serving ?? 0,
+        true,
+      ),
+    ];
   });
+
   const reserve = scope.preparednessTier ? reserveOf(tiers, demandPerDay) : null;
 
   const alternatives = alternativeRows.map((a) => ({ relation: a.relation, item: toItemDto(a, names) }));
 
+  // A region counts its share of the deliveries to the warehouses serving it (as the item table does).
   // Deliveries to a preparedness stock add to the reserve: shown only with it, and in no outlook.
-  const inArea = deliveries.filter(
-    (d) => (area === NATIONAL_AREA || d.region_code === area) && (!d.reserve || reserve !== null),
-  );
+  const inArea = (
+    area === NATIONAL_AREA ? deliveries : await regionDeliveries(db, [id], area, state.today)
+  ).filter((d) => !d.reserve || reserve !== null);
   let lots: Static<typeof LotOutlook> | null = null;
   if (options.lots === true) {
-    const lotRows = await lotsOf(db, [id], area);
+    const lotRows = area === NATIONAL_AREA ? await lotsOf(db, [id], area) : await regionLots(db, [id], area);
     const outlook = lotOutlook(
       state.today,
       demandPerDay,
@@ -371,20 +413,27 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
     group: group === null ? null : toItemDto(group, names, assessed.get(key(group))),
     stockByTier,
     reserve,
-    stockByRegion: regionFigures === null ? null : regionFigures.slice(1).map(toAreaFigureDto),
+    stockByRegion:
+      regionFigures === null
+        ? null
+        : regionFigures.slice(1).map((f) => toAreaFigureDto(f, wholesale.get(f.area_code))),
     stockByMunicipality:
       municipalities === null
         ? null
         : municipalities.map((m) => {
-            // Sales are reported per region: a municipality's demand is its population share of it.
-            const demand =
-              m.region_population > 0 ? (m.region_per_day * m.population) / m.region_population : 0;
+            // Sales are reported per region: a municipality's demand is its population share of it,
+            // and so is its part of the region's share of the wholesale stock serving the region.
+            const part = m.region_population > 0 ? m.population / m.region_population : 0;
+            const demand = m.region_per_day * part;
+            const share = wholesale.get(area)?.share ?? { total: 0, usable: 0 };
+            const total = m.total + share.total * part;
+            const usable = m.usable + share.usable * part;
             const shown = mayShowSmallAggregate(principal, m.locations);
-            const cov = coverage(Math.max(0, m.usable), demand, state.today);
+            const cov = coverage(Math.max(0, usable), demand, state.today);
             return {
               municipality: { code: m.code, name: m.name },
               suppressed: !shown,
-              stock: shown ? { total: m.total, usable: m.usable } : null,
+              stock: shown ? { total, usable } : null,
               locations: shown ? m.locations : null,
               demandPerDay: demand,
               coverageDays: shown ? cov.days : null,
@@ -451,18 +500,23 @@ export async function regionPage(db: Db, principal: Principal, code: string) {
     maySeeLocationDetail(principal, { organisationId: l.organisation_id }),
   );
   const prioritised = await prioritisedPackageIds(db);
-  const coverages = await locationCoverage(db, state, detailed, prioritised);
+  const [coverages, bases] = await Promise.all([
+    locationCoverage(db, state, detailed, prioritised),
+    locationDemandBases(db, state, detailed),
+  ]);
   const t = state.thresholds;
   const byLocation = new Map<
     number,
-    { held: number; belowCritical: number; belowLow: number; basis: string }
+    { held: number; belowCritical: number; belowLow: number; basis: LocationDemandBasis }
   >();
-  for (const l of detailed) byLocation.set(l.id, { held: 0, belowCritical: 0, belowLow: 0, basis: 'region' });
+  for (const l of detailed) {
+    byLocation.set(l.id, { held: 0, belowCritical: 0, belowLow: 0, basis: bases.get(l.id) ?? 'no_basis' });
+  }
   for (const c of coverages) {
     const s = byLocation.get(c.locationId);
     if (!s) continue;
-    s.basis = c.basis;
-    if (c.usableStock <= 0 && c.demandPerDay <= 0) continue;
+    // Held: in stock, whatever the basis. Below a level: only where there is a basis to measure
+    // against (coverage is null without one, and without demand).
     if (c.totalStock > 0) s.held += 1;
     if (c.coverageDays !== null && c.coverageDays < t.criticalBelowDays) s.belowCritical += 1;
     if (c.coverageDays !== null && c.coverageDays < t.lowBelowDays) s.belowLow += 1;
@@ -513,7 +567,7 @@ export async function regionPage(db: Db, principal: Principal, code: string) {
                 held: s.held,
                 belowCritical: s.belowCritical,
                 belowLow: s.belowLow,
-                demandBasis: s.basis === 'own_sales' ? ('own_sales' as const) : ('region' as const),
+                demandBasis: s.basis,
               },
       };
     }),
@@ -558,11 +612,13 @@ export async function locationPage(
   let coverages = await locationCoverage(db, state, [location], packages);
   if (query.risk && query.risk.length > 0) {
     const wanted = new Set(query.risk);
-    coverages = coverages.filter((c) => wanted.has(c.riskClass));
+    // A location without a basis has no risk class: a filter on risk leaves its items out.
+    coverages = coverages.filter((c) => c.riskClass !== null && wanted.has(c.riskClass));
   }
   coverages.sort(
     (a, b) =>
       riskRank(a.riskClass) - riskRank(b.riskClass) ||
+      (a.stockStatus === 'out_of_stock' ? 0 : 1) - (b.stockStatus === 'out_of_stock' ? 0 : 1) ||
       (a.coverageDays ?? Infinity) - (b.coverageDays ?? Infinity) ||
       a.packageId - b.packageId,
   );
@@ -597,6 +653,7 @@ export async function locationPage(
         demandBasis: c.basis,
         coverageDays: c.coverageDays,
         runsOutOn: c.runsOutOn,
+        stockStatus: c.stockStatus,
         riskClass: c.riskClass,
       };
     }),
@@ -606,8 +663,9 @@ export async function locationPage(
   };
 }
 
-function riskRank(r: RiskClass): number {
-  return { critical: 0, low: 1, adequate: 2, no_demand: 3 }[r];
+/** Critical first; a location's items without a basis (null) last. */
+function riskRank(r: RiskClass | null): number {
+  return r === null ? 4 : { critical: 0, low: 1, adequate: 2, no_demand: 3 }[r];
 }
 
 export type { NoticeDto };

@@ -20,6 +20,8 @@ import {
   RiskCountsDto,
   ScopeDto,
   TierSchema,
+  TierFigureDto,
+  StockStatusSchema,
 } from './dto.js';
 import { itemsTable, mapTable, productTable, PRODUCT_TABLES, regionTable, sendExport } from './exports.js';
 import { itemsPage, locationPage, mapPage, overviewPage, productPage, regionPage } from './pages.js';
@@ -131,16 +133,10 @@ export const ProductPageDto = Type.Object({
   area: Type.Object({ code: Type.String(), name: Type.String() }),
   item: Nullable(ItemDto),
   group: Nullable(ItemDto),
-  stockByTier: Type.Array(
-    Type.Object({
-      tier: TierSchema,
-      tierName: Type.String(),
-      stock: Type.Object({ total: Type.Number(), usable: Type.Number() }),
-      locations: Type.Integer(),
-      coverageDays: Nullable(Type.Number()),
-      riskClass: RiskClassSchema,
-    }),
-  ),
+  stockByTier: Type.Array(TierFigureDto, {
+    description:
+      'stock by tier; in a region the wholesale tier has two lines: held in the region (counted: false) and the region’s share of the wholesale stock serving it (counted: true). The counted lines add up to item.stock.',
+  }),
   reserve: Nullable(
     Type.Object(
       {
@@ -165,8 +161,16 @@ export const ProductPageDto = Type.Object({
         suppressed: Type.Boolean({
           description: 'figures withheld: fewer than 3 locations hold stock (small-cell rule)',
         }),
-        stock: Nullable(Type.Object({ total: Type.Number(), usable: Type.Number() })),
-        locations: Nullable(Type.Integer()),
+        stock: Nullable(
+          Type.Object(
+            { total: Type.Number(), usable: Type.Number() },
+            {
+              description:
+                'held at its locations (wholesaler warehouses not counted) plus its population share of the region’s share of the wholesale stock serving the region',
+            },
+          ),
+        ),
+        locations: Nullable(Type.Integer({ description: 'locations holding some (warehouses not counted)' })),
         demandPerDay: Type.Number({ description: 'the region’s demand apportioned by population' }),
         coverageDays: Nullable(Type.Number()),
         riskClass: Nullable(RiskClassSchema),
@@ -205,6 +209,11 @@ export const ProductPageDto = Type.Object({
   }),
 });
 
+const DemandBasisSchema = StringEnum(['own_sales', 'region_share', 'no_basis'] as const, {
+  description:
+    'what a location is measured against: own_sales (its own sales rows), region_share (a community pharmacy without them: an equal share of the region’s demand not in own-sales rows), no_basis (nothing to measure against: no coverage given)',
+});
+
 export const RegionPageDto = Type.Object({
   classification: Classification,
   asOf: AsOf,
@@ -223,7 +232,7 @@ export const RegionPageDto = Type.Object({
             held: Type.Integer({ description: 'prioritised packages in stock' }),
             belowCritical: Type.Integer({ description: 'prioritised packages covering < critical days' }),
             belowLow: Type.Integer({ description: 'prioritised packages covering < low days' }),
-            demandBasis: StringEnum(['own_sales', 'region'] as const),
+            demandBasis: DemandBasisSchema,
           },
           { description: 'coverage of the prioritised list at this location (detail only)' },
         ),
@@ -254,11 +263,14 @@ export const LocationPageDto = Type.Object({
           { description: 'the reserve held here (level 3 or 4, or all at a preparedness stock)' },
         ),
       ),
-      demandPerDay: Type.Number(),
-      demandBasis: StringEnum(['own_sales', 'region'] as const),
+      demandPerDay: Nullable(Type.Number({ description: 'the location’s own demand; null: no basis' })),
+      demandBasis: DemandBasisSchema,
       coverageDays: Nullable(Type.Number()),
       runsOutOn: Nullable(Type.String({ format: 'date' })),
-      riskClass: RiskClassSchema,
+      stockStatus: StockStatusSchema,
+      riskClass: Type.Union([RiskClassSchema, Type.Null()], {
+        description: 'null: no basis to measure against (not "no demand")',
+      }),
     }),
   ),
   total: Type.Integer(),

@@ -6,12 +6,15 @@ import type { Tx } from '../database.js';
 import { type Settings } from './settings.js';
 import { reserveKindSql } from './reserve.js';
 import { membersOf, textIn } from './sql.js';
+import { serviceFractionsSql } from './wholesale.js';
 
 /**
  * The run-out date with expected deliveries, by the domain's own simulateSupply, for the items that
  * have deliveries within the simulated year. The items' stock is simulated as one lot of usable stock
  * (stock expiring within the horizon is not counted, as in coverage); the product page simulates the
- * actual lots. A delivery counts nationally, and in the region of its location when that is known.
+ * actual lots. A delivery counts nationally, and in the region of its location when that is known; a
+ * delivery to a wholesaler warehouse counts in each region the warehouse serves, by the region's share
+ * (serviceFractionsSql), as the warehouse's stock does.
  */
 export async function applyDeliveries(
   trx: Tx,
@@ -29,8 +32,9 @@ export async function applyDeliveries(
     deliveries: { on: string; quantity: number }[];
   }>`
     WITH d AS (
-      SELECT e.package_id, e.expected_on, e.quantity, l.region_code::text AS region_code
+      SELECT e.package_id, e.expected_on, e.quantity, l.region_code::text AS region_code, wa.area_key
       FROM current_expected_delivery e LEFT JOIN location l ON l.id = e.location_id
+      LEFT JOIN warehouse_service_area wa ON wa.location_id = e.location_id
       WHERE e.expected_on >= ${s.today}::date AND e.expected_on < ${until}::date
         -- A delivery to a preparedness stock adds to the reserve, not to everyday supply.
         AND (l.kind IS NULL OR NOT ${reserveKindSql('l.kind')})
@@ -39,7 +43,14 @@ export async function applyDeliveries(
     per_area AS (
       SELECT package_id, ${NATIONAL_AREA} AS area_code, expected_on, quantity FROM d
       UNION ALL
-      SELECT package_id, region_code, expected_on, quantity FROM d WHERE region_code IS NOT NULL
+      SELECT package_id, region_code, expected_on, quantity FROM d
+      WHERE region_code IS NOT NULL AND area_key IS NULL
+      UNION ALL
+      -- A delivery to a warehouse serves its area: each region served gets its share, as of the stock.
+      SELECT d.package_id, f.region_code, d.expected_on, d.quantity * f.fraction
+      FROM d JOIN (${serviceFractionsSql(sql`SELECT DISTINCT package_id, area_key FROM d WHERE area_key IS NOT NULL`)}) f
+        ON f.package_id = d.package_id AND f.area_key = d.area_key
+      WHERE f.fraction > 0
     ),
     per_item AS (
       SELECT 'package' AS kind, package_id::text AS ref, area_code, expected_on, quantity FROM per_area

@@ -6,6 +6,7 @@ import type { Db, Tx } from '../database.js';
 import { applyDeliveries } from './deliveries.js';
 import { MAX_RUN_OUT_DAYS, type Settings, YEAR_DAYS } from './settings.js';
 import { idIn, textIn, unique } from './sql.js';
+import { areaStockSql, type WholesaleTable } from './wholesale.js';
 
 /**
  * Moves the items of `packages` (and of their groups) in `areas` by the stock delta of
@@ -18,6 +19,8 @@ export async function applyStockToItems(
   s: Settings,
   packages: readonly number[],
   areas: readonly string[],
+  /** Packages whose items (and groups) this refresh wrote again from current stock: not moved again. */
+  rebuilt: readonly number[] = [],
 ): Promise<void> {
   const usable = sql`(i.usable_stock + d.usable)`;
   const updates = coverageExpressions(s, usable, sql`i.demand_per_day`).map(
@@ -34,9 +37,16 @@ export async function applyStockToItems(
   }>`
     WITH pkg AS (
       -- Items count everyday stock only: the reserve is kept apart (0008_reserve.sql).
-      SELECT package_id, region_code AS area_code, sum(total) AS total, sum(usable) AS usable
-      FROM picture_delta WHERE NOT reserve AND package_id = ANY(${packages}::bigint[])
-      GROUP BY package_id, region_code
+      -- A region counts its share of the wholesale stock serving it, not the wholesale stock in it.
+      SELECT package_id, area_code, sum(total) AS total, sum(usable) AS usable
+      FROM (
+        SELECT package_id, region_code AS area_code, total, usable FROM picture_delta
+        WHERE NOT reserve AND package_id = ANY(${packages}::bigint[]) AND tier <> 'wholesale'
+        UNION ALL
+        SELECT package_id, region_code, total, usable FROM picture_share_delta
+        WHERE package_id = ANY(${packages}::bigint[])
+      ) x
+      GROUP BY package_id, area_code
       UNION ALL
       SELECT package_id, ${NATIONAL_AREA}, sum(total), sum(usable)
       FROM picture_delta WHERE NOT reserve AND package_id = ANY(${packages}::bigint[]) GROUP BY package_id
@@ -47,6 +57,7 @@ export async function applyStockToItems(
       UNION ALL
       SELECT 'group', pp.group_key, p.area_code, sum(p.total * pp.pack_size), sum(p.usable * pp.pack_size)
       FROM pkg p JOIN picture_product pp ON pp.package_id = p.package_id
+      WHERE pp.group_key NOT IN (SELECT r.group_key FROM picture_product r WHERE r.package_id = ANY(${rebuilt}::bigint[]))
       GROUP BY pp.group_key, p.area_code
       HAVING sum(p.total * pp.pack_size) <> 0 OR sum(p.usable * pp.pack_size) <> 0
     ),
@@ -208,9 +219,18 @@ export function noticeCondition(s: Settings, alias: string): RawBuilder<boolean>
 export interface ItemTables {
   stock: 'picture_stock' | 'picture_stock_part';
   items: 'picture_item' | 'picture_item_part';
+  wholesale: WholesaleTable;
 }
-export const OWN_TABLES: ItemTables = { stock: 'picture_stock', items: 'picture_item' };
-export const PART_TABLES: ItemTables = { stock: 'picture_stock_part', items: 'picture_item_part' };
+export const OWN_TABLES: ItemTables = {
+  stock: 'picture_stock',
+  items: 'picture_item',
+  wholesale: 'picture_wholesale_stock',
+};
+export const PART_TABLES: ItemTables = {
+  stock: 'picture_stock_part',
+  items: 'picture_item_part',
+  wholesale: 'picture_wholesale_stock_part',
+};
 
 export const ITEM_COLUMN_NAMES = `kind, ref, area_code, package_id, group_key, substance_key, atc_key, atc4,
   company_id, name, substance, strength, form, atc_code, unit, total_stock, usable_stock, demand_per_day,
@@ -221,7 +241,8 @@ export const ITEM_COLUMN_LIST = sql.raw(ITEM_COLUMN_NAMES);
 
 /**
  * Package items: national ('SE': stock of the nation, demand = sum of the regions' estimates, as
- * docs/lagesbild.md decides) and per region, for every package with stock or demand there, and
+ * docs/lagesbild.md decides) and per region (stock held there but wholesale, plus the region's share of
+ * the wholesale stock serving it: areaStockSql), for every package with stock or demand there, and
  * nationally also for every package with a notice in force.
  */
 export async function writePackageItems(
@@ -238,8 +259,7 @@ export async function writePackageItems(
     INSERT INTO ${sql.table(tables.items)} ${ITEM_COLUMNS}
     WITH st AS (
       SELECT package_id, area_code, sum(total) AS total, sum(usable) AS usable
-      FROM ${sql.table(tables.stock)}
-      WHERE NOT reserve AND ${idIn('package_id', packages)} AND ${textIn('area_code', areas)}
+      FROM (${areaStockSql(tables.stock, tables.wholesale, (c) => idIn(c, packages), areas)}) x
       GROUP BY package_id, area_code
     ),
     dm AS (
@@ -314,11 +334,16 @@ export async function writeGroupItems(
       FROM members mb GROUP BY mb.group_key
     ),
     st AS (
-      SELECT mb.group_key, ps.area_code, sum(ps.total * mb.pack_size) AS total,
-             sum(ps.usable * mb.pack_size) AS usable
-      FROM ${sql.table(tables.stock)} ps JOIN members mb ON mb.package_id = ps.package_id
-      WHERE NOT ps.reserve AND ${textIn('ps.area_code', areas)}
-      GROUP BY mb.group_key, ps.area_code
+      SELECT mb.group_key, x.area_code, sum(x.total * mb.pack_size) AS total,
+             sum(x.usable * mb.pack_size) AS usable
+      FROM (${areaStockSql(
+        tables.stock,
+        tables.wholesale,
+        (c) => sql<boolean>`${sql.ref(c)} IN (SELECT package_id FROM members)`,
+        areas,
+      )}) x
+      JOIN members mb ON mb.package_id = x.package_id
+      GROUP BY mb.group_key, x.area_code
     ),
     sums AS (
       SELECT mb.group_key, d.region_code::text AS region_code,

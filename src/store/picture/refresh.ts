@@ -295,7 +295,7 @@ export async function incrementalRefresh(
   // Only stock changed for the others: their items move by the delta, in the areas of the locations.
   const stockOnly = stockPackages.filter((p) => !salesPackages.includes(p));
   if (stockOnly.length > 0) {
-    await step('stockItems', () => applyStockToItems(trx, s, stockOnly, stockAreas));
+    await step('stockItems', () => applyStockToItems(trx, s, stockOnly, stockAreas, salesPackages));
   }
   if (locationIds.length > 0) await sql`DROP TABLE picture_delta`.execute(trx);
 

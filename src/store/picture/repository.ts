@@ -15,6 +15,12 @@ import {
   type RiskThresholds,
 } from '../../domain/risk.js';
 import { supplyTierOf, type SupplyTier } from '../../domain/supply-tier.js';
+import {
+  locationDemand,
+  REGION_SHARE_KINDS,
+  type LocationDemandBasis,
+} from '../../domain/location-demand.js';
+import { stockStatus, type StockStatus } from '../../domain/stock-status.js';
 import type { Db } from '../database.js';
 import { escapeLike, visibleLocation } from '../location.repository.js';
 import { prioritisedEntries } from './products.js';
@@ -740,8 +746,9 @@ export interface MunicipalityFigure {
 
 /**
  * A package's current everyday stock per municipality of a region (from the current stock of the
- * region's locations; the reserve, and so every preparedness stock, is not in it), with the region's demand and the populations to apportion it: sales are reported per
- * region (or location), not per municipality.
+ * region's locations but its wholesaler warehouses; the reserve, and so every preparedness stock, is
+ * not in it), with the region's demand and the populations to apportion it and the region's share of
+ * the wholesale stock serving it: sales are reported per region (or location), not per municipality.
  */
 export async function municipalityFigures(
   db: Db,
@@ -758,6 +765,8 @@ export async function municipalityFigures(
       FROM current_stock_entry e JOIN location l ON l.id = e.location_id
       WHERE e.package_id = ${packageId} AND l.region_code = ${regionCode} AND l.municipality_code IS NOT NULL
         AND NOT ${reserveSql('l.kind', 'e.stock_level')}
+        -- A warehouse serves an area, not its municipality: the region's share of it is apportioned.
+        AND l.kind <> 'wholesaler_warehouse'
       GROUP BY l.municipality_code
     )
     SELECT m.code::text AS code, m.name, m.population, r.population AS region_population,
@@ -793,8 +802,8 @@ export interface LocationRow {
   municipality_name: string | null;
 }
 
-/** How a location's coverage is measured (docs/lagesbild.md, "Locations"). */
-export type LocationDemandBasis = 'own_sales' | 'region';
+/** How a location's coverage is measured (docs/lagesbild.md, "Locations"; src/domain/location-demand.ts). */
+export type { LocationDemandBasis };
 
 export interface LocationItemCoverage {
   locationId: number;
@@ -810,22 +819,62 @@ export interface LocationItemCoverage {
   reserveUsable: number;
   /** The days the reserve would add at the location's demand; null without demand. */
   reserveDaysAdded: number | null;
+  /** The location's own estimate (own_sales only). */
   demand: DemandEstimate | null;
-  demandPerDay: number;
+  /** Packages a day; null without a basis. */
+  demandPerDay: number | null;
   basis: LocationDemandBasis;
   coverageDays: number | null;
   runsOutOn: string | null;
-  riskClass: RiskClass;
+  /** Null without a basis: not "no demand", unknown. */
+  riskClass: RiskClass | null;
+  stockStatus: StockStatus;
+}
+
+type SalesRowOf = { periodStart: string; periodDays: 1 | 7; quantity: number };
+
+/** The locations that report their own sales: any location rows within the year, of any package. */
+async function reportingOwnSales(db: Db, state: PictureState, ids: readonly number[]): Promise<Set<number>> {
+  const from = addDays(state.windowEnd, -(365 + 6));
+  const rows = await sql<{ location_id: number }>`
+    SELECT l.id AS location_id FROM unnest(${[...ids]}::bigint[]) AS l(id)
+    WHERE EXISTS (SELECT 1 FROM sales s WHERE s.location_id = l.id AND s.period_start >= ${from}::date)`.execute(
+    db,
+  );
+  return new Set(rows.rows.map((r) => r.location_id));
+}
+
+/** What each location's coverage is measured against (locationDemand's basis), whatever it holds. */
+export async function locationDemandBases(
+  db: Db,
+  state: PictureState,
+  locations: readonly LocationRow[],
+): Promise<Map<number, LocationDemandBasis>> {
+  const own =
+    locations.length === 0
+      ? new Set<number>()
+      : await reportingOwnSales(
+          db,
+          state,
+          locations.map((l) => l.id),
+        );
+  return new Map(
+    locations.map((l) => [
+      l.id,
+      own.has(l.id) ? 'own_sales' : REGION_SHARE_KINDS.includes(l.kind) ? 'region_share' : 'no_basis',
+    ]),
+  );
 }
 
 /**
- * Coverage at single locations, computed on the fly. A location that reports its own sales
- * (location rows in the sales table within the last year) is measured against them, by the domain's
- * estimateDemand; one that does not (wholesalers, preparedness stocks, pharmacies reporting only
- * region totals) is measured against its region's demand, like a tier: the days its stock alone would
- * supply the whole region. Only packages the location holds or sells are returned. The stock measured
+ * Coverage at single locations, computed on the fly, each against its own demand (the domain's
+ * locationDemand): a location that reports its own sales (location rows in the sales table within the
+ * last year) against its estimate of them (estimateDemand); a community pharmacy that does not, against
+ * its equal share of the region's demand left when the own-sales locations' rows (pooled per region)
+ * are taken off; any other location has no basis and gets no coverage. Only packages the location
+ * holds or sells are returned. The stock measured
  * is the location's everyday stock; its reserve (level 3 or 4) is returned apart, with the days it
- * would add. At a preparedness stock everything is reserve, and is what its coverage measures.
+ * would add. At a preparedness stock everything is reserve, and is what its stock figures show.
  */
 export async function locationCoverage(
   db: Db,
@@ -871,27 +920,66 @@ export async function locationCoverage(
     WHERE s.location_id = ANY(${ids}::bigint[]) AND s.period_start >= ${from}::date AND ${salesFilter}`.execute(
     db,
   );
-  const ownSales = new Set(sales.rows.map((r) => r.location_id));
-  const rowsBy = new Map<string, { periodStart: string; periodDays: 1 | 7; quantity: number }[]>();
+  const ownSales = await reportingOwnSales(db, state, ids);
+  const rowsBy = new Map<string, SalesRowOf[]>();
   for (const r of sales.rows) {
     const k = `${r.location_id}:${r.package_id}`;
     const list = rowsBy.get(k) ?? [];
     list.push({ periodStart: r.period_start, periodDays: r.period_days, quantity: Number(r.quantity) });
     rowsBy.set(k, list);
   }
+  const estimate = (rows: readonly SalesRowOf[]) =>
+    estimateDemand(rows, state.today, {
+      ...(state.salesThrough !== null ? { salesThrough: state.salesThrough } : {}),
+    });
 
-  // Region demand for the region-measured locations.
-  const regionPackages = stock.rows.filter((r) => !ownSales.has(r.location_id)).map((r) => r.package_id);
+  // What the locations that share their region's demand need: the region's demand, the part the
+  // own-sales locations' rows supply, and how many share the rest.
+  const sharing = locations.filter((l) => !ownSales.has(l.id) && REGION_SHARE_KINDS.includes(l.kind));
+  const sharingIds = new Set(sharing.map((l) => l.id));
+  const sharePackages = [
+    ...new Set(stock.rows.filter((r) => sharingIds.has(r.location_id)).map((r) => r.package_id)),
+  ];
+  const shareRegions = [...new Set(sharing.map((l) => l.region_code))];
   const regionDemand = new Map<string, number>();
-  if (regionPackages.length > 0) {
-    const d = await sql<{ package_id: number; region_code: string; per_day: number }>`
-      SELECT package_id, region_code::text AS region_code, per_day FROM picture_demand
-      WHERE package_id = ANY(${[...new Set(regionPackages)]}::bigint[])
-        AND region_code = ANY(${[...new Set(locations.map((l) => l.region_code))]}::text[])`.execute(db);
+  const reported = new Map<string, SalesRowOf[]>();
+  const sharers = new Map<string, number>();
+  if (sharePackages.length > 0) {
+    const [d, rows, counts] = await Promise.all([
+      sql<{ package_id: number; region_code: string; per_day: number }>`
+        SELECT package_id, region_code::text AS region_code, per_day FROM picture_demand
+        WHERE package_id = ANY(${sharePackages}::bigint[]) AND region_code = ANY(${shareRegions}::text[])`.execute(
+        db,
+      ),
+      sql<{
+        region_code: string;
+        package_id: number;
+        period_start: string;
+        period_days: 1 | 7;
+        quantity: number;
+      }>`
+        SELECT s.region_code::text AS region_code, s.package_id, s.period_start, s.period_days, s.quantity
+        FROM sales s
+        WHERE s.location_id IS NOT NULL AND s.region_code = ANY(${shareRegions}::text[])
+          AND s.package_id = ANY(${sharePackages}::bigint[]) AND s.period_start >= ${from}::date`.execute(db),
+      sql<{ region_code: string; kind: string; n: number }>`
+        SELECT l.region_code::text AS region_code, l.kind, count(*)::int AS n FROM location l
+        WHERE l.region_code = ANY(${shareRegions}::text[]) AND l.kind = ANY(${[...REGION_SHARE_KINDS]}::text[])
+          AND l.closed_on IS NULL
+          AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.location_id = l.id AND s.period_start >= ${from}::date)
+        GROUP BY l.region_code, l.kind`.execute(db),
+    ]);
     for (const r of d.rows) regionDemand.set(`${r.region_code}:${r.package_id}`, Number(r.per_day));
+    for (const r of rows.rows) {
+      const k = `${r.region_code}:${r.package_id}`;
+      const list = reported.get(k) ?? [];
+      list.push({ periodStart: r.period_start, periodDays: r.period_days, quantity: Number(r.quantity) });
+      reported.set(k, list);
+    }
+    for (const r of counts.rows) sharers.set(`${r.region_code}:${r.kind}`, r.n);
   }
 
-  const regionOf = new Map(locations.map((l) => [l.id, l.region_code]));
+  const locationOf = new Map(locations.map((l) => [l.id, l]));
   const reserveLocations = new Set(locations.filter((l) => isReserveLocationKind(l.kind)).map((l) => l.id));
   interface Pair {
     locationId: number;
@@ -924,18 +1012,25 @@ export async function locationCoverage(
 
   const result: LocationItemCoverage[] = [];
   for (const [k, pair] of pairs) {
+    const location = locationOf.get(pair.locationId);
+    if (!location) continue;
     const own = ownSales.has(pair.locationId);
-    let demand: DemandEstimate | null = null;
-    let perDay: number;
-    if (own) {
-      demand = estimateDemand(rowsBy.get(k) ?? [], state.today, {
-        ...(state.salesThrough !== null ? { salesThrough: state.salesThrough } : {}),
-      });
-      perDay = demand.perDay;
-    } else {
-      perDay = regionDemand.get(`${regionOf.get(pair.locationId)}:${pair.packageId}`) ?? 0;
-    }
-    const cov = coverage(Math.max(0, pair.usable), perDay, state.today);
+    const ownEstimate = own ? estimate(rowsBy.get(k) ?? []) : null;
+    const regionKey = `${location.region_code}:${pair.packageId}`;
+    const reportedRows = reported.get(regionKey);
+    const measured = locationDemand({
+      kind: location.kind,
+      reportsOwnSales: own,
+      ownPerDay: ownEstimate?.perDay ?? 0,
+      regionPerDay: regionDemand.get(regionKey) ?? 0,
+      reportedPerDay: reportedRows === undefined ? 0 : estimate(reportedRows).perDay,
+      // This location is one of them (counted above unless it closed since).
+      sharingLocations: Math.max(1, sharers.get(`${location.region_code}:${location.kind}`) ?? 0),
+    });
+    const cov =
+      measured.perDay === null
+        ? { days: null, runsOutOn: null }
+        : coverage(Math.max(0, pair.usable), measured.perDay, state.today);
     result.push({
       locationId: pair.locationId,
       packageId: pair.packageId,
@@ -943,13 +1038,14 @@ export async function locationCoverage(
       usableStock: pair.usable,
       reserveTotal: pair.reserveTotal,
       reserveUsable: pair.reserveUsable,
-      reserveDaysAdded: reserveDaysAdded(pair.reserveUsable, perDay),
-      demand,
-      demandPerDay: perDay,
-      basis: own ? 'own_sales' : 'region',
+      reserveDaysAdded: reserveDaysAdded(pair.reserveUsable, measured.perDay ?? 0),
+      demand: ownEstimate,
+      demandPerDay: measured.perDay,
+      basis: measured.basis,
       coverageDays: cov.days,
       runsOutOn: cov.runsOutOn,
-      riskClass: classifyCoverage(cov.days, state.thresholds),
+      riskClass: measured.perDay === null ? null : classifyCoverage(cov.days, state.thresholds),
+      stockStatus: stockStatus(pair.usable),
     });
   }
   return result;

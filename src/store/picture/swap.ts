@@ -19,11 +19,12 @@ export const FULL_REBUILD_TABLES = [
   'picture_demand',
   'picture_sales_month',
   'picture_stock',
+  'picture_wholesale_stock',
   'picture_item',
 ] as const;
 
 /** The tables a stock refresh rebuilds; it keeps products, demand, monthly sales and history. */
-export const STOCK_REBUILD_TABLES = ['picture_stock', 'picture_item'] as const;
+export const STOCK_REBUILD_TABLES = ['picture_stock', 'picture_wholesale_stock', 'picture_item'] as const;
 
 /**
  * How long the swap waits for readers' queries to let go of the old tables, per attempt, before it

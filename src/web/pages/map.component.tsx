@@ -4,6 +4,7 @@ import type { PictureMap } from '../api-client.js';
 import { useI18n } from '../i18n.js';
 import { useRouter } from '../router.js';
 import { useDays, useDemand } from '../components/picture.js';
+import { useRunsOutText, wholeStock } from '../components/runs-out.js';
 
 /*
  * The 21 regions as an SVG map, coloured by the coverage in days of one package or group. The county
@@ -85,7 +86,8 @@ export function SwedenMap({
   /** A smaller map beside other content (the product page). */
   compact?: boolean;
 }) {
-  const { t, formatNumber, formatDate } = useI18n();
+  const { t, formatNumber } = useI18n();
+  const runsOut = useRunsOutText();
   const { navigate } = useRouter();
   const days = useDays();
   const demand = useDemand();
@@ -133,7 +135,9 @@ export function SwedenMap({
             if (!code) return null;
             const figure = byCode.get(code);
             const name = figure?.area.name ?? loc.name;
-            const label = figure ? `${name}: ${days(figure.coverageDays)}` : name;
+            const label = figure
+              ? `${name}: ${figure.stockStatus === 'out_of_stock' ? t('stock.outOfStock') : days(figure.coverageDays)}`
+              : name;
             return (
               <path
                 key={loc.id}
@@ -164,11 +168,11 @@ export function SwedenMap({
               <dt>{t('col.coverage')}</dt>
               <dd>{days(hovered.coverageDays)}</dd>
               <dt>{t('col.usableStock')}</dt>
-              <dd>{formatNumber(hovered.stock.usable)}</dd>
+              <dd>{formatNumber(wholeStock(hovered.stock.usable))}</dd>
               <dt>{t('col.demandPerDay')}</dt>
               <dd>{demand(hovered.demandPerDay)}</dd>
               <dt>{t('col.runsOut')}</dt>
-              <dd>{hovered.runsOutOn ? formatDate(hovered.runsOutOn) : '–'}</dd>
+              <dd data-testid="map-tooltip-runs-out">{runsOut(hovered.runsOutOn, hovered.stockStatus)}</dd>
             </dl>
           </div>
         )}

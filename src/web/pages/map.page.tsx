@@ -13,6 +13,7 @@ import { useI18n } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
 import { SwedenMap } from './map.component.js';
+import { RunsOut, wholeStock } from '../components/runs-out.js';
 
 const DEFAULT_THRESHOLDS = { criticalBelowDays: 14, lowBelowDays: 30 };
 
@@ -132,7 +133,7 @@ function NationalLine({ figure }: { figure: PictureMap['national'] }) {
     <p className="map-national" data-testid="map-national">
       {t('map.national', {
         days: days(figure.coverageDays),
-        stock: formatNumber(figure.stock.usable),
+        stock: formatNumber(wholeStock(figure.stock.usable)),
         demand: demand(figure.demandPerDay),
       })}{' '}
       <RiskBadge risk={figure.riskClass} />
@@ -158,7 +159,7 @@ export function RegionFigures({ map, subject }: { map: PictureMap; subject: MapS
 
 /** Stock, demand, coverage, run-out date and risk of one item in each region. */
 export function RegionTable({ regions }: { regions: readonly PictureMap['regions'][number][] }) {
-  const { t, formatNumber, formatDate } = useI18n();
+  const { t, formatNumber } = useI18n();
   const days = useDays();
   const demand = useDemand();
   return (
@@ -169,6 +170,9 @@ export function RegionTable({ regions }: { regions: readonly PictureMap['regions
             <th scope="col">{t('col.region')}</th>
             <th scope="col" className="num">
               {t('col.usableStock')}
+            </th>
+            <th scope="col" className="num" title={t('product.tierShare')}>
+              {t('col.wholesaleShare')}
             </th>
             <th scope="col" className="num">
               {t('col.demandPerDay')}
@@ -188,10 +192,19 @@ export function RegionTable({ regions }: { regions: readonly PictureMap['regions
                   {r.area.name}
                 </Link>
               </th>
-              <td className="num">{formatNumber(r.stock.usable)}</td>
+              <td className="num">{formatNumber(wholeStock(r.stock.usable))}</td>
+              <td
+                className={`num muted${r.wholesale.share.usable ? '' : ' zero'}`}
+                data-testid="wholesale-share"
+                title={t('map.wholesaleHeld', { n: formatNumber(wholeStock(r.wholesale.held.usable)) })}
+              >
+                {formatNumber(wholeStock(r.wholesale.share.usable))}
+              </td>
               <td className="num">{demand(r.demandPerDay)}</td>
               <td className="num strong">{days(r.coverageDays)}</td>
-              <td className="nowrap">{r.runsOutOn ? formatDate(r.runsOutOn) : '–'}</td>
+              <td className="nowrap">
+                <RunsOut on={r.runsOutOn} status={r.stockStatus} />
+              </td>
               <td>
                 <RiskBadge risk={r.riskClass} />
               </td>

@@ -16,6 +16,7 @@ import { ErrorState, SkeletonRows } from '../components/states.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { Link } from '../router.js';
 import { useApi } from '../use-api.js';
+import { RunsOut, wholeStock } from '../components/runs-out.js';
 
 type Counts = PictureOverview['counts']['packages'];
 const RISK_STATS: { key: keyof Counts; label: MessageKey; tone: string }[] = [
@@ -180,7 +181,7 @@ export function ItemTable({
   emptyText: string;
   showArea?: boolean;
 }) {
-  const { t, formatNumber, formatDate } = useI18n();
+  const { t, formatNumber } = useI18n();
   const days = useDays();
   const demand = useDemand();
   if (items && items.length === 0) return <p className="card-padded muted">{emptyText}</p>;
@@ -227,10 +228,12 @@ export function ItemTable({
                 </th>
                 {showArea && <td>{item.area.name}</td>}
                 <td className="mono">{item.atcCode}</td>
-                <td className="num">{formatNumber(item.stock.usable)}</td>
+                <td className="num">{formatNumber(wholeStock(item.stock.usable))}</td>
                 <td className="num">{demand(item.demand.perDay)}</td>
                 <td className="num strong">{days(item.coverageDays)}</td>
-                <td className="nowrap">{item.runsOutOn ? formatDate(item.runsOutOn) : '–'}</td>
+                <td className="nowrap">
+                  <RunsOut on={item.runsOutOn} status={item.stockStatus} />
+                </td>
                 <td>
                   <RiskBadge risk={item.riskClass} />
                 </td>

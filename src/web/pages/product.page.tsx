@@ -18,6 +18,8 @@ import { useApi } from '../use-api.js';
 import { SwedenMap } from './map.component.js';
 import { RegionTable } from './map.page.js';
 import { ItemTable, NoticeSection } from './overview.page.js';
+import { RunsOut, wholeStock } from '../components/runs-out.js';
+import { outOfStockWithDeliveries } from '../../domain/stock-status.js';
 
 /** Product page: stock by tier and region, 12 months of sales and stock, notices, alternatives in stock. */
 export function ProductPage({ id }: { id: string }) {
@@ -82,8 +84,8 @@ export function ProductPage({ id }: { id: string }) {
       >
         <Figure
           label={t('col.usableStock')}
-          value={item ? formatNumber(item.stock.usable) : undefined}
-          note={item ? t('product.ofTotal', { n: formatNumber(item.stock.total) }) : undefined}
+          value={item ? formatNumber(wholeStock(item.stock.usable)) : undefined}
+          note={item ? t('product.ofTotal', { n: formatNumber(wholeStock(item.stock.total)) }) : undefined}
         />
         <Figure
           label={t('col.demandPerDay')}
@@ -97,13 +99,23 @@ export function ProductPage({ id }: { id: string }) {
         />
         <Figure
           label={t('col.runsOut')}
-          value={data ? (data.outlook.runsOutOn ? formatDate(data.outlook.runsOutOn) : '–') : undefined}
+          value={
+            data ? item ? <RunsOut on={data.outlook.runsOutOn} status={item.stockStatus} /> : '–' : undefined
+          }
           note={
             data
               ? t('product.withDeliveries', {
-                  date: data.outlook.runsOutWithDeliveriesOn
-                    ? formatDate(data.outlook.runsOutWithDeliveriesOn)
-                    : t('product.lastsYear'),
+                  date:
+                    item &&
+                    outOfStockWithDeliveries(
+                      item.stockStatus,
+                      data.outlook.runsOutOn,
+                      data.outlook.runsOutWithDeliveriesOn,
+                    )
+                      ? t('stock.outOfStock').toLowerCase()
+                      : data.outlook.runsOutWithDeliveriesOn
+                        ? formatDate(data.outlook.runsOutWithDeliveriesOn)
+                        : t('product.lastsYear'),
                 })
               : undefined
           }
@@ -237,7 +249,7 @@ export function ProductPage({ id }: { id: string }) {
   );
 }
 
-function Figure({ label, value, note }: { label: string; value: string | undefined; note?: ReactNode }) {
+function Figure({ label, value, note }: { label: string; value: ReactNode; note?: ReactNode }) {
   return (
     <div className="stat card">
       <div className="stat-label">{label}</div>
@@ -286,11 +298,29 @@ function TierTable({
         <tbody>
           {rows ? (
             rows.map((r) => (
-              <tr key={r.tier} data-testid="tier-row">
-                <th scope="row">{r.tierName}</th>
+              <tr
+                key={`${r.tier}:${r.line}`}
+                data-testid="tier-row"
+                data-line={r.line}
+                data-counted={r.counted ? 'yes' : 'no'}
+                className={r.counted ? undefined : 'muted'}
+              >
+                <th scope="row">
+                  {r.line === 'held' && r.tier === 'wholesale' && !r.counted
+                    ? t('product.wholesaleHeld')
+                    : r.line === 'serving_share'
+                      ? t('product.wholesaleShare')
+                      : r.tierName}
+                  {r.line === 'serving_share' && <div className="cell-sub">{t('product.tierShare')}</div>}
+                  {!r.counted && <div className="cell-sub">{t('product.tierNotCounted')}</div>}
+                </th>
                 <td className={`num${r.locations ? '' : ' zero'}`}>{formatNumber(r.locations)}</td>
-                <td className={`num${r.stock.total ? '' : ' zero'}`}>{formatNumber(r.stock.total)}</td>
-                <td className={`num${r.stock.usable ? '' : ' zero'}`}>{formatNumber(r.stock.usable)}</td>
+                <td className={`num${r.stock.total ? '' : ' zero'}`}>
+                  {formatNumber(wholeStock(r.stock.total))}
+                </td>
+                <td className={`num${r.stock.usable ? '' : ' zero'}`}>
+                  {formatNumber(wholeStock(r.stock.usable))}
+                </td>
                 <td className="num strong">{days(r.coverageDays)}</td>
                 <td>
                   <RiskBadge risk={r.riskClass} />

@@ -240,7 +240,15 @@ function RegionLocations({ code, picture }: { code: string; picture: PictureStat
                     <td>{kindLabel(location.kind)}</td>
                     <td>{location.municipality?.name ?? '–'}</td>
                     <td>{location.organisation.name}</td>
-                    {prioritised ? (
+                    {prioritised && prioritised.demandBasis === 'no_basis' ? (
+                      <>
+                        <td className="num">{formatNumber(prioritised.held)}</td>
+                        <td colSpan={2} className="muted" data-testid="no-basis">
+                          {t('regionPicture.noBasis')}
+                        </td>
+                        <td>{t('regionPicture.basis.no_basis')}</td>
+                      </>
+                    ) : prioritised ? (
                       <>
                         <td className="num">{formatNumber(prioritised.held)}</td>
                         <td className={`num${prioritised.belowCritical ? ' text-danger strong' : ' zero'}`}>
