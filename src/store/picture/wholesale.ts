@@ -4,6 +4,7 @@ import { NATIONAL_AREA } from '../../domain/access.js';
 import { DEFAULT_SIMULATION_DAYS } from '../../domain/coverage.js';
 import { SHARE_DECIMALS } from '../../domain/service-area.js';
 import { FIRST_RESERVE_LEVEL } from '../../domain/reserve.js';
+import { reserveKindSql } from './reserve.js';
 import type { Db, Tx } from '../database.js';
 import { type Settings } from './settings.js';
 import { idIn, textIn } from './sql.js';
@@ -238,7 +239,7 @@ export async function wholesaleFigures(
     held AS (
       SELECT ps.area_code, sum(ps.total * m.factor) AS total, sum(ps.usable * m.factor) AS usable
       FROM picture_stock ps JOIN m ON m.package_id = ps.package_id
-      WHERE ps.tier = 'wholesale' GROUP BY ps.area_code
+      WHERE ps.tier = 'wholesale' AND NOT ps.reserve GROUP BY ps.area_code
     ),
     share AS (
       SELECT s.region_code AS area_code, sum(s.total * m.factor) AS total, sum(s.usable * m.factor) AS usable
@@ -323,7 +324,8 @@ export async function regionDeliveries(
   const rows = await sql<DeliveryRow>`
     WITH d AS (
       SELECT e.package_id, e.expected_on, e.quantity, e.organisation_id, o.name AS organisation_name,
-             e.location_id, l.region_code::text AS region_code, wa.area_key
+             e.location_id, l.region_code::text AS region_code, wa.area_key,
+             coalesce(${reserveKindSql('l.kind')}, false) AS reserve
       FROM current_expected_delivery e
       JOIN organisation o ON o.id = e.organisation_id
       LEFT JOIN location l ON l.id = e.location_id
@@ -332,7 +334,7 @@ export async function regionDeliveries(
         AND e.expected_on < ${addDays(today, DEFAULT_SIMULATION_DAYS)}::date
     )
     SELECT d.package_id, d.expected_on, d.quantity * coalesce(f.fraction, 1) AS quantity, d.organisation_id,
-           d.organisation_name, d.location_id, d.region_code
+           d.organisation_name, d.location_id, d.region_code, d.reserve
     FROM d
     LEFT JOIN (${serviceFractionsSql(sql`SELECT DISTINCT package_id, area_key FROM d WHERE area_key IS NOT NULL`)}) f
       ON f.package_id = d.package_id AND f.area_key = d.area_key AND f.region_code = ${region}
