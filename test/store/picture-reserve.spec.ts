@@ -191,11 +191,13 @@ describeEach(testBackends())('everyday stock and reserve in the picture on $name
         .where('ref', '=', ref)
         .where('area_code', '=', area)
         .executeTakeFirst();
-    // P1 in 01: A1 100 + A2 200 + W1 500 = 800 at 10 a day = 80 days (the 550 reserve is not in it).
-    expect(await item('package', String(f.packages.p1), '01')).toMatchObject({
-      total_stock: 800,
-      coverage_days: 80,
-    });
+    // P1 nationally: A1 100 + A2 200 + W1 500 = 800 (the 550 reserve is not in it). In 01: A1 and A2
+    // plus its share of W1's everyday 500 (W1 serves the country; 01 has a third of the demand,
+    // item 11): 300 + 166.67 = 466.67 at 10 a day = 46.7 days.
+    expect(await item('package', String(f.packages.p1), 'SE')).toMatchObject({ total_stock: 800 });
+    const p1in01 = await item('package', String(f.packages.p1), '01');
+    expect(Number(p1in01?.total_stock)).toBeCloseTo(300 + 500 / 3, 4);
+    expect(Number(p1in01?.coverage_days)).toBeCloseTo((300 + 500 / 3) / 10, 4);
     // P2 in 01: H1's 30 at 5 a day = 6 days, critical: neither H1's level 4 nor R1's 100 counts.
     expect(await item('package', String(f.packages.p2), '01')).toMatchObject({
       total_stock: 30,
@@ -254,8 +256,12 @@ describeEach(testBackends())('everyday stock and reserve in the picture on $name
     const p1 = after.items.find(
       (i) => i.kind === 'package' && i.ref === String(f.packages.p1) && i.area_code === '01',
     );
-    // 100 + 200 + 480 everyday; S1's 2,500 and W1's 570 are reserve.
-    expect(p1).toMatchObject({ total_stock: 780 });
+    // 100 + 200 + a third of W1's everyday 480; S1's 2,500 and W1's 570 are reserve.
+    expect(Number(p1?.total_stock)).toBeCloseTo(300 + 480 / 3, 4);
+    const p1se = after.items.find(
+      (i) => i.kind === 'package' && i.ref === String(f.packages.p1) && i.area_code === 'SE',
+    );
+    expect(p1se).toMatchObject({ total_stock: 780 });
     expect(after.stock).toEqual(await expectedStock(store, '2026-03-31'));
 
     const wave = await refreshPicture(store, { today: TODAY, locationIds, deltaLimit: 1 });

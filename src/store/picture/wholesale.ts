@@ -4,7 +4,7 @@ import { NATIONAL_AREA } from '../../domain/access.js';
 import { DEFAULT_SIMULATION_DAYS } from '../../domain/coverage.js';
 import { SHARE_DECIMALS } from '../../domain/service-area.js';
 import { FIRST_RESERVE_LEVEL } from '../../domain/reserve.js';
-import { reserveKindSql } from './reserve.js';
+import { reserveKindSql, reserveSql } from './reserve.js';
 import type { Db, Tx } from '../database.js';
 import { type Settings } from './settings.js';
 import { idIn, textIn } from './sql.js';
@@ -303,7 +303,7 @@ export async function regionLots(
       sql`SELECT DISTINCT w.package_id, w.area_key FROM picture_wholesale_stock w
           WHERE w.package_id = ANY(${ids}::bigint[])`,
     )}) f ON f.package_id = e.package_id AND f.area_key = wa.area_key AND f.region_code = ${region}
-    WHERE e.package_id = ANY(${ids}::bigint[])
+    WHERE e.package_id = ANY(${ids}::bigint[]) AND NOT ${reserveSql('l.kind', 'e.stock_level')}
       AND ((wa.location_id IS NULL AND l.region_code = ${region}) OR f.fraction > 0)
     GROUP BY e.expiry`.execute(db);
   return rows.rows.map((r) => ({ expiry: r.expiry, quantity: Number(r.quantity) }));
