@@ -1,4 +1,4 @@
-import type { LocationKind } from '../store/schema.js';
+import type { LocationKind } from './vocabulary.js';
 import { supplyTierOf } from './supply-tier.js';
 
 /**
