@@ -1,17 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { seedMinimal } from '../support/seed.js';
-
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin/beredskap.js');
+import { runCli } from '../support/cli.js';
 
 /** `beredskap ingest FILE --org CODE` against an embedded database in a temporary directory. */
 describe('beredskap ingest', () => {
@@ -28,15 +22,7 @@ describe('beredskap ingest', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const cli = (...args: string[]) => runCli(env, ...args);
 
   it('sends a file as an organisation, shows progress and prints the receipt; a resend gets the same receipt', async () => {
     const first = await cli(

@@ -1,17 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { buildOrganisation } from '../support/builders.js';
-
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin/beredskap.js');
+import { runCli } from '../support/cli.js';
 
 /** `beredskap import npl DIR` and `beredskap import list FILE` against an embedded database. */
 describe('beredskap import', () => {
@@ -33,15 +27,7 @@ describe('beredskap import', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const cli = (...args: string[]) => runCli(env, ...args);
 
   it('imports an NPL export directory in one command, with progress and the change summary', async () => {
     const res = await cli('import', 'npl', 'test/fixtures/npl', '--as-of', '2025-02-21');
