@@ -219,6 +219,8 @@ export interface SalesTable {
   age_band: string | null;
   sex: 'F' | 'M' | 'X' | null;
   report_id: number;
+  /** The channel of the sale (0005; src/domain/sales-channel.ts). */
+  channel: 'community_dispensing' | 'care_requisition' | 'dose_dispensing';
 }
 
 export interface ShortageNoticeTable {
@@ -382,6 +384,22 @@ export interface PictureDemandTable {
   seasonal_per_day: Numeric | null;
 }
 
+/** Each region's sales window: its last reported day and the window end of its demand (0005). */
+export interface PictureRegionWindowTable {
+  region_code: string;
+  sales_through: DateCol | null;
+  window_end: DateCol;
+}
+
+/** Each location's newest stock count and expected stock, for the picture's freshness (0005). */
+export interface PictureLocationFreshnessTable {
+  location_id: number;
+  region_code: string;
+  stock_counted_at: Timestamp | null;
+  previous_snapshot_id: number | null;
+  expected_stock: Generated<Numeric>;
+}
+
 /** National sales per package and month (0003). */
 export interface PictureSalesMonthTable {
   package_id: number;
@@ -490,4 +508,6 @@ export interface Database {
   picture_stock_history: PictureStockHistoryTable;
   picture_item: PictureItemTable;
   picture_count: PictureCountTable;
+  picture_region_window: PictureRegionWindowTable;
+  picture_location_freshness: PictureLocationFreshnessTable;
 }

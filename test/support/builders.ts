@@ -1,4 +1,9 @@
 import { hashToken } from '../../src/domain/access.js';
+import {
+  channelOfLocationKind,
+  channelOfRegionFigure,
+  type SalesChannel,
+} from '../../src/domain/sales-channel.js';
 import type { Db } from '../../src/store/database.js';
 import type { LocationKind, OrganisationKind, Role } from '../../src/store/schema.js';
 
@@ -270,6 +275,8 @@ export interface SalesInput {
   periodDays?: 1 | 7;
   quantity: number;
   locationId?: number | null;
+  /** Default as for a report without one: the location's kind, or the reporter's for a region total. */
+  channel?: SalesChannel;
 }
 
 /** Sales rows (one report of `organisationId`, by default the first organisation). */
@@ -282,6 +289,23 @@ export async function buildSales(
     organisationId ??
     (await db.selectFrom('organisation').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
   const reportId = await buildReport(db, org, 'sales');
+  const reporter = await db
+    .selectFrom('organisation')
+    .select('kind')
+    .where('id', '=', org)
+    .executeTakeFirstOrThrow();
+  const locationIds = [...new Set(rows.map((r) => r.locationId).filter((l): l is number => l != null))];
+  const kinds = new Map(
+    (locationIds.length === 0
+      ? []
+      : await db.selectFrom('location').select(['id', 'kind']).where('id', 'in', locationIds).execute()
+    ).map((l) => [l.id, l.kind]),
+  );
+  const channelOf = (r: SalesInput): SalesChannel => {
+    if (r.channel !== undefined) return r.channel;
+    const kind = r.locationId == null ? undefined : kinds.get(r.locationId);
+    return kind === undefined ? channelOfRegionFigure(reporter.kind) : channelOfLocationKind(kind);
+  };
   for (let i = 0; i < rows.length; i += 2000) {
     await db
       .insertInto('sales')
@@ -293,6 +317,7 @@ export async function buildSales(
           location_id: r.locationId ?? null,
           package_id: r.packageId,
           quantity: r.quantity,
+          channel: channelOf(r),
           age_band: null,
           sex: null,
           report_id: reportId,

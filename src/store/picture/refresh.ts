@@ -7,7 +7,8 @@ import { NATIONAL_AREA } from '../../domain/access.js';
 import type { CopyFn, Db, Store, Tx } from '../database.js';
 import { recount } from './counts.js';
 import { applyDeliveries } from './deliveries.js';
-import { findSalesThrough, writeSales } from './demand.js';
+import { findRegionWindows, regionWindowsMoved, writeSales } from './demand.js';
+import { writeFreshness } from './freshness.js';
 import { recordHistory } from './history.js';
 import { applyStockToItems, deleteItems, writeGroupItems, writePackageItems } from './items.js';
 import { writeProducts } from './products.js';
@@ -64,10 +65,18 @@ export async function refreshPicture(
     }
 
     const previous = await trx.selectFrom('picture_state').selectAll().executeTakeFirst();
-    const salesThrough = await step('salesThrough', () => findSalesThrough(trx));
-    const yesterday = addDays(options.today, -1);
-    const windowEnd = salesThrough !== null && salesThrough < yesterday ? salesThrough : yesterday;
-    const settings: Settings = { today: options.today, windowEnd, salesThrough, horizonDays, thresholds };
+    // Each region's sales window ends on its own last reported day (docs/lagesbild.md).
+    const windows = await step('salesThrough', () => findRegionWindows(trx, options.today));
+    const { salesThrough, windowEnd } = windows;
+    const settings: Settings = {
+      today: options.today,
+      windowEnd,
+      salesThrough,
+      regionWindows: windows.regions,
+      horizonDays,
+      thresholds,
+    };
+    const moved = previous === undefined ? null : await regionWindowsMoved(trx, windows.regions);
 
     const reason =
       options.full === true
@@ -76,8 +85,10 @@ export async function refreshPicture(
           ? 'first refresh'
           : previous.today !== options.today
             ? `new day (${previous.today} → ${options.today})`
-            : previous.window_end !== windowEnd
-              ? `sales now reach ${windowEnd}`
+            : previous.window_end !== windowEnd || moved !== null
+              ? moved === null || previous.window_end !== windowEnd
+                ? `sales now reach ${windowEnd}`
+                : moved
               : previous.horizon_days !== horizonDays ||
                   Number(previous.critical_below_days) !== thresholds.criticalBelowDays ||
                   Number(previous.low_below_days) !== thresholds.lowBelowDays ||
@@ -100,6 +111,9 @@ export async function refreshPicture(
       packages = await incrementalRefresh(trx, settings, options, step);
     }
 
+    await step('freshness', () =>
+      writeFreshness(trx, settings, reason !== null ? null : unique(options.locationIds ?? [])),
+    );
     const countedUntil = await sql<{ at: Date | null }>`
       SELECT max(counted_at) AS at FROM picture_location_state`.execute(trx);
     const now = new Date();
