@@ -358,8 +358,8 @@ async function generate(store: Store, url: string): Promise<void> {
     await c.query(`SET synchronous_commit = off`);
     await c.query(`SELECT setseed(${0.1 + part / 10})`);
     const r = await c.query(
-      `INSERT INTO sales (period_start, period_days, region_code, location_id, package_id, quantity, report_id)
-       SELECT d, 1, code, NULL, id, q, (SELECT max(id) FROM report)
+      `INSERT INTO sales (period_start, period_days, region_code, location_id, package_id, quantity, report_id, channel)
+       SELECT d, 1, code, NULL, id, q, (SELECT max(id) FROM report), 'community_dispensing'
        FROM (SELECT d::date AS d, r.code, p.id, floor(p.per_day * r.share * (0.6 + 0.8 * random()) + random()) AS q
              FROM bench_demand p CROSS JOIN bench_share r CROSS JOIN generate_series($1::date, $2::date, interval '1 day') d
              WHERE p.id % 2 = $3) x

@@ -1,6 +1,7 @@
 import { dayNumber } from '../src/domain/calendar.js';
 import { AppError } from '../src/domain/errors.js';
 import type { LocationKind, OrganisationKind, ReportKind, Role } from '../src/store/schema.js';
+import type { SalesChannel } from '../src/domain/sales-channel.js';
 import type { FormKey, SubstanceSpec } from './catalogue.js';
 
 /** What to generate. All optional; the defaults give the same data set every time. */
@@ -227,6 +228,8 @@ export interface SalesRow {
   age_band: string | null;
   sex: 'F' | 'M' | 'X' | null;
   report_id: number;
+  /** src/domain/sales-channel.ts: see salesChunks for which rows carry which. */
+  channel: SalesChannel;
 }
 
 export interface ShortageNoticeRow {

@@ -309,13 +309,14 @@ export async function writeSales(w: WriteContext, batches: AsyncIterable<SalesRe
       'age_band',
       'sex',
       'report_id',
+      'channel',
     ],
     toCsv(batches, (r) => {
       if (r.location) locations.add(r.location.id);
       regions.add(r.regionCode);
       days.add(r.periodStart);
       packages.add(r.packageId);
-      return `${r.periodStart},${r.periodDays},${r.regionCode},${r.location?.id ?? ''},${r.packageId},${r.quantity},${csvText(r.ageBand)},${r.sex ?? ''},${w.reportId}\n`;
+      return `${r.periodStart},${r.periodDays},${r.regionCode},${r.location?.id ?? ''},${r.packageId},${r.quantity},${csvText(r.ageBand)},${r.sex ?? ''},${w.reportId},${r.channel}\n`;
     }),
     () => [
       { table: 'region', ids: regions },
