@@ -372,6 +372,12 @@ async function generate(store: Store, url: string): Promise<void> {
   {
     const { ms, result } = await time(() => Promise.all([salesPart(0), salesPart(1)]));
     log(`  daily sales: ${result[0] + result[1]} rows in ${seconds(ms)}`);
+    // Where each source's sales lie (0005), as every writer of sales keeps it.
+    await client.query(
+      `INSERT INTO sales_extent (package_id, region_code, channel, regional, first_day, last_day)
+       SELECT package_id, region_code, channel, location_id IS NULL, min(period_start), max(period_start + period_days - 1)
+       FROM sales GROUP BY 1, 2, 3, 4`,
+    );
   }
   await client.query(`DROP TABLE bench_share, bench_demand`);
   for (const ix of saved) {

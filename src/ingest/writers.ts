@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { AppError } from '../domain/errors.js';
 import type { Reporter } from '../domain/report.js';
 import type { CopyFn, Tx } from '../store/database.js';
+import { recordSalesExtent } from '../store/sales-extent.repository.js';
 import type { Catalogue, LocationRef } from './catalogue.js';
 import type { ExpectedDeliveryRecord, NoticeRecord, SalesRecord, StockRecord } from './lines.js';
 import type { ProblemList } from './problems.js';
@@ -325,6 +326,7 @@ export async function writeSales(w: WriteContext, batches: AsyncIterable<SalesRe
     ],
   );
   if (w.problems.any) return {};
+  await recordSalesExtent(w.trx, w.reportId);
   return { lines, locations: locations.size, regions: regions.size, days: days.size };
 }
 

@@ -223,6 +223,16 @@ export interface SalesTable {
   channel: 'community_dispensing' | 'care_requisition' | 'dose_dispensing';
 }
 
+/** Where each source's sales lie, per package, region, channel and source (0005). */
+export interface SalesExtentTable {
+  package_id: number;
+  region_code: string;
+  channel: string;
+  regional: boolean;
+  first_day: DateCol;
+  last_day: DateCol;
+}
+
 export interface ShortageNoticeTable {
   id: Id;
   kind: 'shortage' | 'sales_stop';
@@ -490,6 +500,7 @@ export interface Database {
   stock_snapshot: StockSnapshotTable;
   stock_line: StockLineTable;
   sales: SalesTable;
+  sales_extent: SalesExtentTable;
   shortage_notice: ShortageNoticeTable;
   audit_log: AuditLogTable;
   stock_difference_line: StockDifferenceLineTable;

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/domain/calendar.js';
-import { estimateDemand, salesThatCount, type SourcedSales } from '../../src/domain/demand.js';
+import {
+  estimateDemand,
+  regionalDemand,
+  salesThatCount,
+  type SourcedSales,
+} from '../../src/domain/demand.js';
 import type { Store } from '../../src/store/database.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
 import { countedSalesOfRegion } from '../../src/store/report-facts.repository.js';
@@ -287,5 +292,174 @@ describe.each(testBackends())('a region whose sales arrive late on $name', (back
       .where('region_code', '=', '25')
       .executeTakeFirstOrThrow();
     expect(w).toMatchObject({ sales_through: null, window_end: addDays(TODAY, -1) });
+  });
+});
+
+/** A small deterministic generator (LCG), so that the varied data is the same on every run. */
+function lcg(seed: number) {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1_664_525) + 1_013_904_223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+/*
+ * The SQL and the domain on varied data: three packages, four regions whose sales end on four
+ * different days (so every region's windows differ, and the scan joins rows to their windows), two
+ * channels, region-level totals and two hospitals' own rows, daily and weekly, overlapping at random.
+ * Every region's demand equals regionalDemand over salesThatCount; the months hold what counts.
+ */
+describe.each(testBackends())('one source per sale on varied data on $name', (backend) => {
+  const SEED = 20260301;
+  let store: Store;
+  const rowsOf = new Map<number, (SourcedSales & { periodDays: 1 | 7 })[]>();
+  const through = new Map([
+    ['01', '2026-02-28'],
+    ['03', '2026-02-26'],
+    ['12', '2026-02-21'],
+    ['14', '2026-02-17'],
+  ]);
+
+  beforeAll(async () => {
+    console.log(`one source per sale on varied data: seed ${SEED}`);
+    const random = lcg(SEED);
+    store = await backend.open();
+    const db = store.db;
+    for (const code of through.keys()) await buildRegion(db, { code, name: `Region ${code}` });
+    const ehm = await buildOrganisation(db, { kind: 'authority', code: 'EHM' });
+    const company = await buildOrganisation(db, { kind: 'company' });
+    const regionOrg = new Map<string, number>();
+    const hospitals = new Map<string, number[]>();
+    for (const code of through.keys()) {
+      const org = await buildOrganisation(db, { kind: 'region', code: `REG-${code}`, regionCode: code });
+      regionOrg.set(code, org);
+      hospitals.set(code, [
+        await buildLocation(db, org, { kind: 'hospital_pharmacy', regionCode: code }),
+        await buildLocation(db, org, { kind: 'hospital_pharmacy', regionCode: code }),
+      ]);
+    }
+    for (let k = 0; k < 3; k++) {
+      const pkg = await buildPackage(db, company, { substance: `substans ${k}`, packSize: 10 });
+      const rows: (SourcedSales & { periodDays: 1 | 7 })[] = [];
+      for (const [region, last] of through) {
+        // Community dispensing: the authority's region totals, weekly for the first months, then daily.
+        const community: SalesInput[] = [];
+        for (let day = '2025-02-03'; day <= last;) {
+          const weekly = day < '2025-09-01';
+          const days = weekly ? 7 : 1;
+          if (addDays(day, days - 1) > last) break;
+          if (random() < 0.8)
+            community.push({
+              packageId: pkg,
+              regionCode: region,
+              periodStart: day,
+              periodDays: days,
+              quantity: Math.floor(random() * 30 * days),
+            });
+          day = addDays(day, days);
+        }
+        await buildSales(db, community, ehm);
+        // Care requisitions: the region's totals on some stretches (daily, sometimes a week), and each
+        // hospital's own rows on others, overlapping them in part.
+        const regional: SalesInput[] = [];
+        const own: SalesInput[] = [];
+        for (let day = '2025-02-03'; day <= last; day = addDays(day, 1)) {
+          const r = random();
+          if (r < 0.25)
+            regional.push({
+              packageId: pkg,
+              regionCode: region,
+              periodStart: day,
+              quantity: Math.floor(random() * 20),
+            });
+          else if (r < 0.28 && addDays(day, 6) <= last)
+            regional.push({
+              packageId: pkg,
+              regionCode: region,
+              periodStart: day,
+              periodDays: 7,
+              quantity: Math.floor(random() * 140),
+            });
+          for (const h of hospitals.get(region)!) {
+            const q = random();
+            if (q < 0.35)
+              own.push({
+                packageId: pkg,
+                regionCode: region,
+                periodStart: day,
+                quantity: Math.floor(random() * 12),
+                locationId: h,
+              });
+            else if (q < 0.37 && addDays(day, 6) <= last)
+              own.push({
+                packageId: pkg,
+                regionCode: region,
+                periodStart: day,
+                periodDays: 7,
+                quantity: Math.floor(random() * 70),
+                locationId: h,
+              });
+          }
+        }
+        await buildSales(db, regional, regionOrg.get(region));
+        await buildSales(db, own, regionOrg.get(region));
+        const sourced = (list: SalesInput[], channel: SourcedSales['channel']) =>
+          list.map((r) => ({
+            periodStart: r.periodStart,
+            periodDays: r.periodDays ?? 1,
+            quantity: r.quantity,
+            regionCode: r.regionCode,
+            channel,
+            locationId: r.locationId ?? null,
+          }));
+        rows.push(
+          ...sourced(community, 'community_dispensing'),
+          ...sourced([...regional, ...own], 'care_requisition'),
+        );
+      }
+      rowsOf.set(pkg, rows);
+    }
+    await refreshPicture(store, { today: TODAY });
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('computes every region’s demand as regionalDemand over salesThatCount, to its own last day', async () => {
+    let compared = 0;
+    for (const [pkg, rows] of rowsOf) {
+      const first = rows.reduce((a, r) => (r.periodStart < a ? r.periodStart : a), '9999-12-31');
+      const expected = regionalDemand(salesThatCount(rows), TODAY, through, { historyStart: first });
+      for (const [region, estimate] of expected.regions) {
+        const row = await demandRow(store, pkg, region);
+        expect(Number(row?.per_day), `package ${pkg} region ${region}`).toBeCloseTo(estimate.perDay, 9);
+        expect(Number(row?.recent_per_day)).toBeCloseTo(estimate.recentPerDay, 9);
+        expect(Number(row?.baseline_per_day)).toBeCloseTo(estimate.baselinePerDay!, 9);
+        expect(Number(row?.seasonal_per_day)).toBeCloseTo(estimate.seasonalPerDay!, 9);
+        expect(row?.basis).toBe(estimate.basis);
+        compared++;
+      }
+      expect(Number((await itemRow(store, 'package', String(pkg), 'SE'))?.demand_per_day)).toBeCloseTo(
+        expected.nationalPerDay,
+        9,
+      );
+    }
+    expect(compared).toBe(12);
+  });
+
+  it('holds in the months what counts, and less than all rows added together', async () => {
+    for (const [pkg, rows] of rowsOf) {
+      const months = await store.db
+        .selectFrom('picture_sales_month')
+        .select((eb) => eb.fn.sum<number>('quantity').as('q'))
+        .where('package_id', '=', pkg)
+        .executeTakeFirstOrThrow();
+      // The thirteen months from 2025-02-01 hold every row (all start on or after 2025-02-03).
+      const counted = salesThatCount(rows).reduce((a, r) => a + r.quantity, 0);
+      const all = rows.reduce((a, r) => a + r.quantity, 0);
+      expect(Number(months.q)).toBeCloseTo(counted, 6);
+      expect(counted).toBeLessThan(all);
+    }
   });
 });

@@ -5,6 +5,7 @@ import {
   type SalesChannel,
 } from '../../src/domain/sales-channel.js';
 import type { Db } from '../../src/store/database.js';
+import { recordSalesExtent } from '../../src/store/sales-extent.repository.js';
 import type { LocationKind, OrganisationKind, Role } from '../../src/store/schema.js';
 
 /** Test data builders: each inserts one row with sensible defaults and returns its id. */
@@ -325,6 +326,7 @@ export async function buildSales(
       )
       .execute();
   }
+  await recordSalesExtent(db, reportId);
 }
 
 /** Daily rows of `perDay` from `from` to `to` inclusive ('YYYY-MM-DD'). */

@@ -26,6 +26,25 @@ WHERE s.location_id IS NULL
                       WHERE o.kind = 'region');
 ALTER TABLE sales ALTER COLUMN channel DROP DEFAULT;
 
+-- Where each source's figures lie: per package, region, channel and source (region-level or the
+-- locations' rows), the first and last day its rows cover. Kept by every writer of sales, in the same
+-- transaction (recordSalesExtent, src/store/sales-extent.repository.ts): the picture finds the few
+-- (package, region, channel) keys that have both sources from it, without reading every sales row
+-- again, and resolves only those (docs/lagesbild.md, "One source per sale").
+CREATE TABLE sales_extent (
+  package_id  bigint  NOT NULL REFERENCES package (id),
+  region_code char(2) NOT NULL REFERENCES region (code),
+  channel     text    NOT NULL,
+  regional    boolean NOT NULL,                 -- true: region-level rows (no location)
+  first_day   date    NOT NULL,
+  last_day    date    NOT NULL,
+  PRIMARY KEY (package_id, region_code, channel, regional)
+);
+INSERT INTO sales_extent (package_id, region_code, channel, regional, first_day, last_day)
+SELECT package_id, region_code, channel, location_id IS NULL, min(period_start),
+       max(period_start + period_days - 1)
+FROM sales GROUP BY 1, 2, 3, 4;
+
 -- The picture (derived, unlogged like the rest of 0003/0004) ----------------------------------------
 
 -- Each region's sales window: the last day its sales cover (the end of its latest-starting row, any
