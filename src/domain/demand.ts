@@ -252,7 +252,8 @@ export function regionalDemand<R extends SalesPeriod & { regionCode: string }>(
   options: Omit<DemandOptions, 'salesThrough'> = {},
 ): { regions: Map<string, DemandEstimate>; nationalPerDay: number } {
   let first: string | undefined = options.historyStart;
-  if (first === undefined) for (const r of rows) if (first === undefined || r.periodStart < first) first = r.periodStart;
+  if (first === undefined)
+    for (const r of rows) if (first === undefined || r.periodStart < first) first = r.periodStart;
   const byRegion = new Map<string, R[]>();
   for (const row of rows) {
     const list = byRegion.get(row.regionCode);

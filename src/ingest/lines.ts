@@ -673,7 +673,9 @@ class SalesValidator extends Reporting implements LineValidator<SalesRecord> {
     }
     if (this.ctx.problems.total !== before || periodStart === undefined || !pkg || quantity === undefined)
       return undefined;
-    channel ??= location ? channelOfLocationKind(location.kind) : channelOfRegionFigure(this.ctx.reporter.organisationKind);
+    channel ??= location
+      ? channelOfLocationKind(location.kind)
+      : channelOfRegionFigure(this.ctx.reporter.organisationKind);
     const key = `${periodStart}|${periodDays}|${location?.id ?? regionCode}|${pkg.id}|${ageBand ?? ''}|${sex ?? ''}|${channel}`;
     if (this.seen.has(key)) {
       this.problem(
@@ -686,7 +688,17 @@ class SalesValidator extends Reporting implements LineValidator<SalesRecord> {
       return undefined;
     }
     this.seen.add(key);
-    return { periodStart, periodDays, regionCode, location, packageId: pkg.id, quantity, ageBand, sex, channel };
+    return {
+      periodStart,
+      periodDays,
+      regionCode,
+      location,
+      packageId: pkg.id,
+      quantity,
+      ageBand,
+      sex,
+      channel,
+    };
   }
 }
 

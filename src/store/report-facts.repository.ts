@@ -174,7 +174,9 @@ export async function countedSalesOfRegion(
     .where('period_start', '>=', addDays(from, -6))
     .where('period_start', '<=', to);
   if (packageId !== undefined) query = query.where('package_id', '=', packageId);
-  const rows = await query.groupBy(['period_start', 'period_days', 'package_id', 'channel', 'location_id']).execute();
+  const rows = await query
+    .groupBy(['period_start', 'period_days', 'package_id', 'channel', 'location_id'])
+    .execute();
 
   const byPackage = new Map<number, SourcedSales[]>();
   for (const r of rows) {

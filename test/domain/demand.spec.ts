@@ -259,7 +259,11 @@ describe('salesThatCount: one figure per region, package, channel and day', () =
 
   it('counts the region figure even where it differs from the sum of the locations', () => {
     // The region's total is the source that counts where it is reported: 45 against H1 + H2 = 50.
-    expect(total(salesThatCount([row('2026-02-10', 45, null), row('2026-02-10', 30, 1), row('2026-02-10', 20, 2)]))).toBe(45);
+    expect(
+      total(
+        salesThatCount([row('2026-02-10', 45, null), row('2026-02-10', 30, 1), row('2026-02-10', 20, 2)]),
+      ),
+    ).toBe(45);
   });
 
   it('sums the locations on a day without a region figure', () => {
@@ -272,7 +276,11 @@ describe('salesThatCount: one figure per region, package, channel and day', () =
       row('2026-02-11', 19, 2),
     ];
     const counted = salesThatCount(rows);
-    expect(counted).toEqual([row('2026-02-10', 50, null), row('2026-02-11', 31, 1), row('2026-02-11', 19, 2)]);
+    expect(counted).toEqual([
+      row('2026-02-10', 50, null),
+      row('2026-02-11', 31, 1),
+      row('2026-02-11', 19, 2),
+    ]);
     expect(total(counted)).toBe(100);
   });
 

@@ -224,9 +224,19 @@ describe.each(testBackends())('report formats on $name', (backend) => {
     // requisition to care; the week is named dose dispensing.
     expect(stored).toEqual([
       { period_start: '2026-02-22', location_id: null, channel: 'dose_dispensing', quantity: 14 },
-      { period_start: '2026-02-27', location_id: seed.locations.hospital, channel: 'care_requisition', quantity: 30 },
+      {
+        period_start: '2026-02-27',
+        location_id: seed.locations.hospital,
+        channel: 'care_requisition',
+        quantity: 30,
+      },
       { period_start: '2026-02-27', location_id: null, channel: 'care_requisition', quantity: 30 },
-      { period_start: '2026-02-28', location_id: seed.locations.hospital, channel: 'care_requisition', quantity: 26 },
+      {
+        period_start: '2026-02-28',
+        location_id: seed.locations.hospital,
+        channel: 'care_requisition',
+        quantity: 26,
+      },
     ]);
     // 02-27 was sent twice (the region's total and the hospital's row): it counts once, the region's.
     // SE-APO-0001's 3 dispensed on 02-28 (sales.csv, above) are another channel: not displaced.

@@ -31,7 +31,11 @@ import { idIn } from './sql.js';
  * the day after it became the previous one (at national scale the day's first full refresh sums about
  * one snapshot per location, ~10 million lines).
  */
-export async function writeFreshness(trx: Tx, s: Settings, locationIds: readonly number[] | null): Promise<void> {
+export async function writeFreshness(
+  trx: Tx,
+  s: Settings,
+  locationIds: readonly number[] | null,
+): Promise<void> {
   await writeRegionWindows(trx, s.regionWindows);
   if (locationIds !== null && locationIds.length === 0) return;
   const dayStart = sql`(${s.today}::date::timestamp AT TIME ZONE 'Europe/Stockholm')`;
@@ -96,22 +100,27 @@ interface FreshnessRow {
 }
 
 /**
- * The freshness of every region and of the nation, from the locations `includeClassified` says may
- * count (preparedness stocks only for those who may know of them). Open locations only.
+ * The freshness of every region (or of `regionCode`) and of the nation (or that region), from the
+ * locations `includeClassified` says may count (preparedness stocks only for those who may know of
+ * them). Open locations only.
  */
 export async function pictureFreshness(
   db: Db,
   today: string,
   includeClassified: boolean,
+  regionCode: string | null = null,
   thresholds: FreshnessThresholds = DEFAULT_FRESHNESS_THRESHOLDS,
 ): Promise<{ national: Completeness; regions: RegionFreshness[] }> {
+  let windowQuery = db.selectFrom('picture_region_window').selectAll().orderBy('region_code');
+  if (regionCode !== null) windowQuery = windowQuery.where('region_code', '=', regionCode);
   const [windows, rows] = await Promise.all([
-    db.selectFrom('picture_region_window').selectAll().orderBy('region_code').execute(),
+    windowQuery.execute(),
     sql<FreshnessRow>`
       SELECT l.id AS location_id, l.region_code::text AS region_code, l.kind, f.stock_counted_at,
              coalesce(f.expected_stock, 0) AS expected_stock
       FROM location l LEFT JOIN picture_location_freshness f ON f.location_id = l.id
-      WHERE l.closed_on IS NULL`.execute(db),
+      WHERE l.closed_on IS NULL
+        AND ${regionCode === null ? sql`true` : sql`l.region_code = ${regionCode}`}`.execute(db),
   ]);
   const visible = rows.rows.filter((r) => includeClassified || !isClassifiedLocationKind(r.kind));
   const reporting = (list: readonly FreshnessRow[]) =>
@@ -174,7 +183,8 @@ export async function locationFreshness(
     WHERE l.id = ANY(${[...locationIds]}::bigint[])`.execute(db);
   return new Map(
     rows.rows.map((r) => {
-      const countedOn = r.stock_counted_at === null ? null : calendarDateInSweden(new Date(r.stock_counted_at));
+      const countedOn =
+        r.stock_counted_at === null ? null : calendarDateInSweden(new Date(r.stock_counted_at));
       return [
         r.id,
         {

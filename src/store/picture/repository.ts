@@ -835,6 +835,15 @@ export async function locationCoverage(
     db,
   );
   const ownSales = new Set(sales.rows.map((r) => r.location_id));
+  // Each location's own sales are estimated to its own last reported day (any package): one that
+  // reports late is not read as selling nothing since (docs/lagesbild.md, "Freshness").
+  const lastDays = await sql<{ id: number; last_day: string | null }>`
+    SELECT l.id, x.last_day FROM unnest(${[...ownSales]}::bigint[]) AS l(id)
+    CROSS JOIN LATERAL (
+      SELECT s.period_start + s.period_days - 1 AS last_day FROM sales s
+      WHERE s.location_id = l.id ORDER BY s.period_start DESC LIMIT 1
+    ) x`.execute(db);
+  const lastDayOf = new Map(lastDays.rows.map((r) => [r.id, r.last_day]));
   const rowsBy = new Map<string, { periodStart: string; periodDays: 1 | 7; quantity: number }[]>();
   for (const r of sales.rows) {
     const k = `${r.location_id}:${r.package_id}`;
@@ -876,8 +885,9 @@ export async function locationCoverage(
     let demand: DemandEstimate | null = null;
     let perDay: number;
     if (own) {
+      const through = lastDayOf.get(pair.locationId) ?? null;
       demand = estimateDemand(rowsBy.get(k) ?? [], state.today, {
-        ...(state.salesThrough !== null ? { salesThrough: state.salesThrough } : {}),
+        ...(through !== null ? { salesThrough: through } : {}),
       });
       perDay = demand.perDay;
     } else {
