@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { addDays, dayNumber } from '../../domain/calendar.js';
+import { dayNumber } from '../../domain/calendar.js';
 import { DEFAULT_HORIZON_DAYS } from '../../domain/coverage.js';
 import { AppError } from '../../domain/errors.js';
 import { riskThresholds } from '../../domain/risk.js';
