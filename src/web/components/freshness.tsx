@@ -124,7 +124,9 @@ export function SalesThroughCell({ freshness }: { freshness: RegionFreshness | n
           tone="danger"
           title={t('freshness.lateDays', { n: formatNumber(freshness.salesLagDays ?? 0) })}
         >
-          {t('freshness.late', { n: formatNumber(freshness.salesLagDays ?? 0) })}
+          {freshness.salesLagDays === 1
+            ? t('freshness.lateOne')
+            : t('freshness.late', { n: formatNumber(freshness.salesLagDays ?? 0) })}
         </Badge>
       )}
     </span>
@@ -144,7 +146,11 @@ export function ReportedTodayCell({ freshness }: { freshness: RegionFreshness | 
       {c.staleStock > 0 && (
         <>
           {' '}
-          <Badge tone="warning">{t('freshness.staleCount', { n: formatNumber(c.staleStock) })}</Badge>
+          <Badge tone="warning">
+            {c.staleStock === 1
+              ? t('freshness.staleCountOne')
+              : t('freshness.staleCount', { n: formatNumber(c.staleStock) })}
+          </Badge>
         </>
       )}
     </span>
