@@ -140,6 +140,14 @@ describe.each(testBackends())('freshness of the picture on $name', (backend) => 
     });
   });
 
+  it('gives a region’s overview its own completeness, and every region’s sales window', async () => {
+    const body = await json('/api/picture/overview?region=12', tokens.lv);
+    expect(body.freshness.completeness).toMatchObject({ locations: 1, reportedToday: 0, expectedStock: 500 });
+    expect(
+      body.byRegion.map((r: { freshness: { salesThrough: string } }) => r.freshness.salesThrough),
+    ).toEqual(['2026-02-28', '2026-02-21']);
+  });
+
   it('gives each region its last reported day of sales, flagging the one a week late', async () => {
     const body = await json('/api/picture/overview', tokens.lv);
     const [r01, r12] = body.byRegion;

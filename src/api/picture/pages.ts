@@ -128,7 +128,7 @@ export async function overviewPage(db: Db, principal: Principal, options: Overvi
       0,
     ),
     listNotices(db, principal, state.today, { withinDays: 30 }),
-    pictureFreshness(db, state.today, scope.preparednessTier, area === NATIONAL_AREA ? null : area),
+    pictureFreshness(db, state.today, scope.preparednessTier),
   ]);
   // Stock totals of every reporter are not a company's to see (it sees its own packages only).
   const showStock = scope.companyId === null;
@@ -157,7 +157,12 @@ export async function overviewPage(db: Db, principal: Principal, options: Overvi
       : null,
     freshness: {
       thresholds: { ...DEFAULT_FRESHNESS_THRESHOLDS },
-      completeness: toCompletenessDto(freshness.national, showStock),
+      completeness: toCompletenessDto(
+        area === NATIONAL_AREA
+          ? freshness.national
+          : (freshnessOf.get(area)?.completeness ?? freshness.national),
+        showStock,
+      ),
       staleSalesRegions: scope.regionalAggregates
         ? freshness.regions.filter((f) => f.salesStale).map((f) => f.regionCode)
         : null,
