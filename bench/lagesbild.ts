@@ -92,7 +92,10 @@ async function ensurePictureSchema(url: string): Promise<void> {
     const tables = await client.query<{ tablename: string }>(
       `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'picture\\_%'`,
     );
-    for (const t of tables.rows) await client.query(`DROP TABLE ${t.tablename} CASCADE`);
+    // Only the tables 0003 and 0004 create: later migrations' picture tables (0005) stay.
+    const own = new Set([...PICTURE_SQL.matchAll(/CREATE (?:UNLOGGED )?TABLE (\w+)/g)].map((m) => m[1]));
+    for (const t of tables.rows)
+      if (own.has(t.tablename)) await client.query(`DROP TABLE ${t.tablename} CASCADE`);
     await client.query(`DROP FUNCTION IF EXISTS picture_demand_rule CASCADE`);
     await client.query(PICTURE_SQL);
     await client.query(
