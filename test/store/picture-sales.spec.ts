@@ -18,7 +18,7 @@ import {
   dailySales,
   type SalesInput,
 } from '../support/builders.js';
-import { testBackends } from '../support/databases.js';
+import { describeEach, testBackends } from '../support/databases.js';
 
 const TODAY = '2026-03-01';
 
@@ -78,7 +78,7 @@ async function snapshotOf(store: Store) {
  * Region 01: (280 + 560) / 28 = 30 a day (added together: (200 + 280 + 560) / 28 = 37.14).
  * Region 12: 142 / 28 = 5.07 a day (added together: (70 + 156) / 28 = 8.07).
  */
-describe.each(testBackends())('one source per sale on $name', (backend) => {
+describeEach(testBackends())('one source per sale on $name', (backend) => {
   let store: Store;
   let p: number;
   const rows: SourcedSales[] = [];
@@ -222,7 +222,7 @@ describe.each(testBackends())('one source per sale on $name', (backend) => {
  * A lagging reporter (issue 8 item 3). Package Q, 10 a day in both regions from 2026-01-01 (short
  * history: recent decides). Region 12's figures arrive a week late: they end on 2026-02-21.
  */
-describe.each(testBackends())('a region whose sales arrive late on $name', (backend) => {
+describeEach(testBackends())('a region whose sales arrive late on $name', (backend) => {
   let store: Store;
   let q: number;
   let region12: number;
@@ -310,7 +310,7 @@ function lcg(seed: number) {
  * channels, region-level totals and two hospitals' own rows, daily and weekly, overlapping at random.
  * Every region's demand equals regionalDemand over salesThatCount; the months hold what counts.
  */
-describe.each(testBackends())('one source per sale on varied data on $name', (backend) => {
+describeEach(testBackends())('one source per sale on varied data on $name', (backend) => {
   const SEED = 20260301;
   let store: Store;
   const rowsOf = new Map<number, (SourcedSales & { periodDays: 1 | 7 })[]>();

@@ -255,6 +255,9 @@ function RegionLocations({ code, picture }: { code: string; picture: PictureStat
                           {t('regionPicture.noBasis')}
                         </td>
                         <td>{t('regionPicture.basis.no_basis')}</td>
+                        <td>
+                          <LocationFreshnessCell freshness={freshness} />
+                        </td>
                       </>
                     ) : prioritised ? (
                       <>
