@@ -54,6 +54,15 @@ const COMMUNITY_WEEKDAY = [1.2, 1.15, 1.1, 1.1, 1.15, 0.75, 0.55];
 const HOSPITAL_WEEKDAY = [1.05, 1.05, 1.05, 1.05, 1.05, 0.9, 0.85];
 const DOSE_WEEKDAY = [1.4, 1.4, 1.4, 1.4, 1.4, 0, 0];
 
+/**
+ * The region whose sales figures arrive late (ours, for the demo: a country with a few real problems):
+ * Region Gävleborg's last {@link LATE_SALES_DAYS} days are not yet reported, so the picture shows a
+ * lagging reporter (issue 8 item 3) that keeps its demand instead of reading as selling nothing.
+ */
+export const LATE_SALES_REGION = '21';
+/** How many days behind the others its figures are: more than the 3 days after which sales are stale. */
+export const LATE_SALES_DAYS = 5;
+
 export interface SalesContext {
   seed: number;
   today: number;
@@ -162,7 +171,9 @@ export function* salesChunks(ctx: SalesContext, chunkRows = 50_000): Generator<C
 
     // Daily: region level (community pharmacies only in the location window), then per hospital
     // pharmacy and per dose pharmacy for the last 14 days.
+    const lastDay = region === LATE_SALES_REGION ? w.end - LATE_SALES_DAYS : w.end;
     for (const day of days) {
+      if (day >= lastDay) break;
       const start = dates.get(day) as string;
       const wd = (day + 3) % 7;
       const split = day >= w.locationStart;

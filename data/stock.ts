@@ -25,13 +25,25 @@ export interface SnapshotPlan {
   twoBatches: Uint8Array;
 }
 
-/** Days of cover held, by kind of location: [low, high] for ordinary and for scarce packages. */
+/**
+ * Days of cover held, by kind of location: [low, high] for ordinary and for scarce packages. Ours.
+ * A wholesaler's warehouse holds the companies' Swedish stock (R2: companies keep their stock at a
+ * wholesaler), five to thirteen weeks of its share of national demand, so that an ordinary package is
+ * covered and the picture's problems are the seeded ones (scarce packages, notices, a late region, a
+ * stale warehouse, regions short of R2's month in their preparedness stocks).
+ */
 const COVER = {
   community: [8, 45, 0, 4],
-  wholesaler: [14, 42, 0, 3],
+  wholesaler: [35, 90, 0, 3],
   hospital: [14, 40, 2, 8],
   dose: [14, 30, 1, 5],
 } as const;
+
+/**
+ * How many days ago the last wholesaler warehouse last counted its stock (ours, for the demo): more
+ * than the 2 days after which a location's stock is stale.
+ */
+export const STALE_WAREHOUSE_DAYS = 4;
 
 /** Community pharmacies carry a package when they sell at least one pack per this many days. */
 const COMMUNITY_MIN_DAYS_PER_PACK = 60;
@@ -133,6 +145,9 @@ export function planStock(ctx: StockContext): SnapshotPlan[] {
     plans.push({ location: l, packages: held, older });
   }
 
+  // The stale warehouse: the last one (ours, for the demo's few real problems).
+  const staleWarehouse =
+    ctx.locations.filter((l) => l.row.kind === 'wholesaler_warehouse').at(-1)?.row.id ?? null;
   // Ids: the week-old snapshots first, then the current ones, so ids follow time.
   const snapshots: SnapshotPlan[] = [];
   const toPlan = (p: (typeof plans)[number], older: boolean): SnapshotPlan => {
@@ -144,8 +159,15 @@ export function planStock(ctx: StockContext): SnapshotPlan[] {
       });
     }
     const lines = p.packages.length + twoBatches.reduce((a, x) => a + x, 0);
-    const day = ctx.today - 1 - (hash32(ctx.seed, p.location.row.id) % 2) - (older ? 7 : 0);
-    const hour = 5 + (hash32(ctx.seed, p.location.row.id, 1) % 16);
+    // Most locations count early today (01–05 UTC); one in eight has not yet reported today and
+    // counted yesterday; the stale warehouse last counted STALE_WAREHOUSE_DAYS ago.
+    const notYet = hash32(ctx.seed, p.location.row.id) % 8 === 0;
+    const back = p.location.row.id === staleWarehouse ? STALE_WAREHOUSE_DAYS : notYet ? 1 : 0;
+    const day = ctx.today - back - (older ? 7 : 0);
+    const hour =
+      back === 0
+        ? 1 + (hash32(ctx.seed, p.location.row.id, 1) % 4)
+        : 5 + (hash32(ctx.seed, p.location.row.id, 1) % 16);
     const minute = hash32(ctx.seed, p.location.row.id, 2) % 60;
     return {
       row: {

@@ -4,7 +4,8 @@ import { hashToken } from '../../src/domain/access.js';
 import { dayNumber } from '../../src/domain/calendar.js';
 import { channelOfLocationKind } from '../../src/domain/sales-channel.js';
 import { DEMO_PERSONAS, generateSweden, type SwedenData } from '../../data/generate.js';
-import { winterFactor } from '../../data/sales.js';
+import { LATE_SALES_DAYS, LATE_SALES_REGION, winterFactor } from '../../data/sales.js';
+import { STALE_WAREHOUSE_DAYS } from '../../data/stock.js';
 import { MUNICIPALITIES, REGIONS } from '../../data/sweden.js';
 import { csvChunks, salesCsv, smallTables, stockLineCsv } from '../../data/tables.js';
 
@@ -372,19 +373,43 @@ describe('synthetic Sweden: sales', () => {
 });
 
 describe('synthetic Sweden: stock and notices', () => {
-  it('counts every location in the last two days, and a week earlier for some', () => {
+  it('counts most locations early today, one in eight yesterday, the stale warehouse 4 days ago, and a week earlier for some', () => {
     const today = dayNumber(TODAY);
-    const latest = new Map<number, number>();
+    const latest = new Map<number, string>();
     for (const s of national.stockSnapshots) {
-      const day = dayNumber(s.counted_at.slice(0, 10));
-      latest.set(s.location_id, Math.max(latest.get(s.location_id) ?? 0, day));
+      const was = latest.get(s.location_id);
+      if (was === undefined || s.counted_at > was) latest.set(s.location_id, s.counted_at);
     }
     expect(latest.size).toBe(national.locations.length);
-    for (const day of latest.values()) {
-      expect(day).toBeGreaterThanOrEqual(today - 2);
-      expect(day).toBeLessThan(today);
-    }
+    const back = [...latest.entries()].map(([id, at]) => ({
+      id,
+      back: today - dayNumber(at.slice(0, 10)),
+      at,
+    }));
+    const countedToday = back.filter((b) => b.back === 0);
+    // Before 06:00 UTC, so that the demo's counts lie in the past once the morning has begun.
+    for (const b of countedToday) expect(Number(b.at.slice(11, 13))).toBeLessThan(6);
+    expect(countedToday.length / back.length).toBeGreaterThan(0.8);
+    expect(back.filter((b) => b.back === 1).length).toBeGreaterThan(0);
+    const stale = back.filter((b) => b.back > 1);
+    expect(stale.map((b) => b.back)).toEqual([STALE_WAREHOUSE_DAYS]);
+    const kinds = new Map(national.locations.map((l) => [l.id, l.kind]));
+    expect(kinds.get(stale[0]!.id)).toBe('wholesaler_warehouse');
     expect(national.stockSnapshots.length).toBeGreaterThan(national.locations.length);
+  });
+
+  it('leaves Region Gävleborg’s last 5 days of sales unreported, the other regions through yesterday', () => {
+    const today = dayNumber(TODAY);
+    const last = new Map<string, number>();
+    for (const chunk of national.sales()) {
+      for (const r of chunk.rows) {
+        const end = dayNumber(r.period_start) + r.period_days - 1;
+        last.set(r.region_code, Math.max(last.get(r.region_code) ?? 0, end));
+      }
+    }
+    for (const [region, day] of last) {
+      expect(today - day, region).toBe(region === LATE_SALES_REGION ? 1 + LATE_SALES_DAYS : 1);
+    }
   });
 
   it('holds stock consistent with demand: community pharmacies carry 10–60 days for most lines', () => {
