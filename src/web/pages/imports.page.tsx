@@ -9,7 +9,7 @@ import { useApi } from '../use-api.js';
 import { useRegisterText } from './product-register.component.js';
 
 const PAGE_SIZE = 25;
-const LIST_COLUMNS = 12;
+const LIST_COLUMNS = 11;
 /**
  * How many pack ids of one change list the detail view shows (ours: a national total export may add
  * 15,000 packages; the API gives the whole list).
@@ -107,12 +107,11 @@ export function ImportsPage() {
               <thead>
                 <tr>
                   <th scope="col">{t('imports.col.id')}</th>
-                  <th scope="col">{t('imports.col.receivedAt')}</th>
                   <th scope="col">{t('imports.col.register')}</th>
                   <th scope="col">{t('imports.col.source')}</th>
                   <th scope="col">{t('imports.col.asOf')}</th>
+                  <th scope="col">{t('imports.col.receivedBy')}</th>
                   <th scope="col">{t('imports.col.status')}</th>
-                  <th scope="col">{t('imports.col.by')}</th>
                   <th scope="col" className="num">
                     {t('imports.col.added')}
                   </th>
@@ -137,7 +136,7 @@ export function ImportsPage() {
               </tbody>
             </table>
           </div>
-          {data && (
+          {data && data.total > PAGE_SIZE && (
             <div className="card-footer">
               <Pager
                 total={data.total}
@@ -171,28 +170,30 @@ function ImportRow({ item }: { item: RegisterImport }) {
           {item.id}
         </Link>
       </th>
-      <td className="nowrap">{text.time(item.receivedAt)}</td>
       <td>
-        {text.register(item.register)}
+        <span className="nowrap">{text.register(item.register)}</span>
         {item.mode && <span className="cell-sub">{text.mode(item.mode)}</span>}
       </td>
       <td className="source-cell">
         <span className="mono">{item.source}</span>
         <span className="cell-sub mono" title={item.contentSha256}>
-          {item.contentSha256.slice(0, 12)}
+          SHA-256 {item.contentSha256.slice(0, 12)}
         </span>
       </td>
       <td className="nowrap">{formatDate(item.asOf)}</td>
+      <td>
+        <span className="nowrap">{text.time(item.receivedAt)}</span>
+        <span className="cell-sub">
+          {text.by(item)}
+          {item.userName ? ` · ${item.userName}` : ''}
+        </span>
+      </td>
       <td>
         {item.status === 'accepted' ? (
           <Badge tone="success">{t('imports.status.accepted')}</Badge>
         ) : (
           <Badge tone="danger">{t('imports.status.rejected')}</Badge>
         )}
-      </td>
-      <td>
-        {text.by(item)}
-        {item.userName && <span className="cell-sub">{item.userName}</span>}
       </td>
       {item.register === 'npl' || item.status === 'rejected' ? (
         <>
@@ -206,7 +207,7 @@ function ImportRow({ item }: { item: RegisterImport }) {
           {t('imports.listVersion', { n: formatNumber(item.summary.entries ?? 0) })}
         </td>
       )}
-      <td>
+      <td className="notes-cell">
         {notes.length > 0 ? notes.join(', ') : <span className="muted">–</span>}
         {item.status === 'rejected' && item.problems[0] && (
           <span className="cell-sub">{item.problems[0].message}</span>
