@@ -416,6 +416,7 @@ const sv = {
   'register.beforeHistory': 'Före historiken',
   'register.current': 'Gäller nu',
   'register.firstVersion': 'Första versionen i registret',
+  'register.baseline': 'Förpackningen som den fanns i beredskap före registrets första ändring',
   'register.unchangedVersion': 'Inga ändrade uppgifter',
   'register.noHistory':
     'Ingen import har ändrat förpackningen sedan den lästes in: uppgifterna ovan är registrets.',
@@ -893,6 +894,7 @@ const en: Record<MessageKey, string> = {
   'register.beforeHistory': 'Before the history',
   'register.current': 'Current',
   'register.firstVersion': 'First version in the register',
+  'register.baseline': 'The package as it was in beredskap before the register’s first change',
   'register.unchangedVersion': 'No changed data',
   'register.noHistory':
     'No import has changed the package since it was read: the data above is the register’s.',

@@ -222,6 +222,8 @@ function RegisterHistory({ versions }: { versions: readonly Version[] }) {
                           </li>
                         ))}
                       </ul>
+                    ) : first && v.validFrom === null ? (
+                      <span className="muted">{t('register.baseline')}</span>
                     ) : first ? (
                       <span className="muted">{t('register.firstVersion')}</span>
                     ) : (
