@@ -3,9 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../domain/errors.js';
 import {
+  importableRegisters,
   mayImportRegister,
   REGISTER_OWNER_NAMES,
   REGISTERS,
+  versionChanges,
   type PackageSnapshot,
   type Register,
 } from '../domain/master-data.js';
@@ -16,8 +18,10 @@ import type { Store } from '../store/database.js';
 import {
   findImport,
   listImports,
+  organisationNames,
   packageHistory,
   packageOnDate,
+  registerRecord,
   type PackageVersionView,
 } from '../store/master-data.repository.js';
 import { principalOf } from './auth.js';
@@ -43,6 +47,12 @@ export const ImportDto = Type.Object(
     asOf: Type.String({ description: "the export's date (NPL) or the version's valid-from (list)" }),
     mode: Type.Union([Type.String(), Type.Null()], { description: "NPL: 'total' or 'delta'" }),
     organisationId: Type.Union([Type.Integer(), Type.Null()], { description: 'null: the CLI operator' }),
+    organisationName: Type.Union([Type.String(), Type.Null()], {
+      description: 'who sent it; null: the CLI operator',
+    }),
+    userName: Type.Union([Type.String(), Type.Null()], {
+      description: "the token's user; null: the CLI operator",
+    }),
     summary: Type.Record(Type.String(), Type.Number(), {
       description: 'counts, e.g. products, packages, added, changed, unchanged, withdrawn',
     }),
@@ -76,6 +86,8 @@ function toImportDto(
     asOf: r.as_of,
     mode: r.mode,
     organisationId: r.organisation_id,
+    organisationName: r.organisation_name,
+    userName: r.user_name,
     summary: r.summary,
     ...('changes' in r ? { changes: r.changes } : {}),
     warnings: r.warnings,
@@ -114,6 +126,107 @@ const toVersionDto = (v: PackageVersionView): Static<typeof PackageVersionDto> =
   const snapshot: PackageSnapshot = v;
   return { ...snapshot, validFrom: v.validFrom, validTo: v.validTo, importId: v.importId };
 };
+
+const OrganisationRef = Type.Object({ id: Type.Integer(), name: Type.String() });
+
+const RegisterPackageDto = Type.Object({
+  nplPackId: Type.String(),
+  nplId: Type.String({ description: 'the medicinal product in NPL' }),
+  nordicArticleNumber: Type.Union([Type.String(), Type.Null()]),
+  gtin: Type.Union([Type.String(), Type.Null()]),
+  description: Type.String({ description: 'the pack text' }),
+  packSize: Type.Number(),
+  packUnit: Type.String(),
+  name: Type.String(),
+  strength: Type.String(),
+  form: Type.String(),
+  atcCode: Type.String(),
+  substance: Type.String(),
+  species: StringEnum(['human', 'veterinary'] as const),
+  productClass: Type.Union([Type.String(), Type.Null()], { description: "NPL product class, e.g. 'LIC'" }),
+  holder: OrganisationRef,
+  seller: OrganisationRef,
+  licence: Type.Boolean(),
+  parallelTraded: Type.Boolean(),
+  marketStatus: StringEnum(['marketed', 'sales_stopped', 'withdrawn'] as const),
+});
+
+const FieldChangeDto = Type.Object({
+  field: Type.String({ description: "a field of the package, e.g. 'packSize', 'marketStatus', 'holder'" }),
+  from: Type.Unknown(),
+  to: Type.Unknown(),
+});
+
+export const RegisterRecordDto = Type.Object(
+  {
+    packageId: Type.Integer(),
+    fromRegister: Type.Boolean({
+      description: 'false: no NPL import has written the package (synthetic or hand-made data only)',
+    }),
+    current: Type.Intersect([
+      RegisterPackageDto,
+      Type.Object({ withdrawnOn: Type.Union([DateString, Type.Null()]) }),
+    ]),
+    versions: Type.Array(
+      Type.Intersect([
+        RegisterPackageDto,
+        Type.Object({
+          validFrom: Type.Union([DateString, Type.Null()], {
+            description: 'null: since before the history began',
+          }),
+          validTo: Type.Union([DateString, Type.Null()], { description: 'exclusive; null while current' }),
+          importId: Type.Union([Type.Integer(), Type.Null()]),
+          changes: Type.Array(FieldChangeDto, {
+            description: 'what differs from the version before (empty for the first)',
+          }),
+        }),
+      ]),
+      { description: 'oldest first' },
+    ),
+  },
+  { description: "A package's record in the product register (NPL) and its history" },
+);
+type RegisterRecordDto = Static<typeof RegisterRecordDto>;
+
+function toRegisterPackageDto(
+  s: PackageSnapshot,
+  names: ReadonlyMap<number, string>,
+): Static<typeof RegisterPackageDto> {
+  const org = (id: number) => ({ id, name: names.get(id) ?? `#${id}` });
+  return {
+    nplPackId: s.nplPackId,
+    nplId: s.nplId,
+    nordicArticleNumber: s.nordicArticleNumber,
+    gtin: s.gtin,
+    description: s.description,
+    packSize: s.packSize,
+    packUnit: s.packUnit,
+    name: s.name,
+    strength: s.strength,
+    form: s.form,
+    atcCode: s.atcCode,
+    substance: s.substance,
+    species: s.species,
+    productClass: s.productClass,
+    holder: org(s.holderId),
+    seller: org(s.sellerId),
+    licence: s.licence,
+    parallelTraded: s.parallelTraded,
+    marketStatus: s.marketStatus,
+  };
+}
+
+/** A changed field as the API names it: the holder and seller by organisation, not by id. */
+function changeDto(
+  c: ReturnType<typeof versionChanges>[number],
+  names: ReadonlyMap<number, string>,
+): Static<typeof FieldChangeDto> {
+  if (c.field === 'holderId' || c.field === 'sellerId') {
+    const name = (v: unknown) => (typeof v === 'number' ? (names.get(v) ?? `#${v}`) : v);
+    return { field: c.field === 'holderId' ? 'holder' : 'seller', from: name(c.from), to: name(c.to) };
+  }
+  return { field: c.field, from: c.from, to: c.to };
+}
 
 const ZIP_TYPES = ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'];
 const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain'];
@@ -249,10 +362,14 @@ export const masterDataRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
   app.get(
     '/master-data/imports',
     {
-      config: { permission: 'catalogue:read' },
+      config: { permission: 'master-data:import' },
       schema: {
         tags: ['master data'],
         summary: 'Imports of the registers, newest first, with their counts (without the change lists)',
+        description:
+          'For those who may import: the owner of each register (Läkemedelsverket NPL, Socialstyrelsen the ' +
+          'list, with a role that writes) sees the imports of its register, an administrator all. Anyone ' +
+          'else gets 403.',
         querystring: Type.Object({
           ...PageQuery.properties,
           register: Type.Optional(StringEnum(REGISTERS)),
@@ -262,7 +379,20 @@ export const masterDataRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
     },
     async (request) => {
       const { limit, offset, register } = request.query;
-      const { rows, total } = await listImports(store.db, register, limit, offset);
+      const visible = importableRegisters(principalOf(request));
+      if (visible.length === 0)
+        throw AppError.forbidden('only the owner of a register (or an administrator) sees its imports');
+      if (register !== undefined && !visible.includes(register)) {
+        throw AppError.forbidden(
+          `only ${REGISTER_OWNER_NAMES[register]} (or an administrator) sees the imports of the ${register === 'npl' ? 'NPL product register' : 'prioritised list'}`,
+        );
+      }
+      const { rows, total } = await listImports(
+        store.db,
+        register === undefined ? visible : [register],
+        limit,
+        offset,
+      );
       return { items: rows.map(toImportDto), total, limit, offset };
     },
   );
@@ -270,18 +400,23 @@ export const masterDataRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
   app.get(
     '/master-data/imports/:id',
     {
-      config: { permission: 'catalogue:read' },
+      config: { permission: 'master-data:import' },
       schema: {
         tags: ['master data'],
         summary:
           'One import: what it changed (added, changed with the fields, withdrawn), or why it was refused',
+        description:
+          'As the list: an import of a register the caller may not import answers 404, as one that does not exist.',
         params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
         response: { 200: ImportDto, ...authErrors },
       },
     },
     async (request) => {
       const row = await findImport(store.db, request.params.id);
-      if (!row) throw AppError.notFound(`import ${request.params.id}`);
+      const visible = importableRegisters(principalOf(request));
+      // Not found and not yours answer the same (STYLE.md, errors).
+      if (!row || !(visible as string[]).includes(row.register))
+        throw AppError.notFound(`import ${request.params.id}`);
       return toImportDto(row);
     },
   );
@@ -320,6 +455,47 @@ export const masterDataRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
       return {
         versions: versions.map(toVersionDto),
         ...(date === undefined ? {} : { onDate: onDate ? toVersionDto(onDate) : null }),
+      };
+    },
+  );
+  app.get(
+    '/products/:id/register',
+    {
+      config: { permission: 'catalogue:read' },
+      schema: {
+        tags: ['master data'],
+        summary:
+          "A package's record in the product register (NPL) and its history, by beredskap's package id",
+        description:
+          'Public register data, for every signed-in caller: the package as it stands (pack, medicine, ' +
+          'holder and seller, R1 flags, marketing status) and every version the NPL imports wrote, each with ' +
+          'what changed from the one before. `fromRegister` is false for a package no NPL import has written.',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        response: { 200: RegisterRecordDto, ...authErrors },
+      },
+    },
+    async (request): Promise<RegisterRecordDto> => {
+      const record = await registerRecord(store.db, request.params.id);
+      if (!record) throw AppError.notFound(`package ${request.params.id}`);
+      const { current, versions } = record;
+      const names = await organisationNames(
+        store.db,
+        [current, ...versions].flatMap((v) => [v.holderId, v.sellerId]),
+      );
+      return {
+        packageId: current.packageId,
+        fromRegister: current.fromRegister,
+        current: { ...toRegisterPackageDto(current, names), withdrawnOn: current.withdrawnOn },
+        versions: versions.map((v, i) => {
+          const before = versions[i - 1];
+          return {
+            ...toRegisterPackageDto(v, names),
+            validFrom: v.validFrom,
+            validTo: v.validTo,
+            importId: v.importId,
+            changes: before ? versionChanges(before, v).map((c) => changeDto(c, names)) : [],
+          };
+        }),
       };
     },
   );

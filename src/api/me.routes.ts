@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { permissionsOf, seesEverything } from '../domain/access.js';
+import { importableRegisters } from '../domain/master-data.js';
 import type { Store } from '../store/database.js';
 import { principalOf } from './auth.js';
 import { authErrors } from './common.js';
@@ -17,6 +18,10 @@ export const MeDto = Type.Object({
   role: Type.String(),
   permissions: Type.Array(Type.String()),
   seesEverything: Type.Boolean({ description: 'authorities and the joint function see all detail' }),
+  registers: Type.Array(Type.String(), {
+    description:
+      "the registers the caller may import and whose imports it sees ('npl', 'prioritised_list'): the owner's, or all for an administrator",
+  }),
 });
 
 /** GET /api/me: who the token belongs to and what it may do. The dashboard's sign-in calls it. */
@@ -45,6 +50,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app)
         role: p.role,
         permissions: [...permissionsOf(p.role)],
         seesEverything: seesEverything(p),
+        registers: importableRegisters(p),
       };
     },
   );

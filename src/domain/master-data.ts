@@ -46,6 +46,16 @@ export function mayImportRegister(
   );
 }
 
+/**
+ * The registers the caller may import, and so whose imports it sees (the import log, the dashboard's
+ * Registerimporter): its own register as owner, every register as administrator, else none.
+ */
+export function importableRegisters(
+  p: Pick<Principal, 'organisationKind' | 'role'> & { authority?: AuthorityCode | null },
+): Register[] {
+  return REGISTERS.filter((r) => mayImportRegister(p, r));
+}
+
 // NPL: product classes, species, organisation roles -------------------------------------------------
 
 /** What a product class means for R1's flags. */
@@ -186,6 +196,21 @@ const COMPARED: readonly (keyof PackageSnapshot)[] = [
 /** The fields that differ between two versions of a package, in a fixed order; empty when none. */
 export function changedFields(before: PackageSnapshot, after: PackageSnapshot): (keyof PackageSnapshot)[] {
   return COMPARED.filter((f) => before[f] !== after[f]);
+}
+
+/** One field of a package that differs between two versions: what it was and what it became. */
+export interface FieldChange {
+  field: keyof PackageSnapshot;
+  from: PackageSnapshot[keyof PackageSnapshot];
+  to: PackageSnapshot[keyof PackageSnapshot];
+}
+
+/**
+ * What changed from one version of a package to the next, field by field in {@link changedFields}'
+ * order, with the values before and after (the product page's history shows them).
+ */
+export function versionChanges(before: PackageSnapshot, after: PackageSnapshot): FieldChange[] {
+  return changedFields(before, after).map((field) => ({ field, from: before[field], to: after[field] }));
 }
 
 /** What an import did to the packages it touched (and to those a total export no longer names). */

@@ -181,20 +181,32 @@ const IMPORT_COLUMNS = [
   'i.received_at',
 ] as const;
 
-export async function findImport(db: Db, id: number) {
+/** An import with who sent it: the organisation's and the token's user's names (null for the CLI). */
+function importsWithSender(db: Db) {
   return masterDb(db)
     .selectFrom('master_data_import as i')
-    .select(IMPORT_COLUMNS)
-    .where('i.id', '=', id)
-    .executeTakeFirst();
+    .leftJoin('organisation as o', 'o.id', 'i.organisation_id')
+    .leftJoin('api_token as t', 't.id', 'i.token_id')
+    .leftJoin('app_user as u', 'u.id', 't.user_id')
+    .select(['o.name as organisation_name', 'u.name as user_name']);
 }
 
-/** Imports, newest first, optionally of one register. */
-export async function listImports(db: Db, register: Register | undefined, limit: number, offset: number) {
-  let query = masterDb(db).selectFrom('master_data_import as i');
-  if (register) query = query.where('i.register', '=', register);
+export async function findImport(db: Db, id: number) {
+  return importsWithSender(db).select(IMPORT_COLUMNS).where('i.id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Imports of the given registers, newest first. The caller passes the registers it may see: an
+ * empty list reads nothing.
+ */
+export async function listImports(db: Db, registers: readonly Register[], limit: number, offset: number) {
+  if (registers.length === 0) return { rows: [], total: 0 };
+  const query = masterDb(db)
+    .selectFrom('master_data_import as i')
+    .where('i.register', 'in', [...registers]);
   const [rows, count] = await Promise.all([
-    query
+    importsWithSender(db)
+      .where('i.register', 'in', [...registers])
       .select([...IMPORT_COLUMNS.filter((c) => c !== 'i.changes')])
       .orderBy('i.received_at', 'desc')
       .orderBy('i.id', 'desc')
@@ -903,4 +915,87 @@ export async function listInForce(db: Db, code: string, date: string) {
     .orderBy('position')
     .execute();
   return { ...head, items };
+}
+
+// A package's register record (the product page) ---------------------------------------------------
+
+/** A package as it stands, with what only the register tells: the product class and the dates. */
+export interface RegisterPackageView extends PackageSnapshot {
+  packageId: number;
+  withdrawnOn: string | null;
+  /** Whether an NPL import wrote the package or its medicine (see {@link registerRecord}). */
+  fromRegister: boolean;
+}
+
+/**
+ * A package's register record: the package as it stands and every version the NPL imports wrote,
+ * oldest first; undefined when there is no such package. `fromRegister` is true when an import has
+ * written a version of the package, or has written its medicine (the NPL codes `form_code`,
+ * `substance_codes` and `product_class` are set only by an import; a synthetic or hand-made package
+ * has none of them). A package an import named exactly as it was stored has no version yet, but its
+ * medicine carries the import's codes.
+ */
+export async function registerRecord(
+  db: Db,
+  packageId: number,
+): Promise<{ current: RegisterPackageView; versions: PackageVersionView[] } | undefined> {
+  const r = await masterDb(db)
+    .selectFrom('package as p')
+    .innerJoin('medicine as m', 'm.id', 'p.medicine_id')
+    .select([
+      'p.id',
+      'p.npl_pack_id',
+      'm.npl_id',
+      'm.name',
+      'm.atc_code',
+      'm.substance',
+      'm.form',
+      'm.strength',
+      'm.species',
+      'm.company_id as holder_id',
+      'p.company_id as seller_id',
+      'p.nordic_article_number',
+      'p.gtin',
+      'p.pack_size',
+      'p.pack_unit',
+      'p.description',
+      'p.parallel_traded',
+      'p.licence',
+      'p.withdrawn_on',
+      sql<string | null>`m.product_class`.as('product_class'),
+      sql<MarketStatus>`p.market_status`.as('market_status'),
+      sql<boolean>`(m.form_code IS NOT NULL OR m.substance_codes IS NOT NULL OR m.product_class IS NOT NULL)`.as(
+        'npl_codes',
+      ),
+    ])
+    .where('p.id', '=', packageId)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  const versions = await masterDb(db)
+    .selectFrom('package_version as v')
+    .selectAll('v')
+    .where('v.package_id', '=', packageId)
+    .orderBy(sql`v.valid_from NULLS FIRST`)
+    .execute();
+  const current = toVersion({ ...r, valid_from: null, valid_to: null, import_id: null });
+  return {
+    current: {
+      ...current,
+      packageId: r.id,
+      withdrawnOn: r.withdrawn_on,
+      fromRegister: versions.length > 0 || r.npl_codes,
+    },
+    versions: versions.map((v) => toVersion({ ...v, npl_pack_id: r.npl_pack_id })),
+  };
+}
+
+/** Organisations' names by id (holders and sellers of a package's versions). */
+export async function organisationNames(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('organisation')
+    .select(['id', 'name'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((o) => [o.id, o.name]));
 }

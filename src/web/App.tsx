@@ -2,7 +2,9 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { AppShell, type NavItem } from './components/app-shell.js';
 import { Spinner } from './components/states.js';
 import { useI18n, type MessageKey } from './i18n.js';
+import type { Me } from './api-client.js';
 import { CataloguePage } from './pages/catalogue.page.js';
+import { ImportPage, ImportsPage } from './pages/imports.page.js';
 import { MapPage } from './pages/map.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
 import { OverviewPage } from './pages/overview.page.js';
@@ -28,6 +30,11 @@ interface PageDef {
   nav?: MessageKey;
   /** The permission from GET /api/me that the page needs, e.g. 'report:write'. */
   permission?: string;
+  /**
+   * A further condition on the caller, for pages a permission alone does not decide: e.g. the register
+   * imports, for the owner of a register (GET /api/me `registers`) and administrators.
+   */
+  visible?: (me: Me) => boolean;
   /** Other paths under which the menu item counts as current (e.g. '/regions/:code' under Regioner). */
   activeFor?: string[];
 }
@@ -54,6 +61,20 @@ const PAGES: PageDef[] = [
   { path: '/regions/:code', render: ({ code = '' }) => <RegionPage key={code} code={code} /> },
   { path: '/catalogue', nav: 'nav.catalogue', render: () => <CataloguePage />, permission: 'catalogue:read' },
   { path: '/reports', nav: 'nav.reports', render: () => <ReportsPage />, permission: 'report:read' },
+  {
+    path: '/imports',
+    nav: 'nav.imports',
+    render: () => <ImportsPage />,
+    permission: 'master-data:import',
+    visible: (me) => me.registers.length > 0,
+    activeFor: ['/imports/:id'],
+  },
+  {
+    path: '/imports/:id',
+    render: ({ id = '' }) => <ImportPage key={id} id={id} />,
+    permission: 'master-data:import',
+    visible: (me) => me.registers.length > 0,
+  },
 ];
 
 export function App() {
@@ -70,7 +91,11 @@ export function App() {
   }
   if (state.status === 'signed-out') return <SignInPage />;
 
-  const allowed = PAGES.filter((page) => !page.permission || state.me.permissions.includes(page.permission));
+  const allowed = PAGES.filter(
+    (page) =>
+      (!page.permission || state.me.permissions.includes(page.permission)) &&
+      (!page.visible || page.visible(state.me)),
+  );
   const nav: NavItem[] = allowed.flatMap((page) =>
     page.nav
       ? [

@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { ErrorBody } from '../api/errors.js';
 import type { LocationDto } from '../api/location.routes.js';
+import type { ImportDto, RegisterRecordDto } from '../api/master-data.routes.js';
 import type { MeDto } from '../api/me.routes.js';
 import type { OrganisationDto } from '../api/organisation.routes.js';
 import type { ItemDto, NoticeDto } from '../api/picture/dto.js';
@@ -28,6 +29,10 @@ export type Location = Static<typeof LocationDto>;
 export type Organisation = Static<typeof OrganisationDto>;
 /** The receipt of a report (accepted or refused), as POST and GET /api/reports answer. */
 export type Receipt = Static<typeof ReceiptDto>;
+/** A package's record in the product register (NPL) and its versions (GET /api/products/{id}/register). */
+export type RegisterRecord = Static<typeof RegisterRecordDto>;
+/** An import of a register (NPL or the prioritised list) and what it changed. */
+export type RegisterImport = Static<typeof ImportDto>;
 /** The URL segment of each report kind (POST /api/reports/{path}). */
 export type ReportPath =
   'stock-snapshots' | 'stock-differences' | 'sales' | 'expected-deliveries' | 'shortage-notices';
@@ -223,6 +228,13 @@ export function createApi(token: string) {
     products: (query: ProductQuery, signal?: AbortSignal) =>
       get<Page<Product>>('/api/products', { ...query }, signal),
     product: (id: number, signal?: AbortSignal) => get<Product>(`/api/products/${id}`, undefined, signal),
+    productRegister: (id: number, signal?: AbortSignal) =>
+      get<RegisterRecord>(`/api/products/${id}/register`, undefined, signal),
+    /** Imports of the registers the caller may import, newest first (without the change lists). */
+    registerImports: (query: { limit?: number; offset?: number }, signal?: AbortSignal) =>
+      get<Page<RegisterImport>>('/api/master-data/imports', { ...query }, signal),
+    registerImport: (id: number, signal?: AbortSignal) =>
+      get<RegisterImport>(`/api/master-data/imports/${id}`, undefined, signal),
     locations: (query: LocationQuery, signal?: AbortSignal) =>
       get<Page<Location>>('/api/locations', { ...query }, signal),
     organisations: (query: OrganisationQuery, signal?: AbortSignal) =>

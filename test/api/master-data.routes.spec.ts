@@ -1,23 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import JSZip from 'jszip';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
 import { buildOrganisation, buildToken } from '../support/builders.js';
 import { describeEach, testBackends } from '../support/databases.js';
-
-const FIXTURES = fileURLToPath(new URL('../fixtures/npl/', import.meta.url));
-
-/** The fixture export as Läkemedelsverket publishes it: one zip file. */
-async function fixtureZip(): Promise<Buffer> {
-  const zip = new JSZip();
-  for (const name of await readdir(FIXTURES, { recursive: true })) {
-    if (name.endsWith('.xml')) zip.file(name, await readFile(join(FIXTURES, name)));
-  }
-  return zip.generateAsync({ type: 'nodebuffer' });
-}
+import { changedNplZip, fixtureNplZip } from '../support/npl-fixture.js';
 
 const LIST =
   'Substans;ATC-kod;Beredningsform;Vårdområde\nnoradrenalin;C01CA03;infusionskoncentrat;intensivvård\n';
@@ -66,7 +52,7 @@ describeEach(testBackends())('master data API on $name', (backend) => {
     tokens.companyReporter = await buildToken(store.db, company, 'reporter');
     tokens.admin = await buildToken(store.db, region, 'admin');
     app = await buildApp({ store, webDir: '/nonexistent' });
-    zip = await fixtureZip();
+    zip = await fixtureNplZip();
   });
   afterAll(async () => {
     await app.close();
@@ -129,9 +115,10 @@ describeEach(testBackends())('master data API on $name', (backend) => {
     expect(body.changes.added).toHaveLength(7);
     expect(await packages()).toBe(7);
 
-    const list = await get('/api/master-data/imports?register=npl', tokens.regionReporter);
+    const list = await get('/api/master-data/imports?register=npl', tokens.lvCoordinator);
     expect(list.statusCode).toBe(200);
     expect(list.json()).toMatchObject({ total: 1, items: [{ id: body.id, summary: { added: 7 } }] });
+    // The register is public: any signed-in caller reads a package's history.
     const history = await get(
       '/api/master-data/npl/packages/99100000000011/history?date=2025-02-21',
       tokens.regionReporter,
@@ -172,5 +159,151 @@ describeEach(testBackends())('master data API on $name', (backend) => {
     const again = await postList(tokens.sosCoordinator);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ replayed: true, version: '2023-05-12' });
+  });
+
+  it('shows the imports only to who may import: the owner its own register, an administrator all', async () => {
+    const registers = async (token: string) =>
+      (await get('/api/master-data/imports', token))
+        .json<{ items: { register: string }[] }>()
+        .items.map((i) => i.register);
+    expect(new Set(await registers(tokens.lvCoordinator))).toEqual(new Set(['npl']));
+    expect(new Set(await registers(tokens.sosCoordinator))).toEqual(new Set(['prioritised_list']));
+    expect(new Set(await registers(tokens.admin))).toEqual(new Set(['npl', 'prioritised_list']));
+
+    // A region, a company and Läkemedelsverket's reader may import nothing: 403.
+    for (const who of ['regionReporter', 'companyReporter', 'lvReader'] as const) {
+      const res = await get('/api/master-data/imports', tokens[who]);
+      expect(res.statusCode, who).toBe(403);
+    }
+    expect(
+      (await get('/api/master-data/imports?register=prioritised_list', tokens.lvCoordinator)).statusCode,
+    ).toBe(403);
+
+    // One import: the other register's answers as one that does not exist.
+    const listImport = (await get('/api/master-data/imports', tokens.sosCoordinator)).json().items[0];
+    const asLv = await get(`/api/master-data/imports/${listImport.id}`, tokens.lvCoordinator);
+    expect(asLv.statusCode).toBe(404);
+    expect((await get('/api/master-data/imports/999999', tokens.lvCoordinator)).statusCode).toBe(404);
+    const asSos = await get(`/api/master-data/imports/${listImport.id}`, tokens.sosCoordinator);
+    expect(asSos.json()).toMatchObject({
+      organisationName: 'Socialstyrelsen',
+      changes: { version: '2023-05-12' },
+    });
+
+    // /api/me says which registers the caller may import (the dashboard's menu).
+    const me = async (token: string) => (await get('/api/me', token)).json().registers;
+    expect(await me(tokens.lvCoordinator)).toEqual(['npl']);
+    expect(await me(tokens.admin)).toEqual(['npl', 'prioritised_list']);
+    expect(await me(tokens.regionReporter)).toEqual([]);
+    expect(await me(tokens.lvReader)).toEqual([]);
+  });
+
+  it("gives every caller a package's register record and its history, with what changed, by package id", async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/master-data/npl?asOf=2025-03-01&mode=delta&fileName=2025-03-01_Delta_NPL.zip',
+      headers: { authorization: `Bearer ${tokens.lvCoordinator}`, 'content-type': 'application/zip' },
+      payload: await changedNplZip(),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().changes.changed).toEqual([
+      { nplPackId: '99100000000011', fields: ['packSize', 'description', 'marketStatus'] },
+    ]);
+    const id = async (nplPackId: string) =>
+      (
+        await store.db
+          .selectFrom('package')
+          .select('id')
+          .where('npl_pack_id', '=', nplPackId)
+          .executeTakeFirstOrThrow()
+      ).id;
+
+    const record = await get(`/api/products/${await id('99100000000011')}/register`, tokens.regionReporter);
+    expect(record.statusCode, record.body).toBe(200);
+    const body = record.json();
+    expect(body).toMatchObject({
+      fromRegister: true,
+      current: {
+        nplPackId: '99100000000011',
+        nplId: '99000000000011',
+        nordicArticleNumber: '900011',
+        description: '30 tablett(er) blister',
+        packSize: 30,
+        name: 'Paracetamol Testfarma',
+        strength: '500 mg',
+        atcCode: 'N02BE01',
+        holder: { name: 'Testfarma AB' },
+        seller: { name: 'Testfarma AB' },
+        licence: false,
+        parallelTraded: false,
+        species: 'human',
+        marketStatus: 'sales_stopped',
+      },
+    });
+    expect(
+      body.versions.map((v: { validFrom: string; validTo: string | null; changes: unknown[] }) => [
+        v.validFrom,
+        v.validTo,
+        v.changes,
+      ]),
+    ).toEqual([
+      ['2025-02-21', '2025-03-01', []],
+      [
+        '2025-03-01',
+        null,
+        [
+          { field: 'packSize', from: 20, to: 30 },
+          { field: 'description', from: '20 tablett(er) blister', to: '30 tablett(er) blister' },
+          { field: 'marketStatus', from: 'marketed', to: 'sales_stopped' },
+        ],
+      ],
+    ]);
+
+    // The real licence record: a foreign holder known by its NPL id only, product class LIC.
+    const licence = (
+      await get(`/api/products/${await id('20131105100082')}/register`, tokens.companyReporter)
+    ).json();
+    expect(licence).toMatchObject({
+      fromRegister: true,
+      current: { name: 'Celectol', licence: true, productClass: 'LIC', packUnit: 'förp' },
+    });
+  });
+
+  it('says plainly when a package has no register record, and 404 for no package', async () => {
+    const holder = await buildOrganisation(store.db, {
+      code: 'CO-SYN',
+      kind: 'company',
+      name: 'Syntetisk AB',
+    });
+    const medicine = await store.db
+      .insertInto('medicine')
+      .values({
+        npl_id: '20190000000001',
+        name: 'Syntetol',
+        atc_code: 'N02BE01',
+        substance: 'paracetamol',
+        form: 'tablett',
+        strength: '500 mg',
+        species: 'human',
+        company_id: holder,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const pkg = await store.db
+      .insertInto('package')
+      .values({
+        npl_pack_id: '20190000000001',
+        medicine_id: medicine.id,
+        pack_size: 10,
+        pack_unit: 'st',
+        description: '10 tabletter',
+        company_id: holder,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const res = await get(`/api/products/${pkg.id}/register`, tokens.regionReporter);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ fromRegister: false, versions: [], current: { name: 'Syntetol' } });
+    expect((await get('/api/products/99999999/register', tokens.regionReporter)).statusCode).toBe(404);
   });
 });

@@ -4,15 +4,28 @@ import {
   checkNewListVersion,
   diffRegister,
   flagsOfProductClass,
+  importableRegisters,
   mayImportRegister,
   packSizeOfText,
   speciesOf,
+  versionChanges,
   type PackageSnapshot,
 } from '../../src/domain/master-data.js';
 
 describe('who may import a register', () => {
   const lv = { organisationKind: 'authority', authority: 'lv' } as const;
   const sos = { organisationKind: 'authority', authority: 'sos' } as const;
+
+  it('lists the registers whose imports the caller sees: the owner its own, an administrator all', () => {
+    expect(importableRegisters({ ...lv, role: 'coordinator' })).toEqual(['npl']);
+    expect(importableRegisters({ ...sos, role: 'reporter' })).toEqual(['prioritised_list']);
+    expect(importableRegisters({ organisationKind: 'region', role: 'admin' })).toEqual([
+      'npl',
+      'prioritised_list',
+    ]);
+    expect(importableRegisters({ ...lv, role: 'reader' })).toEqual([]);
+    expect(importableRegisters({ organisationKind: 'region', role: 'coordinator' })).toEqual([]);
+  });
 
   it('lets Läkemedelsverket import NPL and Socialstyrelsen its list, each with a role that writes', () => {
     expect(mayImportRegister({ ...lv, role: 'coordinator' }, 'npl')).toBe(true);
@@ -116,6 +129,14 @@ describe('what an import changes', () => {
       'marketStatus',
     ]);
     expect(changedFields(pkg(), pkg())).toEqual([]);
+  });
+
+  it('says what each changed field was and became, for the product page', () => {
+    expect(versionChanges(pkg(), pkg({ packSize: 30, marketStatus: 'sales_stopped' }))).toEqual([
+      { field: 'packSize', from: 1, to: 30 },
+      { field: 'marketStatus', from: 'marketed', to: 'sales_stopped' },
+    ]);
+    expect(versionChanges(pkg(), pkg())).toEqual([]);
   });
 
   it('adds, changes, keeps, and in a total export withdraws what it no longer names', () => {

@@ -16,6 +16,7 @@ import { useI18n } from '../i18n.js';
 import { Link } from '../router.js';
 import { useApi } from '../use-api.js';
 import { SwedenMap } from './map.component.js';
+import { RegisterSection } from './product-register.component.js';
 import { RegionTable } from './map.page.js';
 import { ItemTable, NoticeSection } from './overview.page.js';
 import { RunsOut, wholeStock } from '../components/runs-out.js';
@@ -42,6 +43,8 @@ export function ProductPage({ id }: { id: string }) {
       <>
         <PageHeader title={t('product.title')} eyebrow={back} />
         <ErrorState error={product.error} onRetry={product.reload} />
+        {/* The register is catalogue data: shown even when the picture cannot be. */}
+        {Number.isInteger(packageId) && packageId > 0 && <RegisterSection packageId={packageId} />}
       </>
     );
   }
@@ -245,6 +248,8 @@ export function ProductPage({ id }: { id: string }) {
         </div>
         <ItemTable items={data?.alternatives.map((a) => a.item)} emptyText={t('product.noAlternatives')} />
       </section>
+
+      <RegisterSection packageId={packageId} />
     </>
   );
 }
