@@ -33,14 +33,14 @@ describe.each(testBackends())('picture API on $name', (backend) => {
   it('answers the overview with counts by risk, the most critical items and notices, classed Begränsad', async () => {
     const body = await json('/api/picture/overview', f.tokens.lv);
     expect(body.classification).toEqual({ code: 'restricted', label: 'Begränsad' });
-    expect(body.asOf).toMatchObject({ today: TODAY, windowEnd: '2026-02-28', horizonDays: 30 });
+    expect(body.asOf).toMatchObject({ today: TODAY, windowEnd: '2026-02-28', minShelfLifeDays: 0 });
     // Nationally: P1 30 days (adequate), P2 6 days (critical), P3 and P4 no demand.
     expect(body.counts.packages).toMatchObject({ critical: 1, low: 0, adequate: 1, noDemand: 2, total: 4 });
     expect(body.counts.packages.prioritisedCritical).toBe(1);
     expect(body.critical.map((i: { ref: string }) => i.ref)).toEqual([String(f.packages.p2)]);
     expect(body.byRegion.map((r: { region: { code: string } }) => r.region.code)).toEqual(['01', '12']);
     const r01 = body.byRegion[0];
-    expect(r01.packages).toMatchObject({ critical: 1, criticalShortage: 1 });
+    expect(r01.packages).toMatchObject({ critical: 1, possibleCriticalShortage: 1 });
     expect(body.notices.active.map((n: { packageId: number }) => n.packageId)).toEqual([f.packages.p2]);
     expect(
       body.notices.upcoming.map((n: { packageId: number; kind: string }) => [n.packageId, n.kind]),
@@ -62,11 +62,11 @@ describe.each(testBackends())('picture API on $name', (backend) => {
       runsOutWithDeliveriesOn: '2026-04-26',
       incoming: 800,
       riskClass: 'adequate',
-      flags: { prioritised: false, activeNotice: true, criticalShortage: false },
+      flags: { prioritised: false, activeNotice: true, possibleCriticalShortage: false },
     });
   });
 
-  it('shows region 01: P1 lasts 90 days, 170 with the delivery to the warehouse; P2 is a critical shortage', async () => {
+  it('shows region 01: P1 lasts 90 days, 170 with the delivery to the warehouse; P2 is signalled a possible critical shortage', async () => {
     const body = await json('/api/picture/items?level=region&region=01&reasons=true', f.tokens.lv);
     const p1 = body.items.find((i: { ref: string }) => i.ref === String(f.packages.p1));
     expect(p1).toMatchObject({
@@ -79,7 +79,7 @@ describe.each(testBackends())('picture API on $name', (backend) => {
       demand: { perDay: 5, basis: 'recent' },
       coverageDays: 6,
       riskClass: 'critical',
-      flags: { prioritised: true, activeNotice: true, criticalShortage: true },
+      flags: { prioritised: true, activeNotice: true, possibleCriticalShortage: true },
     });
     expect(p2.reasons.map((r: { code: string }) => r.code)).toEqual([
       'coverage',
@@ -90,9 +90,9 @@ describe.each(testBackends())('picture API on $name', (backend) => {
     expect(body.items[0].ref).toBe(String(f.packages.p2));
   });
 
-  it('does not flag P2 a critical shortage nationally: P3 of the same group is in stock in region 12', async () => {
+  it('does not signal P2 nationally: P3 of the same group in region 12 covers both for 14 days', async () => {
     const body = await json(`/api/picture/items?package=${f.packages.p2}&reasons=true`, f.tokens.lv);
-    expect(body.items[0].flags).toMatchObject({ prioritised: true, criticalShortage: false });
+    expect(body.items[0].flags).toMatchObject({ prioritised: true, possibleCriticalShortage: false });
     expect(body.items[0].reasons).toContainEqual(
       expect.objectContaining({
         code: 'alternative_available',
@@ -235,7 +235,7 @@ describe.each(testBackends())('picture API on $name', (backend) => {
   it('builds the region page: each location’s coverage of the prioritised list', async () => {
     const body = await json('/api/picture/regions/01', f.tokens.lv);
     expect(body.classification.code).toBe('protected');
-    expect(body.counts.packages).toMatchObject({ critical: 1, criticalShortage: 1 });
+    expect(body.counts.packages).toMatchObject({ critical: 1, possibleCriticalShortage: 1 });
     const h1 = body.locations.find((l: { location: { id: number } }) => l.location.id === f.locations.h1);
     // H1 measured against its own sales: 30 / 2 a day = 15 days: under 30, not under 14.
     expect(h1).toMatchObject({

@@ -56,8 +56,8 @@ describe.each(testBackends())('picture refresh on $name: worked numbers', (backe
     const b = await buildLocation(store.db, apoteket, { regionCode: '01' });
     await buildStockSnapshot(store.db, a, [
       { packageId: pkg, quantity: 100, expiry: '2027-01-01' },
-      // Expires within the 30-day horizon (2026-03-31): counted in total, not usable.
-      { packageId: pkg, quantity: 50, expiry: '2026-03-20' },
+      // Expires on 2026-03-20, in 19 days: usable only as far as demand reaches it before then.
+      { packageId: pkg, quantity: 250, expiry: '2026-03-20' },
     ]);
     await buildStockSnapshot(store.db, b, [{ packageId: pkg, quantity: 200, expiry: null }]);
     await buildSales(store.db, [
@@ -70,28 +70,30 @@ describe.each(testBackends())('picture refresh on $name: worked numbers', (backe
     await store.close();
   });
 
-  it('covers region 01 for 30 days with 100 + 200 usable packs at 10 a day', async () => {
+  it('uses 190 of the 250 packs expiring in 19 days at 10 a day in region 01: 490 usable, 49 days', async () => {
+    // First expiry first out: the 250 are drawn on days 0-18 (190), the rest expire; then the 100
+    // expiring 2027-01-01 and the 200 without expiry are used whole. 190 + 100 + 200 = 490.
     const row = await item(store, 'package', String(pkg), '01');
     expect(row).toMatchObject({
-      total_stock: 350,
-      usable_stock: 300,
+      total_stock: 550,
+      usable_stock: 490,
       demand_per_day: 10,
-      coverage_days: 30,
-      runs_out_on: '2026-03-31',
+      coverage_days: 49,
+      runs_out_on: '2026-04-19',
       risk_class: 'adequate',
     });
   });
 
-  it('sums usable stock and the regions demand nationally: 300 / (10 + 20) = 10 days, critical', async () => {
+  it('uses all 250 nationally, where 30 a day draw 570 before they expire: 550 / 30 = 18.3 days, low', async () => {
     const row = await item(store, 'package', String(pkg), 'SE');
     expect(row).toMatchObject({
-      usable_stock: 300,
+      usable_stock: 550,
       demand_per_day: 30,
       demand_basis: 'sum_of_regions',
-      coverage_days: 10,
-      runs_out_on: '2026-03-11',
-      risk_class: 'critical',
+      runs_out_on: '2026-03-19',
+      risk_class: 'low',
     });
+    expect(Number(row?.coverage_days)).toBeCloseTo(550 / 30, 9);
     const skane = await item(store, 'package', String(pkg), '12');
     expect(skane).toMatchObject({
       usable_stock: 0,
@@ -101,9 +103,23 @@ describe.each(testBackends())('picture refresh on $name: worked numbers', (backe
     });
   });
 
-  it('counts the group in units: 300 packs of 100 tablets at 1,000 tablets a day in region 01', async () => {
+  it('counts the group in units: 490 packs of 100 tablets at 1,000 tablets a day in region 01', async () => {
     const row = await item(store, 'group', 'paracetamol|500mg|tablett', '01');
-    expect(row).toMatchObject({ usable_stock: 30_000, demand_per_day: 1000, coverage_days: 30 });
+    expect(row).toMatchObject({ usable_stock: 49_000, demand_per_day: 1000, coverage_days: 49 });
+  });
+
+  it('stops dispensing a lot the minimum remaining shelf life before its expiry', async () => {
+    // 5 days required at dispensing: the 250 are dispensed on days 0-13 (140) in region 01.
+    const result = await refreshPicture(store, { today: TODAY, minShelfLifeDays: 5 });
+    expect(result).toMatchObject({ mode: 'full', reason: 'settings changed' });
+    expect(await item(store, 'package', String(pkg), '01')).toMatchObject({ usable_stock: 440 });
+    const state = await store.db.selectFrom('picture_state').selectAll().executeTakeFirstOrThrow();
+    expect(state.min_shelf_life_days).toBe(5);
+    await expect(refreshPicture(store, { today: TODAY, minShelfLifeDays: -1 })).rejects.toThrow(
+      'minimum remaining shelf life of -1 days is not a whole number >= 0',
+    );
+    await refreshPicture(store, { today: TODAY });
+    expect(await item(store, 'package', String(pkg), '01')).toMatchObject({ usable_stock: 490 });
   });
 });
 
@@ -282,13 +298,13 @@ describe.each(testBackends())(
         expect(a?.flags, key(item)).toEqual({
           prioritised: item.prioritised,
           activeNotice: item.active_notice,
-          criticalShortage: item.critical_shortage,
+          possibleCriticalShortage: item.possible_critical_shortage,
         });
       }
       // In region 01 neither P2 nor its group has an alternative: the group holds only H1's 30 packs.
       expect(
         items
-          .filter((i) => i.critical_shortage)
+          .filter((i) => i.possible_critical_shortage)
           .map(key)
           .sort(),
       ).toEqual([`package:${f.packages.p2}:01`, 'group:morfin|10mg/ml|injektionsvätska, lösning:01'].sort());

@@ -11,7 +11,7 @@ import {
   type Principal,
 } from '../../domain/access.js';
 import { addCalendarMonths, addDays } from '../../domain/calendar.js';
-import { coverage } from '../../domain/coverage.js';
+import { coverage, usableBeforeExpiry } from '../../domain/coverage.js';
 import { AppError } from '../../domain/errors.js';
 import { classifyCoverage, type RiskClass } from '../../domain/risk.js';
 import { SUPPLY_TIERS, type SupplyTier } from '../../domain/supply-tier.js';
@@ -40,6 +40,7 @@ import {
   salesByMonth,
   stockHistory,
   tierFigures,
+  tierLots,
   tierOfKind,
   type ItemFilter,
   type ItemKind,
@@ -157,7 +158,7 @@ export interface ItemsQuery {
   risk?: RiskClass[] | undefined;
   prioritised?: boolean | undefined;
   notice?: boolean | undefined;
-  criticalShortage?: boolean | undefined;
+  possibleCriticalShortage?: boolean | undefined;
   q?: string | undefined;
   group?: boolean | undefined;
   package?: number | undefined;
@@ -193,7 +194,7 @@ export async function itemsPage(db: Db, principal: Principal, query: ItemsQuery)
     risk: query.risk,
     prioritised: query.prioritised,
     activeNotice: query.notice,
-    criticalShortage: query.criticalShortage,
+    possibleCriticalShortage: query.possibleCriticalShortage,
     q: query.q,
     packageId: query.package,
     groupKey: query.groupKey,
@@ -278,18 +279,29 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
   if (area !== NATIONAL_AREA && !names.has(area)) throw AppError.notFound(`region ${area}`);
 
   const ref = String(id);
-  const [item, group, tiers, regionFigures, months, history, notices, deliveries, municipalities] =
-    await Promise.all([
-      findItem(db, 'package', ref, area),
-      scope.groups && product.group_key !== null ? findItem(db, 'group', product.group_key, area) : null,
-      tierFigures(db, 'package', ref, [area]),
-      scope.regionalAggregates ? areaFigures(db, 'package', ref) : null,
-      salesByMonth(db, [id]),
-      stockHistory(db, [id], addDays(state.today, -365), state.today),
-      listNotices(db, principal, state.today, { packageIds: [id], includeEnded: false }),
-      deliveriesOf(db, [id], state.today),
-      area === NATIONAL_AREA ? null : municipalityFigures(db, state, id, area),
-    ]);
+  const [
+    item,
+    group,
+    tiers,
+    lotsByTier,
+    regionFigures,
+    months,
+    history,
+    notices,
+    deliveries,
+    municipalities,
+  ] = await Promise.all([
+    findItem(db, 'package', ref, area),
+    scope.groups && product.group_key !== null ? findItem(db, 'group', product.group_key, area) : null,
+    tierFigures(db, 'package', ref, [area]),
+    tierLots(db, id, area),
+    scope.regionalAggregates ? areaFigures(db, 'package', ref) : null,
+    salesByMonth(db, [id]),
+    stockHistory(db, [id], addDays(state.today, -365), state.today),
+    listNotices(db, principal, state.today, { packageIds: [id], includeEnded: false }),
+    deliveriesOf(db, [id], state.today),
+    area === NATIONAL_AREA ? null : municipalityFigures(db, state, id, area),
+  ]);
   const [assessed, alternativeRows] = await Promise.all([
     assessItems(
       db,
@@ -303,8 +315,14 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
   const stockByTier = SUPPLY_TIERS.filter((t) => t !== 'preparedness' || scope.preparednessTier).map(
     (tier) => {
       const f = tiers.find((x) => x.tier === tier);
-      const usable = f === undefined ? 0 : Number(f.usable);
-      const cov = coverage(Math.max(0, usable), demandPerDay, state.today);
+      // What the tier's lots supply before expiry at the area's demand (stockCoverageBy).
+      const usable = usableBeforeExpiry(
+        lotsByTier.get(tier) ?? [],
+        demandPerDay,
+        state.today,
+        state.minShelfLifeDays,
+      );
+      const cov = coverage(usable, demandPerDay, state.today);
       return {
         tier,
         tierName: tierName(tier),
@@ -316,14 +334,18 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
     },
   );
 
-  const alternatives = alternativeRows.map((a) => ({ relation: a.relation, item: toItemDto(a, names) }));
+  const alternatives = alternativeRows.map((a) => ({
+    relation: a.relation,
+    interchangeable: a.relation === 'same_group' || a.relation === 'recorded',
+    item: toItemDto(a, names),
+  }));
 
   const inArea = deliveries.filter((d) => area === NATIONAL_AREA || d.region_code === area);
   let lots: Static<typeof LotOutlook> | null = null;
   if (options.lots === true) {
     const lotRows = await lotsOf(db, [id], area);
     const outlook = lotOutlook(
-      state.today,
+      state,
       demandPerDay,
       lotRows,
       inArea.map((d) => ({ expectedOn: d.expected_on, quantity: Number(d.quantity) })),
@@ -364,8 +386,7 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
         ? null
         : municipalities.map((m) => {
             // Sales are reported per region: a municipality's demand is its population share of it.
-            const demand =
-              m.region_population > 0 ? (m.region_per_day * m.population) / m.region_population : 0;
+            const demand = m.per_day;
             const shown = mayShowSmallAggregate(principal, m.locations);
             const cov = coverage(Math.max(0, m.usable), demand, state.today);
             return {

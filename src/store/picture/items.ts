@@ -4,13 +4,14 @@ import { DEFAULT_BASELINE_DAYS, DEFAULT_RECENT_DAYS } from '../../domain/demand.
 import { NATIONAL_AREA } from '../../domain/access.js';
 import type { Db, Tx } from '../database.js';
 import { applyDeliveries } from './deliveries.js';
+import { groupLots, lotsChanged, packageLots, usableOf } from './expiry.js';
 import { MAX_RUN_OUT_DAYS, type Settings, YEAR_DAYS } from './settings.js';
 import { idIn, textIn, unique } from './sql.js';
 
 /**
  * Moves the items of `packages` (and of their groups) in `areas` by the stock delta of
- * picture_delta, recomputing coverage, run-out dates and risk from the new usable stock and the
- * unchanged demand; inserts the items that did not exist (stock newly held where nothing was used)
+ * picture_delta, recomputing usable stock (from the lots, at the unchanged demand), coverage,
+ * run-out dates and risk; inserts the items that did not exist (stock newly held where nothing was used)
  * and deletes those left with neither stock nor demand. Deliveries are simulated again after.
  */
 export async function applyStockToItems(
@@ -19,7 +20,8 @@ export async function applyStockToItems(
   packages: readonly number[],
   areas: readonly string[],
 ): Promise<void> {
-  const usable = sql`(i.usable_stock + d.usable)`;
+  // The usable stock is recomputed from the item's lots at its demand (expiry.ts), not moved.
+  const usable = sql`u.usable`;
   const updates = coverageExpressions(s, usable, sql`i.demand_per_day`).map(
     ([name, e]) => sql`${sql.raw(name)} = ${e}`,
   );
@@ -41,18 +43,26 @@ export async function applyStockToItems(
     ),
     d AS (
       SELECT 'package'::text AS kind, package_id::text AS ref, area_code, total, usable FROM pkg
-      WHERE total <> 0 OR usable <> 0
+      WHERE total <> 0 OR usable <> 0 OR ${lotsChanged(sql`pkg.package_id`, sql`pkg.area_code`)}
       UNION ALL
       SELECT 'group', pp.group_key, p.area_code, sum(p.total * pp.pack_size), sum(p.usable * pp.pack_size)
       FROM pkg p JOIN picture_product pp ON pp.package_id = p.package_id
       GROUP BY pp.group_key, p.area_code
       HAVING sum(p.total * pp.pack_size) <> 0 OR sum(p.usable * pp.pack_size) <> 0
+        OR bool_or(${lotsChanged(sql`p.package_id`, sql`p.area_code`)})
+    ),
+    u AS (
+      SELECT d.kind, d.ref, d.area_code, d.total,
+        CASE WHEN d.kind = 'package'
+          THEN ${usableOf(s, packageLots(sql`i.package_id`, sql`d.area_code`), sql`i.demand_per_day`)}
+          ELSE ${usableOf(s, groupLots(sql`i.group_key`, sql`d.area_code`), sql`i.demand_per_day`)} END AS usable
+      FROM d JOIN picture_item i ON i.kind = d.kind AND i.ref = d.ref AND i.area_code = d.area_code
     ),
     moved AS (
       UPDATE picture_item i
-      SET total_stock = i.total_stock + d.total, usable_stock = ${usable}, ${sql.join(updates)}
-      FROM d
-      WHERE i.kind = d.kind AND i.ref = d.ref AND i.area_code = d.area_code
+      SET total_stock = i.total_stock + u.total, usable_stock = ${usable}, ${sql.join(updates)}
+      FROM u
+      WHERE i.kind = u.kind AND i.ref = u.ref AND i.area_code = u.area_code
       RETURNING i.kind, i.ref, i.area_code, i.total_stock = 0 AND i.usable_stock = 0 AND i.demand_per_day = 0
         AND NOT (i.area_code = ${NATIONAL_AREA} AND i.active_notice) AS empty
     )
@@ -165,6 +175,8 @@ export function itemBase(
   key: string,
   noticeKeys: RawBuilder<unknown>,
   national: boolean,
+  /** The item's usable stock, an expression over b0's columns (expiry.ts usableOf). */
+  usable: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
   const k = sql.raw(key);
   return sql`
@@ -184,12 +196,15 @@ export function itemBase(
         AND NOT EXISTS (SELECT 1 FROM st WHERE st.${k} = n.${k} AND st.area_code = ${NATIONAL_AREA})
         AND NOT EXISTS (SELECT 1 FROM dm WHERE dm.${k} = n.${k} AND dm.area_code = ${NATIONAL_AREA})
     ),
-    b AS (
-      SELECT ${k}, area_code, coalesce(total, 0) AS total, coalesce(usable, 0) AS usable,
+    b1 AS (
+      SELECT ${k}, area_code, coalesce(total, 0) AS total,
+             CASE WHEN total IS NULL THEN 0 ELSE ${usable} END AS usable,
              coalesce(per_day, 0) AS per_day, coalesce(basis, 'no_sales') AS basis,
-             coalesce(recent_per_day, 0) AS recent_per_day, baseline_per_day, seasonal_per_day,
-             CASE WHEN per_day > 0 THEN greatest(coalesce(usable, 0), 0) / per_day END AS days
+             coalesce(recent_per_day, 0) AS recent_per_day, baseline_per_day, seasonal_per_day
       FROM b0
+    ),
+    b AS (
+      SELECT b1.*, CASE WHEN per_day > 0 THEN greatest(usable, 0) / per_day END AS days FROM b1
     )`;
 }
 
@@ -206,9 +221,18 @@ export function noticeCondition(s: Settings, alias: string): RawBuilder<boolean>
 export interface ItemTables {
   stock: 'picture_stock' | 'picture_stock_part';
   items: 'picture_item' | 'picture_item_part';
+  lots: 'picture_stock_expiry' | 'picture_stock_expiry_part';
 }
-export const OWN_TABLES: ItemTables = { stock: 'picture_stock', items: 'picture_item' };
-export const PART_TABLES: ItemTables = { stock: 'picture_stock_part', items: 'picture_item_part' };
+export const OWN_TABLES: ItemTables = {
+  stock: 'picture_stock',
+  items: 'picture_item',
+  lots: 'picture_stock_expiry',
+};
+export const PART_TABLES: ItemTables = {
+  stock: 'picture_stock_part',
+  items: 'picture_item_part',
+  lots: 'picture_stock_expiry_part',
+};
 
 export const ITEM_COLUMN_NAMES = `kind, ref, area_code, package_id, group_key, substance_key, atc_key, atc4,
   company_id, name, substance, strength, form, atc_code, unit, total_stock, usable_stock, demand_per_day,
@@ -254,7 +278,16 @@ export async function writePackageItems(
       SELECT DISTINCT n.package_id FROM current_shortage_notice n
       WHERE ${noticeCondition(s, 'n')} AND ${idIn('n.package_id', packages)}
     ),
-    ${itemBase('package_id', sql`SELECT package_id FROM notice`, national)}
+    ${itemBase(
+      'package_id',
+      sql`SELECT package_id FROM notice`,
+      national,
+      usableOf(
+        s,
+        packageLots(sql`b0.package_id`, sql`b0.area_code`, tables.lots),
+        sql`coalesce(b0.per_day, 0)`,
+      ),
+    )}
     SELECT 'package', b.package_id::text, b.area_code, b.package_id, pp.group_key, pp.substance_key,
            pp.atc_key, pp.atc4, pp.company_id, m.name, m.substance, m.strength, m.form, m.atc_code, 'förp',
            b.total, b.usable, b.per_day,
@@ -341,7 +374,12 @@ export async function writeGroupItems(
              sum(baseline_per_day), sum(seasonal_per_day)
       FROM regional WHERE ${national} GROUP BY group_key
     ),
-    ${itemBase('group_key', sql`SELECT group_key FROM gflags WHERE notice`, national)}
+    ${itemBase(
+      'group_key',
+      sql`SELECT group_key FROM gflags WHERE notice`,
+      national,
+      usableOf(s, groupLots(sql`b0.group_key`, sql`b0.area_code`, tables.lots), sql`coalesce(b0.per_day, 0)`),
+    )}
     SELECT 'group', b.group_key, b.area_code, NULL::bigint, b.group_key, g.substance_key, g.atc_key, g.atc4,
            NULL::bigint, g.substance || ' ' || g.strength || ' ' || g.form, g.substance, g.strength, g.form,
            g.atc_code, g.pack_unit, b.total, b.usable, b.per_day,

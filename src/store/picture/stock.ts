@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { addDays } from '../../domain/calendar.js';
 import { NATIONAL_AREA } from '../../domain/access.js';
 import type { Db, Tx } from '../database.js';
+import { applyStockExpiryDelta, insertStockExpiry, mergeStockExpiryPart } from './expiry.js';
 import { ITEM_COLUMNS, ITEM_COLUMN_LIST, PART_TABLES, writeGroupItems, writePackageItems } from './items.js';
 import { inHelperTransaction, splitByLines } from './second-connection.js';
 import { type Settings } from './settings.js';
@@ -113,6 +114,7 @@ export async function rebuildStock(
         await sql`
           INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
           SELECT package_id, area_code, tier, total, usable, locations FROM picture_stock_part`.execute(trx);
+        await mergeStockExpiryPart(trx);
       }
       await sql`
         INSERT INTO picture_stock (package_id, area_code, tier, total, usable, locations)
@@ -129,7 +131,7 @@ export async function rebuildStock(
           trx,
         );
       }
-      await sql`TRUNCATE picture_stock_part, picture_item_part`.execute(trx);
+      await sql`TRUNCATE picture_stock_part, picture_item_part, picture_stock_expiry_part`.execute(trx);
     }
   } catch (error) {
     // The other connection finishes (or fails) before this transaction rolls back.
@@ -157,8 +159,14 @@ export async function insertStock(
   locations: readonly LocationFacts[],
   s: Settings,
 ): Promise<void> {
+  await insertStockExpiry(
+    db,
+    table === 'picture_stock' ? 'picture_stock_expiry' : 'picture_stock_expiry_part',
+    locations,
+  );
   if (locations.length === 0) return;
-  const cutOff = addDays(s.today, s.horizonDays);
+  // Usable here: can still be dispensed today (the items' usable stock, by expiry, is expiry.ts's).
+  const cutOff = addDays(s.today, s.minShelfLifeDays);
   const rows = JSON.stringify(
     locations.map((l) => ({
       location_id: l.location_id,
@@ -216,7 +224,7 @@ export async function applyStockDelta(
   s: Settings,
   locationIds: readonly number[],
 ): Promise<{ packages: number[]; areas: string[] }> {
-  const cutOff = addDays(s.today, s.horizonDays);
+  const cutOff = addDays(s.today, s.minShelfLifeDays);
   await sql`
     CREATE TEMP TABLE picture_new_state ON COMMIT DROP AS
     SELECT l.id AS location_id, cs.id AS snapshot_id, cs.counted_at,
@@ -229,6 +237,7 @@ export async function applyStockDelta(
     ) cs ON true
     WHERE l.id = ANY(${locationIds}::bigint[])`.execute(trx);
   await sql`ANALYZE picture_new_state`.execute(trx);
+  await applyStockExpiryDelta(trx, locationIds);
   await sql`
     CREATE TEMP TABLE picture_delta ON COMMIT DROP AS
     WITH old_state AS (
