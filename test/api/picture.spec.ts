@@ -85,7 +85,7 @@ describe.each(testBackends())('picture API on $name', (backend) => {
       'coverage',
       'prioritised',
       'notice_active',
-      'no_relevant_alternative',
+      'no_interchangeable_alternative',
     ]);
     expect(body.items[0].ref).toBe(String(f.packages.p2));
   });
@@ -169,7 +169,12 @@ describe.each(testBackends())('picture API on $name', (backend) => {
       prioritised: true,
       company: { name: 'Företag Ett' },
     });
-    expect(body.item).toMatchObject({ coverageDays: 6, riskClass: 'critical' });
+    // The signal is the picture's; the designation kritisk brist is the authority's, none recorded.
+    expect(body.item).toMatchObject({
+      coverageDays: 6,
+      riskClass: 'critical',
+      designatedCriticalShortage: null,
+    });
     expect(body.group).toMatchObject({ kind: 'group', coverageDays: 106 });
     expect(body.stockByTier.find((t: { tier: string }) => t.tier === 'hospital_pharmacy')).toMatchObject({
       tierName: 'Sjukhusapotek',
@@ -187,10 +192,15 @@ describe.each(testBackends())('picture API on $name', (backend) => {
     expect(body.alternatives).toEqual([
       expect.objectContaining({
         relation: 'same_group',
+        interchangeable: true,
         item: expect.objectContaining({ ref: String(f.packages.p3) }),
       }),
     ]);
-    expect(body.outlook.lots).toMatchObject({ runsOutOn: '2026-03-07', earliestExpiry: '2027-01-31' });
+    expect(body.outlook.lots).toMatchObject({
+      runsOutOn: '2026-03-07',
+      earliestExpiry: '2027-01-31',
+      usableBeforeExpiry: 30,
+    });
 
     const p1 = await json(`/api/picture/products/${f.packages.p1}`, f.tokens.lv);
     expect(p1.deliveries).toEqual([
@@ -211,15 +221,17 @@ describe.each(testBackends())('picture API on $name', (backend) => {
   it('gives a region’s municipalities their stock against the region’s demand shared by population', async () => {
     const body = await json(`/api/picture/products/${f.packages.p1}?region=01`, f.tokens.lv);
     expect(body.area).toEqual({ code: '01', name: 'Region Stockholm' });
-    // Stockholm: A1 100 + A2 200 + W1 600; 10 % of the region's 10 a day → 1 a day → 900 days.
+    // Stockholm: A1 100 + A2 200 expiring 2027-06-30 and W1 600 expiring 2028-01-31; 10 % of the
+    // region's 10 a day → 1 a day. First expiry first out: the 300 are used by 2027-06-30 (day 486),
+    // then the 600 only until 2028-01-31 (day 701): 701 usable, 701 days (199 expire unused).
     expect(body.stockByMunicipality).toEqual([
       {
         municipality: { code: '0180', name: 'Stockholm' },
         suppressed: false,
-        stock: { total: 900, usable: 900 },
+        stock: { total: 900, usable: 701 },
         locations: 3,
         demandPerDay: 1,
-        coverageDays: 900,
+        coverageDays: 701,
         riskClass: 'adequate',
       },
       expect.objectContaining({

@@ -274,16 +274,27 @@ export async function incrementalRefresh(
   }
 
   // Packages named: demand, notices or deliveries may have changed: their items are rebuilt everywhere.
-  if (salesPackages.length > 0) {
+  // So are those whose stock changed in the group of a named one: the group is rebuilt from the new
+  // stock, and moving it by their delta as well would count that delta twice.
+  let rebuilt = salesPackages;
+  if (salesPackages.length > 0 && stockPackages.length > 0) {
+    const mates = await sql<{ package_id: number }>`
+      SELECT package_id FROM picture_product WHERE package_id = ANY(${stockPackages}::bigint[])
+        AND group_key IN (SELECT group_key FROM picture_product WHERE package_id = ANY(${salesPackages}::bigint[]))`.execute(
+      trx,
+    );
+    rebuilt = unique([...salesPackages, ...mates.rows.map((r) => r.package_id)]);
+  }
+  if (rebuilt.length > 0) {
     await step('items', async () => {
-      await deleteItems(trx, salesPackages, null);
-      await writePackageItems(trx, s, salesPackages, null);
-      await writeGroupItems(trx, s, salesPackages, null);
-      await applyDeliveries(trx, s, salesPackages, null);
+      await deleteItems(trx, rebuilt, null);
+      await writePackageItems(trx, s, rebuilt, null);
+      await writeGroupItems(trx, s, rebuilt, null);
+      await applyDeliveries(trx, s, rebuilt, null);
     });
   }
   // Only stock changed for the others: their items move by the delta, in the areas of the locations.
-  const stockOnly = stockPackages.filter((p) => !salesPackages.includes(p));
+  const stockOnly = stockPackages.filter((p) => !rebuilt.includes(p));
   if (stockOnly.length > 0) {
     await step('stockItems', () => applyStockToItems(trx, s, stockOnly, stockAreas));
   }
