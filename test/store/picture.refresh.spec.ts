@@ -351,6 +351,32 @@ describe.each(testBackends())(
       expect(await dump(store)).toEqual(after);
     });
 
+    it('ends where a full refresh ends when stock changes in the group of a package named for sales', async () => {
+      // P3's stock at B1 changes (500 → 420) while P2, of the same group, gets new sales: the group is
+      // rebuilt for P2, and must not also be moved by P3's delta (that counted -80 x 10 twice).
+      await buildStockSnapshot(
+        store.db,
+        f.locations.b1,
+        [{ packageId: f.packages.p3, quantity: 420, expiry: '2027-01-31' }],
+        '2026-02-28T19:00:00Z',
+      );
+      await buildSales(store.db, dailySales(f.packages.p2, '12', '2026-02-20', '2026-02-28', 1));
+      const incremental = await refreshPicture(store, {
+        today: TODAY,
+        locationIds: [f.locations.b1],
+        packageIds: [f.packages.p2],
+      });
+      expect(incremental.mode).toBe('incremental');
+      const after = await dump(store);
+      const group = after.items.find(
+        (i) =>
+          i.kind === 'group' && i.ref === 'morfin|10mg/ml|injektionsvätska, lösning' && i.area_code === '12',
+      );
+      expect(group).toMatchObject({ total_stock: 4200 });
+      await refreshPicture(store, { today: TODAY, full: true });
+      expect(await dump(store)).toEqual(after);
+    });
+
     it('rebuilds stock and items when many locations report at once, ending where a full refresh ends', async () => {
       await buildStockSnapshot(
         store.db,

@@ -60,6 +60,11 @@ describe.each(testBackends())('possible critical shortage on $name: worked numbe
       strength: '10 mg',
       atcCode: 'N02AA01',
     });
+    // A group whose members carry different ATC codes: the first (N02AG01) is not on the list, the
+    // second (N02AA01) is, so the group is prioritised. 20 packs of the first in region 03, 5 a day of
+    // the second.
+    p.p8a = await buildPackage(store.db, c1, { ...MORPHINE, strength: '5 mg/ml', atcCode: 'N02AG01' });
+    p.p8b = await buildPackage(store.db, c2, { ...MORPHINE, strength: '5 mg/ml' });
     await store.db
       .insertInto('recorded_alternative')
       .values({
@@ -76,7 +81,10 @@ describe.each(testBackends())('possible critical shortage on $name: worked numbe
       // 01: P3 has 90 packs and uses 2 a day itself: 45 days on its own, but 7 a day x 14 = 98 > 90.
       '01': [{ packageId: p.p3, quantity: 90 }],
       // 03: P3 has 200 and nobody else uses it: 5 x 14 = 70 <= 200.
-      '03': [{ packageId: p.p3, quantity: 200 }],
+      '03': [
+        { packageId: p.p3, quantity: 200 },
+        { packageId: p.p8a, quantity: 20 },
+      ],
       // 04: only oxikodon, 5,000 packs: a therapeutic alternative for a clinician, clears nothing.
       '04': [{ packageId: p.p5, quantity: 5000 }],
       // 06: P6, 100 packs of 20 mg/ml: 50 ml a day x 0.5 = 2.5 packs a day, 35 for 14 days <= 100.
@@ -97,6 +105,7 @@ describe.each(testBackends())('possible critical shortage on $name: worked numbe
       sales.push(...dailySales(p.p2, code, '2025-01-01', '2026-02-28', 5));
     }
     sales.push(...dailySales(p.p3, '01', '2025-01-01', '2026-02-28', 2));
+    sales.push(...dailySales(p.p8b, '03', '2025-01-01', '2026-02-28', 5));
     await buildSales(store.db, sales);
     await refreshPicture(store, { today: TODAY });
   });
@@ -127,6 +136,12 @@ describe.each(testBackends())('possible critical shortage on $name: worked numbe
         // Nationally 25 a day: P3 (290 packs, 27 a day with its own) and P6 (100 packs, 12.5 a day)
         // each last less than 14 days.
         `package:${p.p2}:SE`,
+        // Morfin 5 mg/ml: P8b has nothing (P8a's 20 packs cover 4 of its 14 days), and the group,
+        // prioritised through P8b although P8a comes first, holds 200 ml at 50 ml a day: 4 days.
+        `package:${p.p8b}:03`,
+        `package:${p.p8b}:SE`,
+        'group:morfin|5mg/ml|injektionsvätska, lösning:03',
+        'group:morfin|5mg/ml|injektionsvätska, lösning:SE',
         // The group of P2 and P3: the same in 04 and 07. In 01 it holds 1,200 ml at 70 ml a day: 17
         // days, low, not critical; in 06 the group of P6 (recorded for a member) covers it.
         `group:${group}:04`,
@@ -146,7 +161,7 @@ describe.each(testBackends())('possible critical shortage on $name: worked numbe
     expect(p2).toEqual({ risk_class: 'critical', prioritised: true, possible_critical_shortage: false });
   });
 
-  it('keeps the signal equal to the domain’s assessRisk for every item, with the reasons', async () => {
+  it('keeps the flags and the signal equal to the domain’s assessRisk for every item, with the reasons', async () => {
     const state = await findPictureState(store.db);
     if (!state) throw new Error('no picture');
     const items = (
@@ -154,10 +169,14 @@ describe.each(testBackends())('possible critical shortage on $name: worked numbe
     ).rows;
     const assessed = await assessItems(store.db, state, items);
     for (const item of items) {
-      expect(assessed.get(key(item))?.flags.possibleCriticalShortage, key(item)).toBe(
-        item.possible_critical_shortage,
-      );
+      expect(assessed.get(key(item))?.flags, key(item)).toEqual({
+        prioritised: item.prioritised,
+        activeNotice: item.active_notice,
+        possibleCriticalShortage: item.possible_critical_shortage,
+      });
     }
+    // The group of mixed ATC codes: prioritised in SQL (any member) and in the domain (its members).
+    expect(assessed.get('group:morfin|5mg/ml|injektionsvätska, lösning:03')?.flags.prioritised).toBe(true);
     const in01 = assessed.get(`package:${p.p2}:01`);
     expect(in01?.reasons).toContainEqual({
       code: 'alternative_insufficient',
