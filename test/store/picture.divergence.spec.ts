@@ -20,6 +20,9 @@ import {
 } from '../../src/domain/risk.js';
 import type { Store } from '../../src/store/database.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
+import { findPictureState, listItems } from '../../src/store/picture/repository.js';
+import { supplyTierOf } from '../../src/domain/supply-tier.js';
+import type { Principal } from '../../src/domain/access.js';
 import type { LocationKind } from '../../src/store/schema.js';
 import {
   buildExpectedDelivery,
@@ -63,6 +66,18 @@ const SCALE = Number(process.env.BEREDSKAP_DIVERGENCE_SCALE ?? 1);
 const TODAY = '2026-03-01';
 const REGIONS = ['01', '12', '13'];
 const NATIONAL = 'SE';
+/** Who reads the tier view: an analyst at the authority (sees every tier, region and group). */
+const ANALYST: Principal = {
+  tokenId: 0,
+  userId: 0,
+  userName: 'test',
+  organisationId: 0,
+  organisationCode: 'LV',
+  organisationName: 'Läkemedelsverket',
+  organisationKind: 'authority',
+  regionCode: null,
+  role: 'analyst',
+};
 console.log(`picture.divergence: seed ${SEED} (BEREDSKAP_SEED=${SEED} repeats it)`);
 
 // A seeded generator (mulberry32) ------------------------------------------------------------------
@@ -220,7 +235,8 @@ function generate(random: Random): World {
             return inSeason ? 4 : inRecent ? 0.5 : 1;
           case 'falling':
             return inRecent || inSeason ? 0.4 : 2;
-          default:
+          case 'steady':
+          case 'short':
             return 1;
         }
       };
@@ -527,20 +543,7 @@ function oracle(world: World, ids: Loaded): Map<string, Expected> {
     world.sales.filter((s) => s.product === product && s.region === region);
 
   // Current stock: each location's newest snapshot, and the differences counted after it.
-  const entries: { place: Place; lot: Lot }[] = [];
-  for (const place of world.places) {
-    const snapshots = world.counts.filter((c) => c.place === place.index && c.kind === 'snapshot');
-    const current = snapshots.reduce<Count | null>(
-      (a, b) => (a === null || b.countedAt >= a.countedAt ? b : a),
-      null,
-    );
-    for (const lot of current?.lines ?? []) entries.push({ place, lot });
-    for (const c of world.counts) {
-      if (c.place !== place.index || c.kind !== 'difference') continue;
-      if (current !== null && c.countedAt <= current.countedAt) continue;
-      for (const lot of c.lines) entries.push({ place, lot });
-    }
-  }
+  const entries = currentEntries(world);
 
   const groups = new Map<string, Product[]>();
   for (const p of world.products) groups.set(groupKey(p), [...(groups.get(groupKey(p)) ?? []), p]);
@@ -705,6 +708,25 @@ function oracle(world: World, ids: Loaded): Map<string, Expected> {
   return result;
 }
 
+/** Current stock: each location's newest snapshot, and the differences counted after it. */
+function currentEntries(world: World): { place: Place; lot: Lot }[] {
+  const entries: { place: Place; lot: Lot }[] = [];
+  for (const place of world.places) {
+    const snapshots = world.counts.filter((c) => c.place === place.index && c.kind === 'snapshot');
+    const current = snapshots.reduce<Count | null>(
+      (a, b) => (a === null || b.countedAt >= a.countedAt ? b : a),
+      null,
+    );
+    for (const lot of current?.lines ?? []) entries.push({ place, lot });
+    for (const c of world.counts) {
+      if (c.place !== place.index || c.kind !== 'difference') continue;
+      if (current !== null && c.countedAt <= current.countedAt) continue;
+      for (const lot of c.lines) entries.push({ place, lot });
+    }
+  }
+  return entries;
+}
+
 // Comparing ---------------------------------------------------------------------------------------
 
 async function compare(store: Store, world: World, ids: Loaded, at: string): Promise<Map<string, Expected>> {
@@ -765,6 +787,40 @@ async function compare(store: Store, world: World, ids: Loaded, at: string): Pro
   }
   for (const e of expected.values()) {
     if (e.listed) expect(seen.has(e.key), `${at}: ${e.key} missing from the refresh`).toBe(true);
+  }
+
+  // One tier (as the tier view lists it): its own lots' usable stock at the whole area's demand.
+  const state = await findPictureState(store.db);
+  if (state === undefined) throw new Error('no picture');
+  const entries = currentEntries(world);
+  for (const tier of [...new Set(world.places.map((p) => supplyTierOf(p.kind)))]) {
+    for (const kind of ['package', 'group'] as const) {
+      for (const area of [NATIONAL, null]) {
+        const page = await listItems(store.db, ANALYST, state, { kind, area, tier }, 100_000, 0);
+        for (const r of page.rows) {
+          const key = `${r.kind}:${r.ref}:${r.area_code}`;
+          const where = `${at}, ${key}, tier ${tier}`;
+          const e = expected.get(key);
+          if (e === undefined) continue;
+          const byExpiry = new Map<string | null, number>();
+          for (const { place, lot } of entries) {
+            if (supplyTierOf(place.kind) !== tier) continue;
+            if (r.area_code !== NATIONAL && place.region !== r.area_code) continue;
+            const member = e.members.find((p) => p.index === lot.product);
+            if (member === undefined) continue;
+            const units = lot.quantity * (kind === 'group' ? member.packSize : 1);
+            byExpiry.set(lot.expiry, (byExpiry.get(lot.expiry) ?? 0) + units);
+          }
+          const lots = [...byExpiry].map(([expiry, quantity]) => ({ expiry, quantity }));
+          const usable = usableBeforeExpiry(lots, e.perDay, TODAY, world.minShelfLifeDays);
+          close(r.usable_stock, usable, `${where} usable stock`);
+          const cov = coverage(usable, e.perDay, TODAY);
+          if (cov.days === null) expect(r.coverage_days, `${where} coverage`).toBeNull();
+          else close(r.coverage_days, cov.days, `${where} coverage`);
+          expect(r.risk_class, `${where} risk class`).toBe(classifyCoverage(cov.days));
+        }
+      }
+    }
   }
   return expected;
 }
