@@ -44,8 +44,16 @@ export function riskThresholds(given: Partial<RiskThresholds> = {}): RiskThresho
 }
 
 /**
+ * How far below a threshold a coverage may fall by rounding alone and still reach it (days): usable
+ * stock cut at a lot's expiry is demand x days, and (x x 14) / x is 13.999999999999998 in floating
+ * point for some x, exactly 14 in the database's numeric. The SQL twin adds the same.
+ */
+export const COVERAGE_ROUNDING_DAYS = 1e-9;
+
+/**
  * The class of a coverage in days (null = no demand): below `criticalBelowDays` critical, below
- * `lowBelowDays` low, otherwise adequate. With the defaults 13.9 days is critical, 14 low, 30 adequate.
+ * `lowBelowDays` low, otherwise adequate. With the defaults 13.9 days is critical, 14 low, 30 adequate
+ * (a coverage within {@link COVERAGE_ROUNDING_DAYS} below a threshold reaches it).
  */
 export function classifyCoverage(
   coverageDays: number | null,
@@ -53,8 +61,9 @@ export function classifyCoverage(
 ): RiskClass {
   const t = riskThresholds(thresholds);
   if (coverageDays === null) return 'no_demand';
-  if (coverageDays < t.criticalBelowDays) return 'critical';
-  if (coverageDays < t.lowBelowDays) return 'low';
+  const days = coverageDays + COVERAGE_ROUNDING_DAYS;
+  if (days < t.criticalBelowDays) return 'critical';
+  if (days < t.lowBelowDays) return 'low';
   return 'adequate';
 }
 

@@ -63,6 +63,16 @@ describe('classifyCoverage', () => {
     expect(classifyCoverage(null)).toBe('no_demand');
   });
 
+  it('lets a coverage a rounding error below a threshold reach it, as SQL does', () => {
+    // 14 days of 1/3 a day, drawn from a lot cut at day 14: (1/3 x 14) / (1/3) = 13.999999999999998
+    // in floating point, exactly 14 in the database's numeric arithmetic.
+    const days = ((1 / 3) * 14) / (1 / 3);
+    expect(days).toBeLessThan(14);
+    expect(classifyCoverage(days)).toBe('low');
+    expect(classifyCoverage((1.1 * 30) / 1.1)).toBe('adequate');
+    expect(classifyCoverage(13.999999)).toBe('critical');
+  });
+
   it('takes configured thresholds', () => {
     expect(classifyCoverage(10, { criticalBelowDays: 7, lowBelowDays: 21 })).toBe('low');
     expect(classifyCoverage(25, { criticalBelowDays: 7, lowBelowDays: 21 })).toBe('adequate');

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { DEFAULT_SIMULATION_DAYS } from '../../domain/coverage.js';
 import { DEFAULT_BASELINE_DAYS, DEFAULT_RECENT_DAYS } from '../../domain/demand.js';
+import { COVERAGE_ROUNDING_DAYS } from '../../domain/risk.js';
 import { NATIONAL_AREA } from '../../domain/access.js';
 import type { Db, Tx } from '../database.js';
 import { applyDeliveries } from './deliveries.js';
@@ -143,15 +144,17 @@ export function coverageExpressions(
                THEN ${s.today}::date + floor(${days} + 1e-9)::int END`,
     ],
     ['incoming', sql`0`],
+    // classifyCoverage: a coverage within COVERAGE_ROUNDING_DAYS below a threshold reaches it.
     [
       'risk_class',
-      sql`CASE WHEN ${perDay} <= 0 THEN 'no_demand' WHEN ${days} < ${t.criticalBelowDays} THEN 'critical'
-               WHEN ${days} < ${t.lowBelowDays} THEN 'low' ELSE 'adequate' END`,
+      sql`CASE WHEN ${perDay} <= 0 THEN 'no_demand'
+               WHEN ${days} + ${COVERAGE_ROUNDING_DAYS} < ${t.criticalBelowDays} THEN 'critical'
+               WHEN ${days} + ${COVERAGE_ROUNDING_DAYS} < ${t.lowBelowDays} THEN 'low' ELSE 'adequate' END`,
     ],
     [
       'risk_rank',
-      sql`CASE WHEN ${perDay} <= 0 THEN 3 WHEN ${days} < ${t.criticalBelowDays} THEN 0
-               WHEN ${days} < ${t.lowBelowDays} THEN 1 ELSE 2 END`,
+      sql`CASE WHEN ${perDay} <= 0 THEN 3 WHEN ${days} + ${COVERAGE_ROUNDING_DAYS} < ${t.criticalBelowDays} THEN 0
+               WHEN ${days} + ${COVERAGE_ROUNDING_DAYS} < ${t.lowBelowDays} THEN 1 ELSE 2 END`,
     ],
   ];
 }

@@ -13,6 +13,7 @@ import { isNoticeActive, type NoticeKind } from '../../domain/notice.js';
 import {
   assessRisk,
   classifyCoverage,
+  COVERAGE_ROUNDING_DAYS,
   type AlternativeCandidate,
   type NoticeRef,
   type RiskAssessment,
@@ -152,6 +153,7 @@ function itemSource(state: PictureState, tier: SupplyTier | undefined): RawBuild
   // Tier coverage: what the tier's lots supply before expiry at the whole area's demand
   // (stockCoverageBy), against that demand.
   const t = state.thresholds;
+  const e = COVERAGE_ROUNDING_DAYS;
   const usable = sql`CASE WHEN i.kind = 'package'
     THEN ${usableOf(state, packageLots(sql`i.package_id`, sql`i.area_code`, 'picture_stock_expiry', sql`${tier}::text`), sql`i.demand_per_day`)}
     ELSE ${usableOf(state, groupLots(sql`i.group_key`, sql`i.area_code`, 'picture_stock_expiry', sql`${tier}::text`), sql`i.demand_per_day`)} END`;
@@ -163,12 +165,12 @@ function itemSource(state: PictureState, tier: SupplyTier | undefined): RawBuild
         AS runs_out_on,
       NULL::date AS runs_out_with_deliveries_on, 0::numeric AS incoming,
       CASE WHEN y.demand_per_day <= 0 THEN 'no_demand'
-           WHEN greatest(y.usable_stock, 0) / y.demand_per_day < ${t.criticalBelowDays} THEN 'critical'
-           WHEN greatest(y.usable_stock, 0) / y.demand_per_day < ${t.lowBelowDays} THEN 'low'
+           WHEN greatest(y.usable_stock, 0) / y.demand_per_day + ${e} < ${t.criticalBelowDays} THEN 'critical'
+           WHEN greatest(y.usable_stock, 0) / y.demand_per_day + ${e} < ${t.lowBelowDays} THEN 'low'
            ELSE 'adequate' END AS risk_class,
       CASE WHEN y.demand_per_day <= 0 THEN 3
-           WHEN greatest(y.usable_stock, 0) / y.demand_per_day < ${t.criticalBelowDays} THEN 0
-           WHEN greatest(y.usable_stock, 0) / y.demand_per_day < ${t.lowBelowDays} THEN 1
+           WHEN greatest(y.usable_stock, 0) / y.demand_per_day + ${e} < ${t.criticalBelowDays} THEN 0
+           WHEN greatest(y.usable_stock, 0) / y.demand_per_day + ${e} < ${t.lowBelowDays} THEN 1
            ELSE 2 END AS risk_rank
     FROM (
       SELECT i.kind, i.ref, i.area_code, i.package_id, i.group_key, i.substance_key, i.atc_key, i.atc4,
