@@ -1,5 +1,7 @@
 -- Issue 8, items 4 and 6 (docs/lagesbild.md): usable stock follows shelf life, and the R4 flag is a
--- signal, not the authority's designation.
+-- signal, not the authority's designation. Like 0003 and 0004 it can be run again over freshly created
+-- picture tables (bench/lagesbild.ts re-creates the derived tables that way): the function and
+-- aggregate are replaced, the one fact table (recorded_alternative) created only when missing.
 
 -- 1. Usable stock is what can be dispensed before it expires, drawn first-expiry-first-out at the
 --    item's demand (src/domain/coverage.ts usableBeforeExpiry), with a minimum remaining shelf life at
@@ -38,7 +40,7 @@ CREATE INDEX picture_stock_expiry_part_idx ON picture_stock_expiry_part (package
 --   consumed_i = greatest(consumed, least(consumed + quantity_i, per_day x (expiry_i - min_shelf_life - today)))
 -- A lot without expiry (NULL or 'infinity') is wholly usable; so is every lot that can still be
 -- dispensed when nothing is used (per_day 0); a lot of 0 or less adds nothing.
-CREATE FUNCTION picture_usable_step(
+CREATE OR REPLACE FUNCTION picture_usable_step(
   consumed numeric, quantity numeric, expiry date, per_day numeric, today date, min_shelf_life integer
 ) RETURNS numeric
 LANGUAGE sql IMMUTABLE AS $$
@@ -52,7 +54,7 @@ $$;
 
 -- picture_usable_before_expiry(quantity, expiry, per_day, today, min_shelf_life ORDER BY expiry):
 -- the usable stock of an item's lots. The lots must be ordered by expiry (NULLs last, the default).
-CREATE AGGREGATE picture_usable_before_expiry(numeric, date, numeric, date, integer) (
+CREATE OR REPLACE AGGREGATE picture_usable_before_expiry(numeric, date, numeric, date, integer) (
   SFUNC = picture_usable_step,
   STYPE = numeric,
   INITCOND = '0'
@@ -69,7 +71,7 @@ ALTER TABLE picture_count RENAME COLUMN critical_shortage TO possible_critical_s
 -- interchangeable for the signal, like another package of the same group. Empty until the issue
 -- that records them; the rule already reads it. `units_per_unit`: how many units (tablets, ml …) of
 -- the alternative replace one unit of the product (2 when two 250 mg tablets replace one of 500 mg).
-CREATE TABLE recorded_alternative (
+CREATE TABLE IF NOT EXISTS recorded_alternative (
   id                     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   package_id             bigint  NOT NULL REFERENCES package (id),
   alternative_package_id bigint  NOT NULL REFERENCES package (id),
@@ -80,4 +82,4 @@ CREATE TABLE recorded_alternative (
   CHECK (alternative_package_id <> package_id),
   UNIQUE (package_id, alternative_package_id)
 );
-CREATE INDEX recorded_alternative_alternative_idx ON recorded_alternative (alternative_package_id);
+CREATE INDEX IF NOT EXISTS recorded_alternative_alternative_idx ON recorded_alternative (alternative_package_id);
