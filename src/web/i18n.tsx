@@ -326,6 +326,11 @@ const sv = {
   'product.noDeliveries': 'Inga leveranser är anmälda.',
   'product.alternativesTitle': 'Alternativ i lager',
   'product.noAlternatives': 'Inga alternativ finns i lager.',
+  'product.interchangeableTitle':
+    'Utbytbara (samma substans, styrka och form, eller registrerade av myndighet)',
+  'product.therapeuticTitle': 'Möjliga terapeutiska alternativ',
+  'product.therapeuticNote':
+    'Annan styrka eller form, eller samma ATC-grupp: för förskrivare att bedöma. De häver inte signalen om möjlig kritisk brist.',
   'regionPicture.title': 'Regionens lägesbild',
   'regionPicture.unavailable': 'Lägesbilden är inte beräknad ännu.',
   'regionPicture.noAggregates': 'Din organisation ser inte regionala sammanställningar.',
@@ -672,6 +677,11 @@ const en: Record<MessageKey, string> = {
   'product.noDeliveries': 'No deliveries are announced.',
   'product.alternativesTitle': 'Alternatives in stock',
   'product.noAlternatives': 'No alternative is in stock.',
+  'product.interchangeableTitle':
+    'Interchangeable (same substance, strength and form, or recorded by an authority)',
+  'product.therapeuticTitle': 'Possible therapeutic alternatives',
+  'product.therapeuticNote':
+    'Another strength or form, or the same ATC group: for a prescriber to judge. They do not clear the possible-critical-shortage signal.',
   'regionPicture.title': 'Regional picture',
   'regionPicture.unavailable': 'The picture has not been computed yet.',
   'regionPicture.noAggregates': 'Your organisation does not see regional aggregates.',
