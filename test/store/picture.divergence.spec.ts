@@ -621,14 +621,9 @@ function oracle(world: World, ids: Loaded): Map<string, Expected> {
       const own = entries.filter(
         (e) => inArea(e.place) && item.members.some((p) => p.index === e.lot.product),
       );
-      const byExpiry = new Map<string | null, number>();
       let total = 0;
-      for (const { lot } of own) {
-        const units = lot.quantity * item.unitOf(world.products[lot.product]!);
-        total += units;
-        byExpiry.set(lot.expiry, (byExpiry.get(lot.expiry) ?? 0) + units);
-      }
-      const lots = [...byExpiry].map(([expiry, quantity]) => ({ expiry, quantity }));
+      for (const { lot } of own) total += lot.quantity * item.unitOf(world.products[lot.product]!);
+      const lots = poolLots(own, (product) => item.unitOf(world.products[product]!));
       const estimates = area === NATIONAL ? [...regional.values()] : [regional.get(area)!];
       const perDay = estimates.reduce((sum, e) => sum + e.perDay, 0);
       const sumOrNull = (values: (number | null)[]) =>
@@ -726,6 +721,29 @@ function oracle(world: World, ids: Loaded): Map<string, Expected> {
   return result;
 }
 
+/**
+ * The lots of some locations pooled per expiry, in units: each location's entries netted per package
+ * and expiry first, a lot netted below zero counting as none (as the picture does).
+ */
+function poolLots(
+  entries: readonly { place: Place; lot: Lot }[],
+  unitOf: (product: number) => number,
+): StockLot[] {
+  const atLocation = new Map<string, { lot: Lot; quantity: number }>();
+  for (const { place, lot } of entries) {
+    const k = `${place.index}:${lot.product}:${lot.expiry}`;
+    const held = atLocation.get(k) ?? { lot, quantity: 0 };
+    held.quantity += lot.quantity;
+    atLocation.set(k, held);
+  }
+  const byExpiry = new Map<string | null, number>();
+  for (const { lot, quantity } of atLocation.values()) {
+    const units = Math.max(0, quantity) * unitOf(lot.product);
+    byExpiry.set(lot.expiry, (byExpiry.get(lot.expiry) ?? 0) + units);
+  }
+  return [...byExpiry].map(([expiry, quantity]) => ({ expiry, quantity }));
+}
+
 /** Current stock: each location's newest snapshot, and the differences counted after it. */
 function currentEntries(world: World): { place: Place; lot: Lot }[] {
   const entries: { place: Place; lot: Lot }[] = [];
@@ -820,16 +838,15 @@ async function compare(store: Store, world: World, ids: Loaded, at: string): Pro
           const where = `${at}, ${key}, tier ${tier}`;
           const e = expected.get(key);
           if (e === undefined) continue;
-          const byExpiry = new Map<string | null, number>();
-          for (const { place, lot } of entries) {
-            if (supplyTierOf(place.kind) !== tier) continue;
-            if (r.area_code !== NATIONAL && place.region !== r.area_code) continue;
-            const member = e.members.find((p) => p.index === lot.product);
-            if (member === undefined) continue;
-            const units = lot.quantity * (kind === 'group' ? member.packSize : 1);
-            byExpiry.set(lot.expiry, (byExpiry.get(lot.expiry) ?? 0) + units);
-          }
-          const lots = [...byExpiry].map(([expiry, quantity]) => ({ expiry, quantity }));
+          const lots = poolLots(
+            entries.filter(
+              ({ place, lot }) =>
+                supplyTierOf(place.kind) === tier &&
+                (r.area_code === NATIONAL || place.region === r.area_code) &&
+                e.members.some((p) => p.index === lot.product),
+            ),
+            (product) => (kind === 'group' ? world.products[product]!.packSize : 1),
+          );
           const usable = usableBeforeExpiry(lots, e.perDay, TODAY, world.minShelfLifeDays);
           close(r.usable_stock, usable, `${where} usable stock`);
           const cov = coverage(usable, e.perDay, TODAY);

@@ -5,7 +5,21 @@ import { COVERAGE_ROUNDING_DAYS } from '../../domain/risk.js';
 import { NATIONAL_AREA } from '../../domain/access.js';
 import type { Db, Tx } from '../database.js';
 import { applyDeliveries } from './deliveries.js';
-import { groupLots, lotsChanged, packageLots, usableOf } from './expiry.js';
+import {
+  groupLots,
+  lotsChanged,
+  packageLotSummaries,
+  packageLots,
+  usableFromSummary,
+  usableOf,
+} from './expiry.js';
+
+/** The lot summary columns `st` passes through itemBase to b0. */
+const LOT_SUMMARY = {
+  stock: sql`b0.lots_stock`,
+  first: sql`b0.lots_first`,
+  dispensable: sql`b0.lots_dispensable`,
+};
 import { MAX_RUN_OUT_DAYS, type Settings, YEAR_DAYS } from './settings.js';
 import { idIn, textIn, unique } from './sql.js';
 
@@ -178,14 +192,18 @@ export function itemBase(
   key: string,
   noticeKeys: RawBuilder<unknown>,
   national: boolean,
-  /** The item's usable stock, an expression over b0's columns (expiry.ts usableOf). */
+  /**
+   * The item's usable stock, an expression over b0's columns: `st` gives its lots' summary as
+   * lots_stock, lots_first and lots_dispensable (expiry.ts usableFromSummary).
+   */
   usable: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
   const k = sql.raw(key);
   return sql`
     sd AS (
       SELECT coalesce(st.${k}, dm.${k}) AS ${k}, coalesce(st.area_code, dm.area_code) AS area_code,
-             st.total, st.usable, dm.per_day, dm.basis, dm.recent_per_day, dm.baseline_per_day, dm.seasonal_per_day
+             st.total, st.lots_stock, st.lots_first, st.lots_dispensable, dm.per_day, dm.basis, dm.recent_per_day,
+             dm.baseline_per_day, dm.seasonal_per_day
       FROM st FULL JOIN dm ON dm.${k} = st.${k} AND dm.area_code = st.area_code
     ),
     b0 AS (
@@ -193,7 +211,7 @@ export function itemBase(
       WHERE sd.total IS NOT NULL OR sd.per_day > 0
          OR (${national} AND sd.area_code = ${NATIONAL_AREA} AND sd.${k} IN (${noticeKeys}))
       UNION ALL
-      SELECT n.${k}, ${NATIONAL_AREA}, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+      SELECT n.${k}, ${NATIONAL_AREA}, NULL, NULL, NULL::date, NULL, NULL, NULL, NULL, NULL, NULL
       FROM (${noticeKeys}) n
       WHERE ${national}
         AND NOT EXISTS (SELECT 1 FROM st WHERE st.${k} = n.${k} AND st.area_code = ${NATIONAL_AREA})
@@ -262,10 +280,16 @@ export async function writePackageItems(
   await sql`
     INSERT INTO ${sql.table(tables.items)} ${ITEM_COLUMNS}
     WITH st AS (
-      SELECT package_id, area_code, sum(total) AS total, sum(usable) AS usable
-      FROM ${sql.table(tables.stock)}
-      WHERE ${idIn('package_id', packages)} AND ${textIn('area_code', areas)}
-      GROUP BY package_id, area_code
+      SELECT x.package_id, x.area_code, x.total, q.stock AS lots_stock, q.first AS lots_first,
+             q.dispensable AS lots_dispensable
+      FROM (
+        SELECT package_id, area_code, sum(total) AS total
+        FROM ${sql.table(tables.stock)}
+        WHERE ${idIn('package_id', packages)} AND ${textIn('area_code', areas)}
+        GROUP BY package_id, area_code
+      ) x
+      LEFT JOIN (${packageLotSummaries(s, tables.lots, idIn('e.package_id', packages), areas)}) q
+        ON q.package_id = x.package_id AND q.area_code = x.area_code
     ),
     dm AS (
       SELECT package_id, region_code::text AS area_code, per_day, basis, recent_per_day, baseline_per_day,
@@ -285,8 +309,9 @@ export async function writePackageItems(
       'package_id',
       sql`SELECT package_id FROM notice`,
       national,
-      usableOf(
+      usableFromSummary(
         s,
+        LOT_SUMMARY,
         packageLots(sql`b0.package_id`, sql`b0.area_code`, tables.lots),
         sql`coalesce(b0.per_day, 0)`,
       ),
@@ -347,12 +372,23 @@ export async function writeGroupItems(
                              WHERE n.package_id = mb.package_id AND ${noticeCondition(s, 'n')})) AS notice
       FROM members mb GROUP BY mb.group_key
     ),
+    lots AS (
+      SELECT mb.group_key, q.area_code, sum(q.stock * mb.pack_size) AS stock, min(q.first) AS first,
+             sum(q.dispensable * mb.pack_size) AS dispensable
+      FROM (${packageLotSummaries(s, tables.lots, sql<boolean>`e.package_id IN (SELECT package_id FROM members)`, areas)}) q
+      JOIN members mb ON mb.package_id = q.package_id
+      GROUP BY mb.group_key, q.area_code
+    ),
     st AS (
-      SELECT mb.group_key, ps.area_code, sum(ps.total * mb.pack_size) AS total,
-             sum(ps.usable * mb.pack_size) AS usable
-      FROM ${sql.table(tables.stock)} ps JOIN members mb ON mb.package_id = ps.package_id
-      WHERE ${textIn('ps.area_code', areas)}
-      GROUP BY mb.group_key, ps.area_code
+      SELECT x.group_key, x.area_code, x.total, q.stock AS lots_stock, q.first AS lots_first,
+             q.dispensable AS lots_dispensable
+      FROM (
+        SELECT mb.group_key, ps.area_code, sum(ps.total * mb.pack_size) AS total
+        FROM ${sql.table(tables.stock)} ps JOIN members mb ON mb.package_id = ps.package_id
+        WHERE ${textIn('ps.area_code', areas)}
+        GROUP BY mb.group_key, ps.area_code
+      ) x
+      LEFT JOIN lots q ON q.group_key = x.group_key AND q.area_code = x.area_code
     ),
     sums AS (
       SELECT mb.group_key, d.region_code::text AS region_code,
@@ -381,7 +417,12 @@ export async function writeGroupItems(
       'group_key',
       sql`SELECT group_key FROM gflags WHERE notice`,
       national,
-      usableOf(s, groupLots(sql`b0.group_key`, sql`b0.area_code`, tables.lots), sql`coalesce(b0.per_day, 0)`),
+      usableFromSummary(
+        s,
+        LOT_SUMMARY,
+        groupLots(sql`b0.group_key`, sql`b0.area_code`, tables.lots),
+        sql`coalesce(b0.per_day, 0)`,
+      ),
     )}
     SELECT 'group', b.group_key, b.area_code, NULL::bigint, b.group_key, g.substance_key, g.atc_key, g.atc4,
            NULL::bigint, g.substance || ' ' || g.strength || ' ' || g.form, g.substance, g.strength, g.form,

@@ -766,11 +766,16 @@ export async function deliveriesOf(
 /** The actual lots (quantity by expiry) of some packages, in an area, from current stock. */
 export async function lotsOf(db: Db, packageIds: readonly number[], area: string): Promise<StockLot[]> {
   const regionFilter = area === NATIONAL_AREA ? sql`true` : sql`l.region_code = ${area}`;
+  // Each location's lot netted first; one netted below zero counts as none (as in picture_stock_expiry).
   const rows = await sql<{ expiry: string | null; quantity: number }>`
-    SELECT e.expiry, sum(e.quantity) AS quantity
-    FROM current_stock_entry e JOIN location l ON l.id = e.location_id
-    WHERE e.package_id = ANY(${[...packageIds]}::bigint[]) AND ${regionFilter}
-    GROUP BY e.expiry`.execute(db);
+    SELECT x.expiry, sum(x.quantity) AS quantity
+    FROM (
+      SELECT e.location_id, e.package_id, e.expiry, greatest(sum(e.quantity), 0) AS quantity
+      FROM current_stock_entry e JOIN location l ON l.id = e.location_id
+      WHERE e.package_id = ANY(${[...packageIds]}::bigint[]) AND ${regionFilter}
+      GROUP BY e.location_id, e.package_id, e.expiry
+    ) x
+    GROUP BY x.expiry`.execute(db);
   return rows.rows.map((r) => ({ expiry: r.expiry, quantity: Number(r.quantity) }));
 }
 
@@ -892,13 +897,18 @@ export async function municipalityFigures(
       lots: { expiry: string | null; quantity: number }[] | null;
     }
   >`
-    WITH stock AS (
-      SELECT l.municipality_code, sum(e.quantity) AS total,
-             json_agg(json_build_object('expiry', e.expiry, 'quantity', e.quantity)) AS lots,
-             count(DISTINCT e.location_id) FILTER (WHERE e.quantity > 0)::int AS locations
+    WITH lot AS (
+      -- Each location's lot netted first; one netted below zero counts as none.
+      SELECT l.municipality_code, e.location_id, e.expiry, sum(e.quantity) AS quantity
       FROM current_stock_entry e JOIN location l ON l.id = e.location_id
       WHERE e.package_id = ${packageId} AND l.region_code = ${regionCode} AND l.municipality_code IS NOT NULL
-      GROUP BY l.municipality_code
+      GROUP BY l.municipality_code, e.location_id, e.expiry
+    ),
+    stock AS (
+      SELECT municipality_code, sum(quantity) AS total,
+             json_agg(json_build_object('expiry', expiry, 'quantity', greatest(quantity, 0))) AS lots,
+             count(DISTINCT location_id) FILTER (WHERE quantity > 0)::int AS locations
+      FROM lot GROUP BY municipality_code
     )
     SELECT m.code::text AS code, m.name, m.population, r.population AS region_population,
            coalesce(s.total, 0) AS total, s.lots, coalesce(s.locations, 0) AS locations,
@@ -978,18 +988,23 @@ export async function locationCoverage(
   const ids = locations.map((l) => l.id);
   const packageFilter =
     packageIds === null ? sql`true` : sql`e.package_id = ANY(${[...packageIds]}::bigint[])`;
-  // Lots by expiry: the usable stock depends on the location's demand (usableBeforeExpiry, below).
+  // Lots by expiry (netted per expiry, none below zero): the usable stock depends on the location's
+  // demand (usableBeforeExpiry, below).
   const stock = await sql<{
     location_id: number;
     package_id: number;
     total: number;
     lots: { expiry: string | null; quantity: number }[];
   }>`
-    SELECT e.location_id, e.package_id, sum(e.quantity) AS total,
-           json_agg(json_build_object('expiry', e.expiry, 'quantity', e.quantity)) AS lots
-    FROM current_stock_entry e
-    WHERE e.location_id = ANY(${ids}::bigint[]) AND ${packageFilter}
-    GROUP BY e.location_id, e.package_id`.execute(db);
+    SELECT x.location_id, x.package_id, sum(x.quantity) AS total,
+           json_agg(json_build_object('expiry', x.expiry, 'quantity', greatest(x.quantity, 0))) AS lots
+    FROM (
+      SELECT e.location_id, e.package_id, e.expiry, sum(e.quantity) AS quantity
+      FROM current_stock_entry e
+      WHERE e.location_id = ANY(${ids}::bigint[]) AND ${packageFilter}
+      GROUP BY e.location_id, e.package_id, e.expiry
+    ) x
+    GROUP BY x.location_id, x.package_id`.execute(db);
 
   const from = addDays(state.windowEnd, -(365 + 6));
   const salesFilter = packageIds === null ? sql`true` : sql`s.package_id = ANY(${[...packageIds]}::bigint[])`;

@@ -1,6 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Tx } from '../database.js';
-import { groupLots, packageLots, usableOf } from './expiry.js';
+import { groupLots, packageLots, usableOf, type LotQuery } from './expiry.js';
 import { type Settings } from './settings.js';
 import { textIn } from './sql.js';
 
@@ -23,7 +23,7 @@ export async function markPossibleCriticalShortage(
   const days = s.thresholds.criticalBelowDays;
   // c: the alternative's item; per_unit: its units replacing one of the item's; c_unit / i_unit: units
   // in one of their counts (pack size for a package, 1 for a group).
-  const covers = (lots: RawBuilder<unknown>) => {
+  const covers = (lots: LotQuery) => {
     const combined = sql`((i_unit.size * i.demand_per_day * a.per_unit) / a.c_unit + a.demand_per_day)`;
     return sql<boolean>`${usableOf(s, lots, combined)} + 1e-9 * greatest(1, ${combined} * ${days})
       >= ${combined} * ${days}`;
