@@ -30,8 +30,11 @@ export interface RefreshPictureOptions {
    * rebuild. Default 400 (a fifth of the country's locations; measured in bench/lagesbild.ts).
    */
   deltaLimit?: number;
-  /** Stock expiring within this many days is not usable. Default 30 (R2). */
-  horizonDays?: number;
+  /**
+   * Minimum remaining shelf life at dispensing, in days: a lot is usable only until this many days
+   * before its expiry (see usableBeforeExpiry in src/domain/coverage.ts). Default 0, our choice.
+   */
+  minShelfLifeDays?: number;
   thresholds?: Partial<RiskThresholds>;
 }
 
@@ -53,7 +56,7 @@ export interface Settings {
   today: string;
   windowEnd: string;
   salesThrough: string | null;
-  horizonDays: number;
+  minShelfLifeDays: number;
   thresholds: RiskThresholds;
 }
 

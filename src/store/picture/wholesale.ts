@@ -103,7 +103,7 @@ export async function insertWholesaleStock(
 ): Promise<void> {
   const warehouses = facts.filter((f) => f.tier === 'wholesale');
   if (warehouses.length === 0) return;
-  const cutOff = addDays(s.today, s.horizonDays);
+  const cutOff = addDays(s.today, s.minShelfLifeDays);
   const rows = JSON.stringify(
     warehouses.map((l) => ({
       location_id: l.location_id,
@@ -163,10 +163,19 @@ export async function rebuildWholesaleStock(
  * whose demand changes has its items rebuilt), so the old shares are computed with the same fractions.
  * Returns the regions whose shares moved.
  */
-export async function applyWholesaleDelta(trx: Tx, s: Settings): Promise<string[]> {
+export async function applyWholesaleDelta(
+  trx: Tx,
+  s: Settings,
+  /**
+   * Sums the warehouses' lots of the packages given again (expiry.ts applyWholesaleExpiryDelta);
+   * returns the packages whose lots changed: every region served moves, even when its share did not.
+   */
+  lots: (facts: readonly LocationFacts[], packages: readonly number[]) => Promise<number[]>,
+): Promise<string[]> {
   await sql`
     CREATE TEMP TABLE picture_share_delta (package_id bigint, region_code text, total numeric, usable numeric)
     ON COMMIT DROP`.execute(trx);
+  await sql`CREATE TEMP TABLE picture_wholesale_expiry_delta (package_id bigint) ON COMMIT DROP`.execute(trx);
   const moved = await sql<{ package_id: number }>`
     SELECT DISTINCT package_id FROM picture_delta WHERE tier = 'wholesale' AND NOT reserve`.execute(trx);
   if (moved.rows.length === 0) return [];
@@ -181,6 +190,7 @@ export async function applyWholesaleDelta(trx: Tx, s: Settings): Promise<string[
     FROM picture_location_state st JOIN location l ON l.id = st.location_id
     WHERE l.kind = 'wholesaler_warehouse'`.execute(trx);
   await insertWholesaleStock(trx, 'picture_wholesale_stock', facts.rows, s, ids);
+  const lotsMoved = await lots(facts.rows, ids);
   // Each region's share moves by its rounded share of the new stock less that of the old, per area
   // (the fractions computed once: demand is the same before and after).
   const moves = (column: string) => sql`sum(
@@ -196,7 +206,8 @@ export async function applyWholesaleDelta(trx: Tx, s: Settings): Promise<string[
     LEFT JOIN picture_wholesale_stock n ON n.package_id = f.package_id AND n.area_key = f.area_key
     LEFT JOIN picture_wholesale_old o ON o.package_id = f.package_id AND o.area_key = f.area_key
     GROUP BY f.package_id, f.region_code
-    HAVING ${moves('total')} <> 0 OR ${moves('usable')} <> 0`.execute(trx);
+    HAVING ${moves('total')} <> 0 OR ${moves('usable')} <> 0
+      OR (f.package_id = ANY(${lotsMoved}::bigint[]) AND max(f.fraction) > 0)`.execute(trx);
   await sql`DROP TABLE picture_wholesale_old`.execute(trx);
   const regions = await sql<{ region_code: string }>`
     SELECT DISTINCT region_code FROM picture_share_delta`.execute(trx);
