@@ -277,7 +277,12 @@ function generate(random: Random): World {
   }
   // Two wholesalers' warehouses: one serving the whole country, one some regions (or all); and a
   // state security stock (all of it reserve).
-  places.push({ index: places.length, region: random.pick(REGIONS), kind: 'wholesaler_warehouse', serves: null });
+  places.push({
+    index: places.length,
+    region: random.pick(REGIONS),
+    kind: 'wholesaler_warehouse',
+    serves: null,
+  });
   const some = REGIONS.filter(() => random.chance(0.6));
   places.push({
     index: places.length,
@@ -285,7 +290,12 @@ function generate(random: Random): World {
     kind: 'wholesaler_warehouse',
     serves: some.length === 0 || some.length === REGIONS.length ? null : some,
   });
-  places.push({ index: places.length, region: random.pick(REGIONS), kind: 'state_security_stock', serves: null });
+  places.push({
+    index: places.length,
+    region: random.pick(REGIONS),
+    kind: 'state_security_stock',
+    serves: null,
+  });
   const lotsFor = (place: Place): Lot[] => {
     const lines: Lot[] = [];
     for (const p of products) {
@@ -580,7 +590,10 @@ function oracle(world: World, ids: Loaded): Map<string, Expected> {
     const historyStart = firstSale.get(p.index);
     for (const region of REGIONS) {
       const options = { salesThrough, ...(historyStart === undefined ? {} : { historyStart }) };
-      packageDemand.set(`${p.index}:${region}`, estimateDemand(rowsOf(p.index, region), TODAY, options).perDay);
+      packageDemand.set(
+        `${p.index}:${region}`,
+        estimateDemand(rowsOf(p.index, region), TODAY, options).perDay,
+      );
     }
   }
   /** A region's fraction of a warehouse area's stock of a package (serviceFractions). */

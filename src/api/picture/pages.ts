@@ -451,7 +451,10 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
             const demand = m.per_day;
             const total = m.total + (wholesale.get(area)?.share.total ?? 0) * part;
             const usable = usableBeforeExpiry(
-              [...m.lots, ...lotsByTier.share.map((l) => ({ expiry: l.expiry, quantity: l.quantity * part }))],
+              [
+                ...m.lots,
+                ...lotsByTier.share.map((l) => ({ expiry: l.expiry, quantity: l.quantity * part })),
+              ],
               demand,
               state.today,
               state.minShelfLifeDays,

@@ -155,7 +155,9 @@ export async function mergeStockExpiryPart(trx: Tx): Promise<void> {
   await withoutIndexes(trx, 'picture_stock_expiry', true, async () => {
     await sql`
       INSERT INTO picture_stock_expiry (package_id, area_code, tier, reserve, expiry, quantity)
-      SELECT package_id, area_code, tier, reserve, expiry, quantity FROM picture_stock_expiry_part`.execute(trx);
+      SELECT package_id, area_code, tier, reserve, expiry, quantity FROM picture_stock_expiry_part`.execute(
+      trx,
+    );
   });
 }
 
@@ -272,7 +274,10 @@ export interface LotTables {
   lots: LotTable;
   wholesaleLots: WholesaleLotTable;
 }
-export const OWN_LOTS: LotTables = { lots: 'picture_stock_expiry', wholesaleLots: 'picture_wholesale_expiry' };
+export const OWN_LOTS: LotTables = {
+  lots: 'picture_stock_expiry',
+  wholesaleLots: 'picture_wholesale_expiry',
+};
 
 /** An item's lots (expiry, quantity) as a subquery; with `before`, only those expiring before it. */
 export type LotQuery = (before?: RawBuilder<unknown>) => RawBuilder<unknown>;
@@ -285,7 +290,8 @@ export type LotQuery = (before?: RawBuilder<unknown>) => RawBuilder<unknown>;
 function lotCondition(alias: string, tier: SupplyTier | undefined, area: RawBuilder<unknown>) {
   const t = sql.ref(`${alias}.tier`);
   const r = sql.ref(`${alias}.reserve`);
-  if (tier === undefined) return sql<boolean>`NOT ${r} AND (${area} = ${NATIONAL_AREA} OR ${t} <> 'wholesale')`;
+  if (tier === undefined)
+    return sql<boolean>`NOT ${r} AND (${area} = ${NATIONAL_AREA} OR ${t} <> 'wholesale')`;
   if (tier === 'preparedness') return sql<boolean>`${r}`;
   return sql<boolean>`${t} = ${tier} AND NOT ${r}`;
 }
@@ -317,7 +323,10 @@ function shareLots(
 }
 
 /** A region's share lots `(expiry, quantity)` of a package, by expiry (the product page's line). */
-export function regionShareLots(packageId: RawBuilder<unknown>, region: RawBuilder<unknown>): RawBuilder<unknown> {
+export function regionShareLots(
+  packageId: RawBuilder<unknown>,
+  region: RawBuilder<unknown>,
+): RawBuilder<unknown> {
   return sql`
     SELECT y.expiry, sum(y.quantity) AS quantity
     FROM (${shareLots(packageId, region, OWN_LOTS, undefined, sql`1`)}) y

@@ -346,7 +346,9 @@ export async function applyStockDelta(
     SELECT location_id, snapshot_id, counted_at, difference_report_id FROM picture_new_state
     WHERE snapshot_id IS NOT NULL OR difference_report_id > 0`.execute(trx);
 
-  const served = await applyWholesaleDelta(trx, s, (facts, ids) => applyWholesaleExpiryDelta(trx, facts, ids));
+  const served = await applyWholesaleDelta(trx, s, (facts, ids) =>
+    applyWholesaleExpiryDelta(trx, facts, ids),
+  );
   const touched = await sql<{ package_id: number }>`
     SELECT DISTINCT package_id FROM picture_delta`.execute(trx);
   const areas = await sql<{ region_code: string }>`

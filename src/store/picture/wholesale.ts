@@ -305,18 +305,23 @@ export async function regionLots(
   region: string,
 ): Promise<{ expiry: string | null; quantity: number }[]> {
   const ids = [...packageIds];
+  // Each location's lot netted first; one netted below zero counts as none (as in the items' lots).
   const rows = await sql<{ expiry: string | null; quantity: number }>`
-    SELECT e.expiry, sum(e.quantity * coalesce(f.fraction, 1)) AS quantity
-    FROM current_stock_entry e
-    JOIN location l ON l.id = e.location_id
-    LEFT JOIN warehouse_service_area wa ON wa.location_id = e.location_id
+    SELECT x.expiry, sum(x.quantity * coalesce(f.fraction, 1)) AS quantity
+    FROM (
+      SELECT e.location_id, e.package_id, e.expiry, greatest(sum(e.quantity), 0) AS quantity
+      FROM current_stock_entry e JOIN location l ON l.id = e.location_id
+      WHERE e.package_id = ANY(${ids}::bigint[]) AND NOT ${reserveSql('l.kind', 'e.stock_level')}
+      GROUP BY e.location_id, e.package_id, e.expiry
+    ) x
+    JOIN location l ON l.id = x.location_id
+    LEFT JOIN warehouse_service_area wa ON wa.location_id = x.location_id
     LEFT JOIN (${serviceFractionsSql(
       sql`SELECT DISTINCT w.package_id, w.area_key FROM picture_wholesale_stock w
           WHERE w.package_id = ANY(${ids}::bigint[])`,
-    )}) f ON f.package_id = e.package_id AND f.area_key = wa.area_key AND f.region_code = ${region}
-    WHERE e.package_id = ANY(${ids}::bigint[]) AND NOT ${reserveSql('l.kind', 'e.stock_level')}
-      AND ((wa.location_id IS NULL AND l.region_code = ${region}) OR f.fraction > 0)
-    GROUP BY e.expiry`.execute(db);
+    )}) f ON f.package_id = x.package_id AND f.area_key = wa.area_key AND f.region_code = ${region}
+    WHERE (wa.location_id IS NULL AND l.region_code = ${region}) OR f.fraction > 0
+    GROUP BY x.expiry`.execute(db);
   return rows.rows.map((r) => ({ expiry: r.expiry, quantity: Number(r.quantity) }));
 }
 
