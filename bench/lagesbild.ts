@@ -92,7 +92,10 @@ async function ensurePictureSchema(url: string): Promise<void> {
     const tables = await client.query<{ tablename: string }>(
       `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'picture\\_%'`,
     );
-    for (const t of tables.rows) await client.query(`DROP TABLE ${t.tablename} CASCADE`);
+    // Only the tables 0003 and 0004 create: later migrations' picture tables (0014) stay.
+    const own = new Set([...PICTURE_SQL.matchAll(/CREATE (?:UNLOGGED )?TABLE (\w+)/g)].map((m) => m[1]));
+    for (const t of tables.rows)
+      if (own.has(t.tablename)) await client.query(`DROP TABLE ${t.tablename} CASCADE`);
     await client.query(`DROP FUNCTION IF EXISTS picture_demand_rule CASCADE`);
     await client.query(`DROP FUNCTION IF EXISTS picture_usable_step CASCADE`);
     await client.query(PICTURE_SQL);
@@ -359,8 +362,8 @@ async function generate(store: Store, url: string): Promise<void> {
     await c.query(`SET synchronous_commit = off`);
     await c.query(`SELECT setseed(${0.1 + part / 10})`);
     const r = await c.query(
-      `INSERT INTO sales (period_start, period_days, region_code, location_id, package_id, quantity, report_id)
-       SELECT d, 1, code, NULL, id, q, (SELECT max(id) FROM report)
+      `INSERT INTO sales (period_start, period_days, region_code, location_id, package_id, quantity, report_id, channel)
+       SELECT d, 1, code, NULL, id, q, (SELECT max(id) FROM report), 'community_dispensing'
        FROM (SELECT d::date AS d, r.code, p.id, floor(p.per_day * r.share * (0.6 + 0.8 * random()) + random()) AS q
              FROM bench_demand p CROSS JOIN bench_share r CROSS JOIN generate_series($1::date, $2::date, interval '1 day') d
              WHERE p.id % 2 = $3) x
@@ -373,6 +376,12 @@ async function generate(store: Store, url: string): Promise<void> {
   {
     const { ms, result } = await time(() => Promise.all([salesPart(0), salesPart(1)]));
     log(`  daily sales: ${result[0] + result[1]} rows in ${seconds(ms)}`);
+    // Where each source's sales lie (0014), as every writer of sales keeps it.
+    await client.query(
+      `INSERT INTO sales_extent (package_id, region_code, channel, regional, first_day, last_day)
+       SELECT package_id, region_code, channel, location_id IS NULL, min(period_start), max(period_start + period_days - 1)
+       FROM sales GROUP BY 1, 2, 3, 4`,
+    );
   }
   await client.query(`DROP TABLE bench_share, bench_demand`);
   for (const ix of saved) {

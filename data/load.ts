@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { AppError } from '../src/domain/errors.js';
 import type { CopyFn, Store, Tx } from '../src/store/database.js';
+import { recordSalesExtent } from '../src/store/sales-extent.repository.js';
 import { generateSweden, type Chunk } from './generate.js';
 import type { SwedenOptions } from './model.js';
 import {
@@ -85,6 +86,8 @@ export async function loadSweden(
     );
 
     if (withoutTriggers) await sql`SET LOCAL session_replication_role = origin`.execute(trx);
+    // Where each source's sales lie (0014), as ingest keeps it per report: one pass over the rows.
+    await recordSalesExtent(trx, null);
     onProgress?.({ phase: 'indexes', done: 0, total: indexes.length });
     // Room to sort 1.8 million index entries (scale 1) in memory rather than in temporary files.
     if (indexes.length > 0) await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(trx);

@@ -7,6 +7,7 @@ import type {
   ReportKind,
   Role,
 } from '../src/domain/vocabulary.js';
+import type { SalesChannel } from '../src/domain/sales-channel.js';
 import type { FormKey, SubstanceSpec } from './catalogue.js';
 
 /** What to generate. All optional; the defaults give the same data set every time. */
@@ -235,6 +236,8 @@ export interface SalesRow {
   age_band: string | null;
   sex: 'F' | 'M' | 'X' | null;
   report_id: number;
+  /** src/domain/sales-channel.ts: see salesChunks for which rows carry which. */
+  channel: SalesChannel;
 }
 
 export interface ShortageNoticeRow {

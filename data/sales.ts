@@ -1,4 +1,5 @@
 import { dateOfDayNumber } from '../src/domain/calendar.js';
+import type { SalesChannel } from '../src/domain/sales-channel.js';
 import type { LocationModel, PackageModel, SalesRow } from './model.js';
 import { Rng } from './random.js';
 
@@ -84,8 +85,12 @@ export interface Chunk<R> {
  * The sales rows in chunks of about `chunkRows`, ordered by region and then period (the order of
  * the index on (region_code, period_start), which makes rebuilding it cheap). Every row is one
  * disjoint part of the total: for the last 14 days the region-level row holds community-pharmacy
- * sales only, and hospital-pharmacy and dose-pharmacy sales are in their own location rows, so
- * summing all rows of a period always gives the total. Zero quantities are not written.
+ * sales only (channel community_dispensing), and hospital-pharmacy and dose-pharmacy sales are in
+ * their own location rows (care_requisition, dose_dispensing), so summing all rows of a period always
+ * gives the total and no region-level row displaces a location row (docs/reports.md). Before that the
+ * region-level rows hold all three channels in one figure; they are labelled community_dispensing, the
+ * E-hälsomyndigheten statistics they stand for (the generator does not split its history by channel).
+ * Zero quantities are not written.
  *
  * Each (package, region) pair draws from its own seeded stream, so the rows do not depend on
  * chunking or on how many other packages there are.
@@ -118,9 +123,11 @@ export function* salesChunks(ctx: SalesContext, chunkRows = 50_000): Generator<C
       location: number | null,
       packageId: number,
       quantity: number,
+      channel: SalesChannel,
     ) => {
       if (quantity > 0) {
         rows.push({
+          channel,
           period_start: start,
           period_days: period,
           region_code: region,
@@ -144,7 +151,7 @@ export function* salesChunks(ctx: SalesContext, chunkRows = 50_000): Generator<C
         if (inside <= 0) continue;
         const mean =
           nationalPerDay(p, day + 3, ctx.today) * (local[i] ?? 0) * inside * Math.exp(0.08 * rng.normal());
-        push(start, 7, null, p.row.id, rng.poisson(mean));
+        push(start, 7, null, p.row.id, rng.poisson(mean), 'community_dispensing');
       }
       done++;
       if (rows.length >= chunkRows) {
@@ -173,12 +180,14 @@ export function* salesChunks(ctx: SalesContext, chunkRows = 50_000): Generator<C
           null,
           p.row.id,
           rng.poisson(base * (split ? community : community + hospital + dosed)),
+          'community_dispensing',
         );
         if (!split) continue;
         if (p.hospital > 0)
           for (const h of hospitals)
-            push(start, 1, h.row.id, p.row.id, rng.poisson(base * hospital * h.share));
-        if (p.dose > 0 && dose) push(start, 1, dose.row.id, p.row.id, rng.poisson(base * dosed));
+            push(start, 1, h.row.id, p.row.id, rng.poisson(base * hospital * h.share), 'care_requisition');
+        if (p.dose > 0 && dose)
+          push(start, 1, dose.row.id, p.row.id, rng.poisson(base * dosed), 'dose_dispensing');
       }
       done++;
       if (rows.length >= chunkRows) {

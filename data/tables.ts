@@ -203,6 +203,7 @@ export const SALES_COLUMNS = [
   'age_band',
   'sex',
   'report_id',
+  'channel',
 ] as const satisfies readonly (keyof SalesRow)[];
 
 export const STOCK_LINE_COLUMNS = [
@@ -219,7 +220,7 @@ export function salesCsv(rows: readonly SalesRow[]): string[] {
   const chunks: string[] = [];
   let chunk = '';
   for (const r of rows) {
-    chunk += `${r.period_start},${r.period_days},${r.region_code},${r.location_id ?? ''},${r.package_id},${r.quantity},${r.age_band ?? ''},${r.sex ?? ''},${r.report_id}\n`;
+    chunk += `${r.period_start},${r.period_days},${r.region_code},${r.location_id ?? ''},${r.package_id},${r.quantity},${r.age_band ?? ''},${r.sex ?? ''},${r.report_id},${r.channel}\n`;
     if (chunk.length >= 65_536) {
       chunks.push(chunk);
       chunk = '';

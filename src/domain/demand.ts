@@ -1,4 +1,5 @@
 import { dateOfDayNumber, dayNumber } from './calendar.js';
+import type { SalesChannel } from './sales-channel.js';
 
 /** Sales (or dispensing) of one item over `periodDays` days from `periodStart`, in packages or units. */
 export interface SalesPeriod {
@@ -13,7 +14,8 @@ export interface DemandOptions {
   /** Length of the baseline, in days. Default 365 (12 months). */
   baselineDays?: number;
   /**
-   * The last day the sales data covers (for the whole data set, not per item: weekly reporters lag).
+   * The last day the sales data of these rows' area covers: in the picture, each region's own last
+   * reported day (any package; a region whose figures arrive late is not read as selling nothing).
    * Default and upper bound: the day before `today`, since today's sales are not complete.
    */
   salesThrough?: string;
@@ -78,9 +80,7 @@ export function estimateDemand(
 ): DemandEstimate {
   const recentDays = options.recentDays ?? DEFAULT_RECENT_DAYS;
   const baselineDays = options.baselineDays ?? DEFAULT_BASELINE_DAYS;
-  const yesterday = dayNumber(today) - 1;
-  const end =
-    options.salesThrough === undefined ? yesterday : Math.min(yesterday, dayNumber(options.salesThrough));
+  const end = dayNumber(windowEndOf(today, options.salesThrough ?? null));
   // Dates are parsed once: the three windows below scan the same rows.
   const periods = rows.map((r) => ({
     first: dayNumber(r.periodStart),
@@ -233,5 +233,114 @@ export function demandBy<R extends SalesPeriod>(
   }
   const result = new Map<string, DemandEstimate>();
   for (const [key, list] of byKey) result.set(key, estimateDemand(list, today, options));
+  return result;
+}
+
+/**
+ * The last day an estimate counts: the day before `today` (today's sales are not complete), or
+ * `salesThrough` when the sales reported end earlier. The picture gives each region its own
+ * `salesThrough` (the last day its sales cover), so a region whose figures arrive late is estimated
+ * from its own last reported day, not read as selling nothing since (docs/lagesbild.md).
+ */
+export function windowEndOf(today: string, salesThrough: string | null): string {
+  const yesterday = dayNumber(today) - 1;
+  return dateOfDayNumber(salesThrough === null ? yesterday : Math.min(yesterday, dayNumber(salesThrough)));
+}
+
+/**
+ * Expected daily demand of one item in each region, each region's windows ending on its own last
+ * reported day (`salesThrough` per region; a region missing from the map ends the day before
+ * `today`), and the national demand as the sum of the regions (docs/lagesbild.md). History starts at
+ * the item's first row in any region unless `options.historyStart` says otherwise.
+ */
+export function regionalDemand<R extends SalesPeriod & { regionCode: string }>(
+  rows: readonly R[],
+  today: string,
+  salesThrough: ReadonlyMap<string, string | null>,
+  options: Omit<DemandOptions, 'salesThrough'> = {},
+): { regions: Map<string, DemandEstimate>; nationalPerDay: number } {
+  let first: string | undefined = options.historyStart;
+  if (first === undefined)
+    for (const r of rows) if (first === undefined || r.periodStart < first) first = r.periodStart;
+  const byRegion = new Map<string, R[]>();
+  for (const row of rows) {
+    const list = byRegion.get(row.regionCode);
+    if (list === undefined) byRegion.set(row.regionCode, [row]);
+    else list.push(row);
+  }
+  const regions = new Map<string, DemandEstimate>();
+  let nationalPerDay = 0;
+  for (const [code, list] of byRegion) {
+    const through = salesThrough.get(code) ?? null;
+    const estimate = estimateDemand(list, today, {
+      ...options,
+      ...(first !== undefined ? { historyStart: first } : {}),
+      ...(through !== null ? { salesThrough: through } : {}),
+    });
+    regions.set(code, estimate);
+    nationalPerDay += estimate.perDay;
+  }
+  return { regions, nationalPerDay };
+}
+
+// One source per sale ------------------------------------------------------------------------------
+
+/** A sales row of one package as reported: a region-level figure (`locationId` null) or a location's. */
+export interface SourcedSales extends SalesPeriod {
+  regionCode: string;
+  channel: SalesChannel;
+  /** null: a figure for the whole region (a regional total); otherwise the location's own row. */
+  locationId: number | null;
+}
+
+/**
+ * The sales rows that count, for one package: per region, channel and day exactly one figure.
+ *
+ * A region's sales in a channel may reach us twice: as a region-level total (the region's own report,
+ * or an authority's statistics) and as its locations' own rows (e.g. its hospital pharmacies'). Added
+ * together they would count the same sale twice. The rule (ours, docs/reports.md):
+ * - on a day that a region-level row covers (a daily row of that day, or a weekly row whose seven
+ *   days include it), the region-level figure counts and the locations' rows of that region, channel
+ *   and day do not;
+ * - on a day no region-level row covers, the sum of the locations' rows counts;
+ * - other channels are never displaced: a region's community-dispensing total says nothing of its
+ *   hospitals' requisitions.
+ * Region-level rows are never displaced: several of them on one day (age bands, sexes, or two
+ * reports) add up. A row spreads evenly over its days (as in the demand windows), so a weekly
+ * location row of which some days are covered counts for the other days only: it is returned as one
+ * daily row of quantity / 7 for each day not covered. Rows not displaced come back as they were.
+ */
+export function salesThatCount<R extends SourcedSales>(rows: readonly R[]): (R | SourcedSales)[] {
+  const covered = new Set<string>();
+  const key = (r: SourcedSales, day: number) => `${r.regionCode}|${r.channel}|${day}`;
+  for (const r of rows) {
+    if (r.locationId !== null) continue;
+    const first = dayNumber(r.periodStart);
+    for (let d = 0; d < r.periodDays; d++) covered.add(key(r, first + d));
+  }
+  if (covered.size === 0) return [...rows];
+  const result: (R | SourcedSales)[] = [];
+  for (const r of rows) {
+    if (r.locationId === null) {
+      result.push(r);
+      continue;
+    }
+    const first = dayNumber(r.periodStart);
+    const open: number[] = [];
+    for (let d = 0; d < r.periodDays; d++) if (!covered.has(key(r, first + d))) open.push(first + d);
+    if (open.length === r.periodDays) result.push(r);
+    else {
+      for (const day of open) {
+        result.push({
+          periodStart: dateOfDayNumber(day),
+          periodDays: 1,
+          quantity: r.quantity / r.periodDays,
+          regionCode: r.regionCode,
+          channel: r.channel,
+          locationId: r.locationId,
+        });
+      }
+    }
+  }
   return result;
 }

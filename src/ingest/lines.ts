@@ -15,6 +15,13 @@ import {
   type IngestKind,
   type Reporter,
 } from '../domain/report.js';
+import {
+  channelOfLocationKind,
+  channelOfRegionFigure,
+  parseSalesChannel,
+  SALES_CHANNELS,
+  type SalesChannel,
+} from '../domain/sales-channel.js';
 import type { Catalogue, LocationRef, PackageRef } from './catalogue.js';
 import type { ProblemList } from './problems.js';
 import {
@@ -577,6 +584,8 @@ export interface SalesRecord {
   quantity: number;
   ageBand: string | null;
   sex: 'F' | 'M' | 'X' | null;
+  /** Named, or by default the location's kind's, or the reporter's for a region total (domain/sales-channel.ts). */
+  channel: SalesChannel;
 }
 
 const SALES_FIELDS: readonly FieldSpec[] = [
@@ -603,6 +612,12 @@ const SALES_FIELDS: readonly FieldSpec[] = [
   },
   { csv: 'age_band', json: 'ageBand', required: false, description: "age band such as '0-17' or '65+'" },
   { csv: 'sex', json: 'sex', required: false, description: 'F, M or X (K is read as F)' },
+  {
+    csv: 'channel',
+    json: 'channel',
+    required: false,
+    description: `${SALES_CHANNELS.join(', ')} (default: by the kind of location, or for a region total by the sender)`,
+  },
 ];
 
 class SalesValidator extends Reporting implements LineValidator<SalesRecord> {
@@ -686,21 +701,46 @@ class SalesValidator extends Reporting implements LineValidator<SalesRecord> {
       sex = normaliseSex(text(v[7])) ?? null;
       if (sex === null) this.problem(at, 7, v[7], 'F, M or X', `sex '${text(v[7])}' is not F, M or X`);
     }
+    let channel: SalesChannel | undefined;
+    if (text(v[8]) !== '') {
+      channel = parseSalesChannel(text(v[8]));
+      if (channel === undefined)
+        this.problem(
+          at,
+          8,
+          v[8],
+          SALES_CHANNELS.join(', '),
+          `channel '${text(v[8])}' is not ${SALES_CHANNELS.join(', ')}`,
+        );
+    }
     if (this.ctx.problems.total !== before || periodStart === undefined || !pkg || quantity === undefined)
       return undefined;
-    const key = `${periodStart}|${periodDays}|${location?.id ?? regionCode}|${pkg.id}|${ageBand ?? ''}|${sex ?? ''}`;
+    channel ??= location
+      ? channelOfLocationKind(location.kind)
+      : channelOfRegionFigure(this.ctx.reporter.organisationKind);
+    const key = `${periodStart}|${periodDays}|${location?.id ?? regionCode}|${pkg.id}|${ageBand ?? ''}|${sex ?? ''}|${channel}`;
     if (this.seen.has(key)) {
       this.problem(
         at,
         3,
         v[3],
-        'one line per day, location, package, age band and sex',
+        'one line per day, location, package, channel, age band and sex',
         `package ${text(v[3])} on ${periodStart}: duplicate of an earlier line`,
       );
       return undefined;
     }
     this.seen.add(key);
-    return { periodStart, periodDays, regionCode, location, packageId: pkg.id, quantity, ageBand, sex };
+    return {
+      periodStart,
+      periodDays,
+      regionCode,
+      location,
+      packageId: pkg.id,
+      quantity,
+      ageBand,
+      sex,
+      channel,
+    };
   }
 }
 

@@ -4,6 +4,7 @@ import { AppError } from '../domain/errors.js';
 import { firstNotifiedOn, type NoticeKind, type NotifiedNotice } from '../domain/notice.js';
 import type { Reporter } from '../domain/report.js';
 import type { CopyFn, Tx } from '../store/database.js';
+import { recordSalesExtent } from '../store/sales-extent.repository.js';
 import type { Catalogue, LocationRef } from './catalogue.js';
 import {
   lateSalesStopWarning,
@@ -337,13 +338,14 @@ export async function writeSales(w: WriteContext, batches: AsyncIterable<SalesRe
       'age_band',
       'sex',
       'report_id',
+      'channel',
     ],
     toCsv(batches, (r) => {
       if (r.location) locations.add(r.location.id);
       regions.add(r.regionCode);
       days.add(r.periodStart);
       packages.add(r.packageId);
-      return `${r.periodStart},${r.periodDays},${r.regionCode},${r.location?.id ?? ''},${r.packageId},${r.quantity},${csvText(r.ageBand)},${r.sex ?? ''},${w.reportId}\n`;
+      return `${r.periodStart},${r.periodDays},${r.regionCode},${r.location?.id ?? ''},${r.packageId},${r.quantity},${csvText(r.ageBand)},${r.sex ?? ''},${w.reportId},${r.channel}\n`;
     }),
     () => [
       { table: 'region', ids: regions },
@@ -352,6 +354,7 @@ export async function writeSales(w: WriteContext, batches: AsyncIterable<SalesRe
     ],
   );
   if (w.problems.any) return {};
+  await recordSalesExtent(w.trx, w.reportId);
   return { lines, locations: locations.size, regions: regions.size, days: days.size };
 }
 

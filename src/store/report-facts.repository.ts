@@ -1,4 +1,7 @@
 import { sql } from 'kysely';
+import { addDays, dateOfDayNumber, dayNumber } from '../domain/calendar.js';
+import { salesThatCount, type SourcedSales } from '../domain/demand.js';
+import { SALES_CHANNELS, type SalesChannel } from '../domain/sales-channel.js';
 import type { Db } from './database.js';
 
 /*
@@ -100,9 +103,9 @@ export async function salesOfLocation(db: Db, locationId: number, from: string, 
 }
 
 /**
- * Sales in one region per day (or week) and package: the sum of its locations' figures, and apart
- * from it the region-level figures (lines without a location), which come from another source and
- * must not be added to the first.
+ * Sales in one region per day (or week), package and channel: the sum of its locations' figures, and
+ * apart from it the region-level figures (lines without a location), which come from another source and
+ * must not be added to the first. Which of the two counts: {@link countedSalesOfRegion}.
  */
 export async function salesOfRegion(
   db: Db,
@@ -117,6 +120,7 @@ export async function salesOfRegion(
       'period_start',
       'period_days',
       'package_id',
+      'channel',
       sql<number>`coalesce(sum(quantity) FILTER (WHERE location_id IS NOT NULL), 0)`.as('from_locations'),
       sql<number | null>`sum(quantity) FILTER (WHERE location_id IS NULL)`.as('region_level'),
     ])
@@ -125,10 +129,95 @@ export async function salesOfRegion(
     .where('period_start', '<=', to);
   if (packageId !== undefined) query = query.where('package_id', '=', packageId);
   return query
-    .groupBy(['period_start', 'period_days', 'package_id'])
+    .groupBy(['period_start', 'period_days', 'package_id', 'channel'])
     .orderBy('period_start')
     .orderBy('package_id')
+    .orderBy('channel')
     .execute();
+}
+
+/** The figure that counts for one day, package and channel of a region, and where it came from. */
+export interface CountedSales {
+  day: string;
+  packageId: number;
+  channel: SalesChannel;
+  /** Packages; a weekly row counts a seventh of its quantity on each of its days. */
+  quantity: number;
+  /** `region`: a region-level figure covers the day; `locations`: the sum of the locations' rows. */
+  source: 'region' | 'locations';
+}
+
+/**
+ * Sales of one region that count, per day from `from` to `to`, package and channel: the region-level
+ * figure where one is reported, otherwise the sum of the locations' rows (salesThatCount, the rule the
+ * picture's demand follows). Ordered by day, package and channel (community, care, dose).
+ */
+export async function countedSalesOfRegion(
+  db: Db,
+  regionCode: string,
+  from: string,
+  to: string,
+  packageId?: number,
+): Promise<CountedSales[]> {
+  let query = db
+    .selectFrom('sales')
+    .select([
+      'period_start',
+      'period_days',
+      'package_id',
+      'channel',
+      'location_id',
+      (eb) => eb.fn.sum<number>('quantity').as('quantity'),
+    ])
+    .where('region_code', '=', regionCode)
+    // A weekly row that starts up to six days before `from` covers it.
+    .where('period_start', '>=', addDays(from, -6))
+    .where('period_start', '<=', to);
+  if (packageId !== undefined) query = query.where('package_id', '=', packageId);
+  const rows = await query
+    .groupBy(['period_start', 'period_days', 'package_id', 'channel', 'location_id'])
+    .execute();
+
+  const byPackage = new Map<number, SourcedSales[]>();
+  for (const r of rows) {
+    const list = byPackage.get(r.package_id) ?? [];
+    list.push({
+      periodStart: r.period_start,
+      periodDays: r.period_days === 7 ? 7 : 1,
+      quantity: Number(r.quantity),
+      regionCode,
+      channel: r.channel,
+      locationId: r.location_id,
+    });
+    byPackage.set(r.package_id, list);
+  }
+  const first = dayNumber(from);
+  const last = dayNumber(to);
+  const cells = new Map<string, CountedSales>();
+  for (const [pkg, list] of byPackage) {
+    for (const r of salesThatCount(list)) {
+      const start = dayNumber(r.periodStart);
+      for (let d = Math.max(start, first); d <= Math.min(start + r.periodDays - 1, last); d++) {
+        const key = `${d}|${pkg}|${r.channel}`;
+        const cell = cells.get(key) ?? {
+          day: dateOfDayNumber(d),
+          packageId: pkg,
+          channel: r.channel,
+          quantity: 0,
+          source: 'locations' as const,
+        };
+        cell.quantity += r.quantity / r.periodDays;
+        if (r.locationId === null) cell.source = 'region';
+        cells.set(key, cell);
+      }
+    }
+  }
+  return [...cells.values()].sort(
+    (a, b) =>
+      a.day.localeCompare(b.day) ||
+      a.packageId - b.packageId ||
+      SALES_CHANNELS.indexOf(a.channel) - SALES_CHANNELS.indexOf(b.channel),
+  );
 }
 
 /** Deliveries expected from `from` on (the newest plan of each reporter and package), optionally for one package. */

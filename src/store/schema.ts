@@ -220,6 +220,18 @@ export interface SalesTable {
   age_band: string | null;
   sex: 'F' | 'M' | 'X' | null;
   report_id: number;
+  /** The channel of the sale (0014; src/domain/sales-channel.ts). */
+  channel: 'community_dispensing' | 'care_requisition' | 'dose_dispensing';
+}
+
+/** Where each source's sales lie, per package, region, channel and source (0014). */
+export interface SalesExtentTable {
+  package_id: number;
+  region_code: string;
+  channel: string;
+  regional: boolean;
+  first_day: DateCol;
+  last_day: DateCol;
 }
 
 export interface ShortageNoticeTable {
@@ -442,6 +454,22 @@ export interface PictureDemandTable {
   seasonal_per_day: Numeric | null;
 }
 
+/** Each region's sales window: its last reported day and the window end of its demand (0014). */
+export interface PictureRegionWindowTable {
+  region_code: string;
+  sales_through: DateCol | null;
+  window_end: DateCol;
+}
+
+/** Each location's newest stock count and expected stock, for the picture's freshness (0014). */
+export interface PictureLocationFreshnessTable {
+  location_id: number;
+  region_code: string;
+  stock_counted_at: Timestamp | null;
+  previous_snapshot_id: number | null;
+  expected_stock: Generated<Numeric>;
+}
+
 /** National sales per package and month (0003). */
 export interface PictureSalesMonthTable {
   package_id: number;
@@ -549,6 +577,7 @@ export interface Database {
   stock_snapshot: StockSnapshotTable;
   stock_line: StockLineTable;
   sales: SalesTable;
+  sales_extent: SalesExtentTable;
   shortage_notice: ShortageNoticeTable;
   audit_log: AuditLogTable;
   stock_difference_line: StockDifferenceLineTable;
@@ -577,4 +606,6 @@ export interface Database {
   location_service_area: LocationServiceAreaTable;
   warehouse_service_area: WarehouseServiceAreaView;
   picture_wholesale_stock: PictureWholesaleStockTable;
+  picture_region_window: PictureRegionWindowTable;
+  picture_location_freshness: PictureLocationFreshnessTable;
 }

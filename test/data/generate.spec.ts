@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/access.js';
 import { dayNumber } from '../../src/domain/calendar.js';
+import { channelOfLocationKind } from '../../src/domain/sales-channel.js';
 import { DEMO_PERSONAS, generateSweden, type SwedenData } from '../../data/generate.js';
 import { winterFactor } from '../../data/sales.js';
 import { MUNICIPALITIES, REGIONS } from '../../data/sweden.js';
@@ -328,7 +329,7 @@ describe('synthetic Sweden: sales', () => {
     expect(ratio(c)).toBeLessThan(1.1);
   });
 
-  it('writes weekly rows for the history, daily rows for the last weeks, location rows for the last 14 days only', () => {
+  it('writes weekly rows for the history, daily rows for the last weeks, location rows for the last 14 days only, each in its channel', () => {
     const data = generateSweden({ scale: 0.05, today: TODAY });
     const w = data.salesWindow;
     const today = dayNumber(TODAY);
@@ -339,6 +340,7 @@ describe('synthetic Sweden: sales', () => {
         .filter((l) => l.kind === 'hospital_pharmacy' || l.kind === 'dose_pharmacy')
         .map((l) => l.id),
     );
+    const kindOf = new Map(data.locations.map((l) => [l.id, l.kind]));
     let locationRows = 0;
     const wrong: string[] = [];
     for (const { rows } of data.sales()) {
@@ -352,7 +354,10 @@ describe('synthetic Sweden: sales', () => {
           locationRows++;
           if (!hospitalOrDose.has(r.location_id) || day < today - 14)
             wrong.push(`location ${r.location_id} ${r.period_start}`);
-        }
+          // Each location row in its channel, so that no region-level row displaces it.
+          if (r.channel !== channelOfLocationKind(kindOf.get(r.location_id)!))
+            wrong.push(`channel ${r.channel} at ${r.location_id}`);
+        } else if (r.channel !== 'community_dispensing') wrong.push(`region row ${r.channel}`);
       }
     }
     expect(wrong.slice(0, 5)).toEqual([]);

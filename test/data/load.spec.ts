@@ -206,7 +206,7 @@ describe('synthetic Sweden as CSV files', () => {
     expect(region).toContain('01,Region Stockholm,');
     const sales = (await readFile(join(dir, 'sales.csv'), 'utf8')).trimEnd().split('\n');
     expect(sales[0]).toBe(
-      'period_start,period_days,region_code,location_id,package_id,quantity,age_band,sex,report_id',
+      'period_start,period_days,region_code,location_id,package_id,quantity,age_band,sex,report_id,channel',
     );
     expect(sales.length - 1).toBe(counts.sales);
     const report = (await readFile(join(dir, 'report.csv'), 'utf8')).trimEnd().split('\n');

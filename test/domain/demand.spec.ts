@@ -5,8 +5,18 @@ import {
   estimateDemand,
   estimateGroupDemand,
   groupKey,
+  regionalDemand,
+  salesThatCount,
+  windowEndOf,
   type SalesPeriod,
+  type SourcedSales,
 } from '../../src/domain/demand.js';
+import {
+  channelOfLocationKind,
+  channelOfRegionFigure,
+  parseSalesChannel,
+  type SalesChannel,
+} from '../../src/domain/sales-channel.js';
 
 /** `days` daily rows of `quantity` from `from`. */
 function daily(from: string, days: number, quantity: number): SalesPeriod[] {
@@ -229,5 +239,175 @@ describe('demandBy', () => {
     expect(byRegion.get('01')).toMatchObject({ perDay: 20, basis: 'recent' });
     expect(byRegion.get('12')).toMatchObject({ perDay: 10, basis: 'seasonal' });
     expect(estimateDemand([...r01, ...r12], TODAY).perDay).toBe(20);
+  });
+});
+
+describe('salesThatCount: one figure per region, package, channel and day', () => {
+  // Region 01 reports its care requisitions as a regional total; its hospital pharmacies H1 (id 1)
+  // and H2 (id 2) send their own rows too. Region 12 only has H3's rows.
+  const row = (
+    periodStart: string,
+    quantity: number,
+    locationId: number | null,
+    channel: SalesChannel = 'care_requisition',
+    regionCode = '01',
+    periodDays: 1 | 7 = 1,
+  ): SourcedSales => ({ periodStart, periodDays, quantity, regionCode, channel, locationId });
+  const total = (rows: readonly SalesPeriod[]) => rows.reduce((a, r) => a + r.quantity, 0);
+
+  it('counts a day reported both as a region total and by its hospital pharmacies once: the region figure', () => {
+    // 2026-02-10: region total 50, H1 30 and H2 20 (the same sales, sent twice): 50 counts, not 100.
+    const rows = [row('2026-02-10', 50, null), row('2026-02-10', 30, 1), row('2026-02-10', 20, 2)];
+    const counted = salesThatCount(rows);
+    expect(counted).toEqual([row('2026-02-10', 50, null)]);
+    expect(total(counted)).toBe(50);
+    expect(total(rows)).toBe(100);
+  });
+
+  it('counts the region figure even where it differs from the sum of the locations', () => {
+    // The region's total is the source that counts where it is reported: 45 against H1 + H2 = 50.
+    expect(
+      total(
+        salesThatCount([row('2026-02-10', 45, null), row('2026-02-10', 30, 1), row('2026-02-10', 20, 2)]),
+      ),
+    ).toBe(45);
+  });
+
+  it('sums the locations on a day without a region figure', () => {
+    // 2026-02-10 region 50 (H1 30 + H2 20 displaced); 2026-02-11 only H1 31 + H2 19 = 50. Total 100.
+    const rows = [
+      row('2026-02-10', 50, null),
+      row('2026-02-10', 30, 1),
+      row('2026-02-10', 20, 2),
+      row('2026-02-11', 31, 1),
+      row('2026-02-11', 19, 2),
+    ];
+    const counted = salesThatCount(rows);
+    expect(counted).toEqual([
+      row('2026-02-10', 50, null),
+      row('2026-02-11', 31, 1),
+      row('2026-02-11', 19, 2),
+    ]);
+    expect(total(counted)).toBe(100);
+  });
+
+  it('does not let one channel displace another, nor one region another', () => {
+    // Region 01's community-dispensing total 200 says nothing of H1's requisitions (30), and region
+    // 12's hospital H3 (id 3) is not region 01's: 200 + 30 + 40 = 270, all counted.
+    const rows = [
+      row('2026-02-10', 200, null, 'community_dispensing'),
+      row('2026-02-10', 30, 1),
+      row('2026-02-10', 40, 3, 'care_requisition', '12'),
+    ];
+    expect(salesThatCount(rows)).toEqual(rows);
+    expect(total(salesThatCount(rows))).toBe(270);
+  });
+
+  it('lets a weekly region row displace the location rows on each of the seven days it covers', () => {
+    // Region week from Monday 2026-02-09 (02-09 .. 02-15): 140. H1 reports 12 a day 02-13 .. 02-17:
+    // 02-13, 02-14, 02-15 are covered (36 displaced), 02-16 and 02-17 count (24). 140 + 24 = 164.
+    const rows = [
+      row('2026-02-09', 140, null, 'care_requisition', '01', 7),
+      ...['2026-02-13', '2026-02-14', '2026-02-15', '2026-02-16', '2026-02-17'].map((d) => row(d, 12, 1)),
+    ];
+    const counted = salesThatCount(rows);
+    expect(total(counted)).toBe(164);
+    expect(counted.filter((r) => r.locationId !== null).map((r) => r.periodStart)).toEqual([
+      '2026-02-16',
+      '2026-02-17',
+    ]);
+  });
+
+  it('keeps the days of a weekly location row that no region figure covers, pro rata', () => {
+    // H1's week from 2026-02-09: 70 (10 a day). The region reports 02-09 and 02-10 daily: 25 and 15.
+    // Counted: 25 + 15 + five days of H1 at 10 = 90.
+    const rows = [
+      row('2026-02-09', 70, 1, 'care_requisition', '01', 7),
+      row('2026-02-09', 25, null),
+      row('2026-02-10', 15, null),
+    ];
+    const counted = salesThatCount(rows);
+    expect(total(counted)).toBeCloseTo(90, 10);
+    const pieces = counted.filter((r) => r.locationId === 1);
+    expect(pieces.map((r) => [r.periodStart, r.periodDays])).toEqual([
+      ['2026-02-11', 1],
+      ['2026-02-12', 1],
+      ['2026-02-13', 1],
+      ['2026-02-14', 1],
+      ['2026-02-15', 1],
+    ]);
+    expect(pieces[0]!.quantity).toBe(10);
+  });
+
+  it('adds up several region-level rows of one day (age bands, or two reports)', () => {
+    const rows = [row('2026-02-10', 20, null), row('2026-02-10', 25, null), row('2026-02-10', 30, 1)];
+    expect(total(salesThatCount(rows))).toBe(45);
+  });
+
+  it('feeds estimateDemand: a region reporting both is estimated from one source', () => {
+    // February 2026, region 01: regional total 10 a day, and H1 reports the same 10 a day. Added
+    // together the recent demand would read 20 a day; counted once it is 10.
+    const rows: SourcedSales[] = [];
+    for (let i = 0; i < 28; i++) {
+      rows.push(row(addDays('2026-02-01', i), 10, null), row(addDays('2026-02-01', i), 10, 1));
+    }
+    expect(estimateDemand(rows, TODAY).perDay).toBe(20);
+    expect(estimateDemand(salesThatCount(rows), TODAY).perDay).toBe(10);
+  });
+});
+
+describe('sales channels of reports that name none (ours)', () => {
+  it('takes a location row’s channel from the kind of location', () => {
+    expect(channelOfLocationKind('community_pharmacy')).toBe('community_dispensing');
+    expect(channelOfLocationKind('dose_pharmacy')).toBe('dose_dispensing');
+    expect(channelOfLocationKind('hospital_pharmacy')).toBe('care_requisition');
+    expect(channelOfLocationKind('municipal_store')).toBe('care_requisition');
+  });
+
+  it('reads a region’s own total as care requisitions and an authority’s as community dispensing', () => {
+    expect(channelOfRegionFigure('region')).toBe('care_requisition');
+    expect(channelOfRegionFigure('authority')).toBe('community_dispensing');
+  });
+
+  it('reads a channel by its identifier or its Swedish name', () => {
+    expect(parseSalesChannel('care_requisition')).toBe('care_requisition');
+    expect(parseSalesChannel(' Rekvisition ')).toBe('care_requisition');
+    expect(parseSalesChannel('Dosdispensering')).toBe('dose_dispensing');
+    expect(parseSalesChannel('öppenvårdsförsäljning')).toBe('community_dispensing');
+    expect(parseSalesChannel('hospital')).toBeUndefined();
+  });
+});
+
+describe('regionalDemand: each region from its own last reported day', () => {
+  // Both regions sell 10 a day from 2026-01-01 (59 days of history: recent alone decides). Region 12's
+  // figures arrive a week late: its last reported day is 2026-02-21, region 01's 2026-02-28.
+  const rows = [
+    ...daily('2026-01-01', 59, 10).map((r) => ({ ...r, regionCode: '01' })),
+    ...daily('2026-01-01', 52, 10).map((r) => ({ ...r, regionCode: '12' })),
+  ];
+
+  it('keeps the lagging region’s demand: 10 a day, not 7.5', () => {
+    const through = new Map([
+      ['01', '2026-02-28'],
+      ['12', '2026-02-21'],
+    ]);
+    const d = regionalDemand(rows, TODAY, through);
+    // Region 12: window 2026-01-25 .. 02-21, 28 days of 10 -> 10.
+    expect(d.regions.get('12')).toMatchObject({ perDay: 10, windowEnd: '2026-02-21' });
+    expect(d.regions.get('01')).toMatchObject({ perDay: 10, windowEnd: '2026-02-28' });
+    expect(d.nationalPerDay).toBe(20);
+  });
+
+  it('reads the missing week as no sales when one date serves the whole data set (the old rule)', () => {
+    // One window end for both (2026-02-28): region 12's window holds 21 days of 10 -> 210 / 28 = 7.5.
+    const d = regionalDemand(rows, TODAY, new Map([['12', '2026-02-28']]));
+    expect(d.regions.get('12')?.perDay).toBe(7.5);
+    expect(d.nationalPerDay).toBe(17.5);
+  });
+
+  it('never ends a window on today or later', () => {
+    expect(windowEndOf(TODAY, '2026-03-05')).toBe('2026-02-28');
+    expect(windowEndOf(TODAY, null)).toBe('2026-02-28');
+    expect(windowEndOf(TODAY, '2026-02-21')).toBe('2026-02-21');
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Store } from '../../src/store/database.js';
 import {
   activeNotices,
+  countedSalesOfRegion,
   expectedDeliveries,
   salesOfLocation,
   salesOfRegion,
@@ -185,6 +186,7 @@ describeEach(testBackends())('report formats on $name', (backend) => {
         period_start: '2026-02-22',
         period_days: 7,
         package_id: seed.packages.insulin,
+        channel: 'community_dispensing',
         from_locations: 2,
         region_level: null,
       },
@@ -192,6 +194,7 @@ describeEach(testBackends())('report formats on $name', (backend) => {
         period_start: '2026-02-27',
         period_days: 1,
         package_id: seed.packages.paracetamol,
+        channel: 'community_dispensing',
         from_locations: 8,
         region_level: null,
       },
@@ -199,8 +202,72 @@ describeEach(testBackends())('report formats on $name', (backend) => {
         period_start: '2026-02-28',
         period_days: 1,
         package_id: seed.packages.paracetamol,
+        channel: 'community_dispensing',
         from_locations: 11,
         region_level: null,
+      },
+    ]);
+  });
+
+  it('takes in a region’s totals and its hospital pharmacy’s rows with their channels, counting each sale once', async () => {
+    const region = await reporterOf(store, 'REG-01');
+    const receipt = await ingest(store, region, 'sales', 'csv', example('sales-channels.csv'));
+    expect(receipt.summary).toEqual({ lines: 4, locations: 1, regions: 1, days: 3 });
+    const stored = await store.db
+      .selectFrom('sales')
+      .select(['period_start', 'location_id', 'channel', 'quantity'])
+      .where('report_id', '=', receipt.id)
+      .orderBy('period_start')
+      .orderBy('location_id')
+      .execute();
+    // Named, by its Swedish name ('rekvisition'), and by default: a hospital pharmacy's row is a
+    // requisition to care; the week is named dose dispensing.
+    expect(stored).toEqual([
+      { period_start: '2026-02-22', location_id: null, channel: 'dose_dispensing', quantity: 14 },
+      {
+        period_start: '2026-02-27',
+        location_id: seed.locations.hospital,
+        channel: 'care_requisition',
+        quantity: 30,
+      },
+      { period_start: '2026-02-27', location_id: null, channel: 'care_requisition', quantity: 30 },
+      {
+        period_start: '2026-02-28',
+        location_id: seed.locations.hospital,
+        channel: 'care_requisition',
+        quantity: 26,
+      },
+    ]);
+    // 02-27 was sent twice (the region's total and the hospital's row): it counts once, the region's.
+    // SE-APO-0001's 3 dispensed on 02-28 (sales.csv, above) are another channel: not displaced.
+    const counted = await countedSalesOfRegion(
+      store.db,
+      '01',
+      '2026-02-27',
+      '2026-02-28',
+      seed.packages.amoxicillin,
+    );
+    expect(counted).toEqual([
+      {
+        day: '2026-02-27',
+        packageId: seed.packages.amoxicillin,
+        channel: 'care_requisition',
+        quantity: 30,
+        source: 'region',
+      },
+      {
+        day: '2026-02-28',
+        packageId: seed.packages.amoxicillin,
+        channel: 'community_dispensing',
+        quantity: 3,
+        source: 'locations',
+      },
+      {
+        day: '2026-02-28',
+        packageId: seed.packages.amoxicillin,
+        channel: 'care_requisition',
+        quantity: 26,
+        source: 'locations',
       },
     ]);
   });

@@ -429,6 +429,27 @@ describeEach(testBackends())('report validation on $name', (backend) => {
     expect(ok.status).toBe('accepted');
   });
 
+  it('refuses a sales channel it does not know, naming the line, the field and the channels', async () => {
+    const region = await reporterOf(store, 'REG-01');
+    const csv = 'date,region,package,quantity,channel\n2026-03-01,01,20000000000011,4,hospital\n';
+    const err = await refusal(ingest(store, region, 'sales', 'csv', csv));
+    expect(err.problems).toEqual([
+      expect.objectContaining({
+        at: 2,
+        field: 'channel',
+        value: 'hospital',
+        expected: 'community_dispensing, care_requisition, dose_dispensing',
+        message: "line 2: channel 'hospital' is not community_dispensing, care_requisition, dose_dispensing",
+      }),
+    ]);
+    const json = JSON.stringify({
+      kind: 'sales',
+      lines: [{ date: '2026-03-01', region: '01', package: '20000000000011', quantity: 4, channel: 'x' }],
+    });
+    const jsonErr = await refusal(ingest(store, region, 'sales', 'json', json));
+    expect(jsonErr.problems[0]).toMatchObject({ at: '$.lines[0].channel', field: 'channel' });
+  });
+
   it('lets a region report region-level sales only for itself, and checks dates, sex and age band', async () => {
     const region = await reporterOf(store, 'REG-01');
     const ok = await ingest(

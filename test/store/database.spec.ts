@@ -34,8 +34,10 @@ describeEach(testBackends())('store on $name', (backend) => {
       'picture_demand',
       'picture_item',
       'picture_item_part',
+      'picture_location_freshness',
       'picture_location_state',
       'picture_product',
+      'picture_region_window',
       'picture_sales_month',
       'picture_state',
       'picture_stock',
@@ -92,7 +94,7 @@ describeEach(testBackends())('store on $name', (backend) => {
     const rows = Array.from(
       { length: 1000 },
       (_, i) =>
-        `2026-11-${String((i % 20) + 1).padStart(2, '0')},1,01,,${packageId},${i + 0.5},,,${report.id}\n`,
+        `2026-11-${String((i % 20) + 1).padStart(2, '0')},1,01,,${packageId},${i + 0.5},,,community_dispensing,${report.id}\n`,
     );
     const copied = await store.bulkTransaction((_trx, copy) =>
       copy(
@@ -106,6 +108,7 @@ describeEach(testBackends())('store on $name', (backend) => {
           'quantity',
           'age_band',
           'sex',
+          'channel',
           'report_id',
         ],
         rows,
@@ -138,14 +141,14 @@ describeEach(testBackends())('store on $name', (backend) => {
           .execute();
         await copy(
           'sales',
-          ['period_start', 'period_days', 'region_code', 'package_id', 'quantity', 'report_id'],
-          [`2026-11-01,1,01,${packageId},5,${report.id}\n`],
+          ['period_start', 'period_days', 'region_code', 'package_id', 'quantity', 'channel', 'report_id'],
+          [`2026-11-01,1,01,${packageId},5,community_dispensing,${report.id}\n`],
         );
         // A negative quantity violates the CHECK: the whole transaction must go.
         await copy(
           'sales',
-          ['period_start', 'period_days', 'region_code', 'package_id', 'quantity', 'report_id'],
-          [`2026-11-02,1,01,${packageId},-1,${report.id}\n`],
+          ['period_start', 'period_days', 'region_code', 'package_id', 'quantity', 'channel', 'report_id'],
+          [`2026-11-02,1,01,${packageId},-1,community_dispensing,${report.id}\n`],
         );
       }),
     ).rejects.toThrow();

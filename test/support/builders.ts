@@ -1,6 +1,12 @@
 import { hashToken } from '../../src/domain/access.js';
+import {
+  channelOfLocationKind,
+  channelOfRegionFigure,
+  type SalesChannel,
+} from '../../src/domain/sales-channel.js';
 import type { Db } from '../../src/store/database.js';
 import type { AuthorityCode, LocationKind, OrganisationKind, Role } from '../../src/domain/vocabulary.js';
+import { recordSalesExtent } from '../../src/store/sales-extent.repository.js';
 
 /** Test data builders: each inserts one row with sensible defaults and returns its id. */
 
@@ -278,6 +284,8 @@ export interface SalesInput {
   periodDays?: 1 | 7;
   quantity: number;
   locationId?: number | null;
+  /** Default as for a report without one: the location's kind, or the reporter's for a region total. */
+  channel?: SalesChannel;
 }
 
 /** Sales rows (one report of `organisationId`, by default the first organisation). */
@@ -290,6 +298,23 @@ export async function buildSales(
     organisationId ??
     (await db.selectFrom('organisation').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
   const reportId = await buildReport(db, org, 'sales');
+  const reporter = await db
+    .selectFrom('organisation')
+    .select('kind')
+    .where('id', '=', org)
+    .executeTakeFirstOrThrow();
+  const locationIds = [...new Set(rows.map((r) => r.locationId).filter((l): l is number => l != null))];
+  const kinds = new Map(
+    (locationIds.length === 0
+      ? []
+      : await db.selectFrom('location').select(['id', 'kind']).where('id', 'in', locationIds).execute()
+    ).map((l) => [l.id, l.kind]),
+  );
+  const channelOf = (r: SalesInput): SalesChannel => {
+    if (r.channel !== undefined) return r.channel;
+    const kind = r.locationId == null ? undefined : kinds.get(r.locationId);
+    return kind === undefined ? channelOfRegionFigure(reporter.kind) : channelOfLocationKind(kind);
+  };
   for (let i = 0; i < rows.length; i += 2000) {
     await db
       .insertInto('sales')
@@ -301,6 +326,7 @@ export async function buildSales(
           location_id: r.locationId ?? null,
           package_id: r.packageId,
           quantity: r.quantity,
+          channel: channelOf(r),
           age_band: null,
           sex: null,
           report_id: reportId,
@@ -308,6 +334,7 @@ export async function buildSales(
       )
       .execute();
   }
+  await recordSalesExtent(db, reportId);
 }
 
 /** Daily rows of `perDay` from `from` to `to` inclusive ('YYYY-MM-DD'). */

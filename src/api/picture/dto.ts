@@ -6,6 +6,7 @@ import {
   type InformationClass,
   type PictureScope,
 } from '../../domain/access.js';
+import type { Completeness } from '../../domain/freshness.js';
 import type { RiskAssessment } from '../../domain/risk.js';
 import { STOCK_STATUSES, stockStatus } from '../../domain/stock-status.js';
 import { SUPPLY_TIER_NAMES_SV, SUPPLY_TIERS, type SupplyTier } from '../../domain/supply-tier.js';
@@ -17,6 +18,7 @@ import type {
   RiskCounts,
 } from '../../store/picture/repository.js';
 import type { WholesaleFigure } from '../../store/picture/wholesale.js';
+import type { LocationFreshness, RegionFreshness } from '../../store/picture/freshness.js';
 import { StringEnum } from '../common.js';
 
 /** Schemas and mappers of the picture API (docs/lagesbild.md, "API"). */
@@ -50,7 +52,10 @@ export function classification(code: InformationClass): Classification {
 export const AsOf = Type.Object(
   {
     today: DateString,
-    windowEnd: Type.String({ format: 'date', description: 'last day of sales counted in demand' }),
+    windowEnd: Type.String({
+      format: 'date',
+      description: 'last day of sales counted in demand, in the latest region (each region: its freshness)',
+    }),
     salesThrough: Nullable(DateString),
     stockCountedUntil: Nullable(
       Type.String({ format: 'date-time', description: 'newest stock count included' }),
@@ -444,3 +449,103 @@ export const LotOutlook = Type.Object(
   },
   { description: 'simulateSupply over the actual lots of current stock and the expected deliveries' },
 );
+
+// Freshness (issue 8 item 3; src/domain/freshness.ts) ----------------------------------------------
+
+export const FreshnessThresholdsDto = Type.Object(
+  {
+    staleSalesAfterDays: Type.Integer({
+      description:
+        'sales are stale when their last reported day is more than this many days before yesterday',
+    }),
+    staleStockAfterDays: Type.Integer({
+      description: 'stock is stale when its latest count is more than this many calendar days old',
+    }),
+  },
+  { description: 'Ours, with documented defaults (docs/lagesbild.md, "Freshness")' },
+);
+
+export const CompletenessDto = Type.Object(
+  {
+    locations: Type.Integer({ description: 'locations expected to report: those that have reported stock' }),
+    reportedToday: Type.Integer({ description: 'of those, counted today (Swedish calendar day)' }),
+    locationShare: Nullable(Type.Number({ description: 'reportedToday / locations (0..1)' })),
+    expectedStock: Nullable(
+      Type.Number({ description: 'packages in their previous counts (null for companies)' }),
+    ),
+    reportedStock: Nullable(
+      Type.Number({ description: 'the expected stock of those counted today (null for companies)' }),
+    ),
+    stockShare: Nullable(Type.Number({ description: 'reportedStock / expectedStock (0..1)' })),
+    staleStock: Type.Integer({ description: 'locations whose latest count is stale' }),
+    neverReported: Type.Integer({
+      description: 'open locations that never reported stock (not in the shares)',
+    }),
+  },
+  { description: 'How complete today’s picture is' },
+);
+
+export function toCompletenessDto(c: Completeness, showStock: boolean): Static<typeof CompletenessDto> {
+  return {
+    ...c,
+    expectedStock: showStock ? c.expectedStock : null,
+    reportedStock: showStock ? c.reportedStock : null,
+  };
+}
+
+export const RegionFreshnessDto = Type.Object(
+  {
+    salesThrough: Nullable(Type.String({ format: 'date', description: 'the last day its sales cover' })),
+    windowEnd: Nullable(
+      Type.String({
+        format: 'date',
+        description: 'the last day its demand counts: min(yesterday, salesThrough)',
+      }),
+    ),
+    salesLagDays: Nullable(Type.Integer({ description: 'days between salesThrough and yesterday' })),
+    salesStale: Type.Boolean(),
+    stockCountedUntil: Nullable(Type.String({ format: 'date-time', description: 'its newest stock count' })),
+    completeness: CompletenessDto,
+  },
+  { description: 'When the region last reported sales and its locations stock' },
+);
+
+export function toRegionFreshnessDto(
+  f: RegionFreshness,
+  showStock: boolean,
+): Static<typeof RegionFreshnessDto> {
+  return {
+    salesThrough: f.salesThrough,
+    windowEnd: f.windowEnd,
+    salesLagDays: f.salesLagDays,
+    salesStale: f.salesStale,
+    stockCountedUntil: f.stockCountedUntil === null ? null : f.stockCountedUntil.toISOString(),
+    completeness: toCompletenessDto(f.completeness, showStock),
+  };
+}
+
+export const LocationFreshnessDto = Type.Object(
+  {
+    stockCountedAt: Nullable(Type.String({ format: 'date-time', description: 'its newest stock count' })),
+    stockStale: Type.Boolean(),
+    salesThrough: Nullable(
+      Type.String({
+        format: 'date',
+        description: 'the last day its own sales rows cover; null: none of its own',
+      }),
+    ),
+    salesStale: Nullable(Type.Boolean({ description: 'null when it reports no sales of its own' })),
+  },
+  { description: 'When the location last reported stock and its own sales' },
+);
+
+export function toLocationFreshnessDto(
+  f: LocationFreshness | undefined,
+): Static<typeof LocationFreshnessDto> {
+  return {
+    stockCountedAt: f?.stockCountedAt == null ? null : f.stockCountedAt.toISOString(),
+    stockStale: f?.stockStale ?? true,
+    salesThrough: f?.salesThrough ?? null,
+    salesStale: f?.salesStale ?? null,
+  };
+}

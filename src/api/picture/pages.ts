@@ -15,8 +15,10 @@ import { coverage, usableBeforeExpiry, type StockLot } from '../../domain/covera
 import { reserveDaysAdded } from '../../domain/reserve.js';
 import { AppError } from '../../domain/errors.js';
 import { classifyCoverage, type RiskClass } from '../../domain/risk.js';
+import { DEFAULT_FRESHNESS_THRESHOLDS } from '../../domain/freshness.js';
 import { SUPPLY_TIERS, type SupplyTier } from '../../domain/supply-tier.js';
 import type { Db } from '../../store/database.js';
+import { locationFreshness, pictureFreshness } from '../../store/picture/freshness.js';
 import {
   alternativesOf,
   areaFigures,
@@ -58,8 +60,11 @@ import {
   classification,
   toAreaFigureDto,
   toAsOf,
+  toCompletenessDto,
   toCountsDto,
   toItemDto,
+  toLocationFreshnessDto,
+  toRegionFreshnessDto,
   toNoticeDto,
   toScopeDto,
   tierName,
@@ -118,7 +123,7 @@ export async function overviewPage(db: Db, principal: Principal, options: Overvi
   if (area !== NATIONAL_AREA && !names.has(area)) throw AppError.notFound(`region ${area}`);
 
   const areas = scope.regionalAggregates ? null : [NATIONAL_AREA];
-  const [packages, groups, critical, notices] = await Promise.all([
+  const [packages, groups, critical, notices, freshness] = await Promise.all([
     countByRisk(db, principal, 'package', areas),
     scope.groups ? countByRisk(db, principal, 'group', areas) : Promise.resolve(null),
     listItems(
@@ -130,7 +135,11 @@ export async function overviewPage(db: Db, principal: Principal, options: Overvi
       0,
     ),
     listNotices(db, principal, state.today, { withinDays: 30 }),
+    pictureFreshness(db, state.today, scope.preparednessTier),
   ]);
+  // Stock totals of every reporter are not a company's to see (it sees its own packages only).
+  const showStock = scope.companyId === null;
+  const freshnessOf = new Map(freshness.regions.map((f) => [f.regionCode, f]));
   const countsOf = (code: string) => ({
     packages: toCountsDto(packages.get(code) ?? EMPTY_COUNTS),
     groups: groups === null ? null : toCountsDto(groups.get(code) ?? EMPTY_COUNTS),
@@ -144,8 +153,27 @@ export async function overviewPage(db: Db, principal: Principal, options: Overvi
     counts: countsOf(area),
     national: countsOf(NATIONAL_AREA),
     byRegion: scope.regionalAggregates
-      ? [...names].map(([code, name]) => ({ region: { code, name }, ...countsOf(code) }))
+      ? [...names].map(([code, name]) => {
+          const f = freshnessOf.get(code);
+          return {
+            region: { code, name },
+            ...countsOf(code),
+            freshness: f === undefined ? null : toRegionFreshnessDto(f, showStock),
+          };
+        })
       : null,
+    freshness: {
+      thresholds: { ...DEFAULT_FRESHNESS_THRESHOLDS },
+      completeness: toCompletenessDto(
+        area === NATIONAL_AREA
+          ? freshness.national
+          : (freshnessOf.get(area)?.completeness ?? freshness.national),
+        showStock,
+      ),
+      staleSalesRegions: scope.regionalAggregates
+        ? freshness.regions.filter((f) => f.salesStale).map((f) => f.regionCode)
+        : null,
+    },
     critical: critical.rows.map((r) => toItemDto(r, names)),
     criticalTotal: critical.total,
     notices: {
@@ -530,9 +558,15 @@ export async function regionPage(db: Db, principal: Principal, code: string) {
     maySeeLocationDetail(principal, { organisationId: l.organisation_id }),
   );
   const prioritised = await prioritisedPackageIds(db);
-  const [coverages, bases] = await Promise.all([
+  const [coverages, bases, fresh, regionFresh] = await Promise.all([
     locationCoverage(db, state, detailed, prioritised),
     locationDemandBases(db, state, detailed),
+    locationFreshness(
+      db,
+      state.today,
+      detailed.map((l) => l.id),
+    ),
+    scope.regionalAggregates ? pictureFreshness(db, state.today, scope.preparednessTier, code) : null,
   ]);
   const t = state.thresholds;
   const byLocation = new Map<
@@ -585,11 +619,17 @@ export async function regionPage(db: Db, principal: Principal, code: string) {
     counts,
     critical,
     prioritisedPackages: prioritised.length,
+    freshness:
+      regionFresh?.regions[0] === undefined
+        ? null
+        : toRegionFreshnessDto(regionFresh.regions[0], scope.companyId === null),
+    freshnessThresholds: { ...DEFAULT_FRESHNESS_THRESHOLDS },
     locations: locations.map((l) => {
       const s = byLocation.get(l.id);
       return {
         location: toLocationRef(l),
         detail: s !== undefined,
+        freshness: s === undefined ? null : toLocationFreshnessDto(fresh.get(l.id)),
         prioritised:
           s === undefined
             ? null
@@ -639,6 +679,7 @@ export async function locationPage(
   if (!location) throw AppError.notFound(`location ${id}`);
 
   const packages = query.prioritised === true ? await prioritisedPackageIds(db) : null;
+  const fresh = await locationFreshness(db, state.today, [id]);
   let coverages = await locationCoverage(db, state, [location], packages);
   if (query.risk && query.risk.length > 0) {
     const wanted = new Set(query.risk);
@@ -665,6 +706,7 @@ export async function locationPage(
     classification: classification(classOfAnswer({ aggregates: false, locationDetail: true })),
     asOf: toAsOf(state),
     location: toLocationRef(location),
+    freshness: toLocationFreshnessDto(fresh.get(id)),
     items: page.map((c) => {
       const p = productOf.get(c.packageId);
       return {

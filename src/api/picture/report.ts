@@ -166,7 +166,18 @@ ${overview.byRegion
   </dl>
   <dl class="meta">
     <dt>Lager räknat t.o.m.:</dt><dd>${h(overview.asOf.stockCountedUntil?.slice(0, 16).replace('T', ' ') ?? '–')} UTC</dd>
-    <dt>Försäljning t.o.m.:</dt><dd>${h(overview.asOf.windowEnd)}</dd>
+    <dt>Försäljning t.o.m.:</dt><dd>${h(overview.asOf.windowEnd)}${
+      overview.freshness.staleSalesRegions?.length
+        ? ` (försenad: ${h(overview.freshness.staleSalesRegions.join(', '))})`
+        : ''
+    }</dd>
+    <dt>Rapporterat i dag:</dt><dd>${fmt(overview.freshness.completeness.reportedToday)} av ${fmt(
+      overview.freshness.completeness.locations,
+    )} platser${
+      overview.freshness.completeness.stockShare === null
+        ? ''
+        : `, ${fmt(Math.round(overview.freshness.completeness.stockShare * 1000) / 10)} % av väntat lager`
+    }</dd>
     <dt>Beräknad:</dt><dd>${h(overview.asOf.refreshedAt.slice(0, 16).replace('T', ' '))} UTC</dd>
   </dl>
 </header>

@@ -11,12 +11,16 @@ import {
   AreaFigureDto,
   AsOf,
   Classification,
+  CompletenessDto,
+  FreshnessThresholdsDto,
   ItemDto,
+  LocationFreshnessDto,
   LocationRef,
   LotOutlook,
   NoticeDto,
   RISK_CLASSES,
   RiskClassSchema,
+  RegionFreshnessDto,
   RiskCountsDto,
   ScopeDto,
   TierSchema,
@@ -56,8 +60,21 @@ export const OverviewDto = Type.Object({
         region: Type.Object({ code: Type.String(), name: Type.String() }),
         packages: RiskCountsDto,
         groups: Nullable(RiskCountsDto),
+        freshness: Nullable(RegionFreshnessDto),
       }),
     ),
+  ),
+  freshness: Type.Object(
+    {
+      thresholds: FreshnessThresholdsDto,
+      completeness: CompletenessDto,
+      staleSalesRegions: Nullable(
+        Type.Array(Type.String(), {
+          description: 'regions whose sales are stale (with regional aggregates)',
+        }),
+      ),
+    },
+    { description: 'How complete and fresh the area’s picture is (docs/lagesbild.md, "Freshness")' },
   ),
   critical: Type.Array(ItemDto, {
     description: 'the most critical packages: critical shortage and prioritised first',
@@ -235,10 +252,13 @@ export const RegionPageDto = Type.Object({
   counts: Nullable(CountsPair),
   critical: Nullable(Type.Array(ItemDto)),
   prioritisedPackages: Type.Integer({ description: 'packages matching the prioritised list' }),
+  freshness: Nullable(RegionFreshnessDto),
+  freshnessThresholds: FreshnessThresholdsDto,
   locations: Type.Array(
     Type.Object({
       location: LocationRef,
       detail: Type.Boolean({ description: 'whether the caller may see this location’s stock' }),
+      freshness: Nullable(LocationFreshnessDto),
       prioritised: Nullable(
         Type.Object(
           {
@@ -258,6 +278,7 @@ export const LocationPageDto = Type.Object({
   classification: Classification,
   asOf: AsOf,
   location: LocationRef,
+  freshness: LocationFreshnessDto,
   items: Type.Array(
     Type.Object({
       packageId: Type.Integer(),

@@ -15,6 +15,7 @@ import {
   usableOf,
   type LotTables,
 } from './expiry.js';
+import { regionWindowsSql } from './demand.js';
 import { MAX_RUN_OUT_DAYS, type Settings, YEAR_DAYS } from './settings.js';
 import { idIn, textIn, unique } from './sql.js';
 import { areaStockSql, type WholesaleTable } from './wholesale.js';
@@ -430,8 +431,10 @@ export async function writeGroupItems(
       SELECT x.group_key, x.region_code AS area_code, r.per_day, r.basis, r.recent_per_day,
              r.baseline_per_day, r.seasonal_per_day
       FROM sums x JOIN gflags gf ON gf.group_key = x.group_key
+      -- Each region's history ends on its own window end (demand.ts).
+      JOIN ${regionWindowsSql(s)} w ON w.region_code::text = x.region_code
       CROSS JOIN LATERAL picture_demand_rule(x.recent_sum, x.baseline_sum, x.seasonal_sum,
-        (${s.windowEnd}::date - gf.first_day + 1), ${DEFAULT_RECENT_DAYS}::int, ${DEFAULT_BASELINE_DAYS}::int,
+        (w.window_end - gf.first_day + 1), ${DEFAULT_RECENT_DAYS}::int, ${DEFAULT_BASELINE_DAYS}::int,
         ${YEAR_DAYS}::int) r
     ),
     dm AS (

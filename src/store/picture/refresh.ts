@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { addDays, dayNumber } from '../../domain/calendar.js';
+import { dayNumber } from '../../domain/calendar.js';
 import { DEFAULT_MIN_SHELF_LIFE_DAYS } from '../../domain/coverage.js';
 import { AppError } from '../../domain/errors.js';
 import { riskThresholds } from '../../domain/risk.js';
@@ -7,7 +7,8 @@ import { NATIONAL_AREA } from '../../domain/access.js';
 import type { CopyFn, Db, Store, Tx } from '../database.js';
 import { recount } from './counts.js';
 import { applyDeliveries } from './deliveries.js';
-import { findSalesThrough, writeSales } from './demand.js';
+import { findRegionWindows, regionWindowsMoved, writeSales } from './demand.js';
+import { writeFreshness } from './freshness.js';
 import { recordHistory } from './history.js';
 import { reserveKindSql } from './reserve.js';
 import { applyStockToItems, deleteItems, writeGroupItems, writePackageItems } from './items.js';
@@ -81,16 +82,18 @@ export async function refreshPicture(
     }
 
     const previous = await trx.selectFrom('picture_state').selectAll().executeTakeFirst();
-    const salesThrough = await step('salesThrough', () => findSalesThrough(trx));
-    const yesterday = addDays(options.today, -1);
-    const windowEnd = salesThrough !== null && salesThrough < yesterday ? salesThrough : yesterday;
+    // Each region's sales window ends on its own last reported day (docs/lagesbild.md).
+    const windows = await step('salesThrough', () => findRegionWindows(trx, options.today));
+    const { salesThrough, windowEnd } = windows;
     const settings: Settings = {
       today: options.today,
       windowEnd,
       salesThrough,
+      regionWindows: windows.regions,
       minShelfLifeDays,
       thresholds,
     };
+    const moved = previous === undefined ? null : await regionWindowsMoved(trx, windows.regions);
 
     const reason =
       options.full === true
@@ -99,8 +102,10 @@ export async function refreshPicture(
           ? 'first refresh'
           : previous.today !== options.today
             ? `new day (${previous.today} → ${options.today})`
-            : previous.window_end !== windowEnd
-              ? `sales now reach ${windowEnd}`
+            : previous.window_end !== windowEnd || moved !== null
+              ? moved === null || previous.window_end !== windowEnd
+                ? `sales now reach ${windowEnd}`
+                : moved
               : previous.min_shelf_life_days !== minShelfLifeDays ||
                   Number(previous.critical_below_days) !== thresholds.criticalBelowDays ||
                   Number(previous.low_below_days) !== thresholds.lowBelowDays ||
@@ -131,6 +136,9 @@ export async function refreshPicture(
       packages = await incrementalRefresh(trx, settings, options, step);
     }
 
+    await step('freshness', () =>
+      writeFreshness(trx, settings, reason !== null ? null : unique(options.locationIds ?? [])),
+    );
     // The newest count of everyday stock: when a preparedness stock last reported is not shown either.
     const countedUntil = await sql<{ at: Date | null }>`
       SELECT max(st.counted_at) AS at FROM picture_location_state st JOIN location l ON l.id = st.location_id

@@ -1127,6 +1127,15 @@ export async function locationCoverage(
     db,
   );
   const ownSales = await reportingOwnSales(db, state, ids);
+  // Each location's own sales are estimated to its own last reported day (any package): one that
+  // reports late is not read as selling nothing since (docs/lagesbild.md, "Freshness").
+  const lastDays = await sql<{ id: number; last_day: string | null }>`
+    SELECT l.id, x.last_day FROM unnest(${[...ownSales]}::bigint[]) AS l(id)
+    CROSS JOIN LATERAL (
+      SELECT s.period_start + s.period_days - 1 AS last_day FROM sales s
+      WHERE s.location_id = l.id ORDER BY s.period_start DESC LIMIT 1
+    ) x`.execute(db);
+  const lastDayOf = new Map(lastDays.rows.map((r) => [r.id, r.last_day]));
   const rowsBy = new Map<string, SalesRowOf[]>();
   for (const r of sales.rows) {
     const k = `${r.location_id}:${r.package_id}`;
@@ -1223,7 +1232,10 @@ export async function locationCoverage(
     const location = locationOf.get(pair.locationId);
     if (!location) continue;
     const own = ownSales.has(pair.locationId);
-    const ownEstimate = own ? estimate(rowsBy.get(k) ?? []) : null;
+    const through = own ? (lastDayOf.get(pair.locationId) ?? null) : null;
+    const ownEstimate = own
+      ? estimateDemand(rowsBy.get(k) ?? [], state.today, through !== null ? { salesThrough: through } : {})
+      : null;
     const regionKey = `${location.region_code}:${pair.packageId}`;
     const reportedRows = reported.get(regionKey);
     const measured = locationDemand({

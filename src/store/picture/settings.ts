@@ -52,10 +52,22 @@ export interface RefreshPictureResult {
   milliseconds: number;
 }
 
+/** A region's sales window (src/store/picture/demand.ts findRegionWindows). */
+export interface RegionWindow {
+  regionCode: string;
+  /** The last day its sales cover; null when it has none. */
+  salesThrough: string | null;
+  /** min(today - 1, salesThrough): the last day its demand counts. */
+  windowEnd: string;
+}
+
 export interface Settings {
   today: string;
+  /** The latest region's window end (nationally: the months of the sales history end here). */
   windowEnd: string;
   salesThrough: string | null;
+  /** Each region's own window: its demand is estimated to its own last reported day. */
+  regionWindows: readonly RegionWindow[];
   minShelfLifeDays: number;
   thresholds: RiskThresholds;
 }

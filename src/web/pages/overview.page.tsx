@@ -12,6 +12,7 @@ import {
   useDays,
   useDemand,
 } from '../components/picture.js';
+import { CompletenessStats, ReportedTodayCell, SalesThroughCell } from '../components/freshness.js';
 import { ErrorState, SkeletonRows } from '../components/states.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { Link } from '../router.js';
@@ -89,6 +90,15 @@ export function OverviewPage() {
             </p>
           )}
 
+          {data && (
+            <CompletenessStats
+              completeness={data.freshness.completeness}
+              thresholds={data.freshness.thresholds}
+              staleSalesRegions={data.freshness.staleSalesRegions}
+              regionName={(code) => data.byRegion?.find((r) => r.region.code === code)?.region.name ?? code}
+            />
+          )}
+
           <section className="card table-card" aria-labelledby="overview-critical">
             <div className="card-header">
               <h2 id="overview-critical" className="section-title">
@@ -142,6 +152,8 @@ export function OverviewPage() {
                       <th scope="col" className="num">
                         {t('overview.prioritisedCriticalShort')}
                       </th>
+                      <th scope="col">{t('freshness.salesThrough')}</th>
+                      <th scope="col">{t('freshness.reportedTodayShort')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -159,6 +171,12 @@ export function OverviewPage() {
                         ))}
                         <td className={`num${row.packages.prioritisedCritical ? ' strong' : ' zero'}`}>
                           {formatNumber(row.packages.prioritisedCritical)}
+                        </td>
+                        <td>
+                          <SalesThroughCell freshness={row.freshness} />
+                        </td>
+                        <td>
+                          <ReportedTodayCell freshness={row.freshness} />
                         </td>
                       </tr>
                     ))}

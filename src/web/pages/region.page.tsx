@@ -1,6 +1,7 @@
 import type { PictureRegion } from '../api-client.js';
 import { Badge } from '../components/badge.js';
 import { PageHeader } from '../components/page-header.js';
+import { LocationFreshnessCell, RegionFreshnessCard } from '../components/freshness.js';
 import { ClassificationMark, ExportButtons, ReportButton } from '../components/picture.js';
 import { ErrorState, SkeletonBlock, SkeletonRows } from '../components/states.js';
 import { useI18n } from '../i18n.js';
@@ -79,6 +80,12 @@ export function RegionPage({ code }: { code: string }) {
         </section>
         <RegionRiskCard picture={picture} />
       </div>
+      {picture.data?.freshness && (
+        <RegionFreshnessCard
+          freshness={picture.data.freshness}
+          thresholds={picture.data.freshnessThresholds}
+        />
+      )}
 
       <RegionLocations code={code} picture={picture} />
 
@@ -227,11 +234,12 @@ function RegionLocations({ code, picture }: { code: string; picture: PictureStat
                   {t('regionPicture.belowLow')}
                 </th>
                 <th scope="col">{t('regionPicture.basis')}</th>
+                <th scope="col">{t('freshness.lastReport')}</th>
               </tr>
             </thead>
             <tbody>
               {data ? (
-                data.locations.map(({ location, detail, prioritised }) => (
+                data.locations.map(({ location, detail, prioritised, freshness }) => (
                   <tr key={location.id} data-testid="location-row" data-detail={detail ? 'yes' : 'no'}>
                     <td className="strong">
                       {location.name}
@@ -247,6 +255,9 @@ function RegionLocations({ code, picture }: { code: string; picture: PictureStat
                           {t('regionPicture.noBasis')}
                         </td>
                         <td>{t('regionPicture.basis.no_basis')}</td>
+                        <td>
+                          <LocationFreshnessCell freshness={freshness} />
+                        </td>
                       </>
                     ) : prioritised ? (
                       <>
@@ -258,16 +269,19 @@ function RegionLocations({ code, picture }: { code: string; picture: PictureStat
                           {formatNumber(prioritised.belowLow)}
                         </td>
                         <td>{t(`regionPicture.basis.${prioritised.demandBasis}`)}</td>
+                        <td>
+                          <LocationFreshnessCell freshness={freshness} />
+                        </td>
                       </>
                     ) : (
-                      <td colSpan={4}>
+                      <td colSpan={5}>
                         <Badge>{t('regionPicture.noDetail')}</Badge>
                       </td>
                     )}
                   </tr>
                 ))
               ) : (
-                <SkeletonRows rows={5} columns={8} />
+                <SkeletonRows rows={5} columns={9} />
               )}
             </tbody>
           </table>

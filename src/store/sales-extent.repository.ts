@@ -1,0 +1,23 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+
+/**
+ * Keeps `sales_extent` (0014) current for the sales rows of one report (`reportId`), or of all rows
+ * (`null`, after a bulk load): per package, region, channel and source (region-level or location
+ * rows), the first and last day covered. Every writer of sales calls it in its own transaction, so
+ * the picture can find where both sources report without reading the sales again. Keys are locked in
+ * one order, so concurrent reports cannot deadlock on them.
+ */
+export async function recordSalesExtent(db: Db, reportId: number | null): Promise<void> {
+  await sql`
+    INSERT INTO sales_extent AS e (package_id, region_code, channel, regional, first_day, last_day)
+    SELECT package_id, region_code, channel, location_id IS NULL, min(period_start),
+           max(period_start + period_days - 1)
+    FROM sales
+    WHERE ${reportId === null ? sql`true` : sql`report_id = ${reportId}`}
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT (package_id, region_code, channel, regional) DO UPDATE SET
+      first_day = least(e.first_day, excluded.first_day),
+      last_day = greatest(e.last_day, excluded.last_day)`.execute(db);
+}
