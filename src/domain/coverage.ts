@@ -17,20 +17,55 @@ export interface ExpectedDelivery {
 // Sums of fractional demand (10/3 a day × 30 days) must not lose a day to rounding.
 const EPSILON = 1e-9;
 
-/** R2: regions shall hold at least one month; stock expiring within it is not counted as usable. */
-export const DEFAULT_HORIZON_DAYS = 30;
+/**
+ * Minimum remaining shelf life at dispensing, in days: a lot is dispensed only on the days before
+ * `expiry - minShelfLifeDays`. Our choice, not a sourced rule: 0, i.e. a lot is usable until the day
+ * before its expiry date, the physical limit the delivery simulation has always used. Required
+ * remaining shelf lives exist in practice (seed 004, sub-capability 3.2.5, speaks of shortening them
+ * in a critical shortage) but vary by product and trade agreement, and none of our sources gives a
+ * number; an operator who knows it sets it per refresh (`minShelfLifeDays`), and the picture states
+ * the value it used.
+ */
+export const DEFAULT_MIN_SHELF_LIFE_DAYS = 0;
 /** How far ahead the delivery simulation looks. */
 export const DEFAULT_SIMULATION_DAYS = 365;
 
 /**
- * Usable stock: the lots whose expiry is after `today + horizonDays`, or that have no expiry.
- * A lot expiring on exactly that day does not count (the expiry date itself is treated as expired).
+ * Usable stock: what of `lots` can be dispensed before it expires when demand draws on them
+ * first-expiry-first-out at `perDay` from `today`. A lot expiring on day E (days from today) is
+ * dispensed on days 0 … E - minShelfLifeDays - 1; lots without expiry come last and are wholly
+ * usable. In expiry order, with `consumed` the amount drawn from the earlier lots:
+ *
+ *   consumed_i = max(consumed, min(consumed + quantity_i, perDay × (E_i - minShelfLifeDays)))
+ *
+ * 300 packs expiring in 20 days and 500 without expiry at 10 a day: 200 + 500 = 700. This is what the
+ * delivery-free simulation ({@link simulateSupply}) uses before it runs out, so plain coverage and the
+ * simulation give the same run-out date. With no demand (`perDay` 0) nothing is drawn: usable is then
+ * every lot that can still be dispensed (E - minShelfLifeDays > 0), the stock an alternative or a
+ * transfer could use. Lots of 0 or less (a difference report that took more than a lot held) add
+ * nothing. The SQL twin is the aggregate `picture_usable_before_expiry` (0007_usable_stock.sql).
+ * @throws AppError('invalid') for a negative or non-finite demand.
  */
-export function usableStock(lots: readonly StockLot[], today: string, horizonDays: number): number {
-  const cutOff = dayNumber(today) + horizonDays;
-  let sum = 0;
-  for (const lot of lots) if (lot.expiry === null || dayNumber(lot.expiry) > cutOff) sum += lot.quantity;
-  return sum;
+export function usableBeforeExpiry(
+  lots: readonly StockLot[],
+  perDay: number,
+  today: string,
+  minShelfLifeDays: number = DEFAULT_MIN_SHELF_LIFE_DAYS,
+): number {
+  checkDemand(perDay);
+  const day0 = dayNumber(today);
+  const daysOf = (lot: StockLot) =>
+    lot.expiry === null ? Infinity : dayNumber(lot.expiry) - minShelfLifeDays - day0;
+  const ordered = lots
+    .map((lot) => ({ quantity: lot.quantity, days: daysOf(lot) }))
+    .sort((a, b) => a.days - b.days);
+  let consumed = 0;
+  for (const lot of ordered) {
+    if (lot.days <= 0) continue;
+    if (lot.days === Infinity || perDay === 0) consumed += Math.max(lot.quantity, 0);
+    else consumed = Math.max(consumed, Math.min(consumed + lot.quantity, perDay * lot.days));
+  }
+  return consumed;
 }
 
 /** How long stock lasts at a demand. Both null when there is no demand ("no demand", not infinity). */
@@ -78,13 +113,15 @@ export interface SupplySimulationInput {
   deliveries?: readonly ExpectedDelivery[];
   /** Days to simulate from `today`. Default 365. */
   days?: number;
+  /** A lot is drawn only until this many days before its expiry. Default 0. */
+  minShelfLifeDays?: number;
 }
 
 /**
  * When stock plus expected deliveries first fail to cover demand. Event-based: between two events (a
  * delivery arriving, a lot expiring) demand is drawn at a steady rate, first-expiry-first-out. A lot
- * is usable on the days before its expiry date; whatever is left of it then is lost (stock that
- * expires before it is used does not help). A delivery is usable from the morning of `expectedOn`;
+ * is usable on the days before its expiry date less the minimum remaining shelf life; whatever is left
+ * of it then is lost (stock that expires before it is used does not help). A delivery is usable from the morning of `expectedOn`;
  * deliveries expected before `today` are overdue and not counted (a late delivery is not a plan).
  * A delivery after the run-out date ends the gap the day it arrives, if it covers that day's demand.
  * @throws AppError('invalid') for a negative or non-finite demand.
@@ -96,20 +133,22 @@ export function simulateSupply(input: SupplySimulationInput): SupplyOutlook {
   const day0 = dayNumber(today);
   const offsetOf = (date: string | null | undefined): number =>
     date === null || date === undefined ? Infinity : dayNumber(date) - day0;
+  const minShelf = input.minShelfLifeDays ?? DEFAULT_MIN_SHELF_LIFE_DAYS;
+  const expiryOf = (date: string | null | undefined): number => offsetOf(date) - minShelf;
 
   // Lots held in first-expiry-first-out order; `left` shrinks as demand draws on them.
   let lots: { left: number; expiresAt: number }[] = [];
   const arrivals = new Map<number, { left: number; expiresAt: number }[]>();
   const events = new Set<number>([horizon]);
   for (const lot of input.lots) {
-    const expiresAt = offsetOf(lot.expiry);
+    const expiresAt = expiryOf(lot.expiry);
     lots.push({ left: lot.quantity, expiresAt });
     if (expiresAt > 0 && expiresAt < horizon) events.add(expiresAt);
   }
   for (const delivery of input.deliveries ?? []) {
     const at = offsetOf(delivery.expectedOn);
     if (at < 0 || at >= horizon) continue;
-    const expiresAt = offsetOf(delivery.expiry);
+    const expiresAt = expiryOf(delivery.expiry);
     const list = arrivals.get(at) ?? [];
     list.push({ left: delivery.quantity, expiresAt });
     arrivals.set(at, list);
@@ -181,8 +220,8 @@ export interface ItemCoverageInput {
   demandPerDay: number;
   lots: readonly StockLot[];
   deliveries?: readonly ExpectedDelivery[];
-  /** Stock expiring within this many days is not usable. Default 30. */
-  horizonDays?: number;
+  /** A lot is dispensed only until this many days before its expiry. Default 0. */
+  minShelfLifeDays?: number;
   /** Days the delivery simulation looks ahead. Default 365. */
   simulationDays?: number;
 }
@@ -196,13 +235,13 @@ export interface ItemCoverage extends Coverage {
 }
 
 /**
- * Coverage of one item: usable stock / demand and its run-out date without deliveries, and the
- * simulated run-out date with expected deliveries (see {@link simulateSupply}). The two can disagree
- * both ways: deliveries and soon-expiring lots (used until they expire) push the simulated date
- * later; a large lot expiring after the horizon but before it can be used pulls it earlier.
+ * Coverage of one item: usable stock before expiry / demand and its run-out date without deliveries,
+ * and the simulated run-out date with expected deliveries (see {@link simulateSupply}). Without
+ * deliveries the two dates are the same; deliveries can only push the simulated date later.
  */
 export function coverageOfItem(input: ItemCoverageInput): ItemCoverage {
-  const usable = usableStock(input.lots, input.today, input.horizonDays ?? DEFAULT_HORIZON_DAYS);
+  const minShelfLifeDays = input.minShelfLifeDays ?? DEFAULT_MIN_SHELF_LIFE_DAYS;
+  const usable = usableBeforeExpiry(input.lots, input.demandPerDay, input.today, minShelfLifeDays);
   return {
     usableStock: usable,
     demandPerDay: input.demandPerDay,
@@ -213,6 +252,7 @@ export function coverageOfItem(input: ItemCoverageInput): ItemCoverage {
       lots: input.lots,
       deliveries: input.deliveries ?? [],
       days: input.simulationDays ?? DEFAULT_SIMULATION_DAYS,
+      minShelfLifeDays,
     }),
   };
 }

@@ -1,4 +1,5 @@
 import { dayNumber } from './calendar.js';
+import { DEFAULT_MIN_SHELF_LIFE_DAYS, usableBeforeExpiry, type StockLot } from './coverage.js';
 import { groupKey, normaliseText } from './demand.js';
 import { AppError } from './errors.js';
 import { isNoticeActive, isNoticeUpcoming, type NoticeKind } from './notice.js';
@@ -43,8 +44,16 @@ export function riskThresholds(given: Partial<RiskThresholds> = {}): RiskThresho
 }
 
 /**
+ * How far below a threshold a coverage may fall by rounding alone and still reach it (days): usable
+ * stock cut at a lot's expiry is demand x days, and (x x 14) / x is 13.999999999999998 in floating
+ * point for some x, exactly 14 in the database's numeric. The SQL twin adds the same.
+ */
+export const COVERAGE_ROUNDING_DAYS = 1e-9;
+
+/**
  * The class of a coverage in days (null = no demand): below `criticalBelowDays` critical, below
- * `lowBelowDays` low, otherwise adequate. With the defaults 13.9 days is critical, 14 low, 30 adequate.
+ * `lowBelowDays` low, otherwise adequate. With the defaults 13.9 days is critical, 14 low, 30 adequate
+ * (a coverage within {@link COVERAGE_ROUNDING_DAYS} below a threshold reaches it).
  */
 export function classifyCoverage(
   coverageDays: number | null,
@@ -52,8 +61,9 @@ export function classifyCoverage(
 ): RiskClass {
   const t = riskThresholds(thresholds);
   if (coverageDays === null) return 'no_demand';
-  if (coverageDays < t.criticalBelowDays) return 'critical';
-  if (coverageDays < t.lowBelowDays) return 'low';
+  const days = coverageDays + COVERAGE_ROUNDING_DAYS;
+  if (days < t.criticalBelowDays) return 'critical';
+  if (days < t.lowBelowDays) return 'low';
   return 'adequate';
 }
 
@@ -90,31 +100,52 @@ export function matchesListItem(product: Omit<ProductIdentity, 'strength'>, item
   return form === listed || form.startsWith(`${listed},`);
 }
 
-/** R4: how an alternative relates to an item, closest first. */
-export type AlternativeRelation = 'same_group' | 'same_substance' | 'same_atc4';
+/**
+ * R4: how an alternative relates to an item, closest first. `same_group` (same substance, strength
+ * and form) and `recorded` (an authority recorded it as an alternative for this product) are
+ * interchangeable: they can clear the possible-critical-shortage signal. `same_substance` (another
+ * strength or form) and `same_atc4` are possible therapeutic alternatives, listed for a clinician to
+ * judge: they clear nothing.
+ */
+export type AlternativeRelation = 'same_group' | 'recorded' | 'same_substance' | 'same_atc4';
+export type InterchangeableRelation = 'same_group' | 'recorded';
+export type TherapeuticRelation = 'same_substance' | 'same_atc4';
 
 /**
- * R4 "relevant alternative": another package of the same group (same substance, strength, form);
- * else the same substance in another strength or form; else the same ATC level-4 group (first five
- * characters, e.g. J01CA, the penicillins with extended spectrum). Null when none applies.
+ * How `candidate` relates to `item`: the same group (same substance, strength, form); else recorded by
+ * an authority as an alternative (`recorded`); else the same substance in another strength or form;
+ * else the same ATC level-4 group (first five characters, e.g. J01CA). Null when none applies.
  */
 export function alternativeRelation(
   item: ProductIdentity,
   candidate: ProductIdentity,
+  recorded = false,
 ): AlternativeRelation | null {
   if (groupKey(item) === groupKey(candidate)) return 'same_group';
+  if (recorded) return 'recorded';
   if (normaliseText(item.substance) === normaliseText(candidate.substance)) return 'same_substance';
   const level4 = normaliseAtc(item.atcCode).slice(0, 5);
   if (level4.length === 5 && normaliseAtc(candidate.atcCode).startsWith(level4)) return 'same_atc4';
   return null;
 }
 
-/** A possible alternative to the item, with its own usable stock and demand. */
+/** A possible alternative to the item, with its own stock and demand, in its own counts. */
 export interface AlternativeCandidate extends ProductIdentity {
   /** The caller's id for it (package id, group key …); a candidate with the item's own ref is skipped. */
   ref: string;
-  usableStock: number;
+  /** Units (tablets, ml …) in one of its counts: its pack size for a package, 1 for a group (units). */
+  unitSize: number;
+  /** Its own expected demand per day. */
   demandPerDay: number;
+  /** Its usable stock at its own demand, as the picture shows it. */
+  usableStock: number;
+  /** Its stock by expiry: what it could supply before expiry at a higher demand. */
+  lots: readonly StockLot[];
+  /**
+   * Set when an authority recorded it as an alternative to the item: how many of its units replace
+   * one unit of the item (2 when two 250 mg tablets replace one of 500 mg).
+   */
+  recordedUnitsPerUnit?: number | null;
 }
 
 /** A shortage notice on the item (or on one of its packages). */
@@ -157,13 +188,26 @@ export type RiskReason =
       startsInDays: number;
     }
   | {
-      code: 'alternative_available';
+      /** Interchangeable, and its usable stock covers both demands for the critical threshold. */
+      code: 'alternative_available' | 'alternative_insufficient';
       ref: string;
-      relation: AlternativeRelation;
+      relation: InterchangeableRelation;
+      /** Usable before expiry at the combined demand, in the alternative's counts. */
       usableStock: number;
+      /** The item's demand converted to the alternative's counts plus the alternative's own. */
+      combinedDemandPerDay: number;
       coverageDays: number | null;
     }
-  | { code: 'no_relevant_alternative'; candidatesChecked: number };
+  | {
+      /** Another strength or form, or the same ATC level 4: for a clinician to judge; clears nothing. */
+      code: 'therapeutic_alternative';
+      ref: string;
+      relation: TherapeuticRelation;
+      usableStock: number;
+      /** At its own demand; null when it has none. */
+      coverageDays: number | null;
+    }
+  | { code: 'no_interchangeable_alternative'; candidatesChecked: number };
 
 export interface RiskAssessment {
   riskClass: RiskClass;
@@ -173,15 +217,25 @@ export interface RiskAssessment {
     prioritised: boolean;
     /** A shortage or sales-stop notice is in force today or starts within `noticeLeadDays`. */
     activeNotice: boolean;
-    /** R4 kritisk brist: prioritised AND critical coverage AND no relevant alternative available. */
-    criticalShortage: boolean;
+    /**
+     * A signal of a possible R4 kritisk brist (möjlig kritisk brist): prioritised AND critical
+     * coverage AND no interchangeable alternative covering both demands. Not the designation: whether
+     * a shortage is kritisk brist is Läkemedelsverket's assessment (seed 004).
+     */
+    possibleCriticalShortage: boolean;
   };
   reasons: RiskReason[];
 }
 
 export interface RiskInput {
   today: string;
-  item: ProductIdentity & { ref: string };
+  /**
+   * The item. `unitSize`: units in one of its counts (pack size for a package, 1 for a group; default
+   * 1). `members`: a group's packages, each matched against the list (default: the item alone).
+   */
+  item: ProductIdentity & { ref: string; unitSize?: number; members?: readonly ProductIdentity[] };
+  /** The item's expected demand per day, in its counts. */
+  demandPerDay: number;
   /** The item's coverage in days; null when it has no demand. */
   coverageDays: number | null;
   /** The entries of the prioritised list in force today. */
@@ -191,18 +245,23 @@ export interface RiskInput {
   /** Candidates for an alternative: any product; those with no relation to the item are ignored. */
   alternatives: readonly AlternativeCandidate[];
   thresholds?: Partial<RiskThresholds>;
+  /** Minimum remaining shelf life at dispensing (see usableBeforeExpiry). Default 0. */
+  minShelfLifeDays?: number;
 }
 
 /**
  * Classes an item's coverage and sets its flags, with the reasons as data.
  *
- * R4 kritisk brist needs (1) a product that treats or prevents life-threatening conditions — we use
- * "on the prioritised list" as the stand-in, (2) a shortage — coverage below the critical threshold,
- * and (3) no relevant alternative available. An alternative (see {@link alternativeRelation}) counts
- * as available when it has usable stock and is not critical itself: no demand of its own, or its own
- * coverage at least `criticalBelowDays`. Whether it could also absorb the item's patients cannot be
- * judged in general without dose equivalences between strengths and substances; the group-level
- * coverage answers that for interchangeable packages.
+ * The possible-critical-shortage signal (R4, seed 004: a product for life-threatening conditions or
+ * irreversibly progressive disease, AND no relevant alternative available) is what the picture can
+ * see of it: (1) on the prioritised list, our stand-in for the medical criticality; (2) coverage below
+ * the critical threshold; (3) no interchangeable alternative that covers. An alternative is
+ * interchangeable when it is of the same group or an authority recorded it for the product
+ * ({@link alternativeRelation}); it covers when what it can supply before expiry, drawn at the
+ * item's demand (in its units) plus its own, lasts the critical threshold in days:
+ * combined × criticalBelowDays <= usableBeforeExpiry(its lots, combined). Other strengths, forms and
+ * substances of the ATC level 4 are listed as therapeutic alternatives and clear nothing: whether
+ * they are relevant is a clinician's and Läkemedelsverket's judgement.
  */
 export function assessRisk(input: RiskInput): RiskAssessment {
   const t = riskThresholds(input.thresholds);
@@ -217,7 +276,9 @@ export function assessRisk(input: RiskInput): RiskAssessment {
     },
   ];
 
-  const listed = input.prioritisedList.filter((entry) => matchesListItem(input.item, entry));
+  // A group is prioritised when any member matches (the SQL refresh: bool_or over the members).
+  const identities = input.item.members ?? [input.item];
+  const listed = input.prioritisedList.filter((entry) => identities.some((m) => matchesListItem(m, entry)));
   for (const { listCode, position, atcCode, substance, form } of listed) {
     reasons.push({ code: 'prioritised', listCode, position, atcCode, substance, form });
   }
@@ -237,27 +298,42 @@ export function assessRisk(input: RiskInput): RiskAssessment {
 
   const related = input.alternatives
     .filter((c) => c.ref !== input.item.ref)
-    .map((c) => ({ candidate: c, relation: alternativeRelation(input.item, c) }))
+    .map((c) => ({
+      candidate: c,
+      relation: alternativeRelation(input.item, c, (c.recordedUnitsPerUnit ?? null) !== null),
+    }))
     .filter(
       (r): r is { candidate: AlternativeCandidate; relation: AlternativeRelation } => r.relation !== null,
-    );
-  const available = related
-    .filter(
-      ({ candidate: c }) =>
-        c.usableStock > 0 && (c.demandPerDay === 0 || c.usableStock / c.demandPerDay >= t.criticalBelowDays),
     )
     .sort((a, b) => RELATION_ORDER[a.relation] - RELATION_ORDER[b.relation]);
-  for (const { candidate: c, relation } of available) {
-    reasons.push({
-      code: 'alternative_available',
-      ref: c.ref,
-      relation,
-      usableStock: c.usableStock,
-      coverageDays: c.demandPerDay === 0 ? null : c.usableStock / c.demandPerDay,
-    });
+
+  const itemUnits = input.demandPerDay * (input.item.unitSize ?? 1);
+  let interchangeable = 0;
+  let covered = false;
+  for (const { candidate: c, relation } of related) {
+    if (relation === 'same_group' || relation === 'recorded') {
+      interchangeable += 1;
+      const check = alternativeCovers(input, t, itemUnits, c, relation);
+      covered ||= check.covers;
+      reasons.push({
+        code: check.covers ? 'alternative_available' : 'alternative_insufficient',
+        ref: c.ref,
+        relation,
+        usableStock: check.usable,
+        combinedDemandPerDay: check.combined,
+        coverageDays: check.combined > 0 ? check.usable / check.combined : null,
+      });
+    } else if (c.usableStock > 0) {
+      reasons.push({
+        code: 'therapeutic_alternative',
+        ref: c.ref,
+        relation,
+        usableStock: c.usableStock,
+        coverageDays: c.demandPerDay > 0 ? c.usableStock / c.demandPerDay : null,
+      });
+    }
   }
-  if (available.length === 0)
-    reasons.push({ code: 'no_relevant_alternative', candidatesChecked: related.length });
+  if (!covered) reasons.push({ code: 'no_interchangeable_alternative', candidatesChecked: interchangeable });
 
   const prioritised = listed.length > 0;
   return {
@@ -266,17 +342,42 @@ export function assessRisk(input: RiskInput): RiskAssessment {
     flags: {
       prioritised,
       activeNotice,
-      // R4: kritisk brist = life-threatening (list stand-in) AND short AND no relevant alternative.
-      criticalShortage: prioritised && riskClass === 'critical' && available.length === 0,
+      // A signal of R4 kritisk brist: criticality (list stand-in) AND short AND nothing interchangeable covers.
+      possibleCriticalShortage: prioritised && riskClass === 'critical' && !covered,
     },
     reasons,
   };
 }
 
+/**
+ * Whether an interchangeable alternative covers the item's demand as well as its own for the critical
+ * threshold: the item's demand in the alternative's counts (units, times the recorded units per unit)
+ * plus its own, against what it can use of its lots before expiry at that rate.
+ */
+export function alternativeCovers(
+  input: Pick<RiskInput, 'today' | 'minShelfLifeDays'>,
+  thresholds: RiskThresholds,
+  itemUnitsPerDay: number,
+  c: AlternativeCandidate,
+  relation: InterchangeableRelation,
+): { covers: boolean; usable: number; combined: number } {
+  const perUnit = relation === 'recorded' ? (c.recordedUnitsPerUnit ?? 1) : 1;
+  const combined = (itemUnitsPerDay * perUnit) / c.unitSize + c.demandPerDay;
+  const usable = usableBeforeExpiry(
+    c.lots,
+    combined,
+    input.today,
+    input.minShelfLifeDays ?? DEFAULT_MIN_SHELF_LIFE_DAYS,
+  );
+  const need = combined * thresholds.criticalBelowDays;
+  return { covers: usable + 1e-9 * Math.max(1, need) >= need, usable, combined };
+}
+
 const RELATION_ORDER: Readonly<Record<AlternativeRelation, number>> = {
   same_group: 0,
-  same_substance: 1,
-  same_atc4: 2,
+  recorded: 1,
+  same_substance: 2,
+  same_atc4: 3,
 };
 
 function normaliseAtc(code: string): string {

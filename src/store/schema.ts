@@ -365,7 +365,8 @@ export interface PictureStateTable {
   today: DateCol;
   window_end: DateCol;
   sales_through: DateCol | null;
-  horizon_days: number;
+  /** Minimum remaining shelf life at dispensing, days (0015; was horizon_days). */
+  min_shelf_life_days: number;
   critical_below_days: Numeric;
   low_below_days: Numeric;
   notice_lead_days: number;
@@ -405,6 +406,38 @@ export interface PictureStockTable {
   total: Numeric;
   usable: Numeric;
   locations: number;
+}
+
+/**
+ * Stock per package x region x supply tier x everyday/reserve x expiry ('infinity': none), in
+ * packages (0015).
+ */
+export interface PictureStockExpiryTable {
+  package_id: number;
+  area_code: string;
+  tier: string;
+  reserve: boolean;
+  expiry: DateCol;
+  quantity: Numeric;
+}
+
+/** The warehouses' everyday lots per package x service area x expiry, in packages (0015). */
+export interface PictureWholesaleExpiryTable {
+  package_id: number;
+  area_key: string;
+  expiry: DateCol;
+  quantity: Numeric;
+}
+
+/** Alternatives an authority recorded for a product (0015): interchangeable for the R4 signal. */
+export interface RecordedAlternativeTable {
+  id: Id;
+  package_id: number;
+  alternative_package_id: number;
+  units_per_unit: ColumnType<number, string | number | undefined, string | number>;
+  organisation_id: number;
+  decided_on: DateCol;
+  note: string | null;
 }
 
 /** Sales window sums and expected demand per package x region (0003). */
@@ -461,7 +494,8 @@ export interface PictureCountTable {
   adequate: number;
   no_demand: number;
   prioritised_critical: number;
-  critical_shortage: number;
+  /** Items with the possible-critical-shortage signal (0015; was critical_shortage). */
+  possible_critical_shortage: number;
   active_notice: number;
   total: number;
 }
@@ -498,7 +532,8 @@ export interface PictureItemTable {
   risk_rank: number;
   prioritised: boolean;
   active_notice: boolean;
-  critical_shortage: Generated<boolean>;
+  /** R4 signal "möjlig kritisk brist" (0015; was critical_shortage): not the authority's designation. */
+  possible_critical_shortage: Generated<boolean>;
 }
 
 /** Each warehouse's service area as a key: 'SE' or the sorted region codes, comma separated (0006). */
@@ -558,6 +593,11 @@ export interface Database {
   picture_location_state: PictureLocationStateTable;
   picture_product: PictureProductTable;
   picture_stock: PictureStockTable;
+  picture_stock_expiry: PictureStockExpiryTable;
+  picture_stock_expiry_part: PictureStockExpiryTable;
+  picture_wholesale_expiry: PictureWholesaleExpiryTable;
+  picture_wholesale_expiry_part: PictureWholesaleExpiryTable;
+  recorded_alternative: RecordedAlternativeTable;
   picture_demand: PictureDemandTable;
   picture_sales_month: PictureSalesMonthTable;
   picture_stock_history: PictureStockHistoryTable;

@@ -249,7 +249,9 @@ const sv = {
   'picture.day': '{n} dag',
   'picture.days': '{n} dagar',
   'picture.noDemand': 'Ingen efterfrågan',
-  'picture.flag.criticalShortage': 'Kritisk brist',
+  'picture.flag.possibleCriticalShortage': 'Möjlig kritisk brist',
+  'picture.flag.possibleCriticalShortageHint':
+    'Signal, inte beslut: prioriterad, kritisk täckning och inget utbytbart alternativ räcker. Om bristen är kritisk bedömer Läkemedelsverket.',
   'picture.flag.prioritised': 'Prioriterad lista',
   'picture.flag.notice': 'Restanmäld',
   'picture.export': 'Exportera',
@@ -277,7 +279,7 @@ const sv = {
   'overview.countsTitle': 'Förpackningar per riskklass',
   'overview.countNote': 'av {total} förpackningar · utbytbara grupper: {groups}',
   'overview.prioritisedCritical': '{n} kritiska på prioriterade listan',
-  'overview.criticalShortage': '{n} i kritisk brist (R4)',
+  'overview.possibleCriticalShortage': '{n} med signal om möjlig kritisk brist (R4)',
   'overview.activeNotice': '{n} med restanmälan',
   'overview.criticalTitle': 'Mest kritiska förpackningar',
   'overview.noCritical': 'Inga förpackningar är kritiska.',
@@ -328,6 +330,11 @@ const sv = {
   'product.noDeliveries': 'Inga leveranser är anmälda.',
   'product.alternativesTitle': 'Alternativ i lager',
   'product.noAlternatives': 'Inga alternativ finns i lager.',
+  'product.interchangeableTitle':
+    'Utbytbara (samma substans, styrka och form, eller registrerade av myndighet)',
+  'product.therapeuticTitle': 'Möjliga terapeutiska alternativ',
+  'product.therapeuticNote':
+    'Annan styrka eller form, eller samma ATC-grupp: för förskrivare att bedöma. De häver inte signalen om möjlig kritisk brist.',
   'freshness.title': 'Rapportering i dag',
   'freshness.reportedToday': 'Platser som rapporterat lager i dag',
   'freshness.reportedTodayShort': 'Lager rapporterat i dag',
@@ -755,7 +762,9 @@ const en: Record<MessageKey, string> = {
   'picture.day': '{n} day',
   'picture.days': '{n} days',
   'picture.noDemand': 'No demand',
-  'picture.flag.criticalShortage': 'Critical shortage',
+  'picture.flag.possibleCriticalShortage': 'Possible critical shortage',
+  'picture.flag.possibleCriticalShortageHint':
+    'A signal, not a decision: prioritised, critical coverage and no interchangeable alternative suffices. Whether the shortage is critical is for Läkemedelsverket to assess.',
   'picture.flag.prioritised': 'Prioritised list',
   'picture.flag.notice': 'Shortage notice',
   'picture.export': 'Export',
@@ -783,7 +792,7 @@ const en: Record<MessageKey, string> = {
   'overview.countsTitle': 'Packages by risk class',
   'overview.countNote': 'of {total} packages · interchangeable groups: {groups}',
   'overview.prioritisedCritical': '{n} critical on the prioritised list',
-  'overview.criticalShortage': '{n} in critical shortage (R4)',
+  'overview.possibleCriticalShortage': '{n} signalled as possible critical shortage (R4)',
   'overview.activeNotice': '{n} with a shortage notice',
   'overview.criticalTitle': 'Most critical packages',
   'overview.noCritical': 'No package is critical.',
@@ -834,6 +843,11 @@ const en: Record<MessageKey, string> = {
   'product.noDeliveries': 'No deliveries are announced.',
   'product.alternativesTitle': 'Alternatives in stock',
   'product.noAlternatives': 'No alternative is in stock.',
+  'product.interchangeableTitle':
+    'Interchangeable (same substance, strength and form, or recorded by an authority)',
+  'product.therapeuticTitle': 'Possible therapeutic alternatives',
+  'product.therapeuticNote':
+    'Another strength or form, or the same ATC group: for a prescriber to judge. They do not clear the possible-critical-shortage signal.',
   'freshness.title': 'Reported today',
   'freshness.reportedToday': 'Locations that reported stock today',
   'freshness.reportedTodayShort': 'Stock reported today',

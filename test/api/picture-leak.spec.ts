@@ -349,25 +349,27 @@ describeEach(testBackends())('nothing hidden leaks through the picture on $name'
 
     it('shows the reserve apart, as the days it would add, to those who may see it, classed Skyddad', async () => {
       // P1: 777,777 at S1 + 55,555 at level 3 at W1 = 833,332 reserve; everyday 900 (A1 100, A2 200,
-      // W1 600). Demand 30 a day nationally, 10 in region 01.
+      // W1 600). Demand 30 a day nationally, 10 in region 01. The reserve expires 2026-12-31, 305
+      // days on: drawn first expiry first out at the demand, 305 days' worth can be used before then.
       for (const persona of WITH_RESERVE) {
         const page = (await get(`/api/picture/products/${f.packages.p1}`, tokens[persona])).json();
         expect(page.classification.code).toBe('protected');
         expect(page.item.stock).toEqual({ total: 900, usable: 900 });
         expect(page.reserve).toEqual({
-          stock: { total: 833_332, usable: 833_332 },
+          stock: { total: 833_332, usable: 305 * 30 },
           locations: 2,
-          daysAdded: 833_332 / 30,
+          daysAdded: 305,
         });
         expect(page.stockByTier.map((t: { tier: string }) => t.tier)).not.toContain('preparedness');
         const region = (
           await get(`/api/picture/products/${f.packages.p1}?region=01`, tokens[persona])
         ).json();
-        expect(region.reserve.daysAdded).toBeCloseTo(833_332 / 10, 6);
+        expect(region.reserve.daysAdded).toBeCloseTo(305, 6);
         // P2: region 01's preparedness stock (level 2, but a preparedness stock: reserve).
         const p2 = (await get(`/api/picture/products/${f.packages.p2}`, tokens[persona])).json();
         expect(p2.item.stock.total).toBe(30);
-        expect(p2.reserve).toMatchObject({ stock: { total: 44_444 }, locations: 1, daysAdded: 44_444 / 5 });
+        // 44,444 expiring 2026-12-31 at 5 a day: 305 days can be used before then.
+        expect(p2.reserve).toMatchObject({ stock: { total: 44_444 }, locations: 1, daysAdded: 305 });
         // The delivery to the state stock is shown to them as reserve, and counts in no run-out date.
         expect(page.deliveries).toContainEqual(
           expect.objectContaining({ expectedOn: '2026-03-25', quantity: 333_333, reserve: true }),
@@ -376,7 +378,7 @@ describeEach(testBackends())('nothing hidden leaks through the picture on $name'
         const tier = (await get('/api/picture/items?tier=preparedness', tokens[persona])).json();
         expect(tier.classification.code).toBe('protected');
         const p1Tier = tier.items.find((i: { ref: string }) => i.ref === String(f.packages.p1));
-        expect(p1Tier).toMatchObject({ stock: { total: 833_332 }, coverageDays: 833_332 / 30 });
+        expect(p1Tier).toMatchObject({ stock: { total: 833_332 }, coverageDays: 305 });
       }
     });
 

@@ -33,7 +33,7 @@ describeEach(testBackends())('picture API on $name', (backend) => {
   it('answers the overview with counts by risk, the most critical items and notices, classed Begränsad', async () => {
     const body = await json('/api/picture/overview', f.tokens.lv);
     expect(body.classification).toEqual({ code: 'restricted', label: 'Begränsad' });
-    expect(body.asOf).toMatchObject({ today: TODAY, windowEnd: '2026-02-28', horizonDays: 30 });
+    expect(body.asOf).toMatchObject({ today: TODAY, windowEnd: '2026-02-28', minShelfLifeDays: 0 });
     // Nationally: P1 30 days (adequate), P2 6 days (critical), P3 no demand. P4 is held only in the
     // state security stock, which is reserve, not everyday stock, and nobody buys it: no item.
     expect(body.counts.packages).toMatchObject({ critical: 1, low: 0, adequate: 1, noDemand: 1, total: 3 });
@@ -41,7 +41,7 @@ describeEach(testBackends())('picture API on $name', (backend) => {
     expect(body.critical.map((i: { ref: string }) => i.ref)).toEqual([String(f.packages.p2)]);
     expect(body.byRegion.map((r: { region: { code: string } }) => r.region.code)).toEqual(['01', '12']);
     const r01 = body.byRegion[0];
-    expect(r01.packages).toMatchObject({ critical: 1, criticalShortage: 1 });
+    expect(r01.packages).toMatchObject({ critical: 1, possibleCriticalShortage: 1 });
     expect(body.notices.active.map((n: { packageId: number }) => n.packageId)).toEqual([f.packages.p2]);
     expect(
       body.notices.upcoming.map((n: { packageId: number; kind: string }) => [n.packageId, n.kind]),
@@ -63,11 +63,11 @@ describeEach(testBackends())('picture API on $name', (backend) => {
       runsOutWithDeliveriesOn: '2026-04-26',
       incoming: 800,
       riskClass: 'adequate',
-      flags: { prioritised: false, activeNotice: true, criticalShortage: false },
+      flags: { prioritised: false, activeNotice: true, possibleCriticalShortage: false },
     });
   });
 
-  it('shows region 01: P1 lasts 50 days, 76 with its share of the delivery to the warehouse; P2 is a critical shortage', async () => {
+  it('shows region 01: P1 lasts 50 days, 76 with its share of the delivery to the warehouse; P2 is signalled a possible critical shortage', async () => {
     const body = await json('/api/picture/items?level=region&region=01&reasons=true', f.tokens.lv);
     const p1 = body.items.find((i: { ref: string }) => i.ref === String(f.packages.p1));
     // A1 100 + A2 200 + region 01's share of W1's 600 (10 of the 30 a day W1 serves) = 500 at 10 a
@@ -83,20 +83,20 @@ describeEach(testBackends())('picture API on $name', (backend) => {
       demand: { perDay: 5, basis: 'recent' },
       coverageDays: 6,
       riskClass: 'critical',
-      flags: { prioritised: true, activeNotice: true, criticalShortage: true },
+      flags: { prioritised: true, activeNotice: true, possibleCriticalShortage: true },
     });
     expect(p2.reasons.map((r: { code: string }) => r.code)).toEqual([
       'coverage',
       'prioritised',
       'notice_active',
-      'no_relevant_alternative',
+      'no_interchangeable_alternative',
     ]);
     expect(body.items[0].ref).toBe(String(f.packages.p2));
   });
 
-  it('does not flag P2 a critical shortage nationally: P3 of the same group is in stock in region 12', async () => {
+  it('does not signal P2 nationally: P3 of the same group in region 12 covers both for 14 days', async () => {
     const body = await json(`/api/picture/items?package=${f.packages.p2}&reasons=true`, f.tokens.lv);
-    expect(body.items[0].flags).toMatchObject({ prioritised: true, criticalShortage: false });
+    expect(body.items[0].flags).toMatchObject({ prioritised: true, possibleCriticalShortage: false });
     expect(body.items[0].reasons).toContainEqual(
       expect.objectContaining({
         code: 'alternative_available',
@@ -174,7 +174,12 @@ describeEach(testBackends())('picture API on $name', (backend) => {
       prioritised: true,
       company: { name: 'Företag Ett' },
     });
-    expect(body.item).toMatchObject({ coverageDays: 6, riskClass: 'critical' });
+    // The signal is the picture's; the designation kritisk brist is the authority's, none recorded.
+    expect(body.item).toMatchObject({
+      coverageDays: 6,
+      riskClass: 'critical',
+      designatedCriticalShortage: null,
+    });
     expect(body.group).toMatchObject({ kind: 'group', coverageDays: 106 });
     expect(body.stockByTier.find((t: { tier: string }) => t.tier === 'hospital_pharmacy')).toMatchObject({
       tierName: 'Sjukhusapotek',
@@ -195,10 +200,15 @@ describeEach(testBackends())('picture API on $name', (backend) => {
     expect(body.alternatives).toEqual([
       expect.objectContaining({
         relation: 'same_group',
+        interchangeable: true,
         item: expect.objectContaining({ ref: String(f.packages.p3) }),
       }),
     ]);
-    expect(body.outlook.lots).toMatchObject({ runsOutOn: '2026-03-07', earliestExpiry: '2027-01-31' });
+    expect(body.outlook.lots).toMatchObject({
+      runsOutOn: '2026-03-07',
+      earliestExpiry: '2027-01-31',
+      usableBeforeExpiry: 30,
+    });
 
     const p1 = await json(`/api/picture/products/${f.packages.p1}`, f.tokens.lv);
     expect(p1.deliveries).toEqual([
@@ -220,8 +230,9 @@ describeEach(testBackends())('picture API on $name', (backend) => {
   it('gives a region’s municipalities their stock against the region’s demand shared by population', async () => {
     const body = await json(`/api/picture/products/${f.packages.p1}?region=01`, f.tokens.lv);
     expect(body.area).toEqual({ code: '01', name: 'Region Stockholm' });
-    // Stockholm: A1 100 + A2 200, and 10 % of the region's share of W1 (200): 320; 10 % of the
-    // region's 10 a day → 1 a day → 320 days. W1 itself, standing there, serves the whole country.
+    // Stockholm: A1 100 + A2 200 expiring 2027-06-30, and 10 % of the region's share of W1 (200, expiring
+    // 2028-01-31): 320; 10 % of the region's 10 a day → 1 a day. First expiry first out, all of it is
+    // used before it expires: 320 days. W1 itself, standing there, serves the whole country.
     expect(body.stockByMunicipality).toEqual([
       {
         municipality: { code: '0180', name: 'Stockholm' },
@@ -247,7 +258,7 @@ describeEach(testBackends())('picture API on $name', (backend) => {
   it('builds the region page: each location’s coverage of the prioritised list', async () => {
     const body = await json('/api/picture/regions/01', f.tokens.lv);
     expect(body.classification.code).toBe('protected');
-    expect(body.counts.packages).toMatchObject({ critical: 1, criticalShortage: 1 });
+    expect(body.counts.packages).toMatchObject({ critical: 1, possibleCriticalShortage: 1 });
     const h1 = body.locations.find((l: { location: { id: number } }) => l.location.id === f.locations.h1);
     // H1 measured against its own sales: 30 / 2 a day = 15 days: under 30, not under 14.
     expect(h1).toMatchObject({

@@ -5,27 +5,115 @@ import {
   coverage,
   coverageOfItem,
   simulateSupply,
+  DEFAULT_MIN_SHELF_LIFE_DAYS,
   stockCoverageBy,
-  usableStock,
+  usableBeforeExpiry,
+  type StockLot,
 } from '../../src/domain/coverage.js';
+import { addDays } from '../../src/domain/calendar.js';
 import { AppError } from '../../src/domain/errors.js';
 
 // Day 0 is 2026-11-23. Day 10 = 2026-12-03, day 20 = 2026-12-13, day 30 = 2026-12-23,
 // day 40 = 2027-01-02, day 50 = 2027-01-12, day 100 = 2027-03-03, day 365 = 2027-11-23.
 const TODAY = '2026-11-23';
 
-describe('usableStock', () => {
-  it('counts lots that expire after today + horizon, and lots without expiry', () => {
-    // Horizon 30 -> cut-off 2026-12-23.
+describe('usableBeforeExpiry: first expiry first out at the expected demand', () => {
+  it('counts a lot that expires before it is used up only as far as demand reaches it', () => {
+    // 300 expiring 2026-12-13 (day 20) and 500 without expiry, 10 a day: 200 of the first lot are
+    // used on days 0-19, its other 100 expire; the 500 are used after. 200 + 500 = 700.
     const lots = [
-      { quantity: 100, expiry: '2026-12-23' }, // on the cut-off: not usable
-      { quantity: 200, expiry: '2026-12-24' }, // usable
-      { quantity: 50, expiry: null }, // usable
-      { quantity: 30, expiry: '2026-12-01' }, // expires inside the horizon: not usable
+      { quantity: 500, expiry: null },
+      { quantity: 300, expiry: '2026-12-13' },
     ];
-    expect(usableStock(lots, TODAY, 30)).toBe(250);
-    // Horizon 0: everything after today counts: 100 + 200 + 50 + 30.
-    expect(usableStock(lots, TODAY, 0)).toBe(380);
+    expect(usableBeforeExpiry(lots, 10, TODAY, 0)).toBe(700);
+  });
+
+  it('draws the lots in expiry order: a later lot is used from where the earlier ones stop', () => {
+    // 100 each expiring on day 5, 15 and 25, 10 a day: 50 of the first (days 0-4), then all 100 of
+    // the second (days 5-14: 150 ≤ 10 × 15), then all of the third (days 15-24: 250 ≤ 10 × 25) = 250.
+    const lots = [
+      { quantity: 100, expiry: '2026-12-18' },
+      { quantity: 100, expiry: '2026-11-28' },
+      { quantity: 100, expiry: '2026-12-08' },
+    ];
+    expect(usableBeforeExpiry(lots, 10, TODAY, 0)).toBe(250);
+  });
+
+  it('loses the part of a later lot that expires while an earlier one is still drawn', () => {
+    // 500 expiring day 20 and 100 expiring day 25, 10 a day: 200 of the first (days 0-19), then the
+    // second from day 20 until it expires on day 25: 50. 250 usable, 350 lost.
+    const lots = [
+      { quantity: 500, expiry: '2026-12-13' },
+      { quantity: 100, expiry: '2026-12-18' },
+    ];
+    expect(usableBeforeExpiry(lots, 10, TODAY, 0)).toBe(250);
+  });
+
+  it('stops dispensing a lot the minimum remaining shelf life before its expiry', () => {
+    // 300 expiring day 20 with 5 days of remaining shelf life required: dispensed on days 0-14: 150.
+    const lots = [{ quantity: 300, expiry: '2026-12-13' }];
+    expect(usableBeforeExpiry(lots, 10, TODAY, 5)).toBe(150);
+    // A lot inside its minimum remaining shelf life today, or expiring today, is not usable at all.
+    expect(usableBeforeExpiry([{ quantity: 300, expiry: '2026-11-26' }], 10, TODAY, 3)).toBe(0);
+    expect(usableBeforeExpiry([{ quantity: 300, expiry: TODAY }], 10, TODAY, 0)).toBe(0);
+  });
+
+  it('counts every lot that can still be dispensed when nothing is used (no demand)', () => {
+    const lots = [
+      { quantity: 40, expiry: '2026-12-13' },
+      { quantity: 7, expiry: null },
+      { quantity: 9, expiry: TODAY },
+    ];
+    expect(usableBeforeExpiry(lots, 0, TODAY, 0)).toBe(47);
+  });
+
+  it('ignores lots with nothing in them (a difference that took more than a lot held)', () => {
+    const lots = [
+      { quantity: -30, expiry: '2026-12-03' },
+      { quantity: 100, expiry: null },
+    ];
+    expect(usableBeforeExpiry(lots, 10, TODAY, 0)).toBe(100);
+  });
+
+  it('has a default minimum remaining shelf life of 0 days', () => {
+    expect(DEFAULT_MIN_SHELF_LIFE_DAYS).toBe(0);
+  });
+
+  it('runs out on the day the delivery-free simulation runs out, for varied lots', () => {
+    // 500 random cases from a printed seed (BEREDSKAP_SEED to repeat one).
+    const seed = Number(process.env.BEREDSKAP_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    let x = seed >>> 0;
+    const random = () => {
+      x = (x + 0x6d2b79f5) >>> 0;
+      let t = x;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+    };
+    const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+    for (let run = 0; run < 500; run++) {
+      const lots: StockLot[] = Array.from({ length: int(0, 8) }, () => ({
+        quantity: int(0, 2000),
+        expiry: random() < 0.2 ? null : addDays(TODAY, int(-5, 400)),
+      }));
+      const perDay = int(1, 200);
+      const minShelf = int(0, 10);
+      const at = `seed ${seed}, case ${run}: ${JSON.stringify({ lots, perDay, minShelf })}`;
+      const usable = usableBeforeExpiry(lots, perDay, TODAY, minShelf);
+      const plain = coverage(usable, perDay, TODAY);
+      const simulated = simulateSupply({
+        today: TODAY,
+        demandPerDay: perDay,
+        lots,
+        minShelfLifeDays: minShelf,
+      });
+      if ((plain.days ?? 0) < 364) {
+        expect(simulated.runsOutOn, at).toBe(plain.runsOutOn);
+        // Stock that runs out was either used or lost.
+        const total = lots.reduce((sum, l) => sum + l.quantity, 0);
+        expect(usable + simulated.expiredUnused, at).toBe(total);
+      }
+    }
   });
 });
 
@@ -113,8 +201,8 @@ describe('simulateSupply', () => {
   it('uses the soonest-expiring lot first and loses what is left of it at expiry', () => {
     // 200 expiring 2026-12-03 (day 10) and 100 without expiry, 10 a day.
     // Days 0-9 draw 100 from the expiring lot; its other 100 are lost on day 10; the 100 without
-    // expiry last days 10-19 -> runs out day 20, 2026-12-13. (Plain coverage over a 30-day horizon
-    // counts only the 100: runs out day 10.)
+    // expiry last days 10-19 -> runs out day 20, 2026-12-13. Usable before expiry: 100 + 100 = 200,
+    // 20 days: plain coverage runs out the same day.
     const lots = [
       { quantity: 100, expiry: null },
       { quantity: 200, expiry: '2026-12-03' },
@@ -122,19 +210,31 @@ describe('simulateSupply', () => {
     const o = simulateSupply({ today: TODAY, demandPerDay: 10, lots });
     expect(o.runsOutOn).toBe('2026-12-13');
     expect(o.expiredUnused).toBe(100);
-    expect(coverage(usableStock(lots, TODAY, 30), 10, TODAY).runsOutOn).toBe('2026-12-03');
+    expect(coverage(usableBeforeExpiry(lots, 10, TODAY, 0), 10, TODAY).runsOutOn).toBe('2026-12-13');
   });
 
-  it('loses a large lot that expires after the horizon but before it can be used', () => {
-    // 1000 expiring 2027-01-02 (day 40) at 10 a day: plain coverage says 100 days (2027-03-03), but
-    // only 400 are used before the expiry; 600 are lost and stock runs out on 2027-01-02.
+  it('loses the part of a large lot that expires before it can be used', () => {
+    // 1000 expiring 2027-01-02 (day 40) at 10 a day: only 400 are used before the expiry, 600 are
+    // lost; usable stock is 400, 40 days, and stock runs out on 2027-01-02 with or without the simulation.
     const item = coverageOfItem({
       today: TODAY,
       demandPerDay: 10,
       lots: [{ quantity: 1000, expiry: '2027-01-02' }],
     });
-    expect(item).toMatchObject({ usableStock: 1000, days: 100, runsOutOn: '2027-03-03' });
+    expect(item).toMatchObject({ usableStock: 400, days: 40, runsOutOn: '2027-01-02' });
     expect(item.withDeliveries).toMatchObject({ runsOutOn: '2027-01-02', expiredUnused: 600 });
+  });
+
+  it('stops drawing a lot the minimum remaining shelf life before its expiry', () => {
+    // 300 expiring 2026-12-13 (day 20), 5 days of remaining shelf life required at dispensing: drawn
+    // on days 0-14 (150), the other 150 lost on day 15 -> runs out 2026-12-08.
+    const o = simulateSupply({
+      today: TODAY,
+      demandPerDay: 10,
+      lots: [{ quantity: 300, expiry: '2026-12-13' }],
+      minShelfLifeDays: 5,
+    });
+    expect(o).toMatchObject({ runsOutOn: '2026-12-08', expiredUnused: 150 });
   });
 
   it('counts a lot expiring today as lost, and ignores overdue deliveries', () => {
@@ -234,7 +334,7 @@ describe('aggregate coverage', () => {
 
 describe('coverageOfItem', () => {
   it('gives coverage without deliveries and the simulated date with them', () => {
-    // Usable (horizon 30): 300 -> 30 days -> 2026-12-23. With 200 arriving 2026-12-10: 2027-01-12.
+    // Usable: 300 -> 30 days -> 2026-12-23. With 200 arriving 2026-12-10: 2027-01-12.
     const item = coverageOfItem({
       today: TODAY,
       demandPerDay: 10,

@@ -41,7 +41,11 @@ describeEach(testBackends())('store on $name', (backend) => {
       'picture_sales_month',
       'picture_state',
       'picture_stock',
+      'picture_stock_expiry',
+      'picture_stock_expiry_part',
       'picture_stock_part',
+      'picture_wholesale_expiry',
+      'picture_wholesale_expiry_part',
       'picture_wholesale_stock',
       'picture_wholesale_stock_part',
     ]);

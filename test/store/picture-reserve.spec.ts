@@ -20,12 +20,13 @@ import { describeEach, testBackends } from '../support/databases.js';
 /**
  * Issue 8 item 5: the picture's aggregates keep everyday stock (levels 1–2 outside the preparedness
  * tier) and reserve (everything at a preparedness stock, level 3 or 4 anywhere) apart, and its items
- * count everyday stock only. On the picture fixture (today 2026-03-01, horizon 30 days), plus:
+ * count everyday stock only. On the picture fixture (today 2026-03-01, minimum remaining shelf life 0
+ * days: picture_stock.usable is what can still be dispensed today), plus:
  * - W1 (wholesaler, region 01): 500 of P1 at level 3 beside its 600, then a difference: −100 at
  *   level 1 and +50 at level 3 → everyday 500, reserve 550;
  * - H1 (hospital pharmacy, 01): 7 of P2 at level 4 beside its 30 → everyday 30, reserve 7;
  * - R1, region 01's own regional preparedness stock: 40 of P2 at level 2 expiring 2026-03-10 (not
- *   usable) and 60 usable → reserve 100, usable 60;
+ *   usable) and 60 usable → reserve 100, all of it still dispensable today;
  * - S1 (state security stock, 01) keeps 1,000 of P4 at level 1: reserve all the same.
  */
 
@@ -162,7 +163,7 @@ describeEach(testBackends())('everyday stock and reserve in the picture on $name
 
   it('keeps everyday stock and reserve apart per area and tier, as the domain splits them', async () => {
     const rows = await stockRows(store);
-    expect(rows).toEqual(await expectedStock(store, '2026-03-31'));
+    expect(rows).toEqual(await expectedStock(store, '2026-03-01'));
     const of = (p: number, area: string, tier: string, reserve: boolean) =>
       rows.find(
         (r) => r.package_id === p && r.area_code === area && r.tier === tier && r.reserve === reserve,
@@ -174,9 +175,10 @@ describeEach(testBackends())('everyday stock and reserve in the picture on $name
       usable: 550,
       locations: 1,
     });
-    // H1: everyday 30; reserve 7 (level 4). R1: all reserve, 60 of its 100 usable.
+    // H1: everyday 30; reserve 7 (level 4). R1: all reserve, all of its 100 still dispensable today
+    // (the 40 expiring 2026-03-10 too: the minimum remaining shelf life is 0 days).
     expect(of(f.packages.p2, '01', 'hospital_pharmacy', true)).toMatchObject({ total: 7 });
-    expect(of(f.packages.p2, '01', 'preparedness', true)).toMatchObject({ total: 100, usable: 60 });
+    expect(of(f.packages.p2, '01', 'preparedness', true)).toMatchObject({ total: 100, usable: 100 });
     // S1's level-1 stock is reserve too: everything at a preparedness stock is.
     expect(of(f.packages.p4, 'SE', 'preparedness', true)).toMatchObject({ total: 1000 });
     expect(rows.filter((r) => r.tier === 'preparedness' && !r.reserve)).toEqual([]);
@@ -262,7 +264,7 @@ describeEach(testBackends())('everyday stock and reserve in the picture on $name
       (i) => i.kind === 'package' && i.ref === String(f.packages.p1) && i.area_code === 'SE',
     );
     expect(p1se).toMatchObject({ total_stock: 780 });
-    expect(after.stock).toEqual(await expectedStock(store, '2026-03-31'));
+    expect(after.stock).toEqual(await expectedStock(store, '2026-03-01'));
 
     const wave = await refreshPicture(store, { today: TODAY, locationIds, deltaLimit: 1 });
     expect(wave.mode).toBe('stock');

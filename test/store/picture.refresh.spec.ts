@@ -56,8 +56,8 @@ describeEach(testBackends())('picture refresh on $name: worked numbers', (backen
     const b = await buildLocation(store.db, apoteket, { regionCode: '01' });
     await buildStockSnapshot(store.db, a, [
       { packageId: pkg, quantity: 100, expiry: '2027-01-01' },
-      // Expires within the 30-day horizon (2026-03-31): counted in total, not usable.
-      { packageId: pkg, quantity: 50, expiry: '2026-03-20' },
+      // Expires on 2026-03-20, in 19 days: usable only as far as demand reaches it before then.
+      { packageId: pkg, quantity: 250, expiry: '2026-03-20' },
     ]);
     await buildStockSnapshot(store.db, b, [{ packageId: pkg, quantity: 200, expiry: null }]);
     await buildSales(store.db, [
@@ -70,28 +70,30 @@ describeEach(testBackends())('picture refresh on $name: worked numbers', (backen
     await store.close();
   });
 
-  it('covers region 01 for 30 days with 100 + 200 usable packs at 10 a day', async () => {
+  it('uses 190 of the 250 packs expiring in 19 days at 10 a day in region 01: 490 usable, 49 days', async () => {
+    // First expiry first out: the 250 are drawn on days 0-18 (190), the rest expire; then the 100
+    // expiring 2027-01-01 and the 200 without expiry are used whole. 190 + 100 + 200 = 490.
     const row = await item(store, 'package', String(pkg), '01');
     expect(row).toMatchObject({
-      total_stock: 350,
-      usable_stock: 300,
+      total_stock: 550,
+      usable_stock: 490,
       demand_per_day: 10,
-      coverage_days: 30,
-      runs_out_on: '2026-03-31',
+      coverage_days: 49,
+      runs_out_on: '2026-04-19',
       risk_class: 'adequate',
     });
   });
 
-  it('sums usable stock and the regions demand nationally: 300 / (10 + 20) = 10 days, critical', async () => {
+  it('uses all 250 nationally, where 30 a day draw 570 before they expire: 550 / 30 = 18.3 days, low', async () => {
     const row = await item(store, 'package', String(pkg), 'SE');
     expect(row).toMatchObject({
-      usable_stock: 300,
+      usable_stock: 550,
       demand_per_day: 30,
       demand_basis: 'sum_of_regions',
-      coverage_days: 10,
-      runs_out_on: '2026-03-11',
-      risk_class: 'critical',
+      runs_out_on: '2026-03-19',
+      risk_class: 'low',
     });
+    expect(Number(row?.coverage_days)).toBeCloseTo(550 / 30, 9);
     const skane = await item(store, 'package', String(pkg), '12');
     expect(skane).toMatchObject({
       usable_stock: 0,
@@ -101,9 +103,23 @@ describeEach(testBackends())('picture refresh on $name: worked numbers', (backen
     });
   });
 
-  it('counts the group in units: 300 packs of 100 tablets at 1,000 tablets a day in region 01', async () => {
+  it('counts the group in units: 490 packs of 100 tablets at 1,000 tablets a day in region 01', async () => {
     const row = await item(store, 'group', 'paracetamol|500mg|tablett', '01');
-    expect(row).toMatchObject({ usable_stock: 30_000, demand_per_day: 1000, coverage_days: 30 });
+    expect(row).toMatchObject({ usable_stock: 49_000, demand_per_day: 1000, coverage_days: 49 });
+  });
+
+  it('stops dispensing a lot the minimum remaining shelf life before its expiry', async () => {
+    // 5 days required at dispensing: the 250 are dispensed on days 0-13 (140) in region 01.
+    const result = await refreshPicture(store, { today: TODAY, minShelfLifeDays: 5 });
+    expect(result).toMatchObject({ mode: 'full', reason: 'settings changed' });
+    expect(await item(store, 'package', String(pkg), '01')).toMatchObject({ usable_stock: 440 });
+    const state = await store.db.selectFrom('picture_state').selectAll().executeTakeFirstOrThrow();
+    expect(state.min_shelf_life_days).toBe(5);
+    await expect(refreshPicture(store, { today: TODAY, minShelfLifeDays: -1 })).rejects.toThrow(
+      'minimum remaining shelf life of -1 days is not a whole number >= 0',
+    );
+    await refreshPicture(store, { today: TODAY });
+    expect(await item(store, 'package', String(pkg), '01')).toMatchObject({ usable_stock: 490 });
   });
 });
 
@@ -282,13 +298,13 @@ describeEach(testBackends())(
         expect(a?.flags, key(item)).toEqual({
           prioritised: item.prioritised,
           activeNotice: item.active_notice,
-          criticalShortage: item.critical_shortage,
+          possibleCriticalShortage: item.possible_critical_shortage,
         });
       }
       // In region 01 neither P2 nor its group has an alternative: the group holds only H1's 30 packs.
       expect(
         items
-          .filter((i) => i.critical_shortage)
+          .filter((i) => i.possible_critical_shortage)
           .map(key)
           .sort(),
       ).toEqual([`package:${f.packages.p2}:01`, 'group:morfin|10mg/ml|injektionsvätska, lösning:01'].sort());
@@ -333,6 +349,32 @@ describeEach(testBackends())(
 
       const full = await refreshPicture(store, { today: TODAY, full: true });
       expect(full.mode).toBe('full');
+      expect(await dump(store)).toEqual(after);
+    });
+
+    it('ends where a full refresh ends when stock changes in the group of a package named for sales', async () => {
+      // P3's stock at B1 changes (500 → 420) while P2, of the same group, gets new sales: the group is
+      // rebuilt for P2, and must not also be moved by P3's delta (that counted -80 x 10 twice).
+      await buildStockSnapshot(
+        store.db,
+        f.locations.b1,
+        [{ packageId: f.packages.p3, quantity: 420, expiry: '2027-01-31' }],
+        '2026-02-28T19:00:00Z',
+      );
+      await buildSales(store.db, dailySales(f.packages.p2, '12', '2026-02-20', '2026-02-28', 1));
+      const incremental = await refreshPicture(store, {
+        today: TODAY,
+        locationIds: [f.locations.b1],
+        packageIds: [f.packages.p2],
+      });
+      expect(incremental.mode).toBe('incremental');
+      const after = await dump(store);
+      const group = after.items.find(
+        (i) =>
+          i.kind === 'group' && i.ref === 'morfin|10mg/ml|injektionsvätska, lösning' && i.area_code === '12',
+      );
+      expect(group).toMatchObject({ total_stock: 4200 });
+      await refreshPicture(store, { today: TODAY, full: true });
       expect(await dump(store)).toEqual(after);
     });
 

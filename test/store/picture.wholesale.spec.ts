@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { regionalStock, wholesaleShareByRegion, type TierStock } from '../../src/domain/service-area.js';
+import { usableBeforeExpiry } from '../../src/domain/coverage.js';
+import {
+  regionalStock,
+  roundShare,
+  wholesaleShareByRegion,
+  type TierStock,
+} from '../../src/domain/service-area.js';
 import type { SupplyTier } from '../../src/domain/supply-tier.js';
 import type { Store } from '../../src/store/database.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
@@ -332,6 +338,60 @@ describeEach(testBackends())('picture on $name: wholesale stock serves an area',
     );
     const wave = await refreshPicture(store, { today: TODAY, locationIds: [x.w, x.a], deltaLimit: 1 });
     expect(wave.mode).toBe('stock');
+    const after = await dump(store);
+    await refreshPicture(store, { today: TODAY, full: true });
+    expect(await dump(store)).toEqual(after);
+  });
+
+  it('draws a region’s usable stock from its share of each lot of the warehouses serving it, first expiry first out', async () => {
+    // W's 450 of P again, but 300 of them now expire in 5 days: its total, and so every region's
+    // share of it, is unchanged; what the regions can use before expiry is not.
+    await buildStockSnapshot(
+      store.db,
+      x.w,
+      [
+        { packageId: x.p, quantity: 300, expiry: '2026-03-06' },
+        { packageId: x.p, quantity: 150, expiry: '2028-01-31' },
+        { packageId: x.q, quantity: 150, expiry: '2028-01-31' },
+      ],
+      '2026-02-28T23:00:00Z',
+    );
+    const incremental = await refreshPicture(store, { today: TODAY, locationIds: [x.w] });
+    expect(incremental.mode).toBe('incremental');
+    const demand = await store.db
+      .selectFrom('picture_demand')
+      .select(['region_code', 'per_day'])
+      .where('package_id', '=', x.p)
+      .execute();
+    const perDay = new Map(demand.map((d) => [d.region_code, Number(d.per_day)]));
+    const all = [...perDay.values()].reduce((sum, d) => sum + d, 0);
+    const p = await items(store, 'package', x.p);
+    // Region 01: A's 80 (2028) and its share of each of W's lots, at its own demand (W serves all).
+    const d01 = perDay.get('01') ?? 0;
+    const f01 = d01 / all;
+    const lots01 = [
+      { expiry: '2028-01-31', quantity: 80 },
+      { expiry: '2026-03-06', quantity: roundShare(300 * f01) },
+      { expiry: '2028-01-31', quantity: roundShare(150 * f01) },
+    ];
+    const usable01 = usableBeforeExpiry(lots01, d01, TODAY, 0);
+    expect(usable01).toBeLessThan(80 + 450 * f01 - 1);
+    expect(Number(p['01']?.total_stock)).toBeCloseTo(80 + 450 * f01, 5);
+    expect(Number(p['01']?.usable_stock)).toBeCloseTo(usable01, 5);
+    // Region 25 holds nothing itself: its share of W's lots and of N's 60 (2028).
+    const d25 = perDay.get('25') ?? 0;
+    const f25 = d25 / all;
+    const n25 = d25 / (d25 + (perDay.get('12') ?? 0));
+    const usable25 = usableBeforeExpiry(
+      [
+        { expiry: '2026-03-06', quantity: roundShare(300 * f25) },
+        { expiry: '2028-01-31', quantity: roundShare(150 * f25) + roundShare(60 * n25) },
+      ],
+      d25,
+      TODAY,
+      0,
+    );
+    expect(Number(p['25']?.usable_stock)).toBeCloseTo(usable25, 5);
     const after = await dump(store);
     await refreshPicture(store, { today: TODAY, full: true });
     expect(await dump(store)).toEqual(after);

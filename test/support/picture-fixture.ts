@@ -16,7 +16,7 @@ import {
 } from './builders.js';
 
 /**
- * A small country for the picture's API tests, with worked numbers (today 2026-03-01, horizon 30 days):
+ * A small country for the picture's API tests, with worked numbers (today 2026-03-01):
  *
  * - P1 paracetamol 500 mg tablett (company C1): 10 a day in region 01, 20 a day in region 12.
  *   Stock in 01: pharmacies A1 100 and A2 200 (operator A), warehouse W1 600 (wholesaler W) → 900,
@@ -26,7 +26,8 @@ import {
  *   2 a day in February at hospital pharmacy H1 (region 01's own) → 5 a day; H1 holds 30 → 6 days,
  *   critical; shortage notice in force since 2026-02-15.
  * - P3 the same morfin from company C2 (same group): 500 at pharmacy B1 (operator B, region 12), no
- *   sales: an alternative nationally, none in region 01 → P2 is a critical shortage in 01 only.
+ *   sales: an alternative nationally, none in region 01 → P2 has the possible-critical-shortage signal
+ *   in 01 only.
  * - P4 amoxicillin (C2): 1,000 in the state security stock S1 (owned by the authority LV): reserve, not
  *   everyday stock (src/domain/reserve.ts), and no sales: no item, its reserve shown only to LV and CT.
  */

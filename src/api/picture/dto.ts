@@ -62,7 +62,10 @@ export const AsOf = Type.Object(
     ),
     refreshedAt: Type.String({ format: 'date-time' }),
     fullRefreshedAt: Type.String({ format: 'date-time' }),
-    horizonDays: Type.Integer({ description: 'stock expiring within this many days is not usable' }),
+    minShelfLifeDays: Type.Integer({
+      description:
+        'minimum remaining shelf life at dispensing, days: a lot is usable until this many days before its expiry',
+    }),
     thresholds: Type.Object({
       criticalBelowDays: Type.Number(),
       lowBelowDays: Type.Number(),
@@ -80,7 +83,7 @@ export function toAsOf(s: PictureState): Static<typeof AsOf> {
     stockCountedUntil: s.stockCountedUntil === null ? null : new Date(s.stockCountedUntil).toISOString(),
     refreshedAt: new Date(s.refreshedAt).toISOString(),
     fullRefreshedAt: new Date(s.fullRefreshedAt).toISOString(),
-    horizonDays: s.horizonDays,
+    minShelfLifeDays: s.minShelfLifeDays,
     thresholds: s.thresholds,
   };
 }
@@ -139,13 +142,28 @@ export const Reason = Type.Union(
       startsInDays: Type.Integer(),
     }),
     Type.Object({
-      code: Type.Literal('alternative_available'),
+      code: StringEnum(['alternative_available', 'alternative_insufficient'] as const, {
+        description:
+          'an interchangeable alternative (same group, or recorded by an authority) whose usable stock does or does not cover both demands for the critical threshold',
+      }),
       ref: Type.String(),
-      relation: StringEnum(['same_group', 'same_substance', 'same_atc4'] as const),
+      relation: StringEnum(['same_group', 'recorded'] as const),
+      usableStock: Type.Number({ description: 'usable before expiry at the combined demand' }),
+      combinedDemandPerDay: Type.Number({
+        description: 'the item’s demand in the alternative’s counts plus its own',
+      }),
+      coverageDays: Nullable(Type.Number()),
+    }),
+    Type.Object({
+      code: Type.Literal('therapeutic_alternative'),
+      ref: Type.String(),
+      relation: StringEnum(['same_substance', 'same_atc4'] as const, {
+        description: 'a possible therapeutic alternative for a clinician to judge: clears nothing',
+      }),
       usableStock: Type.Number(),
       coverageDays: Nullable(Type.Number()),
     }),
-    Type.Object({ code: Type.Literal('no_relevant_alternative'), candidatesChecked: Type.Integer() }),
+    Type.Object({ code: Type.Literal('no_interchangeable_alternative'), candidatesChecked: Type.Integer() }),
   ],
   { description: 'Why an item is classed and flagged as it is (src/domain/risk.ts RiskReason)' },
 );
@@ -155,10 +173,25 @@ export const Flags = Type.Object({
   activeNotice: Type.Boolean({
     description: 'a shortage notice or sales stop in force or starting within the lead days',
   }),
-  criticalShortage: Type.Boolean({
-    description: 'R4 kritisk brist: prioritised, critical, no relevant alternative',
+  possibleCriticalShortage: Type.Boolean({
+    description:
+      'signal of a possible R4 kritisk brist (möjlig kritisk brist): prioritised, critical, and no interchangeable alternative covering both demands. Not the designation, which is Läkemedelsverket’s assessment (designatedCriticalShortage)',
   }),
 });
+
+export const DesignatedCriticalShortage = Type.Union(
+  [
+    Type.Object({
+      decidedBy: Type.Object({ id: Type.Integer(), name: Type.String() }),
+      decidedOn: DateString,
+    }),
+    Type.Null(),
+  ],
+  {
+    description:
+      'R4 kritisk brist as designated by an authority (Läkemedelsverket’s assessment, seed 004). Null: none recorded; recording designations is a later issue, so it is null today',
+  },
+);
 
 export const ItemDto = Type.Object(
   {
@@ -193,6 +226,7 @@ export const ItemDto = Type.Object(
     stockStatus: StockStatusSchema,
     riskClass: RiskClassSchema,
     flags: Flags,
+    designatedCriticalShortage: DesignatedCriticalShortage,
     reasons: Type.Optional(Type.Array(Reason)),
   },
   { description: 'A package or group of interchangeable packages in an area (or one tier of it)' },
@@ -244,8 +278,10 @@ export function toItemDto(
     flags: {
       prioritised: r.prioritised,
       activeNotice: r.active_notice,
-      criticalShortage: r.critical_shortage,
+      possibleCriticalShortage: r.possible_critical_shortage,
     },
+    // Designations are not recorded yet (a later issue): the picture never makes one.
+    designatedCriticalShortage: null,
     ...(assessment ? { reasons: assessment.reasons } : {}),
   };
 }
@@ -256,7 +292,7 @@ export const RiskCountsDto = Type.Object({
   adequate: Type.Integer(),
   noDemand: Type.Integer(),
   prioritisedCritical: Type.Integer({ description: 'critical and on the prioritised list' }),
-  criticalShortage: Type.Integer(),
+  possibleCriticalShortage: Type.Integer({ description: 'items with the möjlig kritisk brist signal' }),
   activeNotice: Type.Integer(),
   total: Type.Integer(),
 });
@@ -405,6 +441,9 @@ export const LotOutlook = Type.Object(
     runsOutOn: Nullable(DateString),
     gaps: Type.Array(Type.Object({ from: DateString, until: Nullable(DateString) })),
     expiredUnused: Type.Number({ description: 'stock lost because it expires before it is used' }),
+    usableBeforeExpiry: Type.Number({
+      description: 'what the lots supply before expiry at the demand, without deliveries',
+    }),
     simulatedUntil: DateString,
     earliestExpiry: Nullable(DateString),
   },

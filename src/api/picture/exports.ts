@@ -83,7 +83,7 @@ export const ITEM_COLUMNS: readonly ExportColumn<ItemDto>[] = [
   { header: 'Riskklass', value: (i) => RISK_NAMES_SV[i.riskClass] },
   { header: 'Prioriterad', value: (i) => i.flags.prioritised },
   { header: 'Aktiv restanmälan', value: (i) => i.flags.activeNotice },
-  { header: 'Kritisk brist', value: (i) => i.flags.criticalShortage },
+  { header: 'Möjlig kritisk brist', value: (i) => i.flags.possibleCriticalShortage },
 ];
 
 export async function itemsTable(
@@ -285,9 +285,10 @@ export async function productTable(
         ],
         rows: page.alternatives.map((a) => ({
           relation: {
-            same_group: 'utbytbar',
-            same_substance: 'samma substans',
-            same_atc4: 'samma ATC-grupp',
+            same_group: 'utbytbar (samma grupp)',
+            recorded: 'utbytbar (registrerad av myndighet)',
+            same_substance: 'möjligt terapeutiskt alternativ: samma substans',
+            same_atc4: 'möjligt terapeutiskt alternativ: samma ATC-grupp',
           }[a.relation],
           id: a.item.ref,
           name: a.item.name,

@@ -11,7 +11,7 @@ import {
   type Principal,
 } from '../../domain/access.js';
 import { addCalendarMonths, addDays } from '../../domain/calendar.js';
-import { coverage } from '../../domain/coverage.js';
+import { coverage, usableBeforeExpiry, type StockLot } from '../../domain/coverage.js';
 import { reserveDaysAdded } from '../../domain/reserve.js';
 import { AppError } from '../../domain/errors.js';
 import { classifyCoverage, type RiskClass } from '../../domain/risk.js';
@@ -44,6 +44,7 @@ import {
   salesByMonth,
   stockHistory,
   tierFigures,
+  tierLots,
   tierOfKind,
   type ItemFilter,
   type ItemKind,
@@ -191,7 +192,7 @@ export interface ItemsQuery {
   risk?: RiskClass[] | undefined;
   prioritised?: boolean | undefined;
   notice?: boolean | undefined;
-  criticalShortage?: boolean | undefined;
+  possibleCriticalShortage?: boolean | undefined;
   q?: string | undefined;
   group?: boolean | undefined;
   package?: number | undefined;
@@ -229,7 +230,7 @@ export async function itemsPage(db: Db, principal: Principal, query: ItemsQuery)
     risk: query.risk,
     prioritised: query.prioritised,
     activeNotice: query.notice,
-    criticalShortage: query.criticalShortage,
+    possibleCriticalShortage: query.possibleCriticalShortage,
     q: query.q,
     packageId: query.package,
     groupKey: query.groupKey,
@@ -317,19 +318,31 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
   if (area !== NATIONAL_AREA && !names.has(area)) throw AppError.notFound(`region ${area}`);
 
   const ref = String(id);
-  const [item, group, tiers, regionFigures, wholesale, months, history, notices, deliveries, municipalities] =
-    await Promise.all([
-      findItem(db, 'package', ref, area),
-      scope.groups && product.group_key !== null ? findItem(db, 'group', product.group_key, area) : null,
-      tierFigures(db, 'package', ref, [area]),
-      scope.regionalAggregates ? areaFigures(db, 'package', ref) : null,
-      wholesaleFigures(db, 'package', ref),
-      salesByMonth(db, [id]),
-      stockHistory(db, [id], addDays(state.today, -365), state.today),
-      listNotices(db, principal, state.today, { packageIds: [id], includeEnded: false }),
-      deliveriesOf(db, [id], state.today),
-      area === NATIONAL_AREA ? null : municipalityFigures(db, state, id, area),
-    ]);
+  const [
+    item,
+    group,
+    tiers,
+    lotsByTier,
+    regionFigures,
+    wholesale,
+    months,
+    history,
+    notices,
+    deliveries,
+    municipalities,
+  ] = await Promise.all([
+    findItem(db, 'package', ref, area),
+    scope.groups && product.group_key !== null ? findItem(db, 'group', product.group_key, area) : null,
+    tierFigures(db, 'package', ref, [area]),
+    tierLots(db, id, area),
+    scope.regionalAggregates ? areaFigures(db, 'package', ref) : null,
+    wholesaleFigures(db, 'package', ref),
+    salesByMonth(db, [id]),
+    stockHistory(db, [id], addDays(state.today, -365), state.today),
+    listNotices(db, principal, state.today, { packageIds: [id], includeEnded: false }),
+    deliveriesOf(db, [id], state.today),
+    area === NATIONAL_AREA ? null : municipalityFigures(db, state, id, area),
+  ]);
   const [assessed, alternativeRows] = await Promise.all([
     assessItems(
       db,
@@ -343,21 +356,26 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
   // A region's wholesale stock is two lines: what stands in the region (not counted in its stock) and
   // its share of the stock serving it (counted). The nation's wholesale stock is counted as it is held.
   const regional = area !== NATIONAL_AREA;
+  /** What lots supply before expiry at the area's demand (stockCoverageBy). */
+  const usableOf = (lots: readonly StockLot[]) =>
+    usableBeforeExpiry(lots, demandPerDay, state.today, state.minShelfLifeDays);
   const tierLine = (
     tier: SupplyTier,
     line: 'held' | 'serving_share',
     name: string,
-    stock: { total: number; usable: number },
+    total: number,
+    lots: readonly StockLot[],
     locations: number,
     counted: boolean,
   ) => {
-    const cov = coverage(Math.max(0, stock.usable), demandPerDay, state.today);
+    const usable = usableOf(lots);
+    const cov = coverage(usable, demandPerDay, state.today);
     return {
       tier,
       tierName: name,
       line,
       counted,
-      stock,
+      stock: { total, usable },
       locations,
       coverageDays: cov.days,
       riskClass: classifyCoverage(cov.days, state.thresholds),
@@ -367,30 +385,35 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
   // (preparedness stocks, level 3 or 4 anywhere) is shown apart, only to those who may see it.
   const stockByTier = SUPPLY_TIERS.filter((t) => t !== 'preparedness').flatMap((tier) => {
     const f = tiers.find((x) => x.tier === tier && !x.reserve);
-    const stock = {
-      total: f === undefined ? 0 : Number(f.total),
-      usable: f === undefined ? 0 : Number(f.usable),
-    };
+    const total = f === undefined ? 0 : Number(f.total);
+    const lots = lotsByTier.byTier.get(tier) ?? [];
     if (tier !== 'wholesale' || !regional) {
-      return [tierLine(tier, 'held', tierName(tier), stock, f?.locations ?? 0, true)];
+      return [tierLine(tier, 'held', tierName(tier), total, lots, f?.locations ?? 0, true)];
     }
     const w = wholesale.get(area);
     return [
-      tierLine(tier, 'held', WHOLESALE_LINE_NAMES_SV.held, stock, f?.locations ?? 0, false),
+      tierLine(tier, 'held', WHOLESALE_LINE_NAMES_SV.held, total, lots, f?.locations ?? 0, false),
       tierLine(
         tier,
         'serving_share',
         WHOLESALE_LINE_NAMES_SV.serving_share,
-        w?.share ?? { total: 0, usable: 0 },
+        w?.share.total ?? 0,
+        lotsByTier.share,
         w?.serving ?? 0,
         true,
       ),
     ];
   });
 
-  const reserve = scope.preparednessTier ? reserveOf(tiers, demandPerDay) : null;
+  const reserve = scope.preparednessTier
+    ? reserveOf(tiers, usableOf(lotsByTier.reserve), demandPerDay)
+    : null;
 
-  const alternatives = alternativeRows.map((a) => ({ relation: a.relation, item: toItemDto(a, names) }));
+  const alternatives = alternativeRows.map((a) => ({
+    relation: a.relation,
+    interchangeable: a.relation === 'same_group' || a.relation === 'recorded',
+    item: toItemDto(a, names),
+  }));
 
   // A region counts its share of the deliveries to the warehouses serving it (as the item table does).
   // Deliveries to a preparedness stock add to the reserve: shown only with it, and in no outlook.
@@ -401,7 +424,7 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
   if (options.lots === true) {
     const lotRows = area === NATIONAL_AREA ? await lotsOf(db, [id], area) : await regionLots(db, [id], area);
     const outlook = lotOutlook(
-      state.today,
+      state,
       demandPerDay,
       lotRows,
       inArea
@@ -450,12 +473,20 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
         ? null
         : municipalities.map((m) => {
             // Sales are reported per region: a municipality's demand is its population share of it,
-            // and so is its part of the region's share of the wholesale stock serving the region.
+            // and so is its part of the region's share of the wholesale stock serving the region
+            // (the municipality's own lots and that part of the share's, at its demand).
             const part = m.region_population > 0 ? m.population / m.region_population : 0;
-            const demand = m.region_per_day * part;
-            const share = wholesale.get(area)?.share ?? { total: 0, usable: 0 };
-            const total = m.total + share.total * part;
-            const usable = m.usable + share.usable * part;
+            const demand = m.per_day;
+            const total = m.total + (wholesale.get(area)?.share.total ?? 0) * part;
+            const usable = usableBeforeExpiry(
+              [
+                ...m.lots,
+                ...lotsByTier.share.map((l) => ({ expiry: l.expiry, quantity: l.quantity * part })),
+              ],
+              demand,
+              state.today,
+              state.minShelfLifeDays,
+            );
             const shown = mayShowSmallAggregate(principal, m.locations);
             const cov = coverage(Math.max(0, usable), demand, state.today);
             return {
@@ -491,10 +522,9 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
 }
 
 /** The reserve of an item in an area (its reserve rows of every tier), and the days it would add. */
-function reserveOf(tiers: readonly TierFigure[], demandPerDay: number) {
+function reserveOf(tiers: readonly TierFigure[], usable: number, demandPerDay: number) {
   const rows = tiers.filter((t) => t.reserve);
   const total = rows.reduce((sum, t) => sum + Number(t.total), 0);
-  const usable = rows.reduce((sum, t) => sum + Number(t.usable), 0);
   return {
     stock: { total, usable },
     locations: rows.reduce((sum, t) => sum + t.locations, 0),

@@ -59,7 +59,7 @@ export async function reportHtml(
       : h(i.runsOutWithDeliveriesOn ?? '–')
   }</td>
   <td>${[
-    i.flags.criticalShortage ? '<span class="flag crit">Kritisk brist</span>' : '',
+    i.flags.possibleCriticalShortage ? '<span class="flag crit">Möjlig kritisk brist</span>' : '',
     i.flags.prioritised ? '<span class="flag">Prioriterad</span>' : '',
     i.flags.activeNotice ? '<span class="flag">Restanmäld</span>' : '',
   ].join(' ')}</td>
@@ -97,11 +97,11 @@ export async function reportHtml(
       ? ''
       : `<section><h2>Per region (förpackningar)</h2><table>
 <thead><tr><th>Region</th><th class="num">Kritisk</th><th class="num">Låg</th><th class="num">Tillräcklig</th>
-<th class="num">Prioriterade kritiska</th><th class="num">Kritisk brist</th></tr></thead><tbody>
+<th class="num">Prioriterade kritiska</th><th class="num">Möjlig kritisk brist</th></tr></thead><tbody>
 ${overview.byRegion
   .map(
     (r) =>
-      `<tr><td>${h(r.region.name)}</td><td class="num">${fmt(r.packages.critical)}</td><td class="num">${fmt(r.packages.low)}</td><td class="num">${fmt(r.packages.adequate)}</td><td class="num">${fmt(r.packages.prioritisedCritical)}</td><td class="num">${fmt(r.packages.criticalShortage)}</td></tr>`,
+      `<tr><td>${h(r.region.name)}</td><td class="num">${fmt(r.packages.critical)}</td><td class="num">${fmt(r.packages.low)}</td><td class="num">${fmt(r.packages.adequate)}</td><td class="num">${fmt(r.packages.prioritisedCritical)}</td><td class="num">${fmt(r.packages.possibleCriticalShortage)}</td></tr>`,
   )
   .join('\n')}
 </tbody></table></section>`;
@@ -188,7 +188,7 @@ ${overview.byRegion
     <div class="card"><span class="n">${fmt(c.low)}</span>Låg (&lt; ${fmt(t.lowBelowDays)} dagar)</div>
     <div class="card"><span class="n">${fmt(c.adequate)}</span>Tillräcklig</div>
     <div class="card critical"><span class="n">${fmt(c.prioritisedCritical)}</span>Prioriterade kritiska</div>
-    <div class="card critical"><span class="n">${fmt(c.criticalShortage)}</span>Kritisk brist (R4)</div>
+    <div class="card critical"><span class="n">${fmt(c.possibleCriticalShortage)}</span>Möjlig kritisk brist (R4-signal)</div>
     <div class="card"><span class="n">${fmt(c.activeNotice)}</span>Med restanmälan</div>
     ${g ? `<div class="card"><span class="n">${fmt(g.critical)}</span>Kritiska grupper</div>` : ''}
   </div>
@@ -209,10 +209,14 @@ ${
   <h2>Som börjar inom 30 dagar (${overview.notices.upcoming.length})</h2>
   ${noticeTable(overview.notices.upcoming)}
 </section>
-<p class="note">Täckning = användbart lager (utgår inte inom ${overview.asOf.horizonDays} dagar) ÷ förväntad efterfrågan per dag
-(det högsta av de senaste 28 dagarna, de senaste 12 månaderna och samma fyra veckor i fjol). Riskklass:
+<p class="note">Täckning = användbart lager ÷ förväntad efterfrågan per dag (det högsta av de senaste 28 dagarna,
+de senaste 12 månaderna och samma fyra veckor i fjol). Användbart lager = det som hinner lämnas ut före
+utgångsdatum när efterfrågan tas ur partierna med kortast hållbarhet först, med minst
+${fmt(overview.asOf.minShelfLifeDays)} dagars återstående hållbarhet vid utlämning. Riskklass:
 ${RISK_NAMES_SV.critical} &lt; ${fmt(t.criticalBelowDays)} dagar, ${RISK_NAMES_SV.low} &lt; ${fmt(t.lowBelowDays)} dagar.
-Kritisk brist: prioriterad, kritisk och inget relevant alternativ i lager.</p>
+Möjlig kritisk brist är en signal, inte ett beslut: prioriterad, kritisk, och inget utbytbart alternativ
+(samma substans, styrka och form, eller registrerat av myndighet) vars lager räcker för båda i
+${fmt(t.criticalBelowDays)} dagar. Om en brist är kritisk bedömer Läkemedelsverket.</p>
 <p class="note">Lager och täckning avser vardagslager (lagernivå 1–2 utanför beredskapslagren); reserven
 (beredskapslager och lagernivå 3–4) ingår inte.</p>
 <div class="marking bottom" role="note" aria-label="Informationsklass">${h(mark)}</div>

@@ -33,7 +33,14 @@ import { reportHtml } from './report.js';
 import type { ExportTable } from './export.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const BOOLEAN_FLAGS = ['prioritised', 'notice', 'criticalShortage', 'group', 'reasons', 'lots'] as const;
+const BOOLEAN_FLAGS = [
+  'prioritised',
+  'notice',
+  'possibleCriticalShortage',
+  'group',
+  'reasons',
+  'lots',
+] as const;
 const RegionCode = Type.String({ pattern: '^[0-9]{2}$', description: 'region code, e.g. 01' });
 const unavailable = { 503: authErrors[404] } as const;
 const errors = { ...authErrors, ...unavailable };
@@ -96,7 +103,9 @@ const ItemsQuery = Type.Object({
   risk: Type.Optional(Type.Array(RiskClassSchema, { description: 'one or more risk classes' })),
   prioritised: Type.Optional(Type.Boolean()),
   notice: Type.Optional(Type.Boolean({ description: 'with a notice in force or starting soon' })),
-  criticalShortage: Type.Optional(Type.Boolean()),
+  possibleCriticalShortage: Type.Optional(
+    Type.Boolean({ description: 'only items with (or without) the möjlig kritisk brist signal' }),
+  ),
   q: Type.Optional(Type.String({ maxLength: 100, description: 'name, substance, ATC prefix or ref' })),
   group: Type.Optional(
     Type.Boolean({ description: 'groups of interchangeable packages instead of packages' }),
@@ -204,7 +213,11 @@ export const ProductPageDto = Type.Object({
   notices: Type.Array(NoticeDto),
   alternatives: Type.Array(
     Type.Object({
-      relation: StringEnum(['same_group', 'same_substance', 'same_atc4'] as const),
+      relation: StringEnum(['same_group', 'recorded', 'same_substance', 'same_atc4'] as const, {
+        description:
+          'same_group and recorded (by an authority) are interchangeable and can clear the möjlig kritisk brist signal; same_substance (another strength or form) and same_atc4 are possible therapeutic alternatives for a clinician to judge',
+      }),
+      interchangeable: Type.Boolean(),
       item: ItemDto,
     }),
   ),

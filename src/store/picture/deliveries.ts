@@ -10,9 +10,11 @@ import { serviceFractionsSql } from './wholesale.js';
 
 /**
  * The run-out date with expected deliveries, by the domain's own simulateSupply, for the items that
- * have deliveries within the simulated year. The items' stock is simulated as one lot of usable stock
- * (stock expiring within the horizon is not counted, as in coverage); the product page simulates the
- * actual lots. A delivery counts nationally, and in the region of its location when that is known; a
+ * have deliveries within the simulated year. The items' stock is simulated as one lot of its usable
+ * stock (what its lots supply before expiry at the demand). That is exact: deliveries carry no
+ * expiry, so first expiry first out draws every lot of stock before them, and the stock supplies the
+ * same with or without them (picture.divergence.spec compares it with simulateSupply over the
+ * actual lots). A delivery counts nationally, and in the region of its location when that is known; a
  * delivery to a wholesaler warehouse counts in each region the warehouse serves, by the region's share
  * (serviceFractionsSql), as the warehouse's stock does.
  */

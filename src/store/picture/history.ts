@@ -1,13 +1,16 @@
 import { sql } from 'kysely';
 import { addDays } from '../../domain/calendar.js';
-import { DEFAULT_HORIZON_DAYS } from '../../domain/coverage.js';
+import { DEFAULT_MIN_SHELF_LIFE_DAYS } from '../../domain/coverage.js';
 import { NATIONAL_AREA } from '../../domain/access.js';
 import type { Store, Tx } from '../database.js';
 import { reserveSql } from './reserve.js';
 import { type Settings } from './settings.js';
 
 /**
- * The day's national everyday stock per package (the reserve is not in it: src/domain/reserve.ts) into the history, by the full refresh that opens each day.
+ * The day's national everyday stock per package (the reserve is not in it: src/domain/reserve.ts)
+ * into the history, by the full refresh that opens each day: total, and usable = what could still be
+ * dispensed that day (picture_stock.usable; what is usable before expiry depends on a day's demand
+ * and is the items').
  * The product page adds the current figure live (picture_stock), so incremental refreshes leave the
  * history alone.
  */
@@ -23,17 +26,18 @@ export async function recordHistory(trx: Tx, s: Settings): Promise<void> {
 /**
  * Backfills the (everyday) stock history from the snapshots: for each day, every location's newest snapshot
  * counted by the end of that day (UTC) plus its differences counted after it until then, with the
- * usable stock judged against that day's horizon. Rows the refresh wrote are replaced.
+ * usable stock being what could still be dispensed that day (as picture_stock.usable: expiry less
+ * the minimum remaining shelf life after the day). Rows the refresh wrote are replaced.
  */
 export async function backfillStockHistory(
   store: Store,
   days: readonly string[],
-  horizonDays = DEFAULT_HORIZON_DAYS,
+  minShelfLifeDays = DEFAULT_MIN_SHELF_LIFE_DAYS,
 ): Promise<void> {
   await store.bulkTransaction(async (trx) => {
     for (const day of days) {
       const endOfDay = `${addDays(day, 1)}T00:00:00Z`;
-      const cutOff = addDays(day, horizonDays);
+      const cutOff = addDays(day, minShelfLifeDays);
       await sql`DELETE FROM picture_stock_history WHERE on_date = ${day}::date`.execute(trx);
       await sql`
         INSERT INTO picture_stock_history (package_id, on_date, total, usable)

@@ -1,18 +1,36 @@
 import { sql, type RawBuilder } from 'kysely';
 import { DEFAULT_SIMULATION_DAYS } from '../../domain/coverage.js';
 import { DEFAULT_BASELINE_DAYS, DEFAULT_RECENT_DAYS } from '../../domain/demand.js';
+import { COVERAGE_ROUNDING_DAYS } from '../../domain/risk.js';
 import { NATIONAL_AREA } from '../../domain/access.js';
 import type { Db, Tx } from '../database.js';
 import { applyDeliveries } from './deliveries.js';
+import {
+  groupLots,
+  lotsChanged,
+  OWN_LOTS,
+  packageLotSummaries,
+  packageLots,
+  usableFromSummary,
+  usableOf,
+  type LotTables,
+} from './expiry.js';
 import { regionWindowsSql } from './demand.js';
 import { MAX_RUN_OUT_DAYS, type Settings, YEAR_DAYS } from './settings.js';
 import { idIn, textIn, unique } from './sql.js';
 import { areaStockSql, type WholesaleTable } from './wholesale.js';
 
+/** The lot summary columns `st` passes through itemBase to b0. */
+const LOT_SUMMARY = {
+  stock: sql`b0.lots_stock`,
+  first: sql`b0.lots_first`,
+  dispensable: sql`b0.lots_dispensable`,
+};
+
 /**
  * Moves the items of `packages` (and of their groups) in `areas` by the stock delta of
- * picture_delta, recomputing coverage, run-out dates and risk from the new usable stock and the
- * unchanged demand; inserts the items that did not exist (stock newly held where nothing was used)
+ * picture_delta, recomputing usable stock (from the lots, at the unchanged demand), coverage,
+ * run-out dates and risk; inserts the items that did not exist (stock newly held where nothing was used)
  * and deletes those left with neither stock nor demand. Deliveries are simulated again after.
  */
 export async function applyStockToItems(
@@ -23,7 +41,8 @@ export async function applyStockToItems(
   /** Packages whose items (and groups) this refresh wrote again from current stock: not moved again. */
   rebuilt: readonly number[] = [],
 ): Promise<void> {
-  const usable = sql`(i.usable_stock + d.usable)`;
+  // The usable stock is recomputed from the item's lots at its demand (expiry.ts), not moved.
+  const usable = sql`u.usable`;
   const updates = coverageExpressions(s, usable, sql`i.demand_per_day`).map(
     ([name, e]) => sql`${sql.raw(name)} = ${e}`,
   );
@@ -54,19 +73,27 @@ export async function applyStockToItems(
     ),
     d AS (
       SELECT 'package'::text AS kind, package_id::text AS ref, area_code, total, usable FROM pkg
-      WHERE total <> 0 OR usable <> 0
+      WHERE total <> 0 OR usable <> 0 OR ${lotsChanged(sql`pkg.package_id`, sql`pkg.area_code`)}
       UNION ALL
       SELECT 'group', pp.group_key, p.area_code, sum(p.total * pp.pack_size), sum(p.usable * pp.pack_size)
       FROM pkg p JOIN picture_product pp ON pp.package_id = p.package_id
       WHERE pp.group_key NOT IN (SELECT r.group_key FROM picture_product r WHERE r.package_id = ANY(${rebuilt}::bigint[]))
       GROUP BY pp.group_key, p.area_code
       HAVING sum(p.total * pp.pack_size) <> 0 OR sum(p.usable * pp.pack_size) <> 0
+        OR bool_or(${lotsChanged(sql`p.package_id`, sql`p.area_code`)})
+    ),
+    u AS (
+      SELECT d.kind, d.ref, d.area_code, d.total,
+        CASE WHEN d.kind = 'package'
+          THEN ${usableOf(s, packageLots(sql`i.package_id`, sql`d.area_code`), sql`i.demand_per_day`)}
+          ELSE ${usableOf(s, groupLots(sql`i.group_key`, sql`d.area_code`), sql`i.demand_per_day`)} END AS usable
+      FROM d JOIN picture_item i ON i.kind = d.kind AND i.ref = d.ref AND i.area_code = d.area_code
     ),
     moved AS (
       UPDATE picture_item i
-      SET total_stock = i.total_stock + d.total, usable_stock = ${usable}, ${sql.join(updates)}
-      FROM d
-      WHERE i.kind = d.kind AND i.ref = d.ref AND i.area_code = d.area_code
+      SET total_stock = i.total_stock + u.total, usable_stock = ${usable}, ${sql.join(updates)}
+      FROM u
+      WHERE i.kind = u.kind AND i.ref = u.ref AND i.area_code = u.area_code
       RETURNING i.kind, i.ref, i.area_code, i.total_stock = 0 AND i.usable_stock = 0 AND i.demand_per_day = 0
         AND NOT (i.area_code = ${NATIONAL_AREA} AND i.active_notice) AS empty
     )
@@ -147,15 +174,17 @@ export function coverageExpressions(
                THEN ${s.today}::date + floor(${days} + 1e-9)::int END`,
     ],
     ['incoming', sql`0`],
+    // classifyCoverage: a coverage within COVERAGE_ROUNDING_DAYS below a threshold reaches it.
     [
       'risk_class',
-      sql`CASE WHEN ${perDay} <= 0 THEN 'no_demand' WHEN ${days} < ${t.criticalBelowDays} THEN 'critical'
-               WHEN ${days} < ${t.lowBelowDays} THEN 'low' ELSE 'adequate' END`,
+      sql`CASE WHEN ${perDay} <= 0 THEN 'no_demand'
+               WHEN ${days} + ${COVERAGE_ROUNDING_DAYS} < ${t.criticalBelowDays} THEN 'critical'
+               WHEN ${days} + ${COVERAGE_ROUNDING_DAYS} < ${t.lowBelowDays} THEN 'low' ELSE 'adequate' END`,
     ],
     [
       'risk_rank',
-      sql`CASE WHEN ${perDay} <= 0 THEN 3 WHEN ${days} < ${t.criticalBelowDays} THEN 0
-               WHEN ${days} < ${t.lowBelowDays} THEN 1 ELSE 2 END`,
+      sql`CASE WHEN ${perDay} <= 0 THEN 3 WHEN ${days} + ${COVERAGE_ROUNDING_DAYS} < ${t.criticalBelowDays} THEN 0
+               WHEN ${days} + ${COVERAGE_ROUNDING_DAYS} < ${t.lowBelowDays} THEN 1 ELSE 2 END`,
     ],
   ];
 }
@@ -179,12 +208,18 @@ export function itemBase(
   key: string,
   noticeKeys: RawBuilder<unknown>,
   national: boolean,
+  /**
+   * The item's usable stock, an expression over b0's columns: `st` gives its lots' summary as
+   * lots_stock, lots_first and lots_dispensable (expiry.ts usableFromSummary).
+   */
+  usable: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
   const k = sql.raw(key);
   return sql`
     sd AS (
       SELECT coalesce(st.${k}, dm.${k}) AS ${k}, coalesce(st.area_code, dm.area_code) AS area_code,
-             st.total, st.usable, dm.per_day, dm.basis, dm.recent_per_day, dm.baseline_per_day, dm.seasonal_per_day
+             st.total, st.lots_stock, st.lots_first, st.lots_dispensable, dm.per_day, dm.basis, dm.recent_per_day,
+             dm.baseline_per_day, dm.seasonal_per_day
       FROM st FULL JOIN dm ON dm.${k} = st.${k} AND dm.area_code = st.area_code
     ),
     b0 AS (
@@ -192,18 +227,21 @@ export function itemBase(
       WHERE sd.total IS NOT NULL OR sd.per_day > 0
          OR (${national} AND sd.area_code = ${NATIONAL_AREA} AND sd.${k} IN (${noticeKeys}))
       UNION ALL
-      SELECT n.${k}, ${NATIONAL_AREA}, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+      SELECT n.${k}, ${NATIONAL_AREA}, NULL, NULL, NULL::date, NULL, NULL, NULL, NULL, NULL, NULL
       FROM (${noticeKeys}) n
       WHERE ${national}
         AND NOT EXISTS (SELECT 1 FROM st WHERE st.${k} = n.${k} AND st.area_code = ${NATIONAL_AREA})
         AND NOT EXISTS (SELECT 1 FROM dm WHERE dm.${k} = n.${k} AND dm.area_code = ${NATIONAL_AREA})
     ),
-    b AS (
-      SELECT ${k}, area_code, coalesce(total, 0) AS total, coalesce(usable, 0) AS usable,
+    b1 AS (
+      SELECT ${k}, area_code, coalesce(total, 0) AS total,
+             CASE WHEN total IS NULL THEN 0 ELSE ${usable} END AS usable,
              coalesce(per_day, 0) AS per_day, coalesce(basis, 'no_sales') AS basis,
-             coalesce(recent_per_day, 0) AS recent_per_day, baseline_per_day, seasonal_per_day,
-             CASE WHEN per_day > 0 THEN greatest(coalesce(usable, 0), 0) / per_day END AS days
+             coalesce(recent_per_day, 0) AS recent_per_day, baseline_per_day, seasonal_per_day
       FROM b0
+    ),
+    b AS (
+      SELECT b1.*, CASE WHEN per_day > 0 THEN greatest(usable, 0) / per_day END AS days FROM b1
     )`;
 }
 
@@ -217,7 +255,7 @@ export function noticeCondition(s: Settings, alias: string): RawBuilder<boolean>
 }
 
 /** Where item writers read stock and write items: the picture's tables, or a helper's part tables. */
-export interface ItemTables {
+export interface ItemTables extends LotTables {
   stock: 'picture_stock' | 'picture_stock_part';
   items: 'picture_item' | 'picture_item_part';
   wholesale: WholesaleTable;
@@ -226,11 +264,14 @@ export const OWN_TABLES: ItemTables = {
   stock: 'picture_stock',
   items: 'picture_item',
   wholesale: 'picture_wholesale_stock',
+  ...OWN_LOTS,
 };
 export const PART_TABLES: ItemTables = {
   stock: 'picture_stock_part',
   items: 'picture_item_part',
   wholesale: 'picture_wholesale_stock_part',
+  lots: 'picture_stock_expiry_part',
+  wholesaleLots: 'picture_wholesale_expiry_part',
 };
 
 export const ITEM_COLUMN_NAMES = `kind, ref, area_code, package_id, group_key, substance_key, atc_key, atc4,
@@ -259,9 +300,15 @@ export async function writePackageItems(
   await sql`
     INSERT INTO ${sql.table(tables.items)} ${ITEM_COLUMNS}
     WITH st AS (
-      SELECT package_id, area_code, sum(total) AS total, sum(usable) AS usable
-      FROM (${areaStockSql(tables.stock, tables.wholesale, (c) => idIn(c, packages), areas)}) x
-      GROUP BY package_id, area_code
+      SELECT x.package_id, x.area_code, x.total, q.stock AS lots_stock, q.first AS lots_first,
+             q.dispensable AS lots_dispensable
+      FROM (
+        SELECT package_id, area_code, sum(total) AS total
+        FROM (${areaStockSql(tables.stock, tables.wholesale, (c) => idIn(c, packages), areas)}) y
+        GROUP BY package_id, area_code
+      ) x
+      LEFT JOIN (${packageLotSummaries(s, tables, (c) => idIn(c, packages), areas)}) q
+        ON q.package_id = x.package_id AND q.area_code = x.area_code
     ),
     dm AS (
       SELECT package_id, region_code::text AS area_code, per_day, basis, recent_per_day, baseline_per_day,
@@ -277,7 +324,17 @@ export async function writePackageItems(
       SELECT DISTINCT n.package_id FROM current_shortage_notice n
       WHERE ${noticeCondition(s, 'n')} AND ${idIn('n.package_id', packages)}
     ),
-    ${itemBase('package_id', sql`SELECT package_id FROM notice`, national)}
+    ${itemBase(
+      'package_id',
+      sql`SELECT package_id FROM notice`,
+      national,
+      usableFromSummary(
+        s,
+        LOT_SUMMARY,
+        packageLots(sql`b0.package_id`, sql`b0.area_code`, tables),
+        sql`coalesce(b0.per_day, 0)`,
+      ),
+    )}
     SELECT 'package', b.package_id::text, b.area_code, b.package_id, pp.group_key, pp.substance_key,
            pp.atc_key, pp.atc4, pp.company_id, m.name, m.substance, m.strength, m.form, m.atc_code, 'förp',
            b.total, b.usable, b.per_day,
@@ -334,17 +391,33 @@ export async function writeGroupItems(
                              WHERE n.package_id = mb.package_id AND ${noticeCondition(s, 'n')})) AS notice
       FROM members mb GROUP BY mb.group_key
     ),
-    st AS (
-      SELECT mb.group_key, x.area_code, sum(x.total * mb.pack_size) AS total,
-             sum(x.usable * mb.pack_size) AS usable
-      FROM (${areaStockSql(
-        tables.stock,
-        tables.wholesale,
+    lots AS (
+      SELECT mb.group_key, q.area_code, sum(q.stock * mb.pack_size) AS stock, min(q.first) AS first,
+             sum(q.dispensable * mb.pack_size) AS dispensable
+      FROM (${packageLotSummaries(
+        s,
+        tables,
         (c) => sql<boolean>`${sql.ref(c)} IN (SELECT package_id FROM members)`,
         areas,
-      )}) x
-      JOIN members mb ON mb.package_id = x.package_id
-      GROUP BY mb.group_key, x.area_code
+      )}) q
+      JOIN members mb ON mb.package_id = q.package_id
+      GROUP BY mb.group_key, q.area_code
+    ),
+    st AS (
+      SELECT x.group_key, x.area_code, x.total, q.stock AS lots_stock, q.first AS lots_first,
+             q.dispensable AS lots_dispensable
+      FROM (
+        SELECT mb.group_key, y.area_code, sum(y.total * mb.pack_size) AS total
+        FROM (${areaStockSql(
+          tables.stock,
+          tables.wholesale,
+          (c) => sql<boolean>`${sql.ref(c)} IN (SELECT package_id FROM members)`,
+          areas,
+        )}) y
+        JOIN members mb ON mb.package_id = y.package_id
+        GROUP BY mb.group_key, y.area_code
+      ) x
+      LEFT JOIN lots q ON q.group_key = x.group_key AND q.area_code = x.area_code
     ),
     sums AS (
       SELECT mb.group_key, d.region_code::text AS region_code,
@@ -371,7 +444,17 @@ export async function writeGroupItems(
              sum(baseline_per_day), sum(seasonal_per_day)
       FROM regional WHERE ${national} GROUP BY group_key
     ),
-    ${itemBase('group_key', sql`SELECT group_key FROM gflags WHERE notice`, national)}
+    ${itemBase(
+      'group_key',
+      sql`SELECT group_key FROM gflags WHERE notice`,
+      national,
+      usableFromSummary(
+        s,
+        LOT_SUMMARY,
+        groupLots(sql`b0.group_key`, sql`b0.area_code`, tables),
+        sql`coalesce(b0.per_day, 0)`,
+      ),
+    )}
     SELECT 'group', b.group_key, b.area_code, NULL::bigint, b.group_key, g.substance_key, g.atc_key, g.atc4,
            NULL::bigint, g.substance || ' ' || g.strength || ' ' || g.form, g.substance, g.strength, g.form,
            g.atc_code, g.pack_unit, b.total, b.usable, b.per_day,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { dayNumber } from '../../domain/calendar.js';
-import { DEFAULT_HORIZON_DAYS } from '../../domain/coverage.js';
+import { DEFAULT_MIN_SHELF_LIFE_DAYS } from '../../domain/coverage.js';
 import { AppError } from '../../domain/errors.js';
 import { riskThresholds } from '../../domain/risk.js';
 import { NATIONAL_AREA } from '../../domain/access.js';
@@ -21,7 +21,7 @@ import {
   type Settings,
   type Step,
 } from './settings.js';
-import { markCriticalShortage } from './shortage.js';
+import { markPossibleCriticalShortage } from './shortage.js';
 import { unique, withoutIndexes } from './sql.js';
 import { applyStockDelta, rebuildStock } from './stock.js';
 import { buildAside, FULL_REBUILD_TABLES, STOCK_REBUILD_TABLES, swapIn, type Aside } from './swap.js';
@@ -33,7 +33,7 @@ import { buildAside, FULL_REBUILD_TABLES, STOCK_REBUILD_TABLES, swapIn, type Asi
  * facts. Incremental (same day and settings): `locationIds` replace those locations' contribution to
  * the stock aggregates (their previous contribution is subtracted, the current one added: the work is
  * proportional to the report, not to the country), and `packageIds` recompute those packages' demand;
- * then the items of the packages touched, their groups, and the critical-shortage flags of the areas
+ * then the items of the packages touched, their groups, and the possible-critical-shortage signals of the areas
  * touched are recomputed. Ingest calls it after each accepted report (see docs/lagesbild.md).
  *
  * It runs on the refresh's own connections (`Store.refresh`), never on the pool that serves requests.
@@ -46,9 +46,19 @@ export async function refreshPicture(
   options: RefreshPictureOptions,
 ): Promise<RefreshPictureResult> {
   dayNumber(options.today); // validates
-  const horizonDays = options.horizonDays ?? DEFAULT_HORIZON_DAYS;
-  if (!Number.isInteger(horizonDays) || horizonDays < 0) {
-    throw AppError.invalid(`horizon of ${horizonDays} days is not a whole number >= 0`);
+  const minShelfLifeDays = options.minShelfLifeDays ?? DEFAULT_MIN_SHELF_LIFE_DAYS;
+  if (!Number.isInteger(minShelfLifeDays) || minShelfLifeDays < 0) {
+    throw AppError.invalid(
+      `minimum remaining shelf life of ${minShelfLifeDays} days is not a whole number >= 0`,
+      [
+        {
+          field: 'minShelfLifeDays',
+          value: minShelfLifeDays,
+          expected: 'a whole number of days >= 0',
+          message: 'bad minimum remaining shelf life',
+        },
+      ],
+    );
   }
   const thresholds = riskThresholds(options.thresholds);
   const started = performance.now();
@@ -80,7 +90,7 @@ export async function refreshPicture(
       windowEnd,
       salesThrough,
       regionWindows: windows.regions,
-      horizonDays,
+      minShelfLifeDays,
       thresholds,
     };
     const moved = previous === undefined ? null : await regionWindowsMoved(trx, windows.regions);
@@ -96,7 +106,7 @@ export async function refreshPicture(
               ? moved === null || previous.window_end !== windowEnd
                 ? `sales now reach ${windowEnd}`
                 : moved
-              : previous.horizon_days !== horizonDays ||
+              : previous.min_shelf_life_days !== minShelfLifeDays ||
                   Number(previous.critical_below_days) !== thresholds.criticalBelowDays ||
                   Number(previous.low_below_days) !== thresholds.lowBelowDays ||
                   previous.notice_lead_days !== thresholds.noticeLeadDays
@@ -141,7 +151,7 @@ export async function refreshPicture(
         today: settings.today,
         window_end: settings.windowEnd,
         sales_through: settings.salesThrough,
-        horizon_days: horizonDays,
+        min_shelf_life_days: minShelfLifeDays,
         critical_below_days: thresholds.criticalBelowDays,
         low_below_days: thresholds.lowBelowDays,
         notice_lead_days: thresholds.noticeLeadDays,
@@ -154,7 +164,7 @@ export async function refreshPicture(
           today: eb.ref('excluded.today'),
           window_end: eb.ref('excluded.window_end'),
           sales_through: eb.ref('excluded.sales_through'),
-          horizon_days: eb.ref('excluded.horizon_days'),
+          min_shelf_life_days: eb.ref('excluded.min_shelf_life_days'),
           critical_below_days: eb.ref('excluded.critical_below_days'),
           low_below_days: eb.ref('excluded.low_below_days'),
           notice_lead_days: eb.ref('excluded.notice_lead_days'),
@@ -256,7 +266,7 @@ export async function rebuild(
     await sql`ANALYZE picture_stock, picture_item, picture_location_state`.execute(trx);
   });
   await step('deliveries', () => applyDeliveries(trx, s, null, null));
-  await step('criticalShortage', () => markCriticalShortage(trx, s, null));
+  await step('possibleCriticalShortage', () => markPossibleCriticalShortage(trx, s, null));
   await step('counts', () => recount(trx, null));
   if (full) await step('history', () => recordHistory(trx, s));
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM picture_product`.execute(trx);
@@ -298,16 +308,27 @@ export async function incrementalRefresh(
   }
 
   // Packages named: demand, notices or deliveries may have changed: their items are rebuilt everywhere.
-  if (salesPackages.length > 0) {
+  // So are those whose stock changed in the group of a named one: the group is rebuilt from the new
+  // stock, and moving it by their delta as well would count that delta twice.
+  let rebuilt = salesPackages;
+  if (salesPackages.length > 0 && stockPackages.length > 0) {
+    const mates = await sql<{ package_id: number }>`
+      SELECT package_id FROM picture_product WHERE package_id = ANY(${stockPackages}::bigint[])
+        AND group_key IN (SELECT group_key FROM picture_product WHERE package_id = ANY(${salesPackages}::bigint[]))`.execute(
+      trx,
+    );
+    rebuilt = unique([...salesPackages, ...mates.rows.map((r) => r.package_id)]);
+  }
+  if (rebuilt.length > 0) {
     await step('items', async () => {
-      await deleteItems(trx, salesPackages, null);
-      await writePackageItems(trx, s, salesPackages, null);
-      await writeGroupItems(trx, s, salesPackages, null);
-      await applyDeliveries(trx, s, salesPackages, null);
+      await deleteItems(trx, rebuilt, null);
+      await writePackageItems(trx, s, rebuilt, null);
+      await writeGroupItems(trx, s, rebuilt, null);
+      await applyDeliveries(trx, s, rebuilt, null);
     });
   }
   // Only stock changed for the others: their items move by the delta, in the areas of the locations.
-  const stockOnly = stockPackages.filter((p) => !salesPackages.includes(p));
+  const stockOnly = stockPackages.filter((p) => !rebuilt.includes(p));
   if (stockOnly.length > 0) {
     await step('stockItems', () => applyStockToItems(trx, s, stockOnly, stockAreas, salesPackages));
   }
@@ -316,7 +337,7 @@ export async function incrementalRefresh(
   const touched = unique([...salesPackages, ...stockPackages]);
   if (touched.length > 0) {
     const areas = salesPackages.length > 0 ? null : stockAreas;
-    await step('criticalShortage', () => markCriticalShortage(trx, s, areas));
+    await step('possibleCriticalShortage', () => markPossibleCriticalShortage(trx, s, areas));
     await step('counts', () => recount(trx, areas));
   }
   return touched.length;

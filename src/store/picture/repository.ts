@@ -1,13 +1,20 @@
 import { sql, type RawBuilder } from 'kysely';
 import { NATIONAL_AREA, pictureScopeOf, type PictureScope, type Principal } from '../../domain/access.js';
 import { addDays } from '../../domain/calendar.js';
-import { coverage, DEFAULT_SIMULATION_DAYS, simulateSupply, type StockLot } from '../../domain/coverage.js';
+import {
+  coverage,
+  DEFAULT_SIMULATION_DAYS,
+  simulateSupply,
+  usableBeforeExpiry,
+  type StockLot,
+} from '../../domain/coverage.js';
 import { estimateDemand, type DemandEstimate } from '../../domain/demand.js';
 import { isReserveLocationKind, reserveDaysAdded } from '../../domain/reserve.js';
 import { isNoticeActive, type NoticeKind } from '../../domain/notice.js';
 import {
   assessRisk,
   classifyCoverage,
+  COVERAGE_ROUNDING_DAYS,
   type AlternativeCandidate,
   type NoticeRef,
   type RiskAssessment,
@@ -23,6 +30,7 @@ import {
 import { stockStatus, type StockStatus } from '../../domain/stock-status.js';
 import type { Db } from '../database.js';
 import { escapeLike, visibleLocation } from '../location.repository.js';
+import { groupLots, OWN_LOTS, packageAreaLots, packageLots, regionShareLots, usableOf } from './expiry.js';
 import { prioritisedEntries } from './products.js';
 import { reserveKindSql, reserveSql } from './reserve.js';
 import { tierCaseSql } from './sql.js';
@@ -35,7 +43,8 @@ export interface PictureState {
   today: string;
   windowEnd: string;
   salesThrough: string | null;
-  horizonDays: number;
+  /** Minimum remaining shelf life at dispensing, days (usableBeforeExpiry). */
+  minShelfLifeDays: number;
   thresholds: RiskThresholds;
   stockCountedUntil: Date | null;
   fullRefreshedAt: Date;
@@ -50,7 +59,7 @@ export async function findPictureState(db: Db): Promise<PictureState | undefined
     today: row.today,
     windowEnd: row.window_end,
     salesThrough: row.sales_through,
-    horizonDays: row.horizon_days,
+    minShelfLifeDays: row.min_shelf_life_days,
     thresholds: {
       criticalBelowDays: Number(row.critical_below_days),
       lowBelowDays: Number(row.low_below_days),
@@ -100,7 +109,8 @@ export interface ItemRow {
   risk_rank: number;
   prioritised: boolean;
   active_notice: boolean;
-  critical_shortage: boolean;
+  /** The R4 signal "möjlig kritisk brist" (not the authority's designation). */
+  possible_critical_shortage: boolean;
 }
 
 /** The sort order of the risk classes (picture_item.risk_rank). */
@@ -119,7 +129,7 @@ export interface ItemFilter {
   risk?: readonly RiskClass[] | undefined;
   prioritised?: boolean | undefined;
   activeNotice?: boolean | undefined;
-  criticalShortage?: boolean | undefined;
+  possibleCriticalShortage?: boolean | undefined;
   q?: string | undefined;
   packageId?: number | undefined;
   groupKey?: string | undefined;
@@ -153,36 +163,44 @@ function itemSource(state: PictureState, tier: SupplyTier | undefined): RawBuild
     return sql`(SELECT i.*, NULL::text AS tier FROM picture_item i)`;
   }
   const inTier = tier === 'preparedness' ? sql`ps.reserve` : sql`ps.tier = ${tier} AND NOT ps.reserve`;
-  // Tier coverage: the tier's stock against the whole area's demand (stockCoverageBy).
+  // Tier coverage: what the tier's lots supply before expiry at the whole area's demand
+  // (stockCoverageBy), against that demand; the reserve's, the days it would add.
   const t = state.thresholds;
+  const e = COVERAGE_ROUNDING_DAYS;
+  const usable = sql`CASE WHEN i.kind = 'package'
+    THEN ${usableOf(state, packageLots(sql`i.package_id`, sql`i.area_code`, OWN_LOTS, tier), sql`i.demand_per_day`)}
+    ELSE ${usableOf(state, groupLots(sql`i.group_key`, sql`i.area_code`, OWN_LOTS, tier), sql`i.demand_per_day`)} END`;
   return sql`(
-    SELECT i.kind, i.ref, i.area_code, i.package_id, i.group_key, i.substance_key, i.atc_key, i.atc4,
-      i.company_id, i.name, i.substance, i.strength, i.form, i.atc_code, i.unit,
-      ${tier}::text AS tier, ts.total AS total_stock, ts.usable AS usable_stock, i.demand_per_day,
-      i.demand_basis, i.recent_per_day, i.baseline_per_day, i.seasonal_per_day,
-      CASE WHEN i.demand_per_day > 0 THEN greatest(ts.usable, 0) / i.demand_per_day END AS coverage_days,
-      CASE WHEN i.demand_per_day > 0 AND greatest(ts.usable, 0) / i.demand_per_day < 36500
-           THEN ${state.today}::date + floor(greatest(ts.usable, 0) / i.demand_per_day + 1e-9)::int END
+    SELECT y.*,
+      CASE WHEN y.demand_per_day > 0 THEN greatest(y.usable_stock, 0) / y.demand_per_day END AS coverage_days,
+      CASE WHEN y.demand_per_day > 0 AND greatest(y.usable_stock, 0) / y.demand_per_day < 36500
+           THEN ${state.today}::date + floor(greatest(y.usable_stock, 0) / y.demand_per_day + 1e-9)::int END
         AS runs_out_on,
       NULL::date AS runs_out_with_deliveries_on, 0::numeric AS incoming,
-      CASE WHEN i.demand_per_day <= 0 THEN 'no_demand'
-           WHEN greatest(ts.usable, 0) / i.demand_per_day < ${t.criticalBelowDays} THEN 'critical'
-           WHEN greatest(ts.usable, 0) / i.demand_per_day < ${t.lowBelowDays} THEN 'low'
+      CASE WHEN y.demand_per_day <= 0 THEN 'no_demand'
+           WHEN greatest(y.usable_stock, 0) / y.demand_per_day + ${e} < ${t.criticalBelowDays} THEN 'critical'
+           WHEN greatest(y.usable_stock, 0) / y.demand_per_day + ${e} < ${t.lowBelowDays} THEN 'low'
            ELSE 'adequate' END AS risk_class,
-      CASE WHEN i.demand_per_day <= 0 THEN 3
-           WHEN greatest(ts.usable, 0) / i.demand_per_day < ${t.criticalBelowDays} THEN 0
-           WHEN greatest(ts.usable, 0) / i.demand_per_day < ${t.lowBelowDays} THEN 1
-           ELSE 2 END AS risk_rank,
-      i.prioritised, i.active_notice, i.critical_shortage
-    FROM picture_item i
-    CROSS JOIN LATERAL (
-      SELECT coalesce(sum(ps.total * CASE WHEN i.kind = 'group' THEN pp.pack_size ELSE 1 END), 0) AS total,
-             coalesce(sum(ps.usable * CASE WHEN i.kind = 'group' THEN pp.pack_size ELSE 1 END), 0) AS usable
-      FROM picture_product pp
-      JOIN picture_stock ps ON ps.package_id = pp.package_id AND ps.area_code = i.area_code AND ${inTier}
-      WHERE (i.kind = 'package' AND pp.package_id = i.package_id)
-         OR (i.kind = 'group' AND pp.group_key = i.group_key)
-    ) ts
+      CASE WHEN y.demand_per_day <= 0 THEN 3
+           WHEN greatest(y.usable_stock, 0) / y.demand_per_day + ${e} < ${t.criticalBelowDays} THEN 0
+           WHEN greatest(y.usable_stock, 0) / y.demand_per_day + ${e} < ${t.lowBelowDays} THEN 1
+           ELSE 2 END AS risk_rank
+    FROM (
+      SELECT i.kind, i.ref, i.area_code, i.package_id, i.group_key, i.substance_key, i.atc_key, i.atc4,
+        i.company_id, i.name, i.substance, i.strength, i.form, i.atc_code, i.unit,
+        ${tier}::text AS tier, ts.total AS total_stock,
+        ${usable} AS usable_stock, i.demand_per_day,
+        i.demand_basis, i.recent_per_day, i.baseline_per_day, i.seasonal_per_day,
+        i.prioritised, i.active_notice, i.possible_critical_shortage
+      FROM picture_item i
+      CROSS JOIN LATERAL (
+        SELECT coalesce(sum(ps.total * CASE WHEN i.kind = 'group' THEN pp.pack_size ELSE 1 END), 0) AS total
+        FROM picture_product pp
+        JOIN picture_stock ps ON ps.package_id = pp.package_id AND ps.area_code = i.area_code AND ${inTier}
+        WHERE (i.kind = 'package' AND pp.package_id = i.package_id)
+           OR (i.kind = 'group' AND pp.group_key = i.group_key)
+      ) ts
+    ) y
   )`;
 }
 
@@ -196,8 +214,8 @@ function itemConditions(filter: ItemFilter, scope: PictureScope): RawBuilder<boo
   }
   if (filter.prioritised !== undefined) c.push(sql<boolean>`x.prioritised = ${filter.prioritised}`);
   if (filter.activeNotice !== undefined) c.push(sql<boolean>`x.active_notice = ${filter.activeNotice}`);
-  if (filter.criticalShortage !== undefined)
-    c.push(sql<boolean>`x.critical_shortage = ${filter.criticalShortage}`);
+  if (filter.possibleCriticalShortage !== undefined)
+    c.push(sql<boolean>`x.possible_critical_shortage = ${filter.possibleCriticalShortage}`);
   if (filter.packageId !== undefined) c.push(sql<boolean>`x.package_id = ${filter.packageId}`);
   if (filter.groupKey !== undefined) c.push(sql<boolean>`x.group_key = ${filter.groupKey}`);
   if (filter.q) {
@@ -221,7 +239,7 @@ function itemOrder(sort: ItemFilter['sort'], alias: string): RawBuilder<unknown>
       return sql`${c('demand_per_day')} DESC, ${c('name')}, ${c('ref')}, ${c('area_code')}`;
     case 'risk':
     case undefined:
-      return sql`${c('risk_rank')}, ${c('critical_shortage')} DESC, ${c('prioritised')} DESC,
+      return sql`${c('risk_rank')}, ${c('possible_critical_shortage')} DESC, ${c('prioritised')} DESC,
         ${c('coverage_days')} ASC NULLS LAST, ${c('demand_per_day')} DESC, ${c('name')}, ${c('ref')}, ${c('area_code')}`;
   }
 }
@@ -266,7 +284,7 @@ export interface RiskCounts {
   adequate: number;
   noDemand: number;
   prioritisedCritical: number;
-  criticalShortage: number;
+  possibleCriticalShortage: number;
   activeNotice: number;
   total: number;
 }
@@ -287,7 +305,7 @@ export async function countByRisk(
   const rows =
     scope.companyId === null && scope.groups
       ? await sql<CountRow>`
-          SELECT area_code, critical, low, adequate, no_demand, prioritised_critical, critical_shortage,
+          SELECT area_code, critical, low, adequate, no_demand, prioritised_critical, possible_critical_shortage,
                  active_notice, total
           FROM picture_count c WHERE c.kind = ${kind} AND ${areaFilter('c.area_code')}`.execute(db)
       : await sql<CountRow>`
@@ -297,7 +315,7 @@ export async function countByRisk(
             count(*) FILTER (WHERE i.risk_rank = 2)::int AS adequate,
             count(*) FILTER (WHERE i.risk_rank = 3)::int AS no_demand,
             count(*) FILTER (WHERE i.risk_rank = 0 AND i.prioritised)::int AS prioritised_critical,
-            count(*) FILTER (WHERE i.critical_shortage)::int AS critical_shortage,
+            count(*) FILTER (WHERE i.possible_critical_shortage)::int AS possible_critical_shortage,
             count(*) FILTER (WHERE i.active_notice)::int AS active_notice,
             count(*)::int AS total
           FROM picture_item i
@@ -311,7 +329,7 @@ export async function countByRisk(
       adequate: r.adequate,
       noDemand: r.no_demand,
       prioritisedCritical: r.prioritised_critical,
-      criticalShortage: r.critical_shortage,
+      possibleCriticalShortage: r.possible_critical_shortage,
       activeNotice: r.active_notice,
       total: r.total,
     });
@@ -326,7 +344,7 @@ interface CountRow {
   adequate: number;
   no_demand: number;
   prioritised_critical: number;
-  critical_shortage: number;
+  possible_critical_shortage: number;
   active_notice: number;
   total: number;
 }
@@ -337,7 +355,7 @@ export const EMPTY_COUNTS: Readonly<RiskCounts> = {
   adequate: 0,
   noDemand: 0,
   prioritisedCritical: 0,
-  criticalShortage: 0,
+  possibleCriticalShortage: 0,
   activeNotice: 0,
   total: 0,
 };
@@ -450,20 +468,36 @@ export async function assessItems(
       )
       .map((n) => ({ id: n.id, kind: n.kind, expectedStart: n.expected_start, expectedEnd: n.expected_end }));
 
-  // Candidates: items of the same kind in the same area sharing group, substance or ATC level 4.
-  // One index-backed lookup per relation (same group, same substance, same ATC level 4).
+  // Recorded alternatives (recorded_alternative) from the items' packages and their groups' members.
+  const recordedPromise = sql<{
+    package_id: number;
+    alternative_package_id: number;
+    units_per_unit: number;
+    from_group: string;
+    to_group: string;
+  }>`
+    SELECT r.package_id, r.alternative_package_id, r.units_per_unit, a.group_key AS from_group,
+           b.group_key AS to_group
+    FROM recorded_alternative r
+    JOIN picture_product a ON a.package_id = r.package_id
+    JOIN picture_product b ON b.package_id = r.alternative_package_id
+    WHERE r.package_id = ANY(${packageIds}::bigint[]) OR a.group_key = ANY(${groupKeys}::text[])`.execute(db);
+
+  // Candidates: items of the same kind in the same area sharing group, substance or ATC level 4, or
+  // recorded for the item. One index-backed lookup per relation.
   const candidatesPromise = sql<ItemRow>`
     WITH w AS (
-      SELECT DISTINCT x.kind, x.area_code, x.group_key, x.substance_key, x.atc4
+      SELECT DISTINCT x.kind, x.area_code, x.package_id, x.group_key, x.substance_key, x.atc4
       FROM json_to_recordset(${JSON.stringify(
         items.map((i) => ({
           kind: i.kind,
           area_code: i.area_code,
+          package_id: i.package_id,
           group_key: i.group_key,
           substance_key: i.substance_key,
           atc4: i.atc4,
         })),
-      )}::json) AS x(kind text, area_code text, group_key text, substance_key text, atc4 text)
+      )}::json) AS x(kind text, area_code text, package_id bigint, group_key text, substance_key text, atc4 text)
     ),
     refs AS (
       SELECT c.kind, c.ref, c.area_code FROM w
@@ -475,22 +509,91 @@ export async function assessItems(
       SELECT c.kind, c.ref, c.area_code FROM w
       JOIN picture_item c ON c.area_code = w.area_code AND c.kind = w.kind AND c.atc4 = w.atc4
       WHERE length(w.atc4) = 5
+      UNION
+      SELECT c.kind, c.ref, c.area_code FROM w
+      JOIN recorded_alternative r ON r.package_id = w.package_id
+      JOIN picture_item c ON c.kind = 'package' AND c.package_id = r.alternative_package_id AND c.area_code = w.area_code
+      WHERE w.kind = 'package'
+      UNION
+      SELECT c.kind, c.ref, c.area_code FROM w
+      JOIN picture_product a ON a.group_key = w.group_key
+      JOIN recorded_alternative r ON r.package_id = a.package_id
+      JOIN picture_product b ON b.package_id = r.alternative_package_id
+      JOIN picture_item c ON c.kind = 'group' AND c.ref = b.group_key AND c.area_code = w.area_code
+      WHERE w.kind = 'group'
     )
     SELECT c.* FROM refs r
     JOIN picture_item c ON c.kind = r.kind AND c.ref = r.ref AND c.area_code = r.area_code`.execute(db);
-  const [list, notices, candidates] = await Promise.all([listPromise, noticesPromise, candidatesPromise]);
+  const [list, notices, candidates, recorded] = await Promise.all([
+    listPromise,
+    noticesPromise,
+    candidatesPromise,
+    recordedPromise,
+  ]);
+
+  // The packages behind items and candidates (a group's: its members), with pack size and identity,
+  // and their lots per region.
+  const groupsNeeded = [
+    ...new Set([...items, ...candidates.rows].filter((i) => i.kind === 'group').map((i) => i.group_key)),
+  ];
+  const packagesNeeded = [
+    ...new Set([...items, ...candidates.rows].flatMap((i) => (i.package_id === null ? [] : [i.package_id]))),
+  ];
+  const members = await sql<{
+    package_id: number;
+    group_key: string;
+    pack_size: number;
+    atc_code: string;
+    substance: string;
+    strength: string;
+    form: string;
+  }>`
+    SELECT pp.package_id, pp.group_key, pp.pack_size, m.atc_code, m.substance, m.strength, m.form
+    FROM picture_product pp JOIN package p ON p.id = pp.package_id JOIN medicine m ON m.id = p.medicine_id
+    WHERE pp.package_id = ANY(${packagesNeeded}::bigint[]) OR pp.group_key = ANY(${groupsNeeded}::text[])
+    ORDER BY pp.package_id`.execute(db);
+  // Each item's lots as its usable stock counts them: everyday lots only, in a region its share of
+  // the warehouses' serving it in place of those standing in it (expiry.ts packageAreaLots).
+  const lotAreas = [...new Set([...items, ...candidates.rows].map((i) => i.area_code))];
+  const memberIds = members.rows.map((m) => m.package_id);
+  const lotRows = await sql<{ package_id: number; area_code: string; expiry: string; quantity: number }>`
+    SELECT x.package_id, x.area_code, x.expiry::text AS expiry, sum(x.quantity) AS quantity
+    FROM (${packageAreaLots(OWN_LOTS, (c) => sql<boolean>`${sql.ref(c)} = ANY(${memberIds}::bigint[])`, lotAreas)}) x
+    GROUP BY x.package_id, x.area_code, x.expiry`.execute(db);
+  const packSize = new Map(members.rows.map((m) => [m.package_id, Number(m.pack_size)]));
+  const lotsOfPackage = new Map<number, typeof lotRows.rows>();
+  for (const r of lotRows.rows)
+    lotsOfPackage.set(r.package_id, [...(lotsOfPackage.get(r.package_id) ?? []), r]);
+  const membersOf = (groupKey: string) => members.rows.filter((m) => m.group_key === groupKey);
+  /** An item's lots in its area (the nation: every region), in its counts. */
+  const lotsOf = (i: ItemRow): StockLot[] => {
+    const parts =
+      i.kind === 'package'
+        ? [{ id: i.package_id as number, factor: 1 }]
+        : membersOf(i.group_key).map((m) => ({ id: m.package_id, factor: Number(m.pack_size) }));
+    return parts.flatMap(({ id, factor }) =>
+      (lotsOfPackage.get(id) ?? [])
+        .filter((l) => l.area_code === i.area_code)
+        .map((l) => ({
+          expiry: l.expiry === 'infinity' ? null : l.expiry,
+          quantity: Number(l.quantity) * factor,
+        })),
+    );
+  };
+  const unitSizeOf = (i: ItemRow) => (i.kind === 'package' ? (packSize.get(i.package_id as number) ?? 1) : 1);
+  /** Units of `c` replacing one unit of `item`, when an authority recorded it (groups: the most asked). */
+  const recordedFor = (item: ItemRow, c: ItemRow): number | null => {
+    const rows = recorded.rows.filter((r) =>
+      item.kind === 'package'
+        ? r.package_id === item.package_id && r.alternative_package_id === c.package_id
+        : r.from_group === item.group_key && r.to_group === c.group_key,
+    );
+    return rows.length === 0 ? null : Math.max(...rows.map((r) => Number(r.units_per_unit)));
+  };
 
   for (const item of items) {
     const alternatives: AlternativeCandidate[] = candidates.rows
-      .filter(
-        (c) =>
-          c.kind === item.kind &&
-          c.area_code === item.area_code &&
-          c.ref !== item.ref &&
-          (c.group_key === item.group_key ||
-            c.substance_key === item.substance_key ||
-            (item.atc4.length === 5 && c.atc4 === item.atc4)),
-      )
+      .filter((c) => c.kind === item.kind && c.area_code === item.area_code && c.ref !== item.ref)
       .filter((c, i, all) => all.findIndex((d) => d.ref === c.ref) === i)
       .map((c) => ({
         ref: c.ref,
@@ -498,8 +601,11 @@ export async function assessItems(
         substance: c.substance,
         strength: c.strength,
         form: c.form,
+        unitSize: unitSizeOf(c),
         usableStock: Number(c.usable_stock),
         demandPerDay: Number(c.demand_per_day),
+        lots: lotsOf(c),
+        recordedUnitsPerUnit: recordedFor(item, c),
       }));
     result.set(
       key(item),
@@ -511,12 +617,25 @@ export async function assessItems(
           substance: item.substance,
           strength: item.strength,
           form: item.form,
+          unitSize: unitSizeOf(item),
+          ...(item.kind === 'group'
+            ? {
+                members: membersOf(item.group_key).map((m) => ({
+                  atcCode: m.atc_code,
+                  substance: m.substance,
+                  strength: m.strength,
+                  form: m.form,
+                })),
+              }
+            : {}),
         },
+        demandPerDay: Number(item.demand_per_day),
         coverageDays: item.coverage_days === null ? null : Number(item.coverage_days),
         prioritisedList: list,
         notices: noticesOf(item),
         alternatives,
         thresholds: state.thresholds,
+        minShelfLifeDays: state.minShelfLifeDays,
       }),
     );
   }
@@ -581,6 +700,45 @@ export async function tierFigures(
     WHERE ${member} AND ps.area_code = ANY(${[...areas]}::text[])
     GROUP BY ps.area_code, ps.tier, ps.reserve`.execute(db);
   return rows.rows;
+}
+
+/** A package's lots in an area (the nation: every region), as the product page's stock lines count them. */
+export interface TierLots {
+  /** Everyday lots held per supply tier (picture_stock_expiry). */
+  byTier: Map<SupplyTier, StockLot[]>;
+  /** The reserve's lots, of every tier. */
+  reserve: StockLot[];
+  /** A region's share of the lots of the warehouses serving it (none for the nation). */
+  share: StockLot[];
+}
+
+export async function tierLots(db: Db, packageId: number, area: string): Promise<TierLots> {
+  const [rows, share] = await Promise.all([
+    sql<{ tier: SupplyTier; reserve: boolean; expiry: string; quantity: number }>`
+      SELECT e.tier, e.reserve, e.expiry::text AS expiry, sum(e.quantity) AS quantity FROM picture_stock_expiry e
+      WHERE e.package_id = ${packageId} AND ${area === NATIONAL_AREA ? sql`true` : sql`e.area_code = ${area}`}
+      GROUP BY e.tier, e.reserve, e.expiry`.execute(db),
+    area === NATIONAL_AREA
+      ? Promise.resolve({ rows: [] as { expiry: string; quantity: number }[] })
+      : sql<{ expiry: string; quantity: number }>`
+          SELECT expiry::text AS expiry, quantity FROM (${regionShareLots(sql`${packageId}::bigint`, sql`${area}::text`)}) x`.execute(
+          db,
+        ),
+  ]);
+  const toLot = (r: { expiry: string; quantity: number }): StockLot => ({
+    expiry: r.expiry === 'infinity' ? null : r.expiry,
+    quantity: Number(r.quantity),
+  });
+  const byTier = new Map<SupplyTier, StockLot[]>();
+  const reserve: StockLot[] = [];
+  for (const r of rows.rows) {
+    if (r.reserve) {
+      reserve.push(toLot(r));
+      continue;
+    }
+    byTier.set(r.tier, [...(byTier.get(r.tier) ?? []), toLot(r)]);
+  }
+  return { byTier, reserve, share: share.rows.map(toLot) };
 }
 
 /** National sales per month of the package (maintained, the current month and twelve before). */
@@ -650,23 +808,35 @@ export async function deliveriesOf(
 /** The actual lots (quantity by expiry) of some packages' everyday stock, in an area, from current stock. */
 export async function lotsOf(db: Db, packageIds: readonly number[], area: string): Promise<StockLot[]> {
   const regionFilter = area === NATIONAL_AREA ? sql`true` : sql`l.region_code = ${area}`;
+  // Each location's lot netted first; one netted below zero counts as none (as in picture_stock_expiry).
   const rows = await sql<{ expiry: string | null; quantity: number }>`
-    SELECT e.expiry, sum(e.quantity) AS quantity
-    FROM current_stock_entry e JOIN location l ON l.id = e.location_id
-    WHERE e.package_id = ANY(${[...packageIds]}::bigint[]) AND ${regionFilter}
-      AND NOT ${reserveSql('l.kind', 'e.stock_level')}
-    GROUP BY e.expiry`.execute(db);
+    SELECT x.expiry, sum(x.quantity) AS quantity
+    FROM (
+      SELECT e.location_id, e.package_id, e.expiry, greatest(sum(e.quantity), 0) AS quantity
+      FROM current_stock_entry e JOIN location l ON l.id = e.location_id
+      WHERE e.package_id = ANY(${[...packageIds]}::bigint[]) AND ${regionFilter}
+        AND NOT ${reserveSql('l.kind', 'e.stock_level')}
+      GROUP BY e.location_id, e.package_id, e.expiry
+    ) x
+    GROUP BY x.expiry`.execute(db);
   return rows.rows.map((r) => ({ expiry: r.expiry, quantity: Number(r.quantity) }));
 }
 
-/** The lot-by-lot outlook of the domain (simulateSupply) over actual lots and deliveries. */
+/**
+ * The lot-by-lot outlook of the domain (simulateSupply) over actual lots and deliveries, with the
+ * picture's minimum remaining shelf life, and what the lots supply before expiry at the demand.
+ */
 export function lotOutlook(
-  today: string,
+  state: Pick<PictureState, 'today' | 'minShelfLifeDays'>,
   demandPerDay: number,
   lots: readonly StockLot[],
   deliveries: readonly { expectedOn: string; quantity: number }[],
 ) {
-  return simulateSupply({ today, demandPerDay, lots, deliveries });
+  const { today, minShelfLifeDays } = state;
+  return {
+    ...simulateSupply({ today, demandPerDay, lots, deliveries, minShelfLifeDays }),
+    usableBeforeExpiry: usableBeforeExpiry(lots, demandPerDay, today, minShelfLifeDays),
+  };
 }
 
 export interface ProductRow {
@@ -708,24 +878,31 @@ export async function groupMembers(db: Db, groupKey: string, scope: PictureScope
   return rows.rows.map((r) => r.package_id);
 }
 
+/** How an alternative on the product page relates to the package (src/domain/risk.ts). */
+export type AlternativeRelation = 'same_group' | 'recorded' | 'same_substance' | 'same_atc4';
+
 /**
- * Alternatives to a package in an area (R4): other packages of the same group, of the same
- * substance, or of the same ATC level 4, with their coverage, closest relation first.
+ * Alternatives to a package in an area (R4): other packages of the same group and those an
+ * authority recorded for it (interchangeable: they can clear the possible-critical-shortage
+ * signal), then the same substance in another strength or form and the same ATC level 4 (possible
+ * therapeutic alternatives, for a clinician to judge), with their coverage, closest relation first.
  */
 export async function alternativesOf(db: Db, item: ItemRow, scope: PictureScope, limit = 50) {
-  const rows = await sql<
-    ItemRow & { relation: 'same_group' | 'same_substance' | 'same_atc4'; pack: string | null }
-  >`
+  const rows = await sql<ItemRow & { relation: AlternativeRelation; pack: string | null }>`
     SELECT c.*, (SELECT p.description FROM package p WHERE p.id = c.package_id) AS pack, NULL AS tier,
       CASE WHEN c.group_key = ${item.group_key} THEN 'same_group'
+           WHEN r.package_id IS NOT NULL THEN 'recorded'
            WHEN c.substance_key = ${item.substance_key} THEN 'same_substance'
            ELSE 'same_atc4' END AS relation
     FROM picture_item c
+    LEFT JOIN recorded_alternative r
+      ON r.package_id = ${item.package_id}::bigint AND r.alternative_package_id = c.package_id
     WHERE c.kind = 'package' AND c.area_code = ${item.area_code} AND c.ref <> ${item.ref}
-      AND (c.group_key = ${item.group_key} OR c.substance_key = ${item.substance_key}
+      AND (c.group_key = ${item.group_key} OR c.substance_key = ${item.substance_key} OR r.package_id IS NOT NULL
            OR (length(${item.atc4}::text) = 5 AND c.atc4 = ${item.atc4}))
       AND ${scopeCondition(scope, 'c')}
-    ORDER BY CASE WHEN c.group_key = ${item.group_key} THEN 0 WHEN c.substance_key = ${item.substance_key} THEN 1 ELSE 2 END,
+    ORDER BY CASE WHEN c.group_key = ${item.group_key} THEN 0 WHEN r.package_id IS NOT NULL THEN 1
+                  WHEN c.substance_key = ${item.substance_key} THEN 2 ELSE 3 END,
              (c.usable_stock > 0) DESC, c.coverage_days DESC NULLS LAST, c.name, c.ref
     LIMIT ${limit}`.execute(db);
   return rows.rows;
@@ -739,16 +916,22 @@ export interface MunicipalityFigure {
   population: number;
   region_population: number;
   total: number;
+  /** What its lots supply before expiry at its demand (usableBeforeExpiry). */
   usable: number;
+  /** Its locations' everyday lots (each location's netted, none below zero). */
+  lots: StockLot[];
   locations: number;
   region_per_day: number;
+  /** Its share of the region's demand, by population. */
+  per_day: number;
 }
 
 /**
  * A package's current everyday stock per municipality of a region (from the current stock of the
  * region's locations but its wholesaler warehouses; the reserve, and so every preparedness stock, is
  * not in it), with the region's demand and the populations to apportion it and the region's share of
- * the wholesale stock serving it: sales are reported per region (or location), not per municipality.
+ * the wholesale stock serving it (sales are reported per region or location, not per municipality),
+ * and the usable stock of its lots at that demand.
  */
 export async function municipalityFigures(
   db: Db,
@@ -756,21 +939,29 @@ export async function municipalityFigures(
   packageId: number,
   regionCode: string,
 ): Promise<MunicipalityFigure[]> {
-  const cutOff = addDays(state.today, state.horizonDays);
-  const rows = await sql<MunicipalityFigure>`
-    WITH stock AS (
-      SELECT l.municipality_code, sum(e.quantity) AS total,
-             coalesce(sum(e.quantity) FILTER (WHERE e.expiry IS NULL OR e.expiry > ${cutOff}::date), 0) AS usable,
-             count(DISTINCT e.location_id) FILTER (WHERE e.quantity > 0)::int AS locations
+  const rows = await sql<
+    Omit<MunicipalityFigure, 'usable' | 'per_day' | 'lots'> & {
+      lots: { expiry: string | null; quantity: number }[] | null;
+    }
+  >`
+    WITH lot AS (
+      -- Each location's lot netted first; one netted below zero counts as none.
+      SELECT l.municipality_code, e.location_id, e.expiry, sum(e.quantity) AS quantity
       FROM current_stock_entry e JOIN location l ON l.id = e.location_id
       WHERE e.package_id = ${packageId} AND l.region_code = ${regionCode} AND l.municipality_code IS NOT NULL
         AND NOT ${reserveSql('l.kind', 'e.stock_level')}
         -- A warehouse serves an area, not its municipality: the region's share of it is apportioned.
         AND l.kind <> 'wholesaler_warehouse'
-      GROUP BY l.municipality_code
+      GROUP BY l.municipality_code, e.location_id, e.expiry
+    ),
+    stock AS (
+      SELECT municipality_code, sum(quantity) AS total,
+             json_agg(json_build_object('expiry', expiry, 'quantity', greatest(quantity, 0))) AS lots,
+             count(DISTINCT location_id) FILTER (WHERE quantity > 0)::int AS locations
+      FROM lot GROUP BY municipality_code
     )
     SELECT m.code::text AS code, m.name, m.population, r.population AS region_population,
-           coalesce(s.total, 0) AS total, coalesce(s.usable, 0) AS usable, coalesce(s.locations, 0) AS locations,
+           coalesce(s.total, 0) AS total, s.lots, coalesce(s.locations, 0) AS locations,
            coalesce(d.per_day, 0) AS region_per_day
     FROM municipality m
     JOIN region r ON r.code = m.region_code
@@ -778,14 +969,23 @@ export async function municipalityFigures(
     LEFT JOIN picture_demand d ON d.package_id = ${packageId} AND d.region_code = m.region_code
     WHERE m.region_code = ${regionCode}
     ORDER BY m.code`.execute(db);
-  return rows.rows.map((r) => ({
-    ...r,
-    population: Number(r.population),
-    region_population: Number(r.region_population),
-    total: Number(r.total),
-    usable: Number(r.usable),
-    region_per_day: Number(r.region_per_day),
-  }));
+  return rows.rows.map(({ lots, ...r }) => {
+    const population = Number(r.population);
+    const regionPopulation = Number(r.region_population);
+    const regionPerDay = Number(r.region_per_day);
+    const perDay = regionPopulation > 0 ? (regionPerDay * population) / regionPopulation : 0;
+    const stockLots = (lots ?? []).map((l) => ({ expiry: l.expiry, quantity: Number(l.quantity) }));
+    return {
+      ...r,
+      population,
+      region_population: regionPopulation,
+      total: Number(r.total),
+      usable: usableBeforeExpiry(stockLots, perDay, state.today, state.minShelfLifeDays),
+      lots: stockLots,
+      region_per_day: regionPerDay,
+      per_day: perDay,
+    };
+  });
 }
 
 // Locations (computed on the fly: one region or a few locations at a time) -------------------------
@@ -884,27 +1084,33 @@ export async function locationCoverage(
 ): Promise<LocationItemCoverage[]> {
   if (locations.length === 0) return [];
   const ids = locations.map((l) => l.id);
-  const cutOff = addDays(state.today, state.horizonDays);
   const packageFilter =
     packageIds === null ? sql`true` : sql`e.package_id = ANY(${[...packageIds]}::bigint[])`;
   const reserve = reserveSql('l.kind', 'e.stock_level');
-  const isUsable = sql`(e.expiry IS NULL OR e.expiry > ${cutOff}::date)`;
+  // Lots by expiry (netted per expiry, everyday and reserve apart, none below zero): the usable stock
+  // depends on the location's demand (usableBeforeExpiry, below).
   const stock = await sql<{
     location_id: number;
     package_id: number;
     total: number;
-    usable: number;
     reserve_total: number;
-    reserve_usable: number;
+    lots: { expiry: string | null; quantity: number }[] | null;
+    reserve_lots: { expiry: string | null; quantity: number }[] | null;
   }>`
-    SELECT e.location_id, e.package_id,
-           coalesce(sum(e.quantity) FILTER (WHERE NOT ${reserve}), 0) AS total,
-           coalesce(sum(e.quantity) FILTER (WHERE NOT ${reserve} AND ${isUsable}), 0) AS usable,
-           coalesce(sum(e.quantity) FILTER (WHERE ${reserve}), 0) AS reserve_total,
-           coalesce(sum(e.quantity) FILTER (WHERE ${reserve} AND ${isUsable}), 0) AS reserve_usable
-    FROM current_stock_entry e JOIN location l ON l.id = e.location_id
-    WHERE e.location_id = ANY(${ids}::bigint[]) AND ${packageFilter}
-    GROUP BY e.location_id, e.package_id`.execute(db);
+    SELECT x.location_id, x.package_id,
+           coalesce(sum(x.quantity) FILTER (WHERE NOT x.reserve), 0) AS total,
+           coalesce(sum(x.quantity) FILTER (WHERE x.reserve), 0) AS reserve_total,
+           json_agg(json_build_object('expiry', x.expiry, 'quantity', greatest(x.quantity, 0)))
+             FILTER (WHERE NOT x.reserve) AS lots,
+           json_agg(json_build_object('expiry', x.expiry, 'quantity', greatest(x.quantity, 0)))
+             FILTER (WHERE x.reserve) AS reserve_lots
+    FROM (
+      SELECT e.location_id, e.package_id, ${reserve} AS reserve, e.expiry, sum(e.quantity) AS quantity
+      FROM current_stock_entry e JOIN location l ON l.id = e.location_id
+      WHERE e.location_id = ANY(${ids}::bigint[]) AND ${packageFilter}
+      GROUP BY e.location_id, e.package_id, 3, e.expiry
+    ) x
+    GROUP BY x.location_id, x.package_id`.execute(db);
 
   const from = addDays(state.windowEnd, -(365 + 6));
   const salesFilter = packageIds === null ? sql`true` : sql`s.package_id = ANY(${[...packageIds]}::bigint[])`;
@@ -994,29 +1200,31 @@ export async function locationCoverage(
     locationId: number;
     packageId: number;
     total: number;
-    usable: number;
+    lots: StockLot[];
     reserveTotal: number;
-    reserveUsable: number;
+    reserveLots: StockLot[];
   }
   const pairs = new Map<string, Pair>();
+  const toLots = (lots: { expiry: string | null; quantity: number }[] | null): StockLot[] =>
+    (lots ?? []).map((l) => ({ expiry: l.expiry, quantity: Number(l.quantity) }));
   for (const r of stock.rows) {
     const reserveTotal = Number(r.reserve_total);
-    const reserveUsable = Number(r.reserve_usable);
+    const reserveLots = toLots(r.reserve_lots);
     // At a preparedness stock all is reserve, and its coverage is the days the reserve would add.
     const all = reserveLocations.has(r.location_id);
     pairs.set(`${r.location_id}:${r.package_id}`, {
       locationId: r.location_id,
       packageId: r.package_id,
       total: all ? reserveTotal : Number(r.total),
-      usable: all ? reserveUsable : Number(r.usable),
+      lots: all ? reserveLots : toLots(r.lots),
       reserveTotal,
-      reserveUsable,
+      reserveLots,
     });
   }
   for (const k of rowsBy.keys()) {
     if (pairs.has(k)) continue;
     const [l, p] = k.split(':').map(Number) as [number, number];
-    pairs.set(k, { locationId: l, packageId: p, total: 0, usable: 0, reserveTotal: 0, reserveUsable: 0 });
+    pairs.set(k, { locationId: l, packageId: p, total: 0, lots: [], reserveTotal: 0, reserveLots: [] });
   }
 
   const result: LocationItemCoverage[] = [];
@@ -1039,25 +1247,30 @@ export async function locationCoverage(
       // This location is one of them (counted above unless it closed since).
       sharingLocations: Math.max(1, sharers.get(`${location.region_code}:${location.kind}`) ?? 0),
     });
+    // What its lots supply before expiry at its own demand (without a basis: what can still be
+    // dispensed today); the reserve's likewise, for the days it would add.
+    const perDay = measured.perDay ?? 0;
+    const usable = usableBeforeExpiry(pair.lots, perDay, state.today, state.minShelfLifeDays);
+    const reserveUsable = usableBeforeExpiry(pair.reserveLots, perDay, state.today, state.minShelfLifeDays);
     const cov =
       measured.perDay === null
         ? { days: null, runsOutOn: null }
-        : coverage(Math.max(0, pair.usable), measured.perDay, state.today);
+        : coverage(Math.max(0, usable), measured.perDay, state.today);
     result.push({
       locationId: pair.locationId,
       packageId: pair.packageId,
       totalStock: pair.total,
-      usableStock: pair.usable,
+      usableStock: usable,
       reserveTotal: pair.reserveTotal,
-      reserveUsable: pair.reserveUsable,
-      reserveDaysAdded: reserveDaysAdded(pair.reserveUsable, measured.perDay ?? 0),
+      reserveUsable,
+      reserveDaysAdded: reserveDaysAdded(reserveUsable, perDay),
       demand: ownEstimate,
       demandPerDay: measured.perDay,
       basis: measured.basis,
       coverageDays: cov.days,
       runsOutOn: cov.runsOutOn,
       riskClass: measured.perDay === null ? null : classifyCoverage(cov.days, state.thresholds),
-      stockStatus: stockStatus(pair.usable),
+      stockStatus: stockStatus(usable),
     });
   }
   return result;

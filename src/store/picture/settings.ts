@@ -30,8 +30,11 @@ export interface RefreshPictureOptions {
    * rebuild. Default 400 (a fifth of the country's locations; measured in bench/lagesbild.ts).
    */
   deltaLimit?: number;
-  /** Stock expiring within this many days is not usable. Default 30 (R2). */
-  horizonDays?: number;
+  /**
+   * Minimum remaining shelf life at dispensing, in days: a lot is usable only until this many days
+   * before its expiry (see usableBeforeExpiry in src/domain/coverage.ts). Default 0, our choice.
+   */
+  minShelfLifeDays?: number;
   thresholds?: Partial<RiskThresholds>;
 }
 
@@ -65,7 +68,7 @@ export interface Settings {
   salesThrough: string | null;
   /** Each region's own window: its demand is estimated to its own last reported day. */
   regionWindows: readonly RegionWindow[];
-  horizonDays: number;
+  minShelfLifeDays: number;
   thresholds: RiskThresholds;
 }
 

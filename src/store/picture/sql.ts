@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { supplyTierOf } from '../../domain/supply-tier.js';
-import type { Tx } from '../database.js';
+import type { Db } from '../database.js';
 import { LOCATION_KINDS } from '../schema.js';
 
 /**
@@ -9,7 +9,7 @@ import { LOCATION_KINDS } from '../schema.js';
  * definitions are read from the catalogue, so the migration stays their one source.
  */
 export async function withoutIndexes(
-  trx: Tx,
+  trx: Db,
   table: string,
   primaryKey: boolean,
   load: () => Promise<void>,

@@ -2,6 +2,13 @@ import { sql } from 'kysely';
 import { addDays } from '../../domain/calendar.js';
 import { NATIONAL_AREA } from '../../domain/access.js';
 import type { Db, Tx } from '../database.js';
+import {
+  applyStockExpiryDelta,
+  applyWholesaleExpiryDelta,
+  insertStockExpiry,
+  mergeStockExpiryPart,
+  rebuildWholesaleExpiry,
+} from './expiry.js';
 import { ITEM_COLUMNS, ITEM_COLUMN_LIST, PART_TABLES, writeGroupItems, writePackageItems } from './items.js';
 import { inHelperTransaction, splitByLines } from './second-connection.js';
 import { type Settings } from './settings.js';
@@ -58,6 +65,7 @@ export async function rebuildStock(
     JOIN location l ON l.id = st.location_id
     LEFT JOIN stock_snapshot ss ON ss.id = st.snapshot_id`.execute(trx);
   await rebuildWholesaleStock(trx, s, facts.rows, 'picture_wholesale_stock');
+  await rebuildWholesaleExpiry(trx, 'picture_wholesale_expiry', facts.rows);
   // Writing a region's items costs about as much as summing 18 stock lines per package (measured on
   // bench/lagesbild.ts: 1.3 s a region for 30,000 packages, against 2.3 µs a line).
   const packages = regionalItems
@@ -87,7 +95,10 @@ export async function rebuildStock(
         const theirStock = inHelperTransaction(helper, snapshot, async (conn) => {
           await sql`TRUNCATE picture_stock_part, picture_item_part`.execute(conn);
           await insertStock(conn, 'picture_stock_part', theirs, s);
-          if (regionalItems) await rebuildWholesaleStock(conn, s, facts.rows, 'picture_wholesale_stock_part');
+          if (regionalItems) {
+            await rebuildWholesaleStock(conn, s, facts.rows, 'picture_wholesale_stock_part');
+            await rebuildWholesaleExpiry(conn, 'picture_wholesale_expiry_part', facts.rows);
+          }
         });
         const theirItems = !regionalItems
           ? theirStock
@@ -119,6 +130,7 @@ export async function rebuildStock(
           SELECT package_id, area_code, tier, reserve, total, usable, locations FROM picture_stock_part`.execute(
           trx,
         );
+        await mergeStockExpiryPart(trx);
       }
       await sql`
         INSERT INTO picture_stock (package_id, area_code, tier, reserve, total, usable, locations)
@@ -135,7 +147,9 @@ export async function rebuildStock(
           trx,
         );
       }
-      await sql`TRUNCATE picture_stock_part, picture_item_part, picture_wholesale_stock_part`.execute(trx);
+      await sql`
+        TRUNCATE picture_stock_part, picture_item_part, picture_wholesale_stock_part, picture_stock_expiry_part,
+          picture_wholesale_expiry_part`.execute(trx);
     }
   } catch (error) {
     // The other connection finishes (or fails) before this transaction rolls back.
@@ -163,8 +177,14 @@ export async function insertStock(
   locations: readonly LocationFacts[],
   s: Settings,
 ): Promise<void> {
+  await insertStockExpiry(
+    db,
+    table === 'picture_stock' ? 'picture_stock_expiry' : 'picture_stock_expiry_part',
+    locations,
+  );
   if (locations.length === 0) return;
-  const cutOff = addDays(s.today, s.horizonDays);
+  // Usable here: can still be dispensed today (the items' usable stock, by expiry, is expiry.ts's).
+  const cutOff = addDays(s.today, s.minShelfLifeDays);
   const rows = JSON.stringify(
     locations.map((l) => ({
       location_id: l.location_id,
@@ -235,7 +255,7 @@ export async function applyStockDelta(
   s: Settings,
   locationIds: readonly number[],
 ): Promise<{ packages: number[]; areas: string[] }> {
-  const cutOff = addDays(s.today, s.horizonDays);
+  const cutOff = addDays(s.today, s.minShelfLifeDays);
   await sql`
     CREATE TEMP TABLE picture_new_state ON COMMIT DROP AS
     SELECT l.id AS location_id, cs.id AS snapshot_id, cs.counted_at,
@@ -248,6 +268,7 @@ export async function applyStockDelta(
     ) cs ON true
     WHERE l.id = ANY(${locationIds}::bigint[])`.execute(trx);
   await sql`ANALYZE picture_new_state`.execute(trx);
+  await applyStockExpiryDelta(trx, locationIds);
   await sql`
     CREATE TEMP TABLE picture_delta ON COMMIT DROP AS
     WITH old_state AS (
@@ -325,7 +346,9 @@ export async function applyStockDelta(
     SELECT location_id, snapshot_id, counted_at, difference_report_id FROM picture_new_state
     WHERE snapshot_id IS NOT NULL OR difference_report_id > 0`.execute(trx);
 
-  const served = await applyWholesaleDelta(trx, s);
+  const served = await applyWholesaleDelta(trx, s, (facts, ids) =>
+    applyWholesaleExpiryDelta(trx, facts, ids),
+  );
   const touched = await sql<{ package_id: number }>`
     SELECT DISTINCT package_id FROM picture_delta`.execute(trx);
   const areas = await sql<{ region_code: string }>`

@@ -20,11 +20,19 @@ export const FULL_REBUILD_TABLES = [
   'picture_sales_month',
   'picture_stock',
   'picture_wholesale_stock',
+  'picture_stock_expiry',
+  'picture_wholesale_expiry',
   'picture_item',
 ] as const;
 
 /** The tables a stock refresh rebuilds; it keeps products, demand, monthly sales and history. */
-export const STOCK_REBUILD_TABLES = ['picture_stock', 'picture_wholesale_stock', 'picture_item'] as const;
+export const STOCK_REBUILD_TABLES = [
+  'picture_stock',
+  'picture_wholesale_stock',
+  'picture_stock_expiry',
+  'picture_wholesale_expiry',
+  'picture_item',
+] as const;
 
 /**
  * How long the swap waits for readers' queries to let go of the old tables, per attempt, before it

@@ -103,7 +103,7 @@ export async function insertWholesaleStock(
 ): Promise<void> {
   const warehouses = facts.filter((f) => f.tier === 'wholesale');
   if (warehouses.length === 0) return;
-  const cutOff = addDays(s.today, s.horizonDays);
+  const cutOff = addDays(s.today, s.minShelfLifeDays);
   const rows = JSON.stringify(
     warehouses.map((l) => ({
       location_id: l.location_id,
@@ -163,10 +163,19 @@ export async function rebuildWholesaleStock(
  * whose demand changes has its items rebuilt), so the old shares are computed with the same fractions.
  * Returns the regions whose shares moved.
  */
-export async function applyWholesaleDelta(trx: Tx, s: Settings): Promise<string[]> {
+export async function applyWholesaleDelta(
+  trx: Tx,
+  s: Settings,
+  /**
+   * Sums the warehouses' lots of the packages given again (expiry.ts applyWholesaleExpiryDelta);
+   * returns the packages whose lots changed: every region served moves, even when its share did not.
+   */
+  lots: (facts: readonly LocationFacts[], packages: readonly number[]) => Promise<number[]>,
+): Promise<string[]> {
   await sql`
     CREATE TEMP TABLE picture_share_delta (package_id bigint, region_code text, total numeric, usable numeric)
     ON COMMIT DROP`.execute(trx);
+  await sql`CREATE TEMP TABLE picture_wholesale_expiry_delta (package_id bigint) ON COMMIT DROP`.execute(trx);
   const moved = await sql<{ package_id: number }>`
     SELECT DISTINCT package_id FROM picture_delta WHERE tier = 'wholesale' AND NOT reserve`.execute(trx);
   if (moved.rows.length === 0) return [];
@@ -181,6 +190,7 @@ export async function applyWholesaleDelta(trx: Tx, s: Settings): Promise<string[
     FROM picture_location_state st JOIN location l ON l.id = st.location_id
     WHERE l.kind = 'wholesaler_warehouse'`.execute(trx);
   await insertWholesaleStock(trx, 'picture_wholesale_stock', facts.rows, s, ids);
+  const lotsMoved = await lots(facts.rows, ids);
   // Each region's share moves by its rounded share of the new stock less that of the old, per area
   // (the fractions computed once: demand is the same before and after).
   const moves = (column: string) => sql`sum(
@@ -196,7 +206,8 @@ export async function applyWholesaleDelta(trx: Tx, s: Settings): Promise<string[
     LEFT JOIN picture_wholesale_stock n ON n.package_id = f.package_id AND n.area_key = f.area_key
     LEFT JOIN picture_wholesale_old o ON o.package_id = f.package_id AND o.area_key = f.area_key
     GROUP BY f.package_id, f.region_code
-    HAVING ${moves('total')} <> 0 OR ${moves('usable')} <> 0`.execute(trx);
+    HAVING ${moves('total')} <> 0 OR ${moves('usable')} <> 0
+      OR (f.package_id = ANY(${lotsMoved}::bigint[]) AND max(f.fraction) > 0)`.execute(trx);
   await sql`DROP TABLE picture_wholesale_old`.execute(trx);
   const regions = await sql<{ region_code: string }>`
     SELECT DISTINCT region_code FROM picture_share_delta`.execute(trx);
@@ -294,18 +305,23 @@ export async function regionLots(
   region: string,
 ): Promise<{ expiry: string | null; quantity: number }[]> {
   const ids = [...packageIds];
+  // Each location's lot netted first; one netted below zero counts as none (as in the items' lots).
   const rows = await sql<{ expiry: string | null; quantity: number }>`
-    SELECT e.expiry, sum(e.quantity * coalesce(f.fraction, 1)) AS quantity
-    FROM current_stock_entry e
-    JOIN location l ON l.id = e.location_id
-    LEFT JOIN warehouse_service_area wa ON wa.location_id = e.location_id
+    SELECT x.expiry, sum(x.quantity * coalesce(f.fraction, 1)) AS quantity
+    FROM (
+      SELECT e.location_id, e.package_id, e.expiry, greatest(sum(e.quantity), 0) AS quantity
+      FROM current_stock_entry e JOIN location l ON l.id = e.location_id
+      WHERE e.package_id = ANY(${ids}::bigint[]) AND NOT ${reserveSql('l.kind', 'e.stock_level')}
+      GROUP BY e.location_id, e.package_id, e.expiry
+    ) x
+    JOIN location l ON l.id = x.location_id
+    LEFT JOIN warehouse_service_area wa ON wa.location_id = x.location_id
     LEFT JOIN (${serviceFractionsSql(
       sql`SELECT DISTINCT w.package_id, w.area_key FROM picture_wholesale_stock w
           WHERE w.package_id = ANY(${ids}::bigint[])`,
-    )}) f ON f.package_id = e.package_id AND f.area_key = wa.area_key AND f.region_code = ${region}
-    WHERE e.package_id = ANY(${ids}::bigint[]) AND NOT ${reserveSql('l.kind', 'e.stock_level')}
-      AND ((wa.location_id IS NULL AND l.region_code = ${region}) OR f.fraction > 0)
-    GROUP BY e.expiry`.execute(db);
+    )}) f ON f.package_id = x.package_id AND f.area_key = wa.area_key AND f.region_code = ${region}
+    WHERE (wa.location_id IS NULL AND l.region_code = ${region}) OR f.fraction > 0
+    GROUP BY x.expiry`.execute(db);
   return rows.rows.map((r) => ({ expiry: r.expiry, quantity: Number(r.quantity) }));
 }
 

@@ -73,14 +73,18 @@ export function useDemand(): (perDay: number) => string {
   return (perDay) => formatNumber(perDay, { maximumFractionDigits: perDay < 1 ? 2 : 1 });
 }
 
-/** The flags of an item as badges: prioritised list, notice, critical shortage (R4). */
+/** The flags of an item as badges: prioritised list, notice, the possible-critical-shortage signal (R4). */
 export function ItemFlags({ item }: { item: Pick<PictureItem, 'flags'> }) {
   const { t } = useI18n();
-  const { prioritised, activeNotice, criticalShortage } = item.flags;
-  if (!prioritised && !activeNotice && !criticalShortage) return null;
+  const { prioritised, activeNotice, possibleCriticalShortage } = item.flags;
+  if (!prioritised && !activeNotice && !possibleCriticalShortage) return null;
   return (
     <span className="badges">
-      {criticalShortage && <Badge tone="danger">{t('picture.flag.criticalShortage')}</Badge>}
+      {possibleCriticalShortage && (
+        <Badge tone="danger" title={t('picture.flag.possibleCriticalShortageHint')}>
+          {t('picture.flag.possibleCriticalShortage')}
+        </Badge>
+      )}
       {prioritised && <Badge tone="info">{t('picture.flag.prioritised')}</Badge>}
       {activeNotice && <Badge tone="warning">{t('picture.flag.notice')}</Badge>}
     </span>

@@ -80,7 +80,9 @@ export function OverviewPage() {
                 })}
               </Badge>
               <Badge tone="danger">
-                {t('overview.criticalShortage', { n: formatNumber(data.counts.packages.criticalShortage) })}
+                {t('overview.possibleCriticalShortage', {
+                  n: formatNumber(data.counts.packages.possibleCriticalShortage),
+                })}
               </Badge>
               <Badge tone="warning">
                 {t('overview.activeNotice', { n: formatNumber(data.counts.packages.activeNotice) })}

@@ -246,7 +246,17 @@ export function ProductPage({ id }: { id: string }) {
             name={`produkt-${id}-alternativ`}
           />
         </div>
-        <ItemTable items={data?.alternatives.map((a) => a.item)} emptyText={t('product.noAlternatives')} />
+        <h3 className="section-subtitle">{t('product.interchangeableTitle')}</h3>
+        <ItemTable
+          items={data?.alternatives.filter((a) => a.interchangeable).map((a) => a.item)}
+          emptyText={t('product.noAlternatives')}
+        />
+        <h3 className="section-subtitle">{t('product.therapeuticTitle')}</h3>
+        <p className="muted">{t('product.therapeuticNote')}</p>
+        <ItemTable
+          items={data?.alternatives.filter((a) => !a.interchangeable).map((a) => a.item)}
+          emptyText={t('product.noAlternatives')}
+        />
       </section>
 
       <RegisterSection packageId={packageId} />

@@ -1,0 +1,501 @@
+import { sql, type RawBuilder } from 'kysely';
+import { NATIONAL_AREA } from '../../domain/access.js';
+import { FIRST_RESERVE_LEVEL } from '../../domain/reserve.js';
+import { SHARE_DECIMALS } from '../../domain/service-area.js';
+import type { SupplyTier } from '../../domain/supply-tier.js';
+import type { Db, Tx } from '../database.js';
+import { reserveOfTierSql, reserveSql } from './reserve.js';
+import { type Settings } from './settings.js';
+import { idIn, textIn, tierCaseSql, withoutIndexes } from './sql.js';
+import type { LocationFacts } from './stock.js';
+import { serviceFractionsSql } from './wholesale.js';
+
+/**
+ * Usable stock by shelf life (docs/lagesbild.md, "Usable stock"): the stock's lots per package x
+ * region x supply tier x everyday/reserve x expiry (picture_stock_expiry, 0015_usable_stock.sql), and
+ * the warehouses' everyday lots per service area (picture_wholesale_expiry), kept beside picture_stock
+ * and picture_wholesale_stock by the same three paths (a rebuild, its second connection, a location's
+ * delta), and the SQL twin of the domain's usableBeforeExpiry over them. An item's usable stock is
+ * what its lots supply first-expiry-first-out at its demand, so it is computed where items are
+ * written, from these lots and the item's demand. An item's lots are everyday lots only (the reserve
+ * is kept apart, src/domain/reserve.ts): nationally all of them; in a region those held there but at
+ * warehouses, plus its share of each lot of the warehouses serving it (by the same fractions as its
+ * share of their stock, wholesale.ts), rounded like the shares to SHARE_DECIMALS.
+ */
+
+/**
+ * What the rows of a location give: its snapshot's lines and its differences counted after it, with
+ * their stock level.
+ */
+const LOCATION_ENTRIES = (loc: string) => sql`
+  SELECT sl.package_id, sl.expiry, sl.quantity, sl.stock_level FROM stock_line sl
+  WHERE sl.snapshot_id = ${sql.ref(`${loc}.snapshot_id`)}
+  UNION ALL
+  SELECT d.package_id, d.expiry, d.quantity, d.stock_level FROM stock_difference_line d
+  WHERE d.location_id = ${sql.ref(`${loc}.location_id`)}
+    AND (${sql.ref(`${loc}.counted_at`)} IS NULL OR d.counted_at > ${sql.ref(`${loc}.counted_at`)})
+    AND d.report_id <= ${sql.ref(`${loc}.difference_report_id`)}`;
+
+/**
+ * A location's lots: its entries netted per package, everyday or reserve (`reserve`, a condition on
+ * the entry `x`), and expiry, a lot netted below zero (a difference report that took more than the
+ * count held) counting as none. Clamped here, per location, the lots of an area are the plain sum of
+ * its locations': a shortfall at one location takes nothing from another's lot.
+ */
+const LOCATION_LOTS = (loc: string, reserve: RawBuilder<boolean>) => sql`
+  SELECT x.package_id, ${reserve} AS reserve, coalesce(x.expiry, 'infinity'::date) AS expiry,
+         greatest(sum(x.quantity::float8), 0) AS quantity
+  FROM (${LOCATION_ENTRIES(loc)}) x
+  GROUP BY x.package_id, 2, coalesce(x.expiry, 'infinity'::date)`;
+
+/**
+ * Replaces `table` with the lots of `locations` (the facts recorded for them in
+ * picture_location_state): per package x region x tier x everyday/reserve x expiry, summed over the
+ * locations. Called by insertStock for each side of a rebuild (the second connection's into the part
+ * table, which {@link mergeStockExpiryPart} adds).
+ */
+export async function insertStockExpiry(
+  db: Db,
+  table: LotTable,
+  locations: readonly LocationFacts[],
+): Promise<void> {
+  await sql`TRUNCATE ${sql.table(table)}`.execute(db);
+  if (locations.length === 0) return;
+  const rows = JSON.stringify(
+    locations.map((l) => ({
+      location_id: l.location_id,
+      snapshot_id: l.snapshot_id,
+      counted_at: l.counted_at,
+      difference_report_id: l.difference_report_id,
+      region_code: l.region_code,
+      tier: l.tier,
+    })),
+  );
+  // Region x tier as the outer loop, as insertStock does: few groups in memory at a time. The key and
+  // index are built after the load (one sort instead of an insert per row: half the time, measured).
+  await withoutIndexes(db, table, true, async () => {
+    await sql`
+    INSERT INTO ${sql.table(table)} (package_id, area_code, tier, reserve, expiry, quantity)
+    WITH loc AS (
+      SELECT * FROM json_to_recordset(${rows}::json) AS x(location_id bigint, snapshot_id bigint,
+        counted_at timestamptz, difference_report_id bigint, region_code text, tier text)
+    ),
+    combo AS (SELECT region_code, tier, array_agg(location_id) AS ids FROM loc GROUP BY region_code, tier)
+    SELECT a.package_id, c.region_code, c.tier, a.reserve, a.expiry, a.quantity
+    FROM combo c
+    CROSS JOIN LATERAL (
+      SELECT e.package_id, e.reserve, e.expiry, sum(e.quantity) AS quantity
+      FROM (
+        -- Counted lines are never below zero: a location without differences needs no netting.
+        SELECT sl.package_id, ${reserveOfTierSql('loc.tier', 'sl.stock_level')} AS reserve,
+               coalesce(sl.expiry, 'infinity'::date) AS expiry, sl.quantity::float8 AS quantity
+        FROM loc JOIN stock_line sl ON sl.snapshot_id = loc.snapshot_id
+        WHERE loc.location_id = ANY(c.ids) AND loc.difference_report_id = 0
+        UNION ALL
+        SELECT x.package_id, x.reserve, x.expiry, x.quantity
+        FROM loc CROSS JOIN LATERAL (${LOCATION_LOTS('loc', reserveOfTierSql('loc.tier', 'x.stock_level'))}) x
+        WHERE loc.location_id = ANY(c.ids) AND loc.difference_report_id <> 0
+      ) e
+      GROUP BY e.package_id, e.reserve, e.expiry
+      HAVING sum(e.quantity) > 0
+    ) a`.execute(db);
+  });
+}
+
+/**
+ * The everyday lots of the warehouses among `facts` per package, service area and expiry, into
+ * `table` (for the packages named, or all), each warehouse's lots netted apart as above.
+ */
+export async function insertWholesaleExpiry(
+  db: Db,
+  table: WholesaleLotTable,
+  facts: readonly LocationFacts[],
+  packages: readonly number[] | null,
+): Promise<void> {
+  const warehouses = facts.filter((f) => f.tier === 'wholesale');
+  if (warehouses.length === 0) return;
+  const rows = JSON.stringify(
+    warehouses.map((l) => ({
+      location_id: l.location_id,
+      snapshot_id: l.snapshot_id,
+      counted_at: l.counted_at,
+      difference_report_id: l.difference_report_id,
+    })),
+  );
+  await sql`
+    INSERT INTO ${sql.table(table)} (package_id, area_key, expiry, quantity)
+    WITH loc AS (
+      SELECT x.*, k.area_key
+      FROM json_to_recordset(${rows}::json) AS x(location_id bigint, snapshot_id bigint,
+        counted_at timestamptz, difference_report_id bigint)
+      JOIN warehouse_service_area k ON k.location_id = x.location_id
+    )
+    SELECT e.package_id, loc.area_key, e.expiry, sum(e.quantity)
+    FROM loc CROSS JOIN LATERAL (${LOCATION_LOTS('loc', sql<boolean>`(x.stock_level >= ${sql.lit(FIRST_RESERVE_LEVEL)})`)}) e
+    WHERE ${idIn('e.package_id', packages)} AND NOT e.reserve AND e.quantity > 0
+    GROUP BY e.package_id, loc.area_key, e.expiry`.execute(db);
+}
+
+/** Rebuilds `table` from the warehouses among `facts` (a full or stock rebuild). */
+export async function rebuildWholesaleExpiry(
+  db: Db,
+  table: WholesaleLotTable,
+  facts: readonly LocationFacts[],
+): Promise<void> {
+  await sql`TRUNCATE ${sql.table(table)}`.execute(db);
+  await withoutIndexes(db, table, true, () => insertWholesaleExpiry(db, table, facts, null));
+}
+
+/**
+ * Adds the second connection's lots (picture_stock_expiry_part). The part table is emptied with the
+ * other part tables at the end of the rebuild: the second connection still reads it while it writes
+ * its regions' items (a TRUNCATE here would lock it out, and this transaction waits for it).
+ */
+export async function mergeStockExpiryPart(trx: Tx): Promise<void> {
+  await withoutIndexes(trx, 'picture_stock_expiry', true, async () => {
+    await sql`
+      INSERT INTO picture_stock_expiry (package_id, area_code, tier, reserve, expiry, quantity)
+      SELECT package_id, area_code, tier, reserve, expiry, quantity FROM picture_stock_expiry_part`.execute(
+      trx,
+    );
+  });
+}
+
+/**
+ * Replaces the lots of `locationIds`: adds their current facts (picture_new_state, made by
+ * applyStockDelta) and subtracts the facts recorded for them in picture_location_state, so it must
+ * run before applyStockDelta records the new state. Leaves the non-zero changes in the temporary
+ * table picture_expiry_delta (package_id, region_code, tier, reserve), which applyStockToItems reads:
+ * an item whose lots changed is recomputed even when its total did not (a lot replaced by a later one).
+ */
+export async function applyStockExpiryDelta(trx: Tx, locationIds: readonly number[]): Promise<void> {
+  await sql`DROP TABLE IF EXISTS picture_expiry_delta`.execute(trx);
+  const reserve = reserveSql('l.kind', 'x.stock_level');
+  await sql`
+    CREATE TEMP TABLE picture_expiry_delta ON COMMIT DROP AS
+    WITH old_state AS (
+      SELECT * FROM picture_location_state WHERE location_id = ANY(${locationIds}::bigint[])
+    ),
+    entry AS (
+      SELECT st.location_id, e.package_id, e.reserve, e.expiry, e.quantity
+      FROM picture_new_state st JOIN location l ON l.id = st.location_id
+      CROSS JOIN LATERAL (${LOCATION_LOTS('st', reserve)}) e
+      UNION ALL
+      SELECT st.location_id, e.package_id, e.reserve, e.expiry, -e.quantity
+      FROM old_state st JOIN location l ON l.id = st.location_id
+      CROSS JOIN LATERAL (${LOCATION_LOTS('st', reserve)}) e
+    )
+    SELECT x.package_id, l.region_code::text AS region_code, ${tierCaseSql('l.kind')} AS tier, x.reserve,
+           x.expiry, sum(x.quantity) AS quantity
+    FROM entry x JOIN location l ON l.id = x.location_id
+    GROUP BY 1, 2, 3, 4, 5
+    HAVING sum(x.quantity) <> 0`.execute(trx);
+  const emptied = await sql<{
+    package_id: number;
+    area_code: string;
+    tier: string;
+    reserve: boolean;
+    expiry: string;
+  }>`
+    WITH moved AS (
+      INSERT INTO picture_stock_expiry AS pe (package_id, area_code, tier, reserve, expiry, quantity)
+      SELECT package_id, region_code, tier, reserve, expiry, quantity FROM picture_expiry_delta
+      ON CONFLICT (package_id, area_code, tier, reserve, expiry)
+        DO UPDATE SET quantity = pe.quantity + excluded.quantity
+      RETURNING pe.package_id, pe.area_code, pe.tier, pe.reserve, pe.expiry, pe.quantity
+    )
+    SELECT package_id, area_code, tier, reserve, expiry::text AS expiry FROM moved WHERE quantity <= 0`.execute(
+    trx,
+  );
+  if (emptied.rows.length > 0) {
+    await sql`
+      DELETE FROM picture_stock_expiry pe
+      USING json_to_recordset(${JSON.stringify(emptied.rows)}::json)
+        AS e(package_id bigint, area_code text, tier text, reserve boolean, expiry date)
+      WHERE pe.package_id = e.package_id AND pe.area_code = e.area_code AND pe.tier = e.tier
+        AND pe.reserve = e.reserve AND pe.expiry = e.expiry`.execute(trx);
+  }
+}
+
+/**
+ * After applyStockExpiryDelta and with picture_location_state current: the warehouses' everyday lots
+ * of `packages` (those whose wholesale stock was reported) summed again per service area. Returns the
+ * packages whose lots there changed (each region served then reads its share of them again).
+ */
+export async function applyWholesaleExpiryDelta(
+  trx: Tx,
+  facts: readonly LocationFacts[],
+  packages: readonly number[],
+): Promise<number[]> {
+  await sql`
+    CREATE TEMP TABLE picture_wholesale_expiry_old ON COMMIT DROP AS
+    SELECT * FROM picture_wholesale_expiry WHERE package_id = ANY(${packages}::bigint[])`.execute(trx);
+  await sql`DELETE FROM picture_wholesale_expiry WHERE package_id = ANY(${packages}::bigint[])`.execute(trx);
+  await insertWholesaleExpiry(trx, 'picture_wholesale_expiry', facts, packages);
+  const changed = await sql<{ package_id: number }>`
+    SELECT DISTINCT coalesce(n.package_id, o.package_id) AS package_id
+    FROM (SELECT * FROM picture_wholesale_expiry WHERE package_id = ANY(${packages}::bigint[])) n
+    FULL JOIN picture_wholesale_expiry_old o
+      ON o.package_id = n.package_id AND o.area_key = n.area_key AND o.expiry = n.expiry
+    WHERE n.quantity IS DISTINCT FROM o.quantity`.execute(trx);
+  await sql`DROP TABLE picture_wholesale_expiry_old`.execute(trx);
+  const ids = changed.rows.map((r) => Number(r.package_id));
+  await sql`
+    INSERT INTO picture_wholesale_expiry_delta (package_id)
+    SELECT x FROM unnest(${ids}::bigint[]) AS x`.execute(trx);
+  return ids;
+}
+
+/**
+ * Whether the lots of `packageId` in `area` (a region, or the nation: any region) changed in this
+ * refresh's delta: its own (picture_expiry_delta), or, in a region, those of the warehouses
+ * (picture_wholesale_expiry_delta; the region may be served by them).
+ */
+export function lotsChanged(packageId: RawBuilder<unknown>, area: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`(EXISTS (
+    SELECT 1 FROM picture_expiry_delta x
+    WHERE x.package_id = ${packageId} AND NOT x.reserve AND (${area} = ${NATIONAL_AREA} OR x.region_code = ${area}))
+    OR (${area} <> ${NATIONAL_AREA}
+        AND EXISTS (SELECT 1 FROM picture_wholesale_expiry_delta w WHERE w.package_id = ${packageId})))`;
+}
+
+/** An index range over area_code: the region itself, or every region for the nation. */
+function areaRange(column: string, area: RawBuilder<unknown>): RawBuilder<boolean> {
+  const c = sql.ref(column);
+  return sql<boolean>`${c} >= (CASE WHEN ${area} = ${NATIONAL_AREA} THEN '' ELSE ${area} END)
+    AND ${c} <= (CASE WHEN ${area} = ${NATIONAL_AREA} THEN '~' ELSE ${area} END)`;
+}
+
+export type LotTable = 'picture_stock_expiry' | 'picture_stock_expiry_part';
+export type WholesaleLotTable = 'picture_wholesale_expiry' | 'picture_wholesale_expiry_part';
+
+/** Where lots are read: the picture's tables, or a helper's part tables. */
+export interface LotTables {
+  lots: LotTable;
+  wholesaleLots: WholesaleLotTable;
+}
+export const OWN_LOTS: LotTables = {
+  lots: 'picture_stock_expiry',
+  wholesaleLots: 'picture_wholesale_expiry',
+};
+
+/** An item's lots (expiry, quantity) as a subquery; with `before`, only those expiring before it. */
+export type LotQuery = (before?: RawBuilder<unknown>) => RawBuilder<unknown>;
+
+/**
+ * Which lots: an item's (undefined: everyday lots; in a region its share of the warehouses' serving
+ * it in place of those standing in it), or those a tier holds in the area (the tier
+ * `preparedness` stands for the whole reserve, as on the product page's tier rows).
+ */
+function lotCondition(alias: string, tier: SupplyTier | undefined, area: RawBuilder<unknown>) {
+  const t = sql.ref(`${alias}.tier`);
+  const r = sql.ref(`${alias}.reserve`);
+  if (tier === undefined)
+    return sql<boolean>`NOT ${r} AND (${area} = ${NATIONAL_AREA} OR ${t} <> 'wholesale')`;
+  if (tier === 'preparedness') return sql<boolean>`${r}`;
+  return sql<boolean>`${t} = ${tier} AND NOT ${r}`;
+}
+
+/** A region's share of a warehouse area's lot, rounded as its share of the area's stock is. */
+const shareOf = (quantity: RawBuilder<unknown>) =>
+  sql`round(${quantity} * f.fraction, ${SHARE_DECIMALS}::int)`;
+
+/**
+ * The region's share lots of a package `(expiry, quantity)`, for an item's lots in a region (empty
+ * for the nation, and for a tier's lots). `w` the wholesale lots, `f` the region's fraction.
+ */
+function shareLots(
+  packageId: RawBuilder<unknown>,
+  area: RawBuilder<unknown>,
+  tables: LotTables,
+  tier: SupplyTier | undefined,
+  factor: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  if (tier !== undefined) return sql`SELECT NULL::date AS expiry, NULL::numeric AS quantity WHERE false`;
+  return sql`
+    SELECT w.expiry, ${shareOf(sql`w.quantity::numeric`)} * ${factor} AS quantity
+    FROM ${sql.table(tables.wholesaleLots)} w
+    JOIN (${serviceFractionsSql(sql`
+      SELECT DISTINCT x.package_id, x.area_key FROM ${sql.table(tables.wholesaleLots)} x
+      WHERE x.package_id = ${packageId}`)}) f
+      ON f.package_id = w.package_id AND f.area_key = w.area_key AND f.region_code = ${area}
+    WHERE ${area} <> ${NATIONAL_AREA} AND w.package_id = ${packageId} AND f.fraction > 0`;
+}
+
+/** A region's share lots `(expiry, quantity)` of a package, by expiry (the product page's line). */
+export function regionShareLots(
+  packageId: RawBuilder<unknown>,
+  region: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return sql`
+    SELECT y.expiry, sum(y.quantity) AS quantity
+    FROM (${shareLots(packageId, region, OWN_LOTS, undefined, sql`1`)}) y
+    GROUP BY y.expiry`;
+}
+
+/** The lots (expiry, quantity in packages) of a package in an area, or of one tier of it. */
+export function packageLots(
+  packageId: RawBuilder<unknown>,
+  area: RawBuilder<unknown>,
+  tables: LotTables = OWN_LOTS,
+  tier?: SupplyTier,
+): LotQuery {
+  return (before) => sql`
+    SELECT y.expiry, sum(y.quantity) AS quantity FROM (
+      SELECT e.expiry, e.quantity FROM ${sql.table(tables.lots)} e
+      WHERE e.package_id = ${packageId} AND ${areaRange('e.area_code', area)} AND ${lotCondition('e', tier, area)}
+      UNION ALL
+      ${shareLots(packageId, area, tables, tier, sql`1`)}
+    ) y
+    WHERE ${before === undefined ? sql`true` : sql`y.expiry < ${before}`}
+    GROUP BY y.expiry`;
+}
+
+/** The lots (expiry, quantity in units: pack size x packages) of a group's members in an area. */
+export function groupLots(
+  groupKey: RawBuilder<unknown>,
+  area: RawBuilder<unknown>,
+  tables: LotTables = OWN_LOTS,
+  tier?: SupplyTier,
+): LotQuery {
+  return (before) => sql`
+    SELECT y.expiry, sum(y.quantity) AS quantity FROM (
+      SELECT e.expiry, e.quantity * m.pack_size AS quantity
+      FROM picture_product m JOIN ${sql.table(tables.lots)} e ON e.package_id = m.package_id
+      WHERE m.group_key = ${groupKey} AND ${areaRange('e.area_code', area)} AND ${lotCondition('e', tier, area)}
+      UNION ALL
+      SELECT s.expiry, s.quantity FROM picture_product m
+      CROSS JOIN LATERAL (${shareLots(sql`m.package_id`, area, tables, tier, sql`m.pack_size`)}) s
+      WHERE m.group_key = ${groupKey}
+    ) y
+    WHERE ${before === undefined ? sql`true` : sql`y.expiry < ${before}`}
+    GROUP BY y.expiry`;
+}
+
+/** What an item's lots add up to: all of them, the first expiry, and what can still be dispensed. */
+export interface LotSummary {
+  /** Sum of the lots (all above 0), null when there are none. */
+  stock: RawBuilder<unknown>;
+  /** The earliest expiry ('infinity': none expires). */
+  first: RawBuilder<unknown>;
+  /** The lots that can still be dispensed today (expiry - m after today). */
+  dispensable: RawBuilder<unknown>;
+}
+
+/**
+ * The SQL twin of usableBeforeExpiry(lots, perDay, today, minShelfLifeDays), from the item's lot
+ * summary, reading lots only where some can be cut. A lot whose dispensing days reach past
+ * stock / demand is used whole whatever comes before it (at most all the stock is drawn by then),
+ * and so is every later lot: when the first expiry is that far, usable = stock. Otherwise only the
+ * lots expiring before that day go through picture_usable_before_expiry, in expiry order, and the
+ * later ones are added whole. With no demand: every lot that can still be dispensed.
+ */
+export function usableFromSummary(
+  s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
+  summary: LotSummary,
+  lots: LotQuery,
+  perDay: RawBuilder<unknown>,
+): RawBuilder<number> {
+  const today = sql`${s.today}::date`;
+  const m = sql`${s.minShelfLifeDays}::int`;
+  // Lots expiring before this day can be cut: days until expiry - m < stock / demand.
+  const before = sql`(${today} + ${m} + least(ceil(${summary.stock} / nullif(${perDay}, 0)), 3650000)::int)`;
+  return sql<number>`CASE
+    WHEN ${summary.stock} IS NULL THEN 0
+    WHEN ${perDay} <= 0 THEN ${summary.dispensable}
+    WHEN ${summary.first} >= ${before} THEN ${summary.stock}
+    ELSE (
+      SELECT coalesce(picture_usable_before_expiry(l.quantity, l.expiry, ${perDay}::numeric, ${today}, ${m}
+                        ORDER BY l.expiry), 0)
+             + ${summary.stock} - coalesce(sum(l.quantity), 0)
+      FROM (${lots(before)}) l)
+    END`;
+}
+
+/** {@link usableFromSummary} of one item's lots, summarised on the spot (for few items at a time). */
+export function usableOf(
+  s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
+  lots: LotQuery,
+  perDay: RawBuilder<unknown>,
+): RawBuilder<number> {
+  const summary = {
+    stock: sql`t.stock`,
+    first: sql`t.first`,
+    dispensable: sql`t.dispensable`,
+  };
+  return sql<number>`(
+    SELECT ${usableFromSummary(s, summary, lots, perDay)}
+    FROM (${lotSummaryOf(s, lots())}) t)`;
+}
+
+/** The {@link LotSummary} columns (stock, first, dispensable) of a lots subquery `x`. */
+function lotSummaryOf(
+  s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
+  lots: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return sql`
+    SELECT sum(x.quantity) AS stock, min(x.expiry) AS first,
+           coalesce(sum(x.quantity) FILTER (WHERE x.expiry > ${s.today}::date + ${s.minShelfLifeDays}::int), 0)
+             AS dispensable
+    FROM (${lots}) x`;
+}
+
+/**
+ * The lots of the items of many packages `(package_id, area_code, expiry, quantity)`, per package
+ * and region of `areas` (null: all): its own everyday lots but the warehouses', and its share of the
+ * lots of the warehouses serving it; and nationally (every everyday lot) when the nation is among
+ * them. `packages` is a condition on the package id column given.
+ */
+export function packageAreaLots(
+  tables: LotTables,
+  packages: (column: string) => RawBuilder<boolean>,
+  areas: readonly string[] | null,
+): RawBuilder<unknown> {
+  const national = areas === null || areas.includes(NATIONAL_AREA);
+  const regions = areas === null ? null : areas.filter((a) => a !== NATIONAL_AREA);
+  const parts: RawBuilder<unknown>[] = [];
+  if (regions === null || regions.length > 0) {
+    parts.push(sql`
+      SELECT e.package_id, e.area_code, e.expiry, e.quantity::numeric AS quantity
+      FROM ${sql.table(tables.lots)} e
+      WHERE ${packages('e.package_id')} AND ${textIn('e.area_code', regions)} AND NOT e.reserve
+        AND e.tier <> 'wholesale'
+      UNION ALL
+      SELECT w.package_id, f.region_code, w.expiry, ${shareOf(sql`w.quantity::numeric`)}
+      FROM ${sql.table(tables.wholesaleLots)} w
+      JOIN (${serviceFractionsSql(sql`
+        SELECT DISTINCT k.package_id, k.area_key FROM ${sql.table(tables.wholesaleLots)} k
+        WHERE ${packages('k.package_id')}`)}) f
+        ON f.package_id = w.package_id AND f.area_key = w.area_key
+      WHERE ${packages('w.package_id')} AND ${textIn('f.region_code', regions)} AND f.fraction > 0`);
+  }
+  if (national) {
+    parts.push(sql`
+      SELECT e.package_id, ${NATIONAL_AREA}::text AS area_code, e.expiry, e.quantity::numeric AS quantity
+      FROM ${sql.table(tables.lots)} e
+      WHERE ${packages('e.package_id')} AND NOT e.reserve`);
+  }
+  if (parts.length === 0) {
+    return sql`SELECT NULL::bigint AS package_id, NULL::text AS area_code, NULL::date AS expiry,
+      NULL::numeric AS quantity WHERE false`;
+  }
+  return sql.join(parts, sql` UNION ALL `);
+}
+
+/**
+ * The lot summaries (stock, first, dispensable: {@link LotSummary}) of the items of many packages at
+ * once (set-based, for writing items), per package and area of {@link packageAreaLots}.
+ */
+export function packageLotSummaries(
+  s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
+  tables: LotTables,
+  packages: (column: string) => RawBuilder<boolean>,
+  areas: readonly string[] | null,
+): RawBuilder<unknown> {
+  return sql`
+    SELECT x.package_id, x.area_code, sum(x.quantity) AS stock, min(x.expiry) AS first,
+           coalesce(sum(x.quantity) FILTER (WHERE x.expiry > ${s.today}::date + ${s.minShelfLifeDays}::int), 0)
+             AS dispensable
+    FROM (${packageAreaLots(tables, packages, areas)}) x
+    GROUP BY x.package_id, x.area_code`;
+}
