@@ -66,47 +66,18 @@ const LOCATION_PLAN: Readonly<Record<LocationKind, { count: number; lines: numbe
   state_security_stock: { count: 20, lines: 400, quantity: 2_000 },
   regional_preparedness_stock: { count: 30, lines: 600, quantity: 500 },
 };
-// The schema of the facts is part of what is reused: a changed migration means a new database. The
-// picture's own migrations hold only derived tables: when they change those are re-created.
-const PICTURE_MIGRATIONS = ['0003_picture.sql', '0004_picture_unlogged.sql', '0015_usable_stock.sql'];
+// The schema is part of what is reused: a changed migration (the picture's too: its tables are altered by
+// later migrations, 0008's reserve, 0015's lots, so re-creating them from their own files alone would
+// leave a schema the code does not expect) means a new database.
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 const MIGRATIONS = hash(
   readdirSync(MIGRATION_DIR)
-    .filter((f) => !PICTURE_MIGRATIONS.includes(f))
+    .filter((f) => f.endsWith('.sql'))
     .sort()
     .map((f) => readFileSync(join(MIGRATION_DIR, f), 'utf8'))
     .join('\n'),
 );
-const PICTURE_SQL = PICTURE_MIGRATIONS.map((f) => readFileSync(join(MIGRATION_DIR, f), 'utf8')).join('\n');
-const PARAMS = JSON.stringify({ v: 4, SCALE, TODAY, LOCATION_PLAN, MIGRATIONS });
-
-/** Re-creates the picture's derived tables when 0003, 0004 or 0015 changed since the data was loaded. */
-async function ensurePictureSchema(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`CREATE TABLE IF NOT EXISTS bench_meta (key text PRIMARY KEY, value text NOT NULL)`);
-    const meta = await client.query<{ value: string }>(`SELECT value FROM bench_meta WHERE key = 'picture'`);
-    if (meta.rows[0]?.value === hash(PICTURE_SQL)) return;
-    log('the picture schema (0003, 0004, 0015) changed: re-creating its derived tables');
-    const tables = await client.query<{ tablename: string }>(
-      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'picture\\_%'`,
-    );
-    // Only the tables 0003 and 0004 create: later migrations' picture tables (0014) stay.
-    const own = new Set([...PICTURE_SQL.matchAll(/CREATE (?:UNLOGGED )?TABLE (\w+)/g)].map((m) => m[1]));
-    for (const t of tables.rows)
-      if (own.has(t.tablename)) await client.query(`DROP TABLE ${t.tablename} CASCADE`);
-    await client.query(`DROP FUNCTION IF EXISTS picture_demand_rule CASCADE`);
-    await client.query(`DROP FUNCTION IF EXISTS picture_usable_step CASCADE`);
-    await client.query(PICTURE_SQL);
-    await client.query(
-      `INSERT INTO bench_meta VALUES ('picture', $1) ON CONFLICT (key) DO UPDATE SET value = $1`,
-      [hash(PICTURE_SQL)],
-    );
-  } finally {
-    await client.end();
-  }
-}
+const PARAMS = JSON.stringify({ v: 5, SCALE, TODAY, LOCATION_PLAN, MIGRATIONS });
 
 const log = (message: string) => console.log(`[lagesbild] ${message}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -413,10 +384,6 @@ async function generate(store: Store, url: string): Promise<void> {
   await client.query(
     `INSERT INTO bench_meta VALUES ('params', $1) ON CONFLICT (key) DO UPDATE SET value = $1`,
     [PARAMS],
-  );
-  await client.query(
-    `INSERT INTO bench_meta VALUES ('picture', $1) ON CONFLICT (key) DO UPDATE SET value = $1`,
-    [hash(PICTURE_SQL)],
   );
   await client.end();
 }
@@ -754,7 +721,6 @@ async function main(): Promise<void> {
     log(`generated in ${seconds(ms)}`);
   } else {
     log(`reusing the data in ${DB_NAME}`);
-    await ensurePictureSchema(url);
   }
   const counts = await sql<{
     locations: number;
