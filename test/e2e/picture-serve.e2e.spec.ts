@@ -38,7 +38,7 @@ describe('Who serves whom, and "slut i lager", in Chromium', () => {
         await loadSweden(store, { scale: 0.02, seed: 42, today: TODAY });
         await refreshPicture(store, { today: TODAY });
         // A package already short in some regions sells out everywhere: every location that holds
-        // it reports a difference taking it to zero, after the generator's counts.
+        // it reports a difference taking it to zero, after the generator's counts (early today).
         const short = await sql<{ package_id: number }>`
           SELECT package_id FROM picture_item
           WHERE kind = 'package' AND area_code <> 'SE' AND usable_stock <= 0 AND demand_per_day > 0
@@ -53,7 +53,7 @@ describe('Who serves whom, and "slut i lager", in Chromium', () => {
             store.db,
             h.location_id,
             [{ packageId: soldOut, quantity: -Number(h.quantity), expiry: '2027-12-31' }],
-            '2026-03-01T23:00:00Z',
+            '2026-03-02T06:30:00Z',
           );
         }
         await refreshPicture(store, { today: TODAY, full: true });

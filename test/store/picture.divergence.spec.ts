@@ -188,6 +188,11 @@ type Pattern = 'steady' | 'surge' | 'seasonal' | 'falling' | 'short' | 'none';
 function generate(random: Random): World {
   const salesThrough = addDays(TODAY, -1 - random.int(0, 4));
   const windowEnd = salesThrough;
+  // One region (not 01, which reaches salesThrough) reports late: its sales end up to a week
+  // earlier, and its demand is estimated to its own last day (each region's window).
+  const lagging = random.pick(REGIONS.filter((r) => r !== '01'));
+  const lag = random.int(0, 7);
+  const endOf = (region: string) => (region === lagging ? addDays(windowEnd, -lag) : windowEnd);
   const products: Product[] = [];
   const groupKeys = new Set<string>();
   const add = (identity: Omit<ProductIdentity, 'atcCode'> & { atcCode: string }, packSize: number) => {
@@ -253,9 +258,10 @@ function generate(random: Random): World {
       // Weekly rows (from an odd day, so that weeks straddle the windows' edges) until ~100 days
       // before the end, then daily rows.
       const dailyFrom = addDays(windowEnd, -random.int(60, 110));
+      const regionEnd = endOf(region);
       let day = addDays(from, random.int(0, 6));
-      while (day <= windowEnd) {
-        const weekly = day < dailyFrom && addDays(day, 6) <= windowEnd;
+      while (day <= regionEnd) {
+        const weekly = day < dailyFrom && addDays(day, 6) <= regionEnd;
         const days: 1 | 7 = weekly ? 7 : 1;
         let quantity = 0;
         for (let d = 0; d < days; d++) quantity += perDay * factor(addDays(day, d)) * (0.5 + random.next());
@@ -559,8 +565,10 @@ interface Expected {
 function oracle(world: World, ids: Loaded): Map<string, Expected> {
   const m = world.minShelfLifeDays;
   const thresholds = riskThresholds();
-  // The last day of the data: the end of the latest-starting row of each region.
+  // Each region's last day: the end of its latest-starting row; its demand is estimated to it (a
+  // region without sales to the nation's last day).
   let salesThrough = '0000-01-01';
+  const throughOf = new Map<string, string>();
   for (const region of REGIONS) {
     const rows = world.sales.filter((s) => s.region === region);
     const latest = rows.reduce<Sale | null>(
@@ -569,9 +577,11 @@ function oracle(world: World, ids: Loaded): Map<string, Expected> {
     );
     if (latest !== null) {
       const last = addDays(latest.periodStart, latest.periodDays - 1);
+      throughOf.set(region, last);
       if (last > salesThrough) salesThrough = last;
     }
   }
+  const regionThrough = (region: string) => throughOf.get(region) ?? salesThrough;
   const firstSale = new Map<number, string>();
   for (const s of world.sales) {
     const f = firstSale.get(s.product);
@@ -589,7 +599,10 @@ function oracle(world: World, ids: Loaded): Map<string, Expected> {
   for (const p of world.products) {
     const historyStart = firstSale.get(p.index);
     for (const region of REGIONS) {
-      const options = { salesThrough, ...(historyStart === undefined ? {} : { historyStart }) };
+      const options = {
+        salesThrough: regionThrough(region),
+        ...(historyStart === undefined ? {} : { historyStart }),
+      };
       packageDemand.set(
         `${p.index}:${region}`,
         estimateDemand(rowsOf(p.index, region), TODAY, options).perDay,
@@ -711,7 +724,10 @@ function oracle(world: World, ids: Loaded): Map<string, Expected> {
       .filter((d): d is string => d !== undefined)
       .sort()[0];
     for (const region of REGIONS) {
-      const options = { salesThrough, ...(historyStart === undefined ? {} : { historyStart }) };
+      const options = {
+        salesThrough: regionThrough(region),
+        ...(historyStart === undefined ? {} : { historyStart }),
+      };
       regional.set(
         region,
         item.kind === 'package'
