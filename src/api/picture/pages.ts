@@ -546,33 +546,65 @@ function monthSeries(windowEnd: string, rows: readonly { month: string; quantity
 
 // Region page -------------------------------------------------------------------------------------
 
-export async function regionPage(db: Db, principal: Principal, code: string) {
-  const state = await requireState(db);
-  const scope = pictureScopeOf(principal);
-  const names = await regionNames(db);
-  const name = names.get(code);
-  if (name === undefined) throw AppError.notFound(`region ${code}`);
+/** What a region page shows of the prioritised list at one location. */
+interface PrioritisedAtLocation {
+  held: number;
+  belowCritical: number;
+  belowLow: number;
+  basis: LocationDemandBasis;
+}
 
-  const locations = await regionLocations(db, principal, code);
-  const detailed = locations.filter((l) =>
-    maySeeLocationDetail(principal, { organisationId: l.organisation_id }),
-  );
-  const prioritised = await prioritisedPackageIds(db);
-  const [coverages, bases, fresh, regionFresh] = await Promise.all([
+/**
+ * The region page's prioritised-list figures per location, computed once per picture refresh and set
+ * of locations: they are computed in the server (each location's demand and lots), and hundreds of
+ * readers of one region in a minute would otherwise compute the same figures again each
+ * (`bench:readers`). Keyed by the database, the refresh's time and the locations shown; readers that
+ * ask while it is computed share the computation. The figures are those of the picture as of its last
+ * refresh, which every report is followed by.
+ */
+const PRIORITISED_CACHE = new WeakMap<
+  Db,
+  { refreshedAt: number; byKey: Map<string, Promise<Map<number, PrioritisedAtLocation>>> }
+>();
+/** At most this many sets of locations per refresh (21 regions × a few scopes), ours. */
+const PRIORITISED_CACHE_ENTRIES = 256;
+
+function prioritisedAtLocations(
+  db: Db,
+  state: PictureState,
+  detailed: readonly LocationRow[],
+  prioritised: readonly number[],
+): Promise<Map<number, PrioritisedAtLocation>> {
+  const refreshedAt = state.refreshedAt.getTime();
+  let cache = PRIORITISED_CACHE.get(db);
+  if (cache === undefined || cache.refreshedAt !== refreshedAt) {
+    cache = { refreshedAt, byKey: new Map() };
+    PRIORITISED_CACHE.set(db, cache);
+  }
+  const key = `${detailed.map((l) => l.id).join(',')}|${prioritised.join(',')}`;
+  const hit = cache.byKey.get(key);
+  if (hit !== undefined) return hit;
+  if (cache.byKey.size >= PRIORITISED_CACHE_ENTRIES) cache.byKey.clear();
+  const computed = computePrioritisedAtLocations(db, state, detailed, prioritised);
+  cache.byKey.set(key, computed);
+  // A failure is not kept: the next reader tries again.
+  const entries = cache.byKey;
+  computed.catch(() => entries.delete(key));
+  return computed;
+}
+
+async function computePrioritisedAtLocations(
+  db: Db,
+  state: PictureState,
+  detailed: readonly LocationRow[],
+  prioritised: readonly number[],
+): Promise<Map<number, PrioritisedAtLocation>> {
+  const [coverages, bases] = await Promise.all([
     locationCoverage(db, state, detailed, prioritised),
     locationDemandBases(db, state, detailed),
-    locationFreshness(
-      db,
-      state.today,
-      detailed.map((l) => l.id),
-    ),
-    scope.regionalAggregates ? pictureFreshness(db, state.today, scope.preparednessTier, code) : null,
   ]);
   const t = state.thresholds;
-  const byLocation = new Map<
-    number,
-    { held: number; belowCritical: number; belowLow: number; basis: LocationDemandBasis }
-  >();
+  const byLocation = new Map<number, PrioritisedAtLocation>();
   for (const l of detailed) {
     byLocation.set(l.id, { held: 0, belowCritical: 0, belowLow: 0, basis: bases.get(l.id) ?? 'no_basis' });
   }
@@ -585,6 +617,30 @@ export async function regionPage(db: Db, principal: Principal, code: string) {
     if (c.coverageDays !== null && c.coverageDays < t.criticalBelowDays) s.belowCritical += 1;
     if (c.coverageDays !== null && c.coverageDays < t.lowBelowDays) s.belowLow += 1;
   }
+  return byLocation;
+}
+
+export async function regionPage(db: Db, principal: Principal, code: string) {
+  const state = await requireState(db);
+  const scope = pictureScopeOf(principal);
+  const names = await regionNames(db);
+  const name = names.get(code);
+  if (name === undefined) throw AppError.notFound(`region ${code}`);
+
+  const locations = await regionLocations(db, principal, code);
+  const detailed = locations.filter((l) =>
+    maySeeLocationDetail(principal, { organisationId: l.organisation_id }),
+  );
+  const prioritised = await prioritisedPackageIds(db);
+  const [byLocation, fresh, regionFresh] = await Promise.all([
+    prioritisedAtLocations(db, state, detailed, prioritised),
+    locationFreshness(
+      db,
+      state.today,
+      detailed.map((l) => l.id),
+    ),
+    scope.regionalAggregates ? pictureFreshness(db, state.today, scope.preparednessTier, code) : null,
+  ]);
 
   let counts = null;
   let critical: ItemDto[] | null = null;
