@@ -1078,18 +1078,24 @@ describeEach(testBackends())(
           kind: 'difference',
         });
         const changed = [random.pick(world.products), random.pick(world.products)];
-        // Within the data's days, so that the sales reach no further (which would refresh it all).
-        const through = world.sales.reduce((a, s) => {
-          const last = addDays(s.periodStart, s.periodDays - 1);
-          return last > a ? last : a;
-        }, '');
-        const extraSales: Sale[] = changed.map((p) => ({
-          product: p.index,
-          region: random.pick(REGIONS),
-          periodStart: addDays(through, -random.int(0, 20)),
-          periodDays: 1,
-          quantity: random.int(1, 400),
-        }));
+        // Within each region's days, so that its sales reach no further (a region's window that
+        // moves refreshes it all).
+        const throughOf = (region: string) =>
+          world.sales.reduce((a, s) => {
+            if (s.region !== region) return a;
+            const last = addDays(s.periodStart, s.periodDays - 1);
+            return last > a ? last : a;
+          }, '');
+        const extraSales: Sale[] = changed.map((p) => {
+          const region = random.pick(REGIONS);
+          return {
+            product: p.index,
+            region,
+            periodStart: addDays(throughOf(region), -random.int(0, 20)),
+            periodDays: 1,
+            quantity: random.int(1, 400),
+          };
+        });
         const notice: Notice = {
           product: random.pick(world.products).index,
           kind: 'shortage',
