@@ -383,12 +383,43 @@ export interface LotSummary {
 }
 
 /**
+ * The day before which an item's lots can be cut: a lot expiring on or after it has dispensing days
+ * (days until expiry - m) reaching past stock / demand, so it is used whole whatever comes before it
+ * (at most all the stock is drawn by then), and so is every later lot.
+ */
+function cutBeforeSql(
+  s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
+  stock: RawBuilder<unknown>,
+  perDay: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return sql`(${s.today}::date + ${s.minShelfLifeDays}::int
+    + least(ceil(${stock} / nullif(${perDay}, 0)), 3650000)::int)`;
+}
+
+/**
  * The SQL twin of usableBeforeExpiry(lots, perDay, today, minShelfLifeDays), from the item's lot
- * summary, reading lots only where some can be cut. A lot whose dispensing days reach past
- * stock / demand is used whole whatever comes before it (at most all the stock is drawn by then),
- * and so is every later lot: when the first expiry is that far, usable = stock. Otherwise only the
- * lots expiring before that day go through picture_usable_before_expiry, in expiry order, and the
- * later ones are added whole. With no demand: every lot that can still be dispensed.
+ * summary and what its lots expiring before {@link cutBeforeSql} give: `cut`, their usable stock
+ * first-expiry-first-out plus the later lots whole. When the first expiry is that far, usable =
+ * stock; with no demand, every lot that can still be dispensed.
+ */
+function usableCase(
+  summary: LotSummary,
+  perDay: RawBuilder<unknown>,
+  before: RawBuilder<unknown>,
+  cut: RawBuilder<unknown>,
+): RawBuilder<number> {
+  return sql<number>`CASE
+    WHEN ${summary.stock} IS NULL THEN 0
+    WHEN ${perDay} <= 0 THEN ${summary.dispensable}
+    WHEN ${summary.first} >= ${before} THEN ${summary.stock}
+    ELSE ${cut}
+    END`;
+}
+
+/**
+ * {@link usableCase} reading the item's lots where some can be cut (a correlated subquery: for a few
+ * items at a time; many items at once use {@link cutLotsSql}): only the lots expiring before the cut
+ * day go through picture_usable_before_expiry, in expiry order, and the later ones are added whole.
  */
 export function usableFromSummary(
   s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
@@ -398,18 +429,73 @@ export function usableFromSummary(
 ): RawBuilder<number> {
   const today = sql`${s.today}::date`;
   const m = sql`${s.minShelfLifeDays}::int`;
-  // Lots expiring before this day can be cut: days until expiry - m < stock / demand.
-  const before = sql`(${today} + ${m} + least(ceil(${summary.stock} / nullif(${perDay}, 0)), 3650000)::int)`;
-  return sql<number>`CASE
-    WHEN ${summary.stock} IS NULL THEN 0
-    WHEN ${perDay} <= 0 THEN ${summary.dispensable}
-    WHEN ${summary.first} >= ${before} THEN ${summary.stock}
-    ELSE (
+  const before = cutBeforeSql(s, summary.stock, perDay);
+  return usableCase(
+    summary,
+    perDay,
+    before,
+    sql`(
       SELECT coalesce(picture_usable_before_expiry(l.quantity, l.expiry, ${perDay}::numeric, ${today}, ${m}
                         ORDER BY l.expiry), 0)
              + ${summary.stock} - coalesce(sum(l.quantity), 0)
-      FROM (${lots(before)}) l)
-    END`;
+      FROM (${lots(before)}) l)`,
+  );
+}
+
+/**
+ * What the cut lots of many items give at once (set-based, for writing items): per item of `items`
+ * (a relation with the key column, area_code, per_day and the {@link LotSummary} columns lots_stock,
+ * lots_first) whose lots can be cut, `usable` (picture_usable_before_expiry over its lots expiring
+ * before the cut day, in expiry order) and `quantity` (their sum), from `itemLots` (key, area_code,
+ * expiry, quantity: one row per expiry). One grouped pass over the lots, where a subquery per item
+ * read each item's lots again (6–7 × the whole refresh at scale 1, measured).
+ */
+export function cutLotsSql(
+  s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
+  key: string,
+  items: string,
+  itemLots: string,
+): RawBuilder<unknown> {
+  const k = sql.raw(key);
+  const i = sql.table(items);
+  const perDay = sql`coalesce(i.per_day, 0)`;
+  const before = cutBeforeSql(s, sql`i.lots_stock`, perDay);
+  return sql`
+    SELECT i.${k}, i.area_code,
+           picture_usable_before_expiry(l.quantity, l.expiry, ${perDay}::numeric, ${s.today}::date,
+             ${s.minShelfLifeDays}::int ORDER BY l.expiry) AS usable,
+           sum(l.quantity) AS quantity
+    FROM ${i} i JOIN ${sql.table(itemLots)} l ON l.${k} = i.${k} AND l.area_code = i.area_code
+    WHERE i.lots_stock IS NOT NULL AND ${perDay} > 0 AND i.lots_first < ${before} AND l.expiry < ${before}
+    GROUP BY i.${k}, i.area_code`;
+}
+
+/**
+ * {@link usableCase} of an item from its summary and its row of {@link cutLotsSql} (`cut`, joined
+ * on the item: null where nothing was cut).
+ */
+export function usableFromCut(
+  s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
+  summary: LotSummary,
+  perDay: RawBuilder<unknown>,
+  cut: { usable: RawBuilder<unknown>; quantity: RawBuilder<unknown> },
+): RawBuilder<number> {
+  return usableCase(
+    summary,
+    perDay,
+    cutBeforeSql(s, summary.stock, perDay),
+    sql`coalesce(${cut.usable}, 0) + ${summary.stock} - coalesce(${cut.quantity}, 0)`,
+  );
+}
+
+/**
+ * The {@link LotSummary} columns (stock, first, dispensable) of lots `x` (expiry, quantity), to be
+ * grouped by the caller.
+ */
+export function lotSummaryColumns(s: Pick<Settings, 'today' | 'minShelfLifeDays'>): RawBuilder<unknown> {
+  return sql`sum(x.quantity) AS stock, min(x.expiry) AS first,
+    coalesce(sum(x.quantity) FILTER (WHERE x.expiry > ${s.today}::date + ${s.minShelfLifeDays}::int), 0)
+      AS dispensable`;
 }
 
 /** {@link usableFromSummary} of one item's lots, summarised on the spot (for few items at a time). */
@@ -433,11 +519,7 @@ function lotSummaryOf(
   s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
   lots: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
-  return sql`
-    SELECT sum(x.quantity) AS stock, min(x.expiry) AS first,
-           coalesce(sum(x.quantity) FILTER (WHERE x.expiry > ${s.today}::date + ${s.minShelfLifeDays}::int), 0)
-             AS dispensable
-    FROM (${lots}) x`;
+  return sql`SELECT ${lotSummaryColumns(s)} FROM (${lots}) x`;
 }
 
 /**
@@ -483,19 +565,16 @@ export function packageAreaLots(
 }
 
 /**
- * The lot summaries (stock, first, dispensable: {@link LotSummary}) of the items of many packages at
- * once (set-based, for writing items), per package and area of {@link packageAreaLots}.
+ * The lots of the items of many packages, one row per package, area and expiry (package_id,
+ * area_code, expiry, quantity), of {@link packageAreaLots}.
  */
-export function packageLotSummaries(
-  s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
+export function packageItemLots(
   tables: LotTables,
   packages: (column: string) => RawBuilder<boolean>,
   areas: readonly string[] | null,
 ): RawBuilder<unknown> {
   return sql`
-    SELECT x.package_id, x.area_code, sum(x.quantity) AS stock, min(x.expiry) AS first,
-           coalesce(sum(x.quantity) FILTER (WHERE x.expiry > ${s.today}::date + ${s.minShelfLifeDays}::int), 0)
-             AS dispensable
+    SELECT x.package_id, x.area_code, x.expiry, sum(x.quantity) AS quantity
     FROM (${packageAreaLots(tables, packages, areas)}) x
-    GROUP BY x.package_id, x.area_code`;
+    GROUP BY x.package_id, x.area_code, x.expiry`;
 }

@@ -6,12 +6,15 @@ import { NATIONAL_AREA } from '../../domain/access.js';
 import type { Db, Tx } from '../database.js';
 import { applyDeliveries } from './deliveries.js';
 import {
+  cutLotsSql,
   groupLots,
+  lotSummaryColumns,
   lotsChanged,
   OWN_LOTS,
-  packageLotSummaries,
+  packageAreaLots,
+  packageItemLots,
   packageLots,
-  usableFromSummary,
+  usableFromCut,
   usableOf,
   type LotTables,
 } from './expiry.js';
@@ -19,13 +22,6 @@ import { regionWindowsSql } from './demand.js';
 import { MAX_RUN_OUT_DAYS, type Settings, YEAR_DAYS } from './settings.js';
 import { idIn, textIn, unique } from './sql.js';
 import { areaStockSql, type WholesaleTable } from './wholesale.js';
-
-/** The lot summary columns `st` passes through itemBase to b0. */
-const LOT_SUMMARY = {
-  stock: sql`b0.lots_stock`,
-  first: sql`b0.lots_first`,
-  dispensable: sql`b0.lots_dispensable`,
-};
 
 /**
  * Moves the items of `packages` (and of their groups) in `areas` by the stock delta of
@@ -202,19 +198,25 @@ export function coverageColumns(s: Settings): RawBuilder<unknown> {
  * The item rows of an area from its stock (`st`) and demand (`dm`) by `key`: every key with stock, or
  * with demand, or (nationally) under a notice (`noticeKeys`), with zeros where a side is missing, and
  * `days` = usable / demand once. One full join instead of a union of keys joined to both sides again:
- * a third less time at national scale.
+ * a third less time at national scale. `st` gives the item's lot summary (lots_stock, lots_first,
+ * lots_dispensable) and `itemLots` names the relation of its lots (key, area_code, expiry, quantity:
+ * a row per expiry), from which the usable stock is computed for all items in one grouped pass
+ * (expiry.ts cutLotsSql).
  */
 export function itemBase(
+  s: Settings,
   key: string,
   noticeKeys: RawBuilder<unknown>,
   national: boolean,
-  /**
-   * The item's usable stock, an expression over b0's columns: `st` gives its lots' summary as
-   * lots_stock, lots_first and lots_dispensable (expiry.ts usableFromSummary).
-   */
-  usable: RawBuilder<unknown>,
+  itemLots: string,
 ): RawBuilder<unknown> {
   const k = sql.raw(key);
+  const usable = usableFromCut(
+    s,
+    { stock: sql`b0.lots_stock`, first: sql`b0.lots_first`, dispensable: sql`b0.lots_dispensable` },
+    sql`coalesce(b0.per_day, 0)`,
+    { usable: sql`c.usable`, quantity: sql`c.quantity` },
+  );
   return sql`
     sd AS (
       SELECT coalesce(st.${k}, dm.${k}) AS ${k}, coalesce(st.area_code, dm.area_code) AS area_code,
@@ -233,12 +235,13 @@ export function itemBase(
         AND NOT EXISTS (SELECT 1 FROM st WHERE st.${k} = n.${k} AND st.area_code = ${NATIONAL_AREA})
         AND NOT EXISTS (SELECT 1 FROM dm WHERE dm.${k} = n.${k} AND dm.area_code = ${NATIONAL_AREA})
     ),
+    cut AS (${cutLotsSql(s, key, 'b0', itemLots)}),
     b1 AS (
-      SELECT ${k}, area_code, coalesce(total, 0) AS total,
-             CASE WHEN total IS NULL THEN 0 ELSE ${usable} END AS usable,
-             coalesce(per_day, 0) AS per_day, coalesce(basis, 'no_sales') AS basis,
-             coalesce(recent_per_day, 0) AS recent_per_day, baseline_per_day, seasonal_per_day
-      FROM b0
+      SELECT b0.${k}, b0.area_code, coalesce(b0.total, 0) AS total,
+             CASE WHEN b0.total IS NULL THEN 0 ELSE ${usable} END AS usable,
+             coalesce(b0.per_day, 0) AS per_day, coalesce(b0.basis, 'no_sales') AS basis,
+             coalesce(b0.recent_per_day, 0) AS recent_per_day, b0.baseline_per_day, b0.seasonal_per_day
+      FROM b0 LEFT JOIN cut c ON c.${k} = b0.${k} AND c.area_code = b0.area_code
     ),
     b AS (
       SELECT b1.*, CASE WHEN per_day > 0 THEN greatest(usable, 0) / per_day END AS days FROM b1
@@ -299,7 +302,8 @@ export async function writePackageItems(
   const national = areas === null || areas.includes(NATIONAL_AREA);
   await sql`
     INSERT INTO ${sql.table(tables.items)} ${ITEM_COLUMNS}
-    WITH st AS (
+    WITH item_lots AS MATERIALIZED (${packageItemLots(tables, (c) => idIn(c, packages), areas)}),
+    st AS (
       SELECT x.package_id, x.area_code, x.total, q.stock AS lots_stock, q.first AS lots_first,
              q.dispensable AS lots_dispensable
       FROM (
@@ -307,8 +311,10 @@ export async function writePackageItems(
         FROM (${areaStockSql(tables.stock, tables.wholesale, (c) => idIn(c, packages), areas)}) y
         GROUP BY package_id, area_code
       ) x
-      LEFT JOIN (${packageLotSummaries(s, tables, (c) => idIn(c, packages), areas)}) q
-        ON q.package_id = x.package_id AND q.area_code = x.area_code
+      LEFT JOIN (
+        SELECT x.package_id, x.area_code, ${lotSummaryColumns(s)} FROM item_lots x
+        GROUP BY x.package_id, x.area_code
+      ) q ON q.package_id = x.package_id AND q.area_code = x.area_code
     ),
     dm AS (
       SELECT package_id, region_code::text AS area_code, per_day, basis, recent_per_day, baseline_per_day,
@@ -324,17 +330,7 @@ export async function writePackageItems(
       SELECT DISTINCT n.package_id FROM current_shortage_notice n
       WHERE ${noticeCondition(s, 'n')} AND ${idIn('n.package_id', packages)}
     ),
-    ${itemBase(
-      'package_id',
-      sql`SELECT package_id FROM notice`,
-      national,
-      usableFromSummary(
-        s,
-        LOT_SUMMARY,
-        packageLots(sql`b0.package_id`, sql`b0.area_code`, tables),
-        sql`coalesce(b0.per_day, 0)`,
-      ),
-    )}
+    ${itemBase(s, 'package_id', sql`SELECT package_id FROM notice`, national, 'item_lots')}
     SELECT 'package', b.package_id::text, b.area_code, b.package_id, pp.group_key, pp.substance_key,
            pp.atc_key, pp.atc4, pp.company_id, m.name, m.substance, m.strength, m.form, m.atc_code, 'förp',
            b.total, b.usable, b.per_day,
@@ -391,17 +387,20 @@ export async function writeGroupItems(
                              WHERE n.package_id = mb.package_id AND ${noticeCondition(s, 'n')})) AS notice
       FROM members mb GROUP BY mb.group_key
     ),
-    lots AS (
-      SELECT mb.group_key, q.area_code, sum(q.stock * mb.pack_size) AS stock, min(q.first) AS first,
-             sum(q.dispensable * mb.pack_size) AS dispensable
-      FROM (${packageLotSummaries(
-        s,
+    -- The members' lots in units (pack size x packages), a row per group, area and expiry.
+    item_lots AS MATERIALIZED (
+      SELECT mb.group_key, q.area_code, q.expiry, sum(q.quantity * mb.pack_size) AS quantity
+      FROM (${packageAreaLots(
         tables,
         (c) => sql<boolean>`${sql.ref(c)} IN (SELECT package_id FROM members)`,
         areas,
       )}) q
       JOIN members mb ON mb.package_id = q.package_id
-      GROUP BY mb.group_key, q.area_code
+      GROUP BY mb.group_key, q.area_code, q.expiry
+    ),
+    lots AS (
+      SELECT x.group_key, x.area_code, ${lotSummaryColumns(s)} FROM item_lots x
+      GROUP BY x.group_key, x.area_code
     ),
     st AS (
       SELECT x.group_key, x.area_code, x.total, q.stock AS lots_stock, q.first AS lots_first,
@@ -444,17 +443,7 @@ export async function writeGroupItems(
              sum(baseline_per_day), sum(seasonal_per_day)
       FROM regional WHERE ${national} GROUP BY group_key
     ),
-    ${itemBase(
-      'group_key',
-      sql`SELECT group_key FROM gflags WHERE notice`,
-      national,
-      usableFromSummary(
-        s,
-        LOT_SUMMARY,
-        groupLots(sql`b0.group_key`, sql`b0.area_code`, tables),
-        sql`coalesce(b0.per_day, 0)`,
-      ),
-    )}
+    ${itemBase(s, 'group_key', sql`SELECT group_key FROM gflags WHERE notice`, national, 'item_lots')}
     SELECT 'group', b.group_key, b.area_code, NULL::bigint, b.group_key, g.substance_key, g.atc_key, g.atc4,
            NULL::bigint, g.substance || ' ' || g.strength || ' ' || g.form, g.substance, g.strength, g.form,
            g.atc_code, g.pack_unit, b.total, b.usable, b.per_day,
