@@ -20,6 +20,7 @@ import { productListRoutes, productRoutes } from './product.routes.js';
 import { reportRoutes } from './report.routes.js';
 import { pictureRoutes } from './picture/routes.js';
 import { actorsRoutes } from './actors.routes.js';
+import { noticeRoutes } from './notice.routes.js';
 
 export type App = FastifyInstance;
 
@@ -84,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(pictureRoutes, deps);
       await api.register(actorsRoutes, deps);
       await api.register(masterDataRoutes, deps);
+      await api.register(noticeRoutes, deps);
     },
     { prefix: '/api' },
   );

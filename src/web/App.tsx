@@ -7,6 +7,7 @@ import { CataloguePage } from './pages/catalogue.page.js';
 import { ImportPage, ImportsPage } from './pages/imports.page.js';
 import { MapPage } from './pages/map.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
+import { NoticesPage } from './pages/notices.page.js';
 import { OverviewPage } from './pages/overview.page.js';
 import { RegionPage } from './pages/region.page.js';
 import { ReportsPage } from './pages/reports.page.js';
@@ -48,6 +49,7 @@ const PAGES: PageDef[] = [
     activeFor: ['/products/:id'],
   },
   { path: '/map', nav: 'nav.map', render: () => <MapPage />, permission: 'picture:read' },
+  { path: '/notices', nav: 'nav.notices', render: () => <NoticesPage />, permission: 'picture:read' },
   {
     path: '/products/:id',
     render: ({ id = '' }) => (

@@ -3,6 +3,7 @@ import type { ErrorBody } from '../api/errors.js';
 import type { LocationDto } from '../api/location.routes.js';
 import type { ImportDto, RegisterRecordDto } from '../api/master-data.routes.js';
 import type { MeDto } from '../api/me.routes.js';
+import type { NoticeHistoryDto, NoticesPageDto } from '../api/notice.routes.js';
 import type { OrganisationDto } from '../api/organisation.routes.js';
 import type { ItemDto, NoticeDto } from '../api/picture/dto.js';
 import type {
@@ -49,6 +50,11 @@ export type PictureItem = ItemDto;
 export type PictureItemsPage = Static<typeof ItemsPageDto>;
 export type PictureNotice = NoticeDto;
 export type PictureMap = Static<typeof MapDto>;
+/** The register of shortage notices (GET /api/notices) and one notice's versions. */
+export type NoticesPage = Static<typeof NoticesPageDto>;
+export type RegisterNotice = NoticesPage['items'][number];
+export type NoticeStatus = RegisterNotice['status'];
+export type NoticeHistory = Static<typeof NoticeHistoryDto>;
 export type PictureProduct = Static<typeof ProductPageDto>;
 export type PictureRegion = Static<typeof RegionPageDto>;
 export type Classification = PictureOverview['classification'];
@@ -193,6 +199,18 @@ export interface ProductQuery {
   offset?: number | undefined;
 }
 
+export interface NoticeQuery {
+  q?: string | undefined;
+  company?: number | undefined;
+  atc?: string | undefined;
+  prioritised?: boolean | undefined;
+  kind?: 'shortage' | 'sales_stop' | undefined;
+  status?: NoticeStatus | undefined;
+  late?: boolean | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
 export interface LocationQuery {
   region?: string | undefined;
   municipality?: string | undefined;
@@ -244,6 +262,10 @@ export function createApi(token: string) {
       query: { limit?: number; offset?: number; status?: 'accepted' | 'rejected' },
       signal?: AbortSignal,
     ) => get<Page<Receipt>>('/api/reports', { ...query }, signal),
+    notices: (query: NoticeQuery, signal?: AbortSignal) =>
+      get<NoticesPage>('/api/notices', { ...query }, signal),
+    noticeHistory: (id: number, signal?: AbortSignal) =>
+      get<NoticeHistory>(`/api/notices/${id}/history`, undefined, signal),
     pictureOverview: (signal?: AbortSignal) =>
       get<PictureOverview>('/api/picture/overview', undefined, signal),
     pictureItems: (query: Query, signal?: AbortSignal) =>

@@ -121,6 +121,12 @@ export function OverviewPage() {
               notices={data?.notices.upcoming}
               empty={t('overview.noUpcoming')}
               testId="upcoming-notices"
+              split
+              actions={
+                <Link to="/notices?status=upcoming" className="button button-link">
+                  {t('overview.toRegister')}
+                </Link>
+              }
             />
             <NoticeSection
               id="overview-active"
@@ -128,6 +134,11 @@ export function OverviewPage() {
               notices={data?.notices.active}
               empty={t('overview.noActive')}
               testId="active-notices"
+              actions={
+                <Link to="/notices?status=active" className="button button-link">
+                  {t('overview.toRegister')}
+                </Link>
+              }
             />
           </div>
 
@@ -268,7 +279,10 @@ export function ItemTable({
   );
 }
 
-/** Shortage notices and sales stops, with their dates and the company. */
+/**
+ * Shortage notices and sales stops, with their dates and the company; with `split`, restanmälningar
+ * and försäljningsuppehåll in lists of their own.
+ */
 export function NoticeSection({
   id,
   title,
@@ -276,6 +290,7 @@ export function NoticeSection({
   empty,
   testId,
   actions,
+  split = false,
 }: {
   id: string;
   title: string;
@@ -283,8 +298,15 @@ export function NoticeSection({
   empty: string;
   testId: string;
   actions?: ReactNode;
+  split?: boolean;
 }) {
-  const { t, formatDate } = useI18n();
+  const { t, formatNumber } = useI18n();
+  const groups: { kind: PictureNotice['kind'] | null; list: PictureNotice[] | undefined }[] = split
+    ? (['shortage', 'sales_stop'] as const).map((kind) => ({
+        kind,
+        list: notices?.filter((n) => n.kind === kind),
+      }))
+    : [{ kind: null, list: notices }];
   return (
     <section className="card" aria-labelledby={id}>
       <div className="card-header">
@@ -296,33 +318,56 @@ export function NoticeSection({
       {notices && notices.length === 0 ? (
         <p className="card-padded muted">{empty}</p>
       ) : (
-        <ul className="notice-list" data-testid={testId}>
-          {(notices ?? []).map((n) => (
-            <li key={n.id} className="notice-item" data-testid="notice">
-              <div className="notice-item-head">
-                <Link to={`/products/${n.packageId}`} className="row-link">
-                  {n.name}
-                </Link>{' '}
-                <span className="muted">{n.pack}</span>
-              </div>
-              <div className="badges">
-                <Badge tone={n.kind === 'sales_stop' ? 'danger' : 'warning'}>{t(`notice.${n.kind}`)}</Badge>
-                {n.prioritised && <Badge tone="info">{t('picture.flag.prioritised')}</Badge>}
-                {n.late && <Badge tone="danger">{t('notice.late')}</Badge>}
-              </div>
-              <div className="cell-sub">
-                {t('notice.period', {
-                  from: formatDate(n.expectedStart),
-                  to: n.expectedEnd ? formatDate(n.expectedEnd) : t('notice.openEnded'),
-                })}{' '}
-                · {n.company.name}
-              </div>
-              {n.reason && <div className="cell-sub">{n.reason}</div>}
-            </li>
-          ))}
-          {!notices && <li className="card-padded muted">{t('state.loading')}</li>}
-        </ul>
+        groups.map(({ kind, list }) => (
+          <div key={kind ?? 'all'} data-testid={kind ? `${testId}-${kind}` : undefined}>
+            {kind && (
+              <h3 className="subsection-title card-padded">
+                {kind === 'shortage'
+                  ? t('overview.noticeGroup.shortage')
+                  : t('overview.noticeGroup.sales_stop')}{' '}
+                <span className="muted">({list ? formatNumber(list.length) : '…'})</span>
+              </h3>
+            )}
+            {list && list.length === 0 ? (
+              <p className="card-padded muted">{t('overview.noneOfKind')}</p>
+            ) : (
+              <NoticeList notices={list} testId={testId} />
+            )}
+          </div>
+        ))
       )}
     </section>
+  );
+}
+
+function NoticeList({ notices, testId }: { notices: PictureNotice[] | undefined; testId: string }) {
+  const { t, formatDate } = useI18n();
+  return (
+    <ul className="notice-list" data-testid={testId}>
+      {(notices ?? []).map((n) => (
+        <li key={n.id} className="notice-item" data-testid="notice">
+          <div className="notice-item-head">
+            <Link to={`/products/${n.packageId}`} className="row-link">
+              {n.name}
+            </Link>{' '}
+            <span className="muted">{n.pack}</span>
+          </div>
+          <div className="badges">
+            <Badge tone={n.kind === 'sales_stop' ? 'danger' : 'warning'}>{t(`notice.${n.kind}`)}</Badge>
+            {n.prioritised && <Badge tone="info">{t('picture.flag.prioritised')}</Badge>}
+            {n.late && <Badge tone="danger">{t('notice.late')}</Badge>}
+          </div>
+          <div className="cell-sub">
+            {t('notice.period', {
+              from: formatDate(n.expectedStart),
+              to: n.expectedEnd ? formatDate(n.expectedEnd) : t('notice.openEnded'),
+            })}{' '}
+            · {n.company.name}
+          </div>
+          {n.reason && <div className="cell-sub">{n.reason}</div>}
+        </li>
+      ))}
+      {!notices && <li className="card-padded muted">{t('state.loading')}</li>}
+    </ul>
   );
 }
