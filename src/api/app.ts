@@ -21,6 +21,7 @@ import { reportRoutes } from './report.routes.js';
 import { pictureRoutes } from './picture/routes.js';
 import { actorsRoutes } from './actors.routes.js';
 import { noticeRoutes } from './notice.routes.js';
+import { reportingRoutes } from './reporting.routes.js';
 
 export type App = FastifyInstance;
 
@@ -86,6 +87,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(actorsRoutes, deps);
       await api.register(masterDataRoutes, deps);
       await api.register(noticeRoutes, deps);
+      await api.register(reportingRoutes, deps);
     },
     { prefix: '/api' },
   );

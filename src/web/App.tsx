@@ -10,6 +10,7 @@ import { NotFoundPage } from './pages/not-found.page.js';
 import { NoticesPage } from './pages/notices.page.js';
 import { OverviewPage } from './pages/overview.page.js';
 import { RegionPage } from './pages/region.page.js';
+import { ReportingPage } from './pages/reporting.page.js';
 import { ReportsPage } from './pages/reports.page.js';
 import { SignInPage } from './pages/sign-in.page.js';
 import { StartPage } from './pages/start.page.js';
@@ -63,6 +64,7 @@ const PAGES: PageDef[] = [
   { path: '/regions/:code', render: ({ code = '' }) => <RegionPage key={code} code={code} /> },
   { path: '/catalogue', nav: 'nav.catalogue', render: () => <CataloguePage />, permission: 'catalogue:read' },
   { path: '/reports', nav: 'nav.reports', render: () => <ReportsPage />, permission: 'report:read' },
+  { path: '/reporting', nav: 'nav.reporting', render: () => <ReportingPage />, permission: 'report:read' },
   {
     path: '/imports',
     nav: 'nav.imports',

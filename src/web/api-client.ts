@@ -5,6 +5,7 @@ import type { ImportDto, RegisterRecordDto } from '../api/master-data.routes.js'
 import type { MeDto } from '../api/me.routes.js';
 import type { NoticeHistoryDto, NoticesPageDto } from '../api/notice.routes.js';
 import type { OrganisationDto } from '../api/organisation.routes.js';
+import type { ReportingLocationsPageDto, ReportingOrganisationsPageDto } from '../api/reporting.routes.js';
 import type { ItemDto, NoticeDto } from '../api/picture/dto.js';
 import type {
   ItemsPageDto,
@@ -55,6 +56,10 @@ export type NoticesPage = Static<typeof NoticesPageDto>;
 export type RegisterNotice = NoticesPage['items'][number];
 export type NoticeStatus = RegisterNotice['status'];
 export type NoticeHistory = Static<typeof NoticeHistoryDto>;
+/** Who has reported (GET /api/reporting/...). */
+export type ReportingLocations = Static<typeof ReportingLocationsPageDto>;
+export type ReportingOrganisations = Static<typeof ReportingOrganisationsPageDto>;
+export type ReportingStatus = ReportingLocations['items'][number]['status'];
 export type PictureProduct = Static<typeof ProductPageDto>;
 export type PictureRegion = Static<typeof RegionPageDto>;
 export type Classification = PictureOverview['classification'];
@@ -266,6 +271,14 @@ export function createApi(token: string) {
       get<NoticesPage>('/api/notices', { ...query }, signal),
     noticeHistory: (id: number, signal?: AbortSignal) =>
       get<NoticeHistory>(`/api/notices/${id}/history`, undefined, signal),
+    reportingLocations: (
+      query: { status?: ReportingStatus; organisation?: number; limit?: number; offset?: number },
+      signal?: AbortSignal,
+    ) => get<ReportingLocations>('/api/reporting/locations', { ...query }, signal),
+    reportingOrganisations: (
+      query: { overdue?: boolean; limit?: number; offset?: number },
+      signal?: AbortSignal,
+    ) => get<ReportingOrganisations>('/api/reporting/organisations', { ...query }, signal),
     pictureOverview: (signal?: AbortSignal) =>
       get<PictureOverview>('/api/picture/overview', undefined, signal),
     pictureItems: (query: Query, signal?: AbortSignal) =>
