@@ -16,8 +16,10 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { DATA_FOLDER_LOCK_FILE, lockDataFolder } from './data-folder-lock.js';
 import type { Database } from './schema.js';
 
 export type Backend = 'pglite' | 'postgres';
@@ -73,8 +75,14 @@ export const REFRESH_INTERRUPTED =
 export interface StoreOptions {
   /** A postgres:// URL. When absent, PGlite is used. */
   databaseUrl?: string | undefined;
-  /** PGlite data directory; 'memory://' (the default) keeps everything in memory. */
+  /**
+   * PGlite data directory; 'memory://' (the default) keeps everything in memory. A folder on disk is
+   * locked while the store is open: another process that opens it is refused at once
+   * (`DataFolderInUseError`, src/store/data-folder-lock.ts).
+   */
   dataDir?: string | undefined;
+  /** PGlite on disk: empty the folder first, once its lock is taken (`beredskap demo --fresh`). */
+  fresh?: boolean | undefined;
 }
 
 // int8 and numeric as numbers, dates as 'YYYY-MM-DD' strings: identical on both backends.
@@ -87,7 +95,7 @@ const keepString = (v: string): string => v;
 /** Opens PGlite (default) or PostgreSQL (`databaseUrl`). The schema is not migrated here. */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl);
-  return openPglite(options.dataDir ?? 'memory://');
+  return openPglite(options.dataDir ?? 'memory://', options.fresh === true);
 }
 
 /** Reads DATABASE_URL and BEREDSKAP_DATA_DIR from the environment. */
@@ -212,14 +220,28 @@ async function transactionOn<T>(
   return single.transaction().execute((trx) => fn(trx, copy));
 }
 
-async function openPglite(dataDir: string): Promise<Store> {
-  if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, {
-    parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: keepString },
-    // In memory, extending files by zero-filled writes keeps bulk COPY from slowing as tables grow
-    // (1.8M rows: 5.2 s instead of 12.2 s, measured in docs/data.md); on disk it makes no difference.
-    postgresqlconf: ["file_extend_method = 'write_zeros'"],
-  });
+async function openPglite(dataDir: string, fresh: boolean): Promise<Store> {
+  const onDisk = !dataDir.includes('://');
+  if (onDisk) await mkdir(dataDir, { recursive: true });
+  // One process at a time on a folder (issue 11 item 5): taken before PGlite reads a file of it.
+  const lock = onDisk ? await lockDataFolder(dataDir) : null;
+  let pglite: PGlite;
+  try {
+    if (fresh && onDisk) {
+      for (const entry of await readdir(dataDir)) {
+        if (entry !== DATA_FOLDER_LOCK_FILE) await rm(join(dataDir, entry), { recursive: true, force: true });
+      }
+    }
+    pglite = await PGlite.create(dataDir, {
+      parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: keepString },
+      // In memory, extending files by zero-filled writes keeps bulk COPY from slowing as tables grow
+      // (1.8M rows: 5.2 s instead of 12.2 s, measured in docs/data.md); on disk it makes no difference.
+      postgresqlconf: ["file_extend_method = 'write_zeros'"],
+    });
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
   // interrupt(): the refresh's next statement fails (see RefreshConnections).
   const refresh = { running: false, interrupted: false };
   const dialect = new SerialPgliteDialect(pglite, () => refresh.running && refresh.interrupted);
@@ -265,7 +287,11 @@ async function openPglite(dataDir: string): Promise<Store> {
     },
     async close() {
       refresh.interrupted = true;
-      await db.destroy();
+      try {
+        await db.destroy();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }
