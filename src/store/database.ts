@@ -43,6 +43,13 @@ export interface Store {
   bulkTransaction<T>(fn: (trx: Tx, copy: CopyFn) => Promise<T>): Promise<T>;
   /** The connections of the picture's refresh, apart from those that serve requests. */
   readonly refresh: RefreshConnections;
+  /**
+   * For shutdown, once requests in flight have had their grace period: ends the database work of the
+   * requests still running. Each fails and changes nothing (its transaction rolls back), so no report
+   * is left half written. PostgreSQL: their connections are terminated on the server. PGlite: nothing
+   * (its statements run in this process and end by themselves).
+   */
+  cancelRequests(): Promise<void>;
   /** Ends a refresh under way (see `RefreshConnections.interrupt`), then closes every connection. */
   close(): Promise<void>;
 }
@@ -67,6 +74,9 @@ export interface RefreshConnections {
    */
   interrupt(): Promise<void>;
 }
+
+/** How long shutdown waits to reach the server to end work under way there. Our choice. */
+const KILLER_CONNECT_MS = 2_000;
 
 /** What a refresh started after `interrupt()` fails with. */
 export const REFRESH_INTERRUPTED =
@@ -131,11 +141,14 @@ function openPostgres(url: string): Store {
     pool.on('connect', (client) => client.on('error', () => undefined));
     return pool;
   };
-  const pool = poolOf(10);
+  // Every connection is named, so that shutdown finds those still at work on the server (and an
+  // administrator sees whose they are in pg_stat_activity).
+  const instance = `${process.pid}-${randomBytes(3).toString('hex')}`;
+  const requestName = `beredskap-${instance}`;
+  const pool = poolOf(10, requestName);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  // The refresh's own connections, named so that interrupt() finds them on the server (and an
-  // administrator in pg_stat_activity).
-  const refreshName = `beredskap-refresh-${process.pid}-${randomBytes(3).toString('hex')}`;
+  // The refresh's own connections.
+  const refreshName = `beredskap-refresh-${instance}`;
   const refreshPool = poolOf(1, refreshName);
   const helperPool = poolOf(1, refreshName);
   /** A pool that hands out no connection after interrupt(). */
@@ -156,24 +169,29 @@ function openPostgres(url: string): Store {
   });
   const refreshSource = unlessInterrupted(refreshPool);
 
-  const interrupt = async () => {
-    interrupted = true;
-    const inUse =
-      refreshPool.totalCount - refreshPool.idleCount + helperPool.totalCount - helperPool.idleCount;
-    if (inUse === 0) return;
-    const killer = new pg.Client({ connectionString: url });
+  /** Terminates the connections named `name` that are at work (in a statement or a transaction). */
+  const terminate = async (name: string, what: string) => {
+    const killer = new pg.Client({ connectionString: url, connectionTimeoutMillis: KILLER_CONNECT_MS });
+    killer.on('error', () => undefined);
     try {
       await killer.connect();
       await killer.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
          WHERE application_name = $1 AND state <> 'idle' AND pid <> pg_backend_pid()`,
-        [refreshName],
+        [name],
       );
     } catch (err) {
-      process.stderr.write(`beredskap: could not end the refresh under way: ${String(err)}\n`);
+      process.stderr.write(`beredskap: could not end ${what}: ${String(err)}\n`);
     } finally {
       await killer.end().catch(() => undefined);
     }
+  };
+  const interrupt = async () => {
+    interrupted = true;
+    const inUse =
+      refreshPool.totalCount - refreshPool.idleCount + helperPool.totalCount - helperPool.idleCount;
+    if (inUse === 0) return;
+    await terminate(refreshName, 'the refresh under way');
   };
 
   return {
@@ -184,6 +202,10 @@ function openPostgres(url: string): Store {
       transaction: (fn) => transactionOn(refreshSource, fn),
       helper,
       interrupt,
+    },
+    async cancelRequests() {
+      if (pool.totalCount - pool.idleCount === 0) return;
+      await terminate(requestName, 'the requests under way');
     },
     async close() {
       await interrupt();
@@ -285,6 +307,7 @@ async function openPglite(dataDir: string, fresh: boolean): Promise<Store> {
         return Promise.resolve();
       },
     },
+    cancelRequests: () => Promise.resolve(),
     async close() {
       refresh.interrupted = true;
       try {
