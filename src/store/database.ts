@@ -75,6 +75,37 @@ export interface RefreshConnections {
   interrupt(): Promise<void>;
 }
 
+/**
+ * How long making a connection to PostgreSQL may take before it fails (and the request gets 503 with
+ * Retry-After): a server that is down refuses at once, but one that does not answer (frozen, or a
+ * network that drops packets) would otherwise hold the request for as long as TCP tries. Our choice:
+ * a connection on a working network takes milliseconds.
+ */
+export const DB_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * The longest a statement of a request may run on PostgreSQL under `beredskap serve`
+ * (`StoreOptions.statementTimeoutMs` on the requests' connections; the picture's refresh has
+ * connections of its own without it, since a national full refresh runs for minutes). Past it the statement is cancelled, its transaction rolls back and the
+ * request gets 503. Our choice: well above the slowest request statement measured (a region page
+ * under 200 readers and a refresh, 23 s at scale 2 on a loaded machine, docs/benchmarks.md), so it
+ * only ends what is stuck (a lock that is never released).
+ */
+export const REQUEST_STATEMENT_TIMEOUT_MS = 120_000;
+
+/**
+ * A statement unanswered this long past its server-side timeout means the server itself does not
+ * answer (frozen, or the network is gone): pg gives up on it (`query_timeout`). Our choice.
+ */
+const DB_UNANSWERED_MARGIN_MS = 15_000;
+
+/** pg's client with the connect timeout, for the pools (whose own option would bound queueing too). */
+class BoundedClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS });
+  }
+}
+
 /** How long shutdown waits to reach the server to end work under way there. Our choice. */
 const KILLER_CONNECT_MS = 2_000;
 
@@ -93,6 +124,12 @@ export interface StoreOptions {
   dataDir?: string | undefined;
   /** PGlite on disk: empty the folder first, once its lock is taken (`beredskap demo --fresh`). */
   fresh?: boolean | undefined;
+  /**
+   * PostgreSQL: the longest a statement on the requests' connections (`db`, `bulkTransaction`) may
+   * run (`statement_timeout`, and pg's `query_timeout` a margin later). `beredskap serve` sets
+   * `REQUEST_STATEMENT_TIMEOUT_MS`; unset (commands that load or migrate a whole data set), no limit.
+   */
+  statementTimeoutMs?: number | undefined;
 }
 
 // int8 and numeric as numbers, dates as 'YYYY-MM-DD' strings: identical on both backends.
@@ -104,7 +141,7 @@ const keepString = (v: string): string => v;
 
 /** Opens PGlite (default) or PostgreSQL (`databaseUrl`). The schema is not migrated here. */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.statementTimeoutMs);
   return openPglite(options.dataDir ?? 'memory://', options.fresh === true);
 }
 
@@ -113,7 +150,7 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Store
   return { databaseUrl: env.DATABASE_URL, dataDir: env.BEREDSKAP_DATA_DIR ?? '.data/pglite' };
 }
 
-function openPostgres(url: string): Store {
+function openPostgres(url: string, statementTimeoutMs: number | undefined): Store {
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) => {
       if (oid === INT8 || oid === NUMERIC) return parseNumber;
@@ -122,12 +159,27 @@ function openPostgres(url: string): Store {
     },
   };
   let interrupted = false;
-  const poolOf = (max: number, applicationName?: string) => {
+  const poolOf = (
+    max: number,
+    applicationName: string,
+    limits: { statementTimeoutMs?: number | undefined } = {},
+  ) => {
     const pool = new pg.Pool({
       connectionString: url,
       max,
       types,
-      ...(applicationName !== undefined ? { application_name: applicationName } : {}),
+      application_name: applicationName,
+      // Only the making of a connection is bounded here; a request waiting for a free one in the pool
+      // is not (200 readers share 10 connections in bench:readers), and need not be: with the database
+      // gone every query fails at once, and a stuck one ends at its timeout, so the queue moves.
+      Client: BoundedClient,
+      keepAlive: true,
+      ...(limits.statementTimeoutMs !== undefined
+        ? {
+            statement_timeout: limits.statementTimeoutMs,
+            query_timeout: limits.statementTimeoutMs + DB_UNANSWERED_MARGIN_MS,
+          }
+        : {}),
     });
     // An idle pooled connection can be ended by the server (a restart, an administrator, a database
     // dropped at the end of a test). pg emits that on the pool; unhandled, it would end the process.
@@ -145,7 +197,7 @@ function openPostgres(url: string): Store {
   // administrator sees whose they are in pg_stat_activity).
   const instance = `${process.pid}-${randomBytes(3).toString('hex')}`;
   const requestName = `beredskap-${instance}`;
-  const pool = poolOf(10, requestName);
+  const pool = poolOf(10, requestName, { statementTimeoutMs });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // The refresh's own connections.
   const refreshName = `beredskap-refresh-${instance}`;
