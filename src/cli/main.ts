@@ -23,10 +23,17 @@ export function buildProgram(): Command {
     .command('serve')
     .description('serve the API and dashboard (PORT, default 8080)')
     .action(async () => {
-      const store = await openStore({
-        ...storeOptionsFromEnv(),
-        statementTimeoutMs: REQUEST_STATEMENT_TIMEOUT_MS,
-      });
+      const options = storeOptionsFromEnv();
+      if (options.databaseUrl) {
+        // Migrations may run for long on a national database: not under the requests' time limit.
+        const migrating = await openStore(options);
+        try {
+          await migrateToLatest(migrating.db);
+        } finally {
+          await migrating.close();
+        }
+      }
+      const store = await openStore({ ...options, statementTimeoutMs: REQUEST_STATEMENT_TIMEOUT_MS });
       await migrateToLatest(store.db);
       const { url } = await startServer(store, portFromEnv());
       console.log(`beredskap serves ${url} (database: ${store.backend})`);
