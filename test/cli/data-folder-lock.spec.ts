@@ -166,7 +166,7 @@ describeEach(variants)('one process per embedded database folder on $name', () =
       { client_ref: 'via-cli', status: 'accepted', line_count: 5, stored_lines: 5 },
     ]);
     expect(orphanSnapshots).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   it('does not stay locked after a server killed with SIGKILL', async () => {
     const killed = await startServeProcess(env);
@@ -196,7 +196,7 @@ describeEach(variants)('one process per embedded database folder on $name', () =
     expect(((await res.json()) as { items: unknown[] }).items).toHaveLength(1);
     next.child.kill('SIGTERM');
     expect(await exitOf(next.child, 15_000)).toBe('exited');
-  }, 120_000);
+  }, 300_000);
 
   it('counts a lock whose pid now belongs to another process as stale, and one of a live process as held', async () => {
     const lockFile = join(dir, DATA_FOLDER_LOCK_FILE);

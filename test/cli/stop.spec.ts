@@ -249,5 +249,5 @@ describeEach(backends)('bounded stop of serve on $name', (backend) => {
     } finally {
       await store.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
