@@ -97,7 +97,7 @@ export const REQUEST_STATEMENT_TIMEOUT_MS = 120_000;
  * A statement unanswered this long past its server-side timeout means the server itself does not
  * answer (frozen, or the network is gone): pg gives up on it (`query_timeout`). Our choice.
  */
-const DB_UNANSWERED_MARGIN_MS = 15_000;
+export const DB_UNANSWERED_MARGIN_MS = 15_000;
 
 /** pg's client with the connect timeout, for the pools (whose own option would bound queueing too). */
 class BoundedClient extends pg.Client {
@@ -107,7 +107,7 @@ class BoundedClient extends pg.Client {
 }
 
 /** How long shutdown waits to reach the server to end work under way there. Our choice. */
-const KILLER_CONNECT_MS = 2_000;
+export const KILLER_CONNECT_MS = 2_000;
 
 /** What a refresh started after `interrupt()` fails with. */
 export const REFRESH_INTERRUPTED =
