@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, type ErrorKind, type Problem } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../store/database-errors.js';
 
 /** The one place where error kinds become HTTP statuses. */
 export const STATUS_OF: Record<ErrorKind, number> = {
@@ -11,6 +12,19 @@ export const STATUS_OF: Record<ErrorKind, number> = {
   too_large: 413,
   unavailable: 503,
 };
+
+/**
+ * Retry-After (seconds) on every 503: the database is restarting, the server is stopping, or the
+ * picture is not computed yet. Our choice: short enough that a client resumes soon after a restart of
+ * PostgreSQL (seconds), long enough that clients do not hammer a database that is coming back.
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The answer when the database cannot serve a request (src/store/database-errors.ts). */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  'the database is not available right now (restarting, or the server is stopping): this request was ' +
+  'not completed and nothing of it was acknowledged; send it again shortly (a report sent again with ' +
+  'the same clientRef is never counted twice)';
 
 export interface ErrorBody {
   error: { kind: ErrorKind | 'internal'; message: string; problems: Problem[]; correlationId: string };
@@ -35,11 +49,16 @@ export function errorHandler(err: unknown, request: FastifyRequest, reply: Fasti
       correlationId,
     },
   };
+  if (appError.kind === 'unavailable') {
+    if (!isAppError(err)) request.log.warn({ err, correlationId }, 'database unavailable');
+    void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  }
   return reply.status(STATUS_OF[appError.kind]).send(body);
 }
 
 function toAppError(err: unknown): AppError | undefined {
   if (isAppError(err)) return err;
+  if (isDatabaseUnavailable(err)) return new AppError('unavailable', DATABASE_UNAVAILABLE_MESSAGE);
   const fe = err as Partial<FastifyError> & {
     validation?: { instancePath?: string; message?: string; params?: unknown }[];
   };

@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEMO_PERSONAS } from '../../data/generate.js';
 import { loadSweden } from '../../data/load.js';
@@ -35,8 +34,8 @@ export function registerDemoCommand(program: Command): void {
     .action(async (opts: { scale: string; seed: string; fresh?: boolean }) => {
       const databaseUrl = process.env.DATABASE_URL;
       const dataDir = process.env.BEREDSKAP_DATA_DIR ?? '.data/demo';
-      if (opts.fresh && !databaseUrl) await rm(dataDir, { recursive: true, force: true });
-      const store = await openStore({ databaseUrl, dataDir });
+      // --fresh empties the folder under its lock: never while another process uses it.
+      const store = await openStore({ databaseUrl, dataDir, fresh: opts.fresh === true });
       await migrateToLatest(store.db);
       const region = await store.db.selectFrom('region').select('code').limit(1).executeTakeFirst();
       if (!region) {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { openStore, storeOptionsFromEnv } from '../store/database.js';
+import { openStore, REQUEST_STATEMENT_TIMEOUT_MS, storeOptionsFromEnv } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { registerDemoCommand } from './demo.command.js';
 import { registerGenerateCommand } from './generate.command.js';
@@ -23,7 +23,17 @@ export function buildProgram(): Command {
     .command('serve')
     .description('serve the API and dashboard (PORT, default 8080)')
     .action(async () => {
-      const store = await openStore(storeOptionsFromEnv());
+      const options = storeOptionsFromEnv();
+      if (options.databaseUrl) {
+        // Migrations may run for long on a national database: not under the requests' time limit.
+        const migrating = await openStore(options);
+        try {
+          await migrateToLatest(migrating.db);
+        } finally {
+          await migrating.close();
+        }
+      }
+      const store = await openStore({ ...options, statementTimeoutMs: REQUEST_STATEMENT_TIMEOUT_MS });
       await migrateToLatest(store.db);
       const { url } = await startServer(store, portFromEnv());
       console.log(`beredskap serves ${url} (database: ${store.backend})`);

@@ -16,8 +16,10 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { DATA_FOLDER_LOCK_FILE, lockDataFolder } from './data-folder-lock.js';
 import type { Database } from './schema.js';
 
 export type Backend = 'pglite' | 'postgres';
@@ -41,6 +43,13 @@ export interface Store {
   bulkTransaction<T>(fn: (trx: Tx, copy: CopyFn) => Promise<T>): Promise<T>;
   /** The connections of the picture's refresh, apart from those that serve requests. */
   readonly refresh: RefreshConnections;
+  /**
+   * For shutdown, once requests in flight have had their grace period: ends the database work of the
+   * requests still running. Each fails and changes nothing (its transaction rolls back), so no report
+   * is left half written. PostgreSQL: their connections are terminated on the server. PGlite: nothing
+   * (its statements run in this process and end by themselves).
+   */
+  cancelRequests(): Promise<void>;
   /** Ends a refresh under way (see `RefreshConnections.interrupt`), then closes every connection. */
   close(): Promise<void>;
 }
@@ -66,6 +75,40 @@ export interface RefreshConnections {
   interrupt(): Promise<void>;
 }
 
+/**
+ * How long making a connection to PostgreSQL may take before it fails (and the request gets 503 with
+ * Retry-After): a server that is down refuses at once, but one that does not answer (frozen, or a
+ * network that drops packets) would otherwise hold the request for as long as TCP tries. Our choice:
+ * a connection on a working network takes milliseconds.
+ */
+export const DB_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * The longest a statement of a request may run on PostgreSQL under `beredskap serve`
+ * (`StoreOptions.statementTimeoutMs` on the requests' connections; the picture's refresh has
+ * connections of its own without it, since a national full refresh runs for minutes). Past it the statement is cancelled, its transaction rolls back and the
+ * request gets 503. Our choice: well above the slowest request statement measured (a region page
+ * under 200 readers and a refresh, 23 s at scale 2 on a loaded machine, docs/benchmarks.md), so it
+ * only ends what is stuck (a lock that is never released).
+ */
+export const REQUEST_STATEMENT_TIMEOUT_MS = 120_000;
+
+/**
+ * A statement unanswered this long past its server-side timeout means the server itself does not
+ * answer (frozen, or the network is gone): pg gives up on it (`query_timeout`). Our choice.
+ */
+export const DB_UNANSWERED_MARGIN_MS = 15_000;
+
+/** pg's client with the connect timeout, for the pools (whose own option would bound queueing too). */
+class BoundedClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS });
+  }
+}
+
+/** How long shutdown waits to reach the server to end work under way there. Our choice. */
+export const KILLER_CONNECT_MS = 2_000;
+
 /** What a refresh started after `interrupt()` fails with. */
 export const REFRESH_INTERRUPTED =
   'the refresh of the situational picture was interrupted: the server is stopping';
@@ -73,8 +116,20 @@ export const REFRESH_INTERRUPTED =
 export interface StoreOptions {
   /** A postgres:// URL. When absent, PGlite is used. */
   databaseUrl?: string | undefined;
-  /** PGlite data directory; 'memory://' (the default) keeps everything in memory. */
+  /**
+   * PGlite data directory; 'memory://' (the default) keeps everything in memory. A folder on disk is
+   * locked while the store is open: another process that opens it is refused at once
+   * (`DataFolderInUseError`, src/store/data-folder-lock.ts).
+   */
   dataDir?: string | undefined;
+  /** PGlite on disk: empty the folder first, once its lock is taken (`beredskap demo --fresh`). */
+  fresh?: boolean | undefined;
+  /**
+   * PostgreSQL: the longest a statement on the requests' connections (`db`, `bulkTransaction`) may
+   * run (`statement_timeout`, and pg's `query_timeout` a margin later). `beredskap serve` sets
+   * `REQUEST_STATEMENT_TIMEOUT_MS`; unset (commands that load or migrate a whole data set), no limit.
+   */
+  statementTimeoutMs?: number | undefined;
 }
 
 // int8 and numeric as numbers, dates as 'YYYY-MM-DD' strings: identical on both backends.
@@ -86,8 +141,8 @@ const keepString = (v: string): string => v;
 
 /** Opens PGlite (default) or PostgreSQL (`databaseUrl`). The schema is not migrated here. */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl);
-  return openPglite(options.dataDir ?? 'memory://');
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.statementTimeoutMs);
+  return openPglite(options.dataDir ?? 'memory://', options.fresh === true);
 }
 
 /** Reads DATABASE_URL and BEREDSKAP_DATA_DIR from the environment. */
@@ -95,7 +150,7 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Store
   return { databaseUrl: env.DATABASE_URL, dataDir: env.BEREDSKAP_DATA_DIR ?? '.data/pglite' };
 }
 
-function openPostgres(url: string): Store {
+function openPostgres(url: string, statementTimeoutMs: number | undefined): Store {
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) => {
       if (oid === INT8 || oid === NUMERIC) return parseNumber;
@@ -104,12 +159,27 @@ function openPostgres(url: string): Store {
     },
   };
   let interrupted = false;
-  const poolOf = (max: number, applicationName?: string) => {
+  const poolOf = (
+    max: number,
+    applicationName: string,
+    limits: { statementTimeoutMs?: number | undefined } = {},
+  ) => {
     const pool = new pg.Pool({
       connectionString: url,
       max,
       types,
-      ...(applicationName !== undefined ? { application_name: applicationName } : {}),
+      application_name: applicationName,
+      // Only the making of a connection is bounded here; a request waiting for a free one in the pool
+      // is not (200 readers share 10 connections in bench:readers), and need not be: with the database
+      // gone every query fails at once, and a stuck one ends at its timeout, so the queue moves.
+      Client: BoundedClient,
+      keepAlive: true,
+      ...(limits.statementTimeoutMs !== undefined
+        ? {
+            statement_timeout: limits.statementTimeoutMs,
+            query_timeout: limits.statementTimeoutMs + DB_UNANSWERED_MARGIN_MS,
+          }
+        : {}),
     });
     // An idle pooled connection can be ended by the server (a restart, an administrator, a database
     // dropped at the end of a test). pg emits that on the pool; unhandled, it would end the process.
@@ -123,11 +193,14 @@ function openPostgres(url: string): Store {
     pool.on('connect', (client) => client.on('error', () => undefined));
     return pool;
   };
-  const pool = poolOf(10);
+  // Every connection is named, so that shutdown finds those still at work on the server (and an
+  // administrator sees whose they are in pg_stat_activity).
+  const instance = `${process.pid}-${randomBytes(3).toString('hex')}`;
+  const requestName = `beredskap-${instance}`;
+  const pool = poolOf(10, requestName, { statementTimeoutMs });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  // The refresh's own connections, named so that interrupt() finds them on the server (and an
-  // administrator in pg_stat_activity).
-  const refreshName = `beredskap-refresh-${process.pid}-${randomBytes(3).toString('hex')}`;
+  // The refresh's own connections.
+  const refreshName = `beredskap-refresh-${instance}`;
   const refreshPool = poolOf(1, refreshName);
   const helperPool = poolOf(1, refreshName);
   /** A pool that hands out no connection after interrupt(). */
@@ -148,24 +221,29 @@ function openPostgres(url: string): Store {
   });
   const refreshSource = unlessInterrupted(refreshPool);
 
-  const interrupt = async () => {
-    interrupted = true;
-    const inUse =
-      refreshPool.totalCount - refreshPool.idleCount + helperPool.totalCount - helperPool.idleCount;
-    if (inUse === 0) return;
-    const killer = new pg.Client({ connectionString: url });
+  /** Terminates the connections named `name` that are at work (in a statement or a transaction). */
+  const terminate = async (name: string, what: string) => {
+    const killer = new pg.Client({ connectionString: url, connectionTimeoutMillis: KILLER_CONNECT_MS });
+    killer.on('error', () => undefined);
     try {
       await killer.connect();
       await killer.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
          WHERE application_name = $1 AND state <> 'idle' AND pid <> pg_backend_pid()`,
-        [refreshName],
+        [name],
       );
     } catch (err) {
-      process.stderr.write(`beredskap: could not end the refresh under way: ${String(err)}\n`);
+      process.stderr.write(`beredskap: could not end ${what}: ${String(err)}\n`);
     } finally {
       await killer.end().catch(() => undefined);
     }
+  };
+  const interrupt = async () => {
+    interrupted = true;
+    const inUse =
+      refreshPool.totalCount - refreshPool.idleCount + helperPool.totalCount - helperPool.idleCount;
+    if (inUse === 0) return;
+    await terminate(refreshName, 'the refresh under way');
   };
 
   return {
@@ -176,6 +254,10 @@ function openPostgres(url: string): Store {
       transaction: (fn) => transactionOn(refreshSource, fn),
       helper,
       interrupt,
+    },
+    async cancelRequests() {
+      if (pool.totalCount - pool.idleCount === 0) return;
+      await terminate(requestName, 'the requests under way');
     },
     async close() {
       await interrupt();
@@ -212,14 +294,28 @@ async function transactionOn<T>(
   return single.transaction().execute((trx) => fn(trx, copy));
 }
 
-async function openPglite(dataDir: string): Promise<Store> {
-  if (!dataDir.includes('://')) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, {
-    parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: keepString },
-    // In memory, extending files by zero-filled writes keeps bulk COPY from slowing as tables grow
-    // (1.8M rows: 5.2 s instead of 12.2 s, measured in docs/data.md); on disk it makes no difference.
-    postgresqlconf: ["file_extend_method = 'write_zeros'"],
-  });
+async function openPglite(dataDir: string, fresh: boolean): Promise<Store> {
+  const onDisk = !dataDir.includes('://');
+  if (onDisk) await mkdir(dataDir, { recursive: true });
+  // One process at a time on a folder (issue 11 item 5): taken before PGlite reads a file of it.
+  const lock = onDisk ? await lockDataFolder(dataDir) : null;
+  let pglite: PGlite;
+  try {
+    if (fresh && onDisk) {
+      for (const entry of await readdir(dataDir)) {
+        if (entry !== DATA_FOLDER_LOCK_FILE) await rm(join(dataDir, entry), { recursive: true, force: true });
+      }
+    }
+    pglite = await PGlite.create(dataDir, {
+      parsers: { [INT8]: parseNumber, [NUMERIC]: parseNumber, [DATE]: keepString },
+      // In memory, extending files by zero-filled writes keeps bulk COPY from slowing as tables grow
+      // (1.8M rows: 5.2 s instead of 12.2 s, measured in docs/data.md); on disk it makes no difference.
+      postgresqlconf: ["file_extend_method = 'write_zeros'"],
+    });
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
   // interrupt(): the refresh's next statement fails (see RefreshConnections).
   const refresh = { running: false, interrupted: false };
   const dialect = new SerialPgliteDialect(pglite, () => refresh.running && refresh.interrupted);
@@ -263,9 +359,14 @@ async function openPglite(dataDir: string): Promise<Store> {
         return Promise.resolve();
       },
     },
+    cancelRequests: () => Promise.resolve(),
     async close() {
       refresh.interrupted = true;
-      await db.destroy();
+      try {
+        await db.destroy();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }

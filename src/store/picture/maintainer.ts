@@ -47,8 +47,13 @@ export interface PictureMaintainerOptions {
   today?: () => string;
   /** Wait this long after a report before refreshing, to take reports arriving together at once. */
   debounceMs?: number;
-  /** After a failed refresh, try again after this long (the pending work is kept). */
+  /**
+   * After a failed refresh, try again (the pending work is kept): first after `firstRetryMs`, then
+   * twice as long after each further failure, up to `retryMs`. So when the database comes back after
+   * an outage, the picture resumes within seconds, while a database that stays away is not hammered.
+   */
   retryMs?: number;
+  firstRetryMs?: number;
   /** How often to look whether the day has changed (a new day means a full refresh). */
   dayCheckMs?: number;
   log?: (message: string) => void;
@@ -72,6 +77,11 @@ export class PictureMaintainer {
   private readonly today: () => string;
   private readonly debounceMs: number;
   private readonly retryMs: number;
+  private readonly firstRetryMs: number;
+  /** Failed refreshes in a row (for the retry's back-off). */
+  private failures = 0;
+  /** Accepted reports whose effect could not be read yet (the database was away): read at the next refresh. */
+  private readonly pendingReports = new Set<number>();
   private readonly dayCheckMs: number;
   private readonly log: (message: string) => void;
   private readonly pendingLocations = new Set<number>();
@@ -95,6 +105,7 @@ export class PictureMaintainer {
     this.today = options.today ?? (() => calendarDateInSweden(new Date()));
     this.debounceMs = options.debounceMs ?? 200;
     this.retryMs = options.retryMs ?? 30_000;
+    this.firstRetryMs = Math.min(options.firstRetryMs ?? 1_000, this.retryMs);
     this.dayCheckMs = options.dayCheckMs ?? 60_000;
     this.log = options.log ?? (() => undefined);
   }
@@ -156,6 +167,12 @@ export class PictureMaintainer {
       for (const id of effect.locationIds) this.pendingLocations.add(id);
       for (const id of effect.packageIds) this.pendingPackages.add(id);
       if (effect.locationIds.length > 0 || effect.packageIds.length > 0) this.schedule(this.debounceMs);
+    } catch (err) {
+      // The report is stored, but what it changed could not be read (the database went away just
+      // after): the next refresh reads it, so the picture does not miss it.
+      this.pendingReports.add(reportId);
+      this.log(`lägesbild: report ${reportId} is queued for the next refresh: ${String(err)}`);
+      this.schedule(this.debounceMs);
     } finally {
       this.intake -= 1;
       this.wakeIfIdle();
@@ -180,6 +197,7 @@ export class PictureMaintainer {
     return (
       this.timer === null &&
       !this.wantFull &&
+      this.pendingReports.size === 0 &&
       this.pendingLocations.size === 0 &&
       this.pendingPackages.size === 0
     );
@@ -213,9 +231,14 @@ export class PictureMaintainer {
           this.timer = setTimeout(() => {
             this.timer = null;
             this.schedule(0);
-          }, this.retryMs);
+          }, this.retryDelay());
           this.timer.unref();
-        } else if (this.wantFull || this.pendingLocations.size > 0 || this.pendingPackages.size > 0) {
+        } else if (
+          this.wantFull ||
+          this.pendingReports.size > 0 ||
+          this.pendingLocations.size > 0 ||
+          this.pendingPackages.size > 0
+        ) {
           this.schedule(this.debounceMs);
         }
         this.wakeIfIdle();
@@ -224,7 +247,24 @@ export class PictureMaintainer {
     this.timer.unref();
   }
 
+  /** The wait before the next try after `failures` failed refreshes in a row. */
+  private retryDelay(): number {
+    return Math.min(this.retryMs, this.firstRetryMs * 2 ** Math.max(0, this.failures - 1));
+  }
+
   private async refresh(): Promise<void> {
+    try {
+      // Reports whose effect could not be read when they arrived.
+      for (const reportId of [...this.pendingReports]) {
+        const effect = await reportEffect(this.store, reportId);
+        for (const id of effect.locationIds) this.pendingLocations.add(id);
+        for (const id of effect.packageIds) this.pendingPackages.add(id);
+        this.pendingReports.delete(reportId);
+      }
+    } catch (err) {
+      this.failed(err);
+      return;
+    }
     const full = this.wantFull;
     const locationIds = [...this.pendingLocations];
     const packageIds = [...this.pendingPackages];
@@ -244,6 +284,7 @@ export class PictureMaintainer {
         milliseconds: result.milliseconds,
       };
       this.lastError = null;
+      this.failures = 0;
       this.state = 'idle';
       this.log(
         `lägesbild: ${result.mode} refresh for ${result.today}${result.reason ? ` (${result.reason})` : ''}, ` +
@@ -259,9 +300,14 @@ export class PictureMaintainer {
       if (full) this.wantFull = true;
       for (const id of locationIds) this.pendingLocations.add(id);
       for (const id of packageIds) this.pendingPackages.add(id);
-      this.state = 'failed';
-      this.lastError = err instanceof Error ? err.message : String(err);
-      this.log(`lägesbild: refresh failed, trying again in ${this.retryMs / 1000} s: ${this.lastError}`);
+      this.failed(err);
     }
+  }
+
+  private failed(err: unknown): void {
+    this.failures += 1;
+    this.state = 'failed';
+    this.lastError = err instanceof Error ? err.message : String(err);
+    this.log(`lägesbild: refresh failed, trying again in ${this.retryDelay() / 1000} s: ${this.lastError}`);
   }
 }
