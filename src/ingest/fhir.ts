@@ -188,7 +188,7 @@ export function operationTypeOf(
             ? `operationType ${codes.map((c) => `'${c}'`).join(', ')} is neither addition nor subtraction`
             : 'operationType has no coding with a code',
         expected,
-        codes.length === 1 ? codes[0] : codes.length > 1 ? codes : concept,
+        codes.length === 1 ? codes[0] : codes.length > 1 ? codes : null,
       );
     return undefined;
   }
