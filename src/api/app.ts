@@ -39,6 +39,9 @@ export interface AppOptions {
   picture?: PictureMaintainer | undefined;
 }
 
+/** The methods a path outside /api answers (the dashboard and its files). */
+const PAGE_METHODS = 'GET, HEAD';
+
 const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 /** Builds the HTTP app: API under /api (OpenAPI at /api/docs) and the dashboard at /. */
@@ -97,8 +100,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await app.register(fastifyStatic, { root: webDir, wildcard: false });
   }
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api') || !existsSync(webDir))
-      throw AppError.notFound(`${request.method} ${request.url.split('?')[0]}`);
+    const path = request.url.split('?')[0] ?? '';
+    if (request.url.startsWith('/api')) throw AppError.notFound(`${request.method} ${path}`);
+    // Outside the API only the dashboard and its files answer, and only to reading (issue 11 item 9).
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      void reply.header('allow', PAGE_METHODS);
+      throw new AppError('method_not_allowed', `${request.method} ${path}: only ${PAGE_METHODS} answer here`);
+    }
+    if (!existsSync(webDir)) throw AppError.notFound(`${request.method} ${path}`);
     // The dashboard is a single-page app: its routes are served by index.html.
     return reply.type('text/html').sendFile('index.html', webDir);
   });

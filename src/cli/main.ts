@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { registerAuditCommand } from './audit.command.js';
 import { openStore, REQUEST_STATEMENT_TIMEOUT_MS, storeOptionsFromEnv } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { registerDemoCommand } from './demo.command.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
       console.log(`beredskap serves ${url} (database: ${store.backend})`);
     });
 
+  registerAuditCommand(program);
   registerDemoCommand(program);
   registerGenerateCommand(program);
   registerIngestCommand(program);

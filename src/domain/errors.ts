@@ -1,6 +1,13 @@
 /** The closed set of error kinds. Each maps to one HTTP status in `src/api/errors.ts`. */
 export type ErrorKind =
-  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'unavailable';
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'too_large'
+  | 'unavailable';
 
 /** One problem with one piece of input: where it is, which field, what was found, what was expected. */
 export interface Problem {

@@ -42,6 +42,39 @@ export interface FhirEnvelope {
   reportedAt?: number;
 }
 
+/**
+ * The two codes of R5's `InventoryReport.operationType` (0..1 CodeableConcept, "addition |
+ * subtraction"; R5 binds no code system, so the code decides whatever the system).
+ */
+export const OPERATION_TYPES = ['addition', 'subtraction'] as const;
+export type OperationType = (typeof OPERATION_TYPES)[number];
+
+/** UCUM, the one unit system whose codes we read (http://unitsofmeasure.org). */
+export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
+
+/**
+ * Our choice: the UCUM codes that mean "packages" (UCUM annotations, unity). A quantity coded in any
+ * other unit (mg, ml, {tablet} …) is refused, not converted: how much substance a package holds
+ * differs per package, and a count of packages is what the picture needs.
+ */
+export const UCUM_PACKAGE_CODES: readonly string[] = ['{package}', '{packages}', '{pack}', '{förpackning}'];
+
+/**
+ * Our choice: the `Quantity.unit` texts (case-insensitive) that mean packages; any other unit text is
+ * refused. The read-back writes `förpackning`.
+ */
+export const PACKAGE_UNITS: readonly string[] = [
+  'förpackning',
+  'förpackningar',
+  'förp',
+  'fp',
+  'package',
+  'packages',
+  'pack',
+  'packs',
+  ...UCUM_PACKAGE_CODES,
+];
+
 function add(problems: ProblemList, at: string, message: string, expected: string, value?: unknown): void {
   problems.add({
     at,
@@ -91,8 +124,17 @@ export function fhirEnvelope(doc: unknown, problems: ProblemList): FhirEnvelope 
       "'snapshot' or 'difference'",
       countType,
     );
-  if (typeof doc.reportedDateTime !== 'string')
+  operationTypeOf(doc, problems);
+  if (doc.reportedDateTime === undefined)
     add(problems, '$.reportedDateTime', 'reportedDateTime is missing (required, 1..1)', EXPECTED_INSTANT);
+  else if (typeof doc.reportedDateTime !== 'string')
+    add(
+      problems,
+      '$.reportedDateTime',
+      `${JSON.stringify(doc.reportedDateTime)} is not a dateTime`,
+      EXPECTED_INSTANT,
+      doc.reportedDateTime,
+    );
   else {
     const t = parseInstant(doc.reportedDateTime);
     if (t === undefined)
@@ -119,6 +161,106 @@ export function fhirEnvelope(doc: unknown, problems: ProblemList): FhirEnvelope 
     );
   }
   return envelope;
+}
+
+/**
+ * The operation of a difference report, from `operationType`: undefined when absent (the quantities
+ * are then signed differences as given). Problems (to `problems`, when given) for a code that is
+ * neither addition nor subtraction, for both at once, and for an operationType on a snapshot.
+ */
+export function operationTypeOf(
+  doc: Record<string, unknown>,
+  problems?: ProblemList,
+): OperationType | undefined {
+  const concept = doc.operationType;
+  if (concept === undefined) return undefined;
+  const expected = `a CodeableConcept with a coding whose code is 'addition' or 'subtraction'`;
+  const codes = [...new Set(codings(concept).map((c) => c.code))];
+  const known = codes.filter((c): c is OperationType => (OPERATION_TYPES as readonly string[]).includes(c));
+  if (known.length !== 1) {
+    if (problems)
+      add(
+        problems,
+        '$.operationType',
+        known.length > 1
+          ? 'operationType says both addition and subtraction'
+          : codes.length > 0
+            ? `operationType ${codes.map((c) => `'${c}'`).join(', ')} is neither addition nor subtraction`
+            : 'operationType has no coding with a code',
+        expected,
+        codes.length === 1 ? codes[0] : codes.length > 1 ? codes : null,
+      );
+    return undefined;
+  }
+  if (doc.countType === 'snapshot') {
+    if (problems)
+      add(
+        problems,
+        '$.operationType',
+        `operationType '${known[0]}' cannot apply to a snapshot (a snapshot is the whole stock, not a change)`,
+        "no operationType with countType 'snapshot'; or countType 'difference'",
+        known[0],
+      );
+    return undefined;
+  }
+  return known[0];
+}
+
+/**
+ * Checks that a Quantity counts packages (see PACKAGE_UNITS and UCUM_PACKAGE_CODES); adds a problem
+ * and answers false when it does not. Nothing is converted.
+ */
+function isPackages(quantity: Record<string, unknown>, at: string, problems: ProblemList): boolean {
+  const expected =
+    `packages: no unit, or unit ${PACKAGE_UNITS.slice(0, 2)
+      .map((u) => `'${u}'`)
+      .join(' or ')} …, ` + `or system ${UCUM_SYSTEM} with code ${UCUM_PACKAGE_CODES.join(', ')}`;
+  const { unit, system, code, comparator } = quantity;
+  if (comparator !== undefined) {
+    add(
+      problems,
+      `${at}.comparator`,
+      `comparator ${JSON.stringify(comparator)}: a stock count is exact, not a bound`,
+      'no comparator',
+      comparator,
+    );
+    return false;
+  }
+  if (code !== undefined || system !== undefined) {
+    if (system !== UCUM_SYSTEM) {
+      add(
+        problems,
+        `${at}.system`,
+        `unit system ${JSON.stringify(system ?? null)} is not UCUM; the quantity is not known to be packages`,
+        expected,
+        system ?? null,
+      );
+      return false;
+    }
+    if (typeof code !== 'string' || !UCUM_PACKAGE_CODES.includes(code)) {
+      add(
+        problems,
+        `${at}.code`,
+        `unit ${JSON.stringify(code ?? null)} is not packages (not converted: the content of a package differs per package)`,
+        expected,
+        code ?? null,
+      );
+      return false;
+    }
+  }
+  if (unit !== undefined) {
+    if (typeof unit !== 'string' || !PACKAGE_UNITS.includes(unit.trim().toLowerCase())) {
+      add(
+        problems,
+        `${at}.unit`,
+        `unit ${JSON.stringify(unit)} is not packages (not converted: the content of a package differs per package)`,
+        expected,
+        unit,
+      );
+      return false;
+    }
+  }
+  return true;
 }
 
 function codings(concept: unknown): { system: string; code: string }[] {
@@ -159,6 +301,8 @@ export function* fhirStockRecords(
     });
   }
   const validator = spec.validator(ctx);
+  // Problems of operationType are the envelope's; here only its meaning is applied.
+  const operation = operationTypeOf(doc);
   const out: StockRecord[] = [];
   const listings: unknown[] = doc.inventoryListing;
   listings.forEach((listing, li) => {
@@ -195,7 +339,23 @@ export function* fhirStockRecords(
     let level: RawValue;
     const status = codings(listing.itemStatus).find((c) => c.system === FHIR_SYSTEMS.stockLevel);
     if (status) level = status.code;
-    const countedAt = typeof listing.countingDateTime === 'string' ? listing.countingDateTime : undefined;
+    // R5 countingDateTime 0..1 dateTime: absent, the report's reportedDateTime stands in; present, it
+    // must be a dateTime (never silently replaced).
+    let countedAt: RawValue;
+    const counting = listing.countingDateTime;
+    if (counting !== undefined) {
+      if (typeof counting === 'string' && counting.trim() !== '') countedAt = counting;
+      else {
+        add(
+          problems,
+          `${lp}.countingDateTime`,
+          `${JSON.stringify(counting)} is not a dateTime`,
+          EXPECTED_INSTANT,
+          typeof counting === 'object' ? JSON.stringify(counting) : counting,
+        );
+        // The items are still checked, so that the answer lists every problem; none is stored.
+      }
+    }
     if (!Array.isArray(listing.item) || listing.item.length === 0) {
       add(
         problems,
@@ -286,10 +446,27 @@ export function* fhirStockRecords(
         add(problems, itemPath, 'no coding names a package', PACKAGE_EXPECTED);
         return;
       }
-      const quantity = isObject(item.quantity) ? item.quantity.value : undefined;
-      if (quantity !== undefined && typeof quantity !== 'number') {
-        add(problems, `${ip}.quantity.value`, 'not a number', 'a decimal number (FHIR decimal)', quantity);
+      if (isObject(item.quantity) && !isPackages(item.quantity, `${ip}.quantity`, problems)) return;
+      const value = isObject(item.quantity) ? item.quantity.value : undefined;
+      if (value !== undefined && typeof value !== 'number') {
+        add(problems, `${ip}.quantity.value`, 'not a number', 'a decimal number (FHIR decimal)', value);
         return;
+      }
+      let quantity = value;
+      if (operation !== undefined && quantity !== undefined) {
+        // operationType gives the direction; the quantity is how much was added or taken away.
+        if (quantity < 0) {
+          add(
+            problems,
+            `${ip}.quantity.value`,
+            `quantity ${quantity} under operationType '${operation}' is ambiguous: ` +
+              `the ${operation} is the quantity itself, 0 or more`,
+            'a quantity of 0 or more (the direction is operationType)',
+            quantity,
+          );
+          return;
+        }
+        if (operation === 'subtraction' && quantity > 0) quantity = -quantity;
       }
       const paths: Record<string, string> = {
         location: `${lp}.location.identifier`,

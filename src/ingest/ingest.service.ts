@@ -264,8 +264,18 @@ export async function ingestReport(store: Store, req: IngestRequest): Promise<Re
     return refuse();
   }
 
-  // Sent before? Answer with that receipt, without reading further.
-  const earlier = await findEarlier(store, req.reporter.organisationId, reportKind, clientRef, knownSha);
+  // Sent before? Answer with that receipt, without reading further. A different report under a used
+  // reference is a conflict, but when it is also invalid its problems are the answer (they are what
+  // the sender must fix either way).
+  let earlier: Receipt | undefined;
+  try {
+    earlier = await findEarlier(store, req.reporter.organisationId, reportKind, clientRef, knownSha);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.kind !== 'conflict') throw err;
+    for await (const _ of records(reportKind, format, doc, bytes, ctx, stats)) void _;
+    if (problems.any) return refuse();
+    throw err;
+  }
   if (earlier) return earlier;
 
   try {

@@ -560,6 +560,19 @@ export interface AuditLogTable {
   entity: string;
   entity_id: string | null;
   detail: ColumnType<unknown, string | undefined, never>;
+  /** Position in the audit hash chain (migration 0016): set by the insert trigger, 1, 2, 3 …. */
+  chain_seq: ColumnType<number, never, never>;
+  /** The hash of the entry before (64 zeros for the first); set by the insert trigger. */
+  prev_hash: ColumnType<string, never, never>;
+  /** SHA-256 (hex) of this entry's canonical serialisation, prev_hash included; set by the trigger. */
+  hash: ColumnType<string, never, never>;
+}
+
+/** The single row naming the audit chain's last entry (migration 0016); moved only by the trigger. */
+export interface AuditChainHeadTable {
+  singleton: ColumnType<boolean, never, never>;
+  seq: ColumnType<number, never, never>;
+  hash: ColumnType<string, never, never>;
 }
 
 export interface Database {
@@ -580,6 +593,7 @@ export interface Database {
   sales_extent: SalesExtentTable;
   shortage_notice: ShortageNoticeTable;
   audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
   stock_difference_line: StockDifferenceLineTable;
   expected_delivery: ExpectedDeliveryTable;
   current_snapshot: CurrentSnapshotView;

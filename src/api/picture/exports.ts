@@ -13,7 +13,14 @@ import {
   type ExportColumn,
   type ExportTable,
 } from './export.js';
-import { itemsPage, mapPage, productPage, regionPage, type ItemsQuery } from './pages.js';
+import {
+  itemsPage,
+  mapPage,
+  productPage,
+  regionFiguresForbidden,
+  regionPage,
+  type ItemsQuery,
+} from './pages.js';
 import { outOfStockWithDeliveries, wholeStock, type StockStatus } from '../../domain/stock-status.js';
 
 /** The picture's tables as exports (CSV, XLSX) with Swedish headers (issue 4 item 6). */
@@ -228,6 +235,9 @@ export async function productTable(
         ],
       };
     case 'regions':
+      // The product page withholds its figures per region (null) from those who may not see them: the
+      // export refuses as the per-region route does, rather than send an empty table (issue 11 item 9).
+      if (page.stockByRegion === null) throw regionFiguresForbidden(principal);
       return {
         ...base,
         title: title('Lager per region'),
@@ -240,7 +250,7 @@ export async function productTable(
           col('Tar slut', 'runsOut'),
           col('Riskklass', 'risk'),
         ],
-        rows: (page.stockByRegion ?? []).map((r) => ({
+        rows: page.stockByRegion.map((r) => ({
           region: r.area.name,
           total: wholeStock(r.stock.total),
           usable: wholeStock(r.stock.usable),

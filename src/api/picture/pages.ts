@@ -92,13 +92,16 @@ export async function regionNames(db: Db): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.code, r.name]));
 }
 
+/** The refusal of figures per region to an organisation that may not see them (one text everywhere). */
+export function regionFiguresForbidden(principal: Principal): AppError {
+  return AppError.forbidden(
+    `figures per region are not shared with a ${principal.organisationKind.replaceAll('_', ' ')}: ` +
+      'national figures and your own locations are',
+  );
+}
+
 function requireArea(principal: Principal, area: string): void {
-  if (!maySeeArea(principal, area)) {
-    throw AppError.forbidden(
-      `figures per region are not shared with a ${principal.organisationKind.replaceAll('_', ' ')}: ` +
-        'national figures and your own locations are',
-    );
-  }
+  if (!maySeeArea(principal, area)) throw regionFiguresForbidden(principal);
 }
 
 function requireGroups(principal: Principal): void {
