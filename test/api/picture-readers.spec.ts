@@ -64,6 +64,13 @@ function startReaders(app: App, f: PictureFixture) {
   };
 }
 
+/**
+ * How long a wait for readers' answers may take before the test calls them stuck. A liveness bound,
+ * not a speed target (bench:readers measures speed): generous, so that a loaded machine (the whole
+ * suite in parallel, load average above 10) does not read as a hang; a hang still fails.
+ */
+const LIVENESS_MS = 40_000;
+
 async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number) {
   const deadline = performance.now() + timeoutMs;
   while (!(await condition())) {
@@ -120,7 +127,7 @@ describeEach(testBackends())('readers during a refresh on $name', (backend) => {
     await until(
       'every page answered before the refresh',
       () => answeredEveryPage(readers.answers, 2),
-      10_000,
+      LIVENESS_MS,
     );
     const before = readers.answers.find((a) => a.page === 'product')!;
 
@@ -142,13 +149,13 @@ describeEach(testBackends())('readers during a refresh on $name', (backend) => {
         );
         return (waiting.rows[0]?.n ?? 0) > 0;
       },
-      15_000,
+      LIVENESS_MS,
     );
     const held = performance.now();
     await until(
       'readers answered while the refresh is under way',
       () => answeredEveryPage(readers.since(held), 3),
-      15_000,
+      LIVENESS_MS,
     );
     const duringHold = readers.since(held).filter((a) => a.endedAt < performance.now());
     expect(outcome.done, 'the refresh was still under way while they were answered').toBeNull();
@@ -156,7 +163,7 @@ describeEach(testBackends())('readers during a refresh on $name', (backend) => {
     await lock.query('COMMIT');
     await lock.end();
     o.lock = undefined;
-    await until('the refresh ends', () => outcome.done !== null, 30_000);
+    await until('the refresh ends', () => outcome.done !== null, 2 * LIVENESS_MS);
     await running;
     const done = outcome.done;
     if (done === null || done instanceof Error) throw done ?? new Error('no outcome');
@@ -164,7 +171,7 @@ describeEach(testBackends())('readers during a refresh on $name', (backend) => {
     await until(
       'readers answered after the refresh',
       () => answeredEveryPage(readers.since(after), 3),
-      15_000,
+      LIVENESS_MS,
     );
     await readers.stop();
     return { answers: readers.answers, duringHold, after, before, result: done };
@@ -172,7 +179,7 @@ describeEach(testBackends())('readers during a refresh on $name', (backend) => {
 
   it.skipIf(backend.name !== 'postgres')(
     'answers every reader through a full refresh with the last complete picture, and the new one after it',
-    { timeout: 90_000 },
+    { timeout: 300_000 },
     async () => {
       const { store, app, f, o } = await setUp();
       // A1 counts 400 of P1 instead of 100: nationally 100 + 200 + 600 = 900 becomes 1,200.
@@ -206,7 +213,7 @@ describeEach(testBackends())('readers during a refresh on $name', (backend) => {
 
   it.skipIf(backend.name !== 'postgres')(
     'answers every reader through a stock refresh (a wave of snapshots) with the last complete picture, then the new one',
-    { timeout: 90_000 },
+    { timeout: 300_000 },
     async () => {
       const { store, app, f, o } = await setUp();
       // A2 counts 500 instead of 200, W1 700 instead of 600: 900 becomes 1,300.
@@ -246,12 +253,12 @@ describeEach(testBackends())('readers during a refresh on $name', (backend) => {
 
   it.skipIf(backend.name !== 'postgres')(
     'answers every reader while a full, a stock and an incremental refresh run back to back (the server never hangs)',
-    { timeout: 90_000 },
+    { timeout: 300_000 },
     async () => {
       const { store, app, f, o } = await setUp();
       const readers = startReaders(app, f);
       o.readers = readers;
-      await until('every page answered', () => answeredEveryPage(readers.answers, 2), 10_000);
+      await until('every page answered', () => answeredEveryPage(readers.answers, 2), LIVENESS_MS);
       const refreshes = (async () => {
         const full = await refreshPicture(store, { today: TODAY, full: true });
         const stock = await refreshPicture(store, {
@@ -264,9 +271,13 @@ describeEach(testBackends())('readers during a refresh on $name', (backend) => {
       })();
       let modes: string[] | null = null;
       void refreshes.then((m) => (modes = m)).catch(() => undefined);
-      await until('the refreshes end', () => modes !== null, 30_000);
+      await until('the refreshes end', () => modes !== null, 2 * LIVENESS_MS);
       const after = performance.now();
-      await until('readers answered after them', () => answeredEveryPage(readers.since(after), 3), 15_000);
+      await until(
+        'readers answered after them',
+        () => answeredEveryPage(readers.since(after), 3),
+        LIVENESS_MS,
+      );
       await readers.stop();
       expect(modes).toEqual(['full', 'stock', 'incremental']);
       expect(readers.answers.filter((a) => a.status !== 200)).toEqual([]);
