@@ -29,6 +29,7 @@ import {
   EXPECTED_EXPIRY,
   EXPECTED_INSTANT,
   EXPECTED_NUMBER,
+  EXPECTED_TEXT,
   isoDateKey,
   memoise,
   parseDate,
@@ -36,6 +37,7 @@ import {
   parseInstant,
   parseInteger,
   parseNumber,
+  unstorableCharacter,
 } from './values.js';
 
 /*
@@ -72,7 +74,12 @@ export interface LineContext {
 }
 
 export interface LineValidator<R> {
-  line(values: readonly RawValue[], at: Locator): R | undefined;
+  /**
+   * The record of one line, or undefined after adding its problems. `textChecked`: the caller knows
+   * no value holds a character that cannot be stored (a CSV chunk without a NUL byte), so the check
+   * is skipped.
+   */
+  line(values: readonly RawValue[], at: Locator, textChecked?: boolean): R | undefined;
 }
 
 export interface KindSpec<R> {
@@ -82,6 +89,47 @@ export interface KindSpec<R> {
 }
 
 // Shared helpers ----------------------------------------------------------------------------------
+
+/**
+ * A validator that first refuses any text value holding a character that cannot be stored (NUL, a
+ * lone surrogate): a problem naming the line, the field and the position, for every format alike.
+ */
+function guarded<R>(
+  fields: readonly FieldSpec[],
+  make: (ctx: LineContext) => LineValidator<R>,
+): (ctx: LineContext) => LineValidator<R> {
+  return (ctx) => {
+    const inner = make(ctx);
+    return {
+      line(values, at, textChecked = false) {
+        if (!textChecked && !storable(values, fields, at, ctx)) return undefined;
+        return inner.line(values, at, true);
+      },
+    };
+  };
+}
+
+function storable(values: readonly RawValue[], fields: readonly FieldSpec[], at: Locator, ctx: LineContext) {
+  let ok = true;
+  for (let f = 0; f < values.length; f++) {
+    const v = values[f];
+    if (typeof v !== 'string') continue;
+    const fault = unstorableCharacter(v);
+    if (fault === undefined) continue;
+    const spec = fields[f]!;
+    const where = typeof at === 'number' ? at : at(spec.json);
+    const name = typeof at === 'number' ? spec.csv : spec.json;
+    ctx.problems.add({
+      at: where,
+      field: name,
+      value: v,
+      expected: EXPECTED_TEXT,
+      message: `${typeof where === 'number' ? `line ${where}` : where}: ${name} ${fault}`,
+    });
+    ok = false;
+  }
+  return ok;
+}
 
 function text(v: RawValue): string {
   if (v === undefined || v === null) return '';
@@ -562,7 +610,7 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
 export const STOCK_SNAPSHOT: KindSpec<StockRecord> = {
   kind: 'stock_snapshot',
   fields: STOCK_FIELDS,
-  validator: (ctx) => new StockValidator(ctx, false),
+  validator: guarded(STOCK_FIELDS, (ctx) => new StockValidator(ctx, false)),
 };
 
 export const STOCK_DIFFERENCE: KindSpec<StockRecord> = {
@@ -570,7 +618,7 @@ export const STOCK_DIFFERENCE: KindSpec<StockRecord> = {
   fields: STOCK_FIELDS.map((f) =>
     f.csv === 'quantity' ? { ...f, description: 'change in packages: positive in, negative out' } : f,
   ),
-  validator: (ctx) => new StockValidator(ctx, true),
+  validator: guarded(STOCK_FIELDS, (ctx) => new StockValidator(ctx, true)),
 };
 
 // Sales -----------------------------------------------------------------------------------------
@@ -747,7 +795,7 @@ class SalesValidator extends Reporting implements LineValidator<SalesRecord> {
 export const SALES: KindSpec<SalesRecord> = {
   kind: 'sales',
   fields: SALES_FIELDS,
-  validator: (ctx) => new SalesValidator(ctx),
+  validator: guarded(SALES_FIELDS, (ctx) => new SalesValidator(ctx)),
 };
 
 // Expected deliveries ---------------------------------------------------------------------------------
@@ -849,7 +897,7 @@ class ExpectedDeliveryValidator extends Reporting implements LineValidator<Expec
 export const EXPECTED_DELIVERY: KindSpec<ExpectedDeliveryRecord> = {
   kind: 'expected_delivery',
   fields: DELIVERY_FIELDS,
-  validator: (ctx) => new ExpectedDeliveryValidator(ctx),
+  validator: guarded(DELIVERY_FIELDS, (ctx) => new ExpectedDeliveryValidator(ctx)),
 };
 
 // Shortage notices (R4) -----------------------------------------------------------------------------
@@ -1037,7 +1085,7 @@ class NoticeValidator extends Reporting implements LineValidator<NoticeRecord> {
 export const SHORTAGE_NOTICE: KindSpec<NoticeRecord> = {
   kind: 'shortage_notice',
   fields: NOTICE_FIELDS,
-  validator: (ctx) => new NoticeValidator(ctx),
+  validator: guarded(NOTICE_FIELDS, (ctx) => new NoticeValidator(ctx)),
 };
 
 /** The column specification of each kind (docs/reports.md lists the same). */

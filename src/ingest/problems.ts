@@ -1,9 +1,13 @@
 import { PROBLEM_CAP } from '../domain/report.js';
 import { AppError, type Problem } from '../domain/errors.js';
+import { LONE_SURROGATE } from './values.js';
+
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
 /**
  * The problems found in one report. Every problem is counted; the first `cap` are kept with where,
  * which field, what value and what was expected, and the rest are summarised as "… and N more".
+ * What is kept can always be stored and sent (see {@link storableProblem}).
  */
 export class ProblemList {
   private readonly kept: Problem[] = [];
@@ -13,7 +17,7 @@ export class ProblemList {
 
   add(problem: Problem): void {
     this.count++;
-    if (this.kept.length < this.cap) this.kept.push(problem);
+    if (this.kept.length < this.cap) this.kept.push(storableProblem(problem));
   }
 
   get total(): number {
@@ -45,4 +49,80 @@ export class ProblemList {
       this.list(),
     );
   }
+}
+
+/** Deeper than this, an echoed JSON value is shown as `…` (a hostile document may nest thousands deep). */
+const ECHO_DEPTH = 8;
+
+/**
+ * A text as it may be echoed: NUL (which PostgreSQL cannot store) shown as ␀ (U+2400), a lone
+ * surrogate (not a character) as � (U+FFFD).
+ */
+export function storableText(s: string): string {
+  const clean = s.includes('\u0000') ? s.replaceAll('\u0000', '\u2400') : s;
+  return LONE_SURROGATE.test(clean) ? clean.replace(LONE_SURROGATES, '\ufffd') : clean;
+}
+
+/**
+ * An echoed value that can be stored (jsonb) and sent: texts made storable, numbers, booleans and
+ * null as they are, and anything else (an object or array from a JSON document) as its JSON text,
+ * nesting below {@link ECHO_DEPTH} levels left out.
+ */
+function storableValue(v: unknown): unknown {
+  if (v === undefined || v === null || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (typeof v === 'string') return storableText(v);
+  return storableText(echo(v));
+}
+
+/**
+ * The JSON text of a parsed JSON value, for a message or an echo: never deeper than `depth` levels
+ * (a hostile document nests thousands deep, which JSON.stringify and String() overflow the stack on)
+ * and stopping soon after `max` characters with `…`.
+ */
+export function echo(v: unknown, depth = ECHO_DEPTH, max = 200): string {
+  const out: string[] = [];
+  let length = 0;
+  const put = (s: string) => {
+    out.push(s);
+    length += s.length;
+  };
+  const walk = (x: unknown, d: number): void => {
+    if (length > max) return;
+    if (x === null || typeof x !== 'object') {
+      put(
+        typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? JSON.stringify(x) : 'null',
+      );
+      return;
+    }
+    const array = Array.isArray(x);
+    if (d === 0) {
+      put(array ? '[…]' : '{…}');
+      return;
+    }
+    put(array ? '[' : '{');
+    const entries: [string, unknown][] = array
+      ? (x as unknown[]).map((v, i) => [String(i), v])
+      : Object.entries(x as Record<string, unknown>);
+    for (let i = 0; i < entries.length && length <= max; i++) {
+      if (i > 0) put(',');
+      const [k, v] = entries[i]!;
+      if (!array) put(`${JSON.stringify(k)}:`);
+      walk(v, d - 1);
+    }
+    put(array ? ']' : '}');
+  };
+  walk(v, depth);
+  const text = out.join('');
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** A problem whose every part can be stored as jsonb and sent as JSON, whatever the input was. */
+export function storableProblem(p: Problem): Problem {
+  const out: Problem = { message: storableText(p.message) };
+  if (p.at !== undefined) out.at = typeof p.at === 'string' ? storableText(p.at) : p.at;
+  if (p.field !== undefined) out.field = storableText(p.field);
+  if ('value' in p) out.value = storableValue(p.value);
+  if (p.expected !== undefined) out.expected = storableText(p.expected);
+  return out;
 }

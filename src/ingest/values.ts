@@ -6,6 +6,27 @@ import { dateOfDayNumber } from '../domain/calendar.js';
  * expected (the `EXPECTED_*` texts).
  */
 
+/** What a text value must be to be stored: PostgreSQL text and jsonb hold neither NUL nor half a character. */
+export const EXPECTED_TEXT =
+  'text without NUL characters (U+0000) and without lone surrogates (valid Unicode)';
+
+/**
+ * Why `s` cannot be stored as text, or undefined when it can: PostgreSQL refuses a NUL character
+ * (U+0000) in text and jsonb, and a lone UTF-16 surrogate (e.g. JSON "\ud800") is not a character
+ * at all. Positions are 1-based, counted in UTF-16 code units as JavaScript does.
+ */
+export function unstorableCharacter(s: string): string | undefined {
+  const nul = s.indexOf('\u0000');
+  if (nul !== -1) return `contains a NUL character (U+0000) at position ${nul + 1}`;
+  const lone = LONE_SURROGATE.exec(s);
+  if (lone === null) return undefined;
+  const hex = lone[0].charCodeAt(0).toString(16).toUpperCase();
+  return `contains a lone surrogate (U+${hex}) at position ${lone.index + 1}, which is not valid Unicode`;
+}
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export const EXPECTED_NUMBER = 'a number, e.g. 12 or 12,5 (decimal comma or point)';
 export const EXPECTED_DATE = 'a date YYYY-MM-DD';
 export const EXPECTED_EXPIRY = 'a date YYYY-MM-DD (or YYYY-MM for the last day of that month)';
