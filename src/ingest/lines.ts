@@ -4,8 +4,13 @@ import type { Problem } from '../domain/errors.js';
 import { earliestCompliantStart, isLateSalesStop, type NoticeKind } from '../domain/notice.js';
 import {
   expectedDeliveryRefusal,
+  EARLIEST_PLAUSIBLE_YEAR,
   expiryPassed,
+  implausibleDate,
   isAgeBand,
+  plausibleDates,
+  PLAUSIBLE_QUANTITY,
+  quantityBeyondBound,
   isInFuture,
   maySendShortageNotices,
   mayReportRegionSales,
@@ -264,7 +269,46 @@ class Reporting {
     const d = parseDate(s);
     if (d === undefined)
       this.problem(at, field, raw, EXPECTED_DATE, `${this.fieldName(at, field)} '${s}' is not a date`);
-    return d;
+    return d !== undefined && this.plausibleDate(at, field, raw, d) ? d : undefined;
+  }
+
+  private dateRange: { earliest: string; latest: string } | undefined;
+
+  /** Whether a date lies in the plausible years (src/domain/report.ts), else a problem naming the bound. */
+  protected plausibleDate(at: Locator, field: number, raw: RawValue, date: string): boolean {
+    this.dateRange ??= plausibleDates(this.ctx.now);
+    const why = implausibleDate(date, this.dateRange);
+    if (why === undefined) return true;
+    this.problem(
+      at,
+      field,
+      raw,
+      `a date from ${this.dateRange.earliest} to ${this.dateRange.latest}`,
+      `${this.fieldName(at, field)} ${date} ${why}`,
+    );
+    return false;
+  }
+
+  /** Whether a quantity is within the plausible bound of its kind (src/domain/report.ts), else a problem naming it. */
+  protected plausibleQuantity(
+    at: Locator,
+    field: number,
+    raw: RawValue,
+    kind: keyof typeof PLAUSIBLE_QUANTITY,
+    quantity: number,
+  ): boolean {
+    const bound = quantityBeyondBound(kind, quantity);
+    if (bound === undefined) return true;
+    const limit = bound.toLocaleString('en-US');
+    const signed = kind === 'stock_difference';
+    this.problem(
+      at,
+      field,
+      raw,
+      signed ? `a change of at most ${limit} packages either way` : `at most ${limit} packages`,
+      `quantity ${quantity} is beyond the plausible bound of ${signed ? '±' : ''}${limit} packages for ${LINE_OF[kind]} (our bound PLAUSIBLE_QUANTITY.${kind})`,
+    );
+    return false;
   }
 
   protected optionalText(at: Locator, field: number, raw: RawValue, max: number): string | null | undefined {
@@ -283,6 +327,13 @@ class Reporting {
     return s;
   }
 }
+
+const LINE_OF: Record<keyof typeof PLAUSIBLE_QUANTITY, string> = {
+  stock_snapshot: 'a stock snapshot line',
+  stock_difference: 'a stock difference line',
+  sales: 'a sales line',
+  expected_delivery: 'an expected delivery line',
+};
 
 // Stock: snapshot and difference ---------------------------------------------------------------------
 
@@ -337,6 +388,9 @@ const S_EXPIRY = 4;
 const S_LEVEL = 5;
 const S_COUNTED = 6;
 const S_OWNER = 7;
+
+/** 1900-01-01T00:00Z: no count is earlier (EARLIEST_PLAUSIBLE_YEAR). */
+const EARLIEST_PLAUSIBLE_INSTANT = Date.UTC(EARLIEST_PLAUSIBLE_YEAR, 0, 1);
 
 /** "package X at location Y", for messages. */
 function what(v: readonly RawValue[]): string {
@@ -443,6 +497,14 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
     else location = this.ownLocation(at, S_LOCATION, locationRaw);
     const pkg = this.knownPackage(at, S_PACKAGE, v[S_PACKAGE]);
     const quantity = this.number(at, S_QUANTITY, v[S_QUANTITY]);
+    if (quantity !== undefined)
+      this.plausibleQuantity(
+        at,
+        S_QUANTITY,
+        v[S_QUANTITY],
+        this.difference ? 'stock_difference' : 'stock_snapshot',
+        quantity,
+      );
     if (quantity !== undefined && !this.difference && quantity < 0) {
       this.problem(
         at,
@@ -470,6 +532,7 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
       } else expiry = this.expiryOf(expiryRaw);
       if (expiry === undefined)
         this.problem(at, S_EXPIRY, v[S_EXPIRY], EXPECTED_EXPIRY, `expiry '${expiryRaw}' is not a date`);
+      else if (!this.plausibleDate(at, S_EXPIRY, v[S_EXPIRY], expiry)) expiry = undefined;
     }
 
     let stockLevel = 1;
@@ -503,6 +566,16 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
           EXPECTED_INSTANT,
           `counted_at '${countedRaw}' is not a date and time`,
         );
+    }
+    if (countedAt !== undefined && countedAt < EARLIEST_PLAUSIBLE_INSTANT) {
+      this.problem(
+        at,
+        S_COUNTED,
+        v[S_COUNTED] ?? new Date(countedAt).toISOString(),
+        `a time in or after ${EARLIEST_PLAUSIBLE_YEAR}`,
+        `counted_at ${new Date(countedAt).toISOString()} is before ${EARLIEST_PLAUSIBLE_YEAR} (not plausible)`,
+      );
+      countedAt = undefined;
     }
     if (countedAt !== undefined) {
       if (isInFuture(countedAt, this.ctx.now)) {
@@ -728,6 +801,7 @@ class SalesValidator extends Reporting implements LineValidator<SalesRecord> {
     const quantity = this.number(at, 4, v[4]);
     if (quantity !== undefined && quantity < 0)
       this.problem(at, 4, v[4], 'a quantity of 0 or more', `quantity ${quantity} is below 0`);
+    else if (quantity !== undefined) this.plausibleQuantity(at, 4, v[4], 'sales', quantity);
     let periodDays: 1 | 7 = 1;
     const daysRaw = v[5];
     if (daysRaw !== undefined && daysRaw !== null && daysRaw !== '') {
@@ -836,6 +910,7 @@ class ExpectedDeliveryValidator extends Reporting implements LineValidator<Expec
     const quantity = this.number(at, 1, v[1]);
     if (quantity !== undefined && quantity < 0)
       this.problem(at, 1, v[1], 'a quantity of 0 or more', `quantity ${quantity} is below 0`);
+    else if (quantity !== undefined) this.plausibleQuantity(at, 1, v[1], 'expected_delivery', quantity);
     const expectedOn = this.date(at, 2, v[2]);
     if (expectedOn !== undefined && expectedOn < this.today) {
       this.problem(

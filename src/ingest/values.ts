@@ -114,7 +114,7 @@ export function parseExpiry(raw: string): string | undefined {
     const year = Number(ym[1]);
     const month = Number(ym[2]);
     if (month < 1 || month > 12) return undefined;
-    return dateOfDayNumber(Date.UTC(year, month, 0) / 86_400_000);
+    return dateOfDayNumber(utc(year, month, 0) / 86_400_000);
   }
   return parseDate(s.length > 10 && s[10] === 'T' ? s.slice(0, 10) : s);
 }
@@ -133,7 +133,7 @@ export function parseInstant(raw: string): number | undefined {
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
   const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const wall = utc(year, month - 1, day, hour, minute, second, ms);
   if (new Date(wall).getUTCDate() !== day) return undefined;
   const zone = m[8];
   if (zone === undefined) return swedishWallTimeToInstant(wall);
@@ -143,6 +143,16 @@ export function parseInstant(raw: string): number | undefined {
   const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
   if (offsetMinutes > 14 * 60) return undefined;
   return wall - sign * offsetMinutes * 60_000;
+}
+
+/**
+ * Date.UTC, but a year below 100 is that year (Date.UTC reads 99 as 1999, which turned a typed
+ * 0099-12-31 into 1999-12-31).
+ */
+function utc(year: number, monthIndex: number, day: number, h = 0, m = 0, s = 0, ms = 0): number {
+  const d = new Date(Date.UTC(2000, 0, 1, h, m, s, ms));
+  d.setUTCFullYear(year, monthIndex, day);
+  return d.getTime();
 }
 
 const STOCKHOLM_PARTS = new Intl.DateTimeFormat('en-US', {
@@ -162,7 +172,7 @@ function stockholmOffsetMinutes(instant: number): number {
   for (const p of STOCKHOLM_PARTS.formatToParts(new Date(instant))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
-  const asUtc = Date.UTC(
+  const asUtc = utc(
     parts.year ?? 0,
     (parts.month ?? 1) - 1,
     parts.day ?? 1,
