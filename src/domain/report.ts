@@ -22,6 +22,24 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 /** At most this many problems are listed for one report; the answer says how many more there were. */
 export const PROBLEM_CAP = 1000;
 
+/*
+ * Bounds on what a refusal echoes (issue 11 item 4), our choice: a file of bad lines must not become
+ * an answer, a stored report or a list page larger than itself. Every problem is still counted
+ * (`problemCount`); only what is kept and sent is bounded.
+ */
+
+/** Characters of a bad value echoed in a problem's `value`; a longer one is cut, and `valueLength` says how long it was. */
+export const ECHO_CAP = 100;
+
+/** Characters of a problem's message (its middle is cut, so the line and the reason stay) and of `at`, `field`, `expected`. */
+export const PROBLEM_TEXT_CAP = 300;
+
+/** Bytes (UTF-8 JSON) of the problems kept for one report; past it, problems are counted, not kept. */
+export const PROBLEMS_BYTE_CAP = 256 * 1024;
+
+/** Problems (and warnings) shown per report in a list page; `GET /api/reports/{id}` gives all that were kept. */
+export const LISTED_PROBLEMS = 3;
+
 /**
  * Our choice (issue 11 item 3), not a rule of the seeds: no date in a report lies before this year. A
  * year such as 0099 is a typing error (it used to be read as 1999), never a real count, sale or expiry.

@@ -67,7 +67,14 @@ export interface Receipt {
   /** Counts per kind, e.g. `{ locations: 2, lines: 340 }`. */
   summary: Summary;
   warnings: { at?: string | number; field?: string; value?: unknown; message: string }[];
-  problems: { at?: string | number; field?: string; value?: unknown; expected?: string; message: string }[];
+  problems: {
+    at?: string | number;
+    field?: string;
+    value?: unknown;
+    valueLength?: number;
+    expected?: string;
+    message: string;
+  }[];
   problemCount: number;
   byteCount: number | null;
   fileName: string | null;

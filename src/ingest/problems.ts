@@ -1,4 +1,4 @@
-import { PROBLEM_CAP } from '../domain/report.js';
+import { ECHO_CAP, PROBLEM_CAP, PROBLEM_TEXT_CAP, PROBLEMS_BYTE_CAP } from '../domain/report.js';
 import { AppError, type Problem } from '../domain/errors.js';
 import { LONE_SURROGATE } from './values.js';
 
@@ -12,12 +12,31 @@ const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 export class ProblemList {
   private readonly kept: Problem[] = [];
   private count = 0;
+  private bytes = 2;
+  private full = false;
 
-  constructor(private readonly cap = PROBLEM_CAP) {}
+  constructor(
+    private readonly cap = PROBLEM_CAP,
+    private readonly byteCap = PROBLEMS_BYTE_CAP,
+  ) {}
 
   add(problem: Problem): void {
     this.count++;
-    if (this.kept.length < this.cap) this.kept.push(storableProblem(problem));
+    if (this.full || this.kept.length >= this.cap) return;
+    const kept = storableProblem(problem);
+    const size = Buffer.byteLength(JSON.stringify(kept)) + 1;
+    // The closing "… and N more" line needs room too (under 200 bytes).
+    if (this.bytes + size > this.byteCap - 200) {
+      this.full = true;
+      return;
+    }
+    this.bytes += size;
+    this.kept.push(kept);
+  }
+
+  /** Bytes of the kept problems as JSON (at most {@link PROBLEMS_BYTE_CAP}). */
+  get keptBytes(): number {
+    return this.bytes;
   }
 
   get total(): number {
@@ -34,7 +53,7 @@ export class ProblemList {
     return [
       ...this.kept,
       {
-        message: `… and ${this.count - this.kept.length} more problems (only the first ${this.cap} are listed)`,
+        message: `… and ${this.count - this.kept.length} more problems (only the first ${this.kept.length} are listed)`,
       },
     ];
   }
@@ -71,8 +90,25 @@ export function storableText(s: string): string {
 function storableValue(v: unknown): unknown {
   if (v === undefined || v === null || typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
-  if (typeof v === 'string') return storableText(v);
-  return storableText(echo(v));
+  if (typeof v === 'string') return storableText(cut(v, ECHO_CAP));
+  return storableText(echo(v, ECHO_DEPTH, ECHO_CAP));
+}
+
+/** At most `max` characters of `s`, with `…` when cut (never half a surrogate pair). */
+function cut(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const end = /[\uD800-\uDBFF]/.test(s[max - 1] ?? '') ? max - 1 : max;
+  return `${s.slice(0, end)}…`;
+}
+
+/** A long text with its middle cut out, saying how much: the start (where) and the end (why) stay. */
+function cutMiddle(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const head = Math.floor(max * 0.6);
+  const tail = max - head - 40;
+  const left = cut(s, head).replace(/…$/, '');
+  const right = s.slice(s.length - tail).replace(/^[\uDC00-\uDFFF]/, '');
+  return `${left}… [${s.length - left.length - right.length} characters left out] …${right}`;
 }
 
 /**
@@ -117,12 +153,20 @@ export function echo(v: unknown, depth = ECHO_DEPTH, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** A problem whose every part can be stored as jsonb and sent as JSON, whatever the input was. */
+/**
+ * A problem whose every part can be stored as jsonb and sent as JSON, whatever the input was, and is
+ * bounded: the value cut to {@link ECHO_CAP} characters (`valueLength` then says how long it was), the
+ * message's middle and the other texts cut to {@link PROBLEM_TEXT_CAP}.
+ */
 export function storableProblem(p: Problem): Problem {
-  const out: Problem = { message: storableText(p.message) };
-  if (p.at !== undefined) out.at = typeof p.at === 'string' ? storableText(p.at) : p.at;
-  if (p.field !== undefined) out.field = storableText(p.field);
-  if ('value' in p) out.value = storableValue(p.value);
-  if (p.expected !== undefined) out.expected = storableText(p.expected);
+  const out: Problem = { message: storableText(cutMiddle(p.message, PROBLEM_TEXT_CAP)) };
+  if (p.at !== undefined)
+    out.at = typeof p.at === 'string' ? storableText(cut(p.at, PROBLEM_TEXT_CAP)) : p.at;
+  if (p.field !== undefined) out.field = storableText(cut(p.field, PROBLEM_TEXT_CAP));
+  if ('value' in p) {
+    out.value = storableValue(p.value);
+    if (typeof p.value === 'string' && p.value.length > ECHO_CAP) out.valueLength = p.value.length;
+  }
+  if (p.expected !== undefined) out.expected = storableText(cut(p.expected, PROBLEM_TEXT_CAP));
   return out;
 }
