@@ -50,6 +50,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    // Errors Fastify meets before routing (a malformed URL) answer in the error model too.
+    frameworkErrors: (err, request, reply) => {
+      void errorHandler(err, request, reply);
+    },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

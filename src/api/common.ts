@@ -30,6 +30,11 @@ export const ErrorResponse = Type.Object(
           at: Type.Optional(Type.Union([Type.String(), Type.Number()])),
           field: Type.Optional(Type.String()),
           value: Type.Optional(Type.Unknown()),
+          valueLength: Type.Optional(
+            Type.Integer({
+              description: 'when value was cut (echoed only in part): the length of the value as sent',
+            }),
+          ),
           expected: Type.Optional(Type.String()),
           message: Type.String(),
         }),

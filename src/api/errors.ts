@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, type ErrorKind, type Problem } from '../domain/errors.js';
 import { isDatabaseUnavailable } from '../store/database-errors.js';
+import { storableText } from '../ingest/problems.js';
 
 /** The one place where error kinds become HTTP statuses. */
 export const STATUS_OF: Record<ErrorKind, number> = {
@@ -33,7 +34,7 @@ export interface ErrorBody {
 
 /** Maps any thrown value to the error body; unknown errors become a 500 with no internals. */
 export function errorHandler(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const appError = toAppError(err);
+  const appError = toAppError(err, request);
   const correlationId = request.id;
   if (!appError) {
     request.log.error({ err, correlationId }, 'unhandled error');
@@ -57,7 +58,7 @@ export function errorHandler(err: unknown, request: FastifyRequest, reply: Fasti
   return reply.status(STATUS_OF[appError.kind]).send(body);
 }
 
-function toAppError(err: unknown): AppError | undefined {
+function toAppError(err: unknown, request: FastifyRequest): AppError | undefined {
   if (isAppError(err)) return err;
   if (isDatabaseUnavailable(err)) return new AppError('unavailable', DATABASE_UNAVAILABLE_MESSAGE);
   const fe = err as Partial<FastifyError> & {
@@ -82,8 +83,25 @@ function toAppError(err: unknown): AppError | undefined {
   if (fe.statusCode === 415 || fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return AppError.invalid(`unsupported content type ${fe.message ?? ''}`.trim());
   }
-  if (fe.statusCode === 400 && typeof fe.message === 'string') {
-    return AppError.invalid(fe.message);
+  if (fe.code === 'FST_STATIC_FORBIDDEN_PATH') {
+    // A file path that climbs out of the served folder (`/api/docs/static/../x`) or holds a NUL.
+    const path = storableText(request.url.split('?')[0] ?? '').slice(0, 300);
+    return AppError.invalid(`path '${path}' is not a file that is served`, [
+      {
+        at: path,
+        field: 'path',
+        value: path,
+        expected: 'a path inside the served folder, without "..", "\\" or NUL',
+        message: `path '${path}' leaves the served folder or holds a character not allowed in a file path`,
+      },
+    ]);
+  }
+  // Any other 4xx a plugin or Fastify itself raises (a malformed URL, …) stays a 4xx of the error model.
+  const status = fe.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const kind: ErrorKind =
+      (Object.keys(STATUS_OF) as ErrorKind[]).find((k) => STATUS_OF[k] === status) ?? 'invalid';
+    return new AppError(kind, storableText(String(fe.message ?? 'invalid request')).slice(0, 500));
   }
   return undefined;
 }

@@ -3,7 +3,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { seesEverything } from '../domain/access.js';
 import { AppError } from '../domain/errors.js';
-import { INGEST_KINDS, type IngestKind, type Reporter, type ReportFormat } from '../domain/report.js';
+import {
+  INGEST_KINDS,
+  LISTED_PROBLEMS,
+  type IngestKind,
+  type Reporter,
+  type ReportFormat,
+} from '../domain/report.js';
 import { toInventoryReport } from '../ingest/fhir.js';
 import { ingestReport, toReceipt, type Receipt } from '../ingest/ingest.service.js';
 import { parseInstant } from '../ingest/values.js';
@@ -19,6 +25,11 @@ const ProblemDto = Type.Object({
   at: Type.Optional(Type.Union([Type.String(), Type.Number()])),
   field: Type.Optional(Type.String()),
   value: Type.Optional(Type.Unknown()),
+  valueLength: Type.Optional(
+    Type.Integer({
+      description: 'when value was cut (echoed only in part): the length of the value as sent',
+    }),
+  ),
   expected: Type.Optional(Type.String()),
   message: Type.String(),
 });
@@ -38,7 +49,10 @@ export const ReceiptDto = Type.Object(
       description: 'counts per kind, e.g. locations and lines',
     }),
     warnings: Type.Array(ProblemDto, { description: 'accepted but flagged, e.g. a late sales stop (R4)' }),
-    problems: Type.Array(ProblemDto, { description: 'why a rejected report was refused (first 1,000)' }),
+    problems: Type.Array(ProblemDto, {
+      description:
+        'why a rejected report was refused (the first 1,000, at most 256 KiB; in a list page the first 3)',
+    }),
     problemCount: Type.Integer(),
     byteCount: Type.Union([Type.Integer(), Type.Null()]),
     fileName: Type.Union([Type.String(), Type.Null()]),
@@ -247,6 +261,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['reports'],
         summary: "Your organisation's reports and their status, newest first",
+        description:
+          'At most 500 per page. Each report shows its first 3 problems and warnings and says how many more ' +
+          'there are; GET /api/reports/{id} lists all that were kept.',
         querystring: Type.Object({
           ...PageQuery.properties,
           kind: Type.Optional(StringEnum(INGEST_KINDS)),
@@ -263,8 +280,27 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{
         { kind, status },
         limit,
         offset,
+        LISTED_PROBLEMS,
       );
-      return { items: rows.map((r) => toReceiptDto(toReceipt(r))), total, limit, offset };
+      // A page stays small whatever was sent: each report shows its first few problems and warnings.
+      const items = rows.map((r) => {
+        const dto = toReceiptDto(toReceipt(r));
+        const more = (n: number, what: string) => ({
+          message: `… and ${n} more ${what}: GET /api/reports/${r.id} lists them`,
+        });
+        if (r.problem_count > LISTED_PROBLEMS)
+          dto.problems = [
+            ...dto.problems.slice(0, LISTED_PROBLEMS),
+            more(r.problem_count - LISTED_PROBLEMS, 'problems'),
+          ];
+        if (r.warning_count > LISTED_PROBLEMS)
+          dto.warnings = [
+            ...dto.warnings.slice(0, LISTED_PROBLEMS),
+            more(r.warning_count - LISTED_PROBLEMS, 'warnings'),
+          ];
+        return dto;
+      });
+      return { items, total, limit, offset };
     },
   );
 

@@ -15,6 +15,8 @@ export interface Problem {
   at?: string | number;
   field?: string;
   value?: unknown;
+  /** When `value` was cut (a long bad value is echoed only in part): the length of the value as sent. */
+  valueLength?: number;
   expected?: string;
   message: string;
 }

@@ -17,6 +17,11 @@ export interface CsvBatch {
   rows: string[][];
   /** The 1-based file line each record starts on. */
   lines: number[];
+  /**
+   * True once a NUL byte has been seen in the file (from its chunk on): its fields must be checked
+   * for characters that cannot be stored. Files without one (nearly all) skip that check.
+   */
+  nul: boolean;
 }
 
 export type Delimiter = ',' | ';';
@@ -163,6 +168,7 @@ export async function* readCsv(
   // While every chunk so far was ASCII the decoder holds no partial character, and an ASCII chunk
   // reads the same as Latin-1, which copies bytes without decoding them.
   let ascii = true;
+  let nul = false;
 
   // Small batches: the split lines die young, which keeps garbage collection cheap at millions of lines.
   function* parse(text: string, final: boolean): Generator<CsvBatch> {
@@ -211,7 +217,7 @@ export async function* readCsv(
           rows.push(fields);
           lines.push(line);
           if (rows.length === BATCH) {
-            yield { rows, lines };
+            yield { rows, lines, nul };
             rows = [];
             lines = [];
           }
@@ -238,17 +244,18 @@ export async function* readCsv(
       line += 1 + quoted.innerBreaks;
       pos = quoted.next;
       if (rows.length === BATCH) {
-        yield { rows, lines };
+        yield { rows, lines, nul };
         rows = [];
         lines = [];
       }
     }
     rest = pos < n ? text.slice(pos) : '';
-    if (rows.length > 0) yield { rows, lines };
+    if (rows.length > 0) yield { rows, lines, nul };
   }
 
   for await (const chunk of source) {
     let text: string;
+    if (!nul && chunk.indexOf(0) !== -1) nul = true;
     if (ascii && isAscii(chunk)) {
       yield* parse(
         rest + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1'),

@@ -1,6 +1,6 @@
 import type { IngestKind } from '../domain/report.js';
 import type { KindSpec, LineContext, RawValue, StockRecord } from './lines.js';
-import type { ProblemList } from './problems.js';
+import { echo, type ProblemList } from './problems.js';
 import type { ReadStats } from './records.js';
 import { isObject } from './records.js';
 import { EXPECTED_INSTANT, parseInstant } from './values.js';
@@ -95,7 +95,7 @@ export function fhirEnvelope(doc: unknown, problems: ProblemList): FhirEnvelope 
     add(
       problems,
       '$.resourceType',
-      `'${String(doc.resourceType)}' is not an InventoryReport`,
+      `${typeof doc.resourceType === 'string' ? `'${doc.resourceType}'` : echo(doc.resourceType)} is not an InventoryReport`,
       "'InventoryReport'",
       doc.resourceType ?? null,
     );
@@ -107,7 +107,7 @@ export function fhirEnvelope(doc: unknown, problems: ProblemList): FhirEnvelope 
     add(
       problems,
       '$.status',
-      `status ${JSON.stringify(doc.status)} is not counted`,
+      `status ${echo(doc.status)} is not counted`,
       "'active' (draft, requested and entered-in-error reports are not stock)",
       doc.status,
     );
@@ -120,7 +120,7 @@ export function fhirEnvelope(doc: unknown, problems: ProblemList): FhirEnvelope 
     add(
       problems,
       '$.countType',
-      `countType ${JSON.stringify(countType)} is unknown`,
+      `countType ${echo(countType)} is unknown`,
       "'snapshot' or 'difference'",
       countType,
     );

@@ -10,6 +10,7 @@ import {
   type ReportRow,
 } from '../store/report.repository.js';
 import { catalogueFor } from './catalogue.js';
+import { EXPECTED_TEXT, unstorableCharacter } from './values.js';
 import { fhirEnvelope, fhirStockRecords } from './fhir.js';
 import { KIND_SPECS, type KindSpec, type LineContext, type StockRecord } from './lines.js';
 import { ProblemList } from './problems.js';
@@ -66,7 +67,14 @@ export interface Receipt {
   /** Counts per kind, e.g. `{ locations: 2, lines: 340 }`. */
   summary: Summary;
   warnings: { at?: string | number; field?: string; value?: unknown; message: string }[];
-  problems: { at?: string | number; field?: string; value?: unknown; expected?: string; message: string }[];
+  problems: {
+    at?: string | number;
+    field?: string;
+    value?: unknown;
+    valueLength?: number;
+    expected?: string;
+    message: string;
+  }[];
   problemCount: number;
   byteCount: number | null;
   fileName: string | null;
@@ -159,6 +167,8 @@ function knownDigest(body: Uint8Array | AsyncIterable<Uint8Array>): string | und
  * with the first receipt and stores nothing again, also when both arrive at once.
  */
 export async function ingestReport(store: Store, req: IngestRequest): Promise<Receipt> {
+  refuseUnstorable('clientRef', req.clientRef);
+  refuseUnstorable('fileName', req.fileName);
   const now = req.now ?? new Date();
   const problems = new ProblemList();
   const warnings = new ProblemList(200);
@@ -199,7 +209,17 @@ export async function ingestReport(store: Store, req: IngestRequest): Promise<Re
           message: `the document's own reference '${envelope.clientRef}' differs from the client reference '${clientRef}'`,
         });
       }
-      clientRef ??= envelope.clientRef;
+      const envelopeFault = envelope.clientRef ? unstorableCharacter(envelope.clientRef) : undefined;
+      if (envelopeFault !== undefined) {
+        const where = format === 'fhir' ? '$.identifier[0].value' : '$.clientRef';
+        problems.add({
+          at: where,
+          field: 'clientRef',
+          value: envelope.clientRef,
+          expected: EXPECTED_TEXT,
+          message: `${where}: the report's reference ${envelopeFault}`,
+        });
+      } else clientRef ??= envelope.clientRef;
       if ('countedAt' in envelope) defaultCountedAt ??= envelope.countedAt;
       if ('reportedAt' in envelope) defaultCountedAt ??= envelope.reportedAt;
     }
@@ -339,6 +359,15 @@ export async function ingestReport(store: Store, req: IngestRequest): Promise<Re
 }
 
 class Refused extends Error {}
+
+/** A reference or file name that cannot be stored is refused before anything is read or kept. */
+function refuseUnstorable(field: 'clientRef' | 'fileName', value: string | undefined): void {
+  const fault = value === undefined ? undefined : unstorableCharacter(value);
+  if (fault === undefined) return;
+  const problems = new ProblemList();
+  problems.add({ field, value, expected: EXPECTED_TEXT, message: `${field} ${fault}` });
+  throw problems.toError('the report');
+}
 
 /** The receipt of an earlier report with the same client reference or content, or a conflict. */
 async function findEarlier(

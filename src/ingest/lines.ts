@@ -4,8 +4,13 @@ import type { Problem } from '../domain/errors.js';
 import { earliestCompliantStart, isLateSalesStop, type NoticeKind } from '../domain/notice.js';
 import {
   expectedDeliveryRefusal,
+  EARLIEST_PLAUSIBLE_YEAR,
   expiryPassed,
+  implausibleDate,
   isAgeBand,
+  plausibleDates,
+  PLAUSIBLE_QUANTITY,
+  quantityBeyondBound,
   isInFuture,
   maySendShortageNotices,
   mayReportRegionSales,
@@ -29,6 +34,7 @@ import {
   EXPECTED_EXPIRY,
   EXPECTED_INSTANT,
   EXPECTED_NUMBER,
+  EXPECTED_TEXT,
   isoDateKey,
   memoise,
   parseDate,
@@ -36,6 +42,7 @@ import {
   parseInstant,
   parseInteger,
   parseNumber,
+  unstorableCharacter,
 } from './values.js';
 
 /*
@@ -72,7 +79,12 @@ export interface LineContext {
 }
 
 export interface LineValidator<R> {
-  line(values: readonly RawValue[], at: Locator): R | undefined;
+  /**
+   * The record of one line, or undefined after adding its problems. `textChecked`: the caller knows
+   * no value holds a character that cannot be stored (a CSV chunk without a NUL byte), so the check
+   * is skipped.
+   */
+  line(values: readonly RawValue[], at: Locator, textChecked?: boolean): R | undefined;
 }
 
 export interface KindSpec<R> {
@@ -82,6 +94,47 @@ export interface KindSpec<R> {
 }
 
 // Shared helpers ----------------------------------------------------------------------------------
+
+/**
+ * A validator that first refuses any text value holding a character that cannot be stored (NUL, a
+ * lone surrogate): a problem naming the line, the field and the position, for every format alike.
+ */
+function guarded<R>(
+  fields: readonly FieldSpec[],
+  make: (ctx: LineContext) => LineValidator<R>,
+): (ctx: LineContext) => LineValidator<R> {
+  return (ctx) => {
+    const inner = make(ctx);
+    return {
+      line(values, at, textChecked = false) {
+        if (!textChecked && !storable(values, fields, at, ctx)) return undefined;
+        return inner.line(values, at, true);
+      },
+    };
+  };
+}
+
+function storable(values: readonly RawValue[], fields: readonly FieldSpec[], at: Locator, ctx: LineContext) {
+  let ok = true;
+  for (let f = 0; f < values.length; f++) {
+    const v = values[f];
+    if (typeof v !== 'string') continue;
+    const fault = unstorableCharacter(v);
+    if (fault === undefined) continue;
+    const spec = fields[f]!;
+    const where = typeof at === 'number' ? at : at(spec.json);
+    const name = typeof at === 'number' ? spec.csv : spec.json;
+    ctx.problems.add({
+      at: where,
+      field: name,
+      value: v,
+      expected: EXPECTED_TEXT,
+      message: `${typeof where === 'number' ? `line ${where}` : where}: ${name} ${fault}`,
+    });
+    ok = false;
+  }
+  return ok;
+}
 
 function text(v: RawValue): string {
   if (v === undefined || v === null) return '';
@@ -216,7 +269,46 @@ class Reporting {
     const d = parseDate(s);
     if (d === undefined)
       this.problem(at, field, raw, EXPECTED_DATE, `${this.fieldName(at, field)} '${s}' is not a date`);
-    return d;
+    return d !== undefined && this.plausibleDate(at, field, raw, d) ? d : undefined;
+  }
+
+  private dateRange: { earliest: string; latest: string } | undefined;
+
+  /** Whether a date lies in the plausible years (src/domain/report.ts), else a problem naming the bound. */
+  protected plausibleDate(at: Locator, field: number, raw: RawValue, date: string): boolean {
+    this.dateRange ??= plausibleDates(this.ctx.now);
+    const why = implausibleDate(date, this.dateRange);
+    if (why === undefined) return true;
+    this.problem(
+      at,
+      field,
+      raw,
+      `a date from ${this.dateRange.earliest} to ${this.dateRange.latest}`,
+      `${this.fieldName(at, field)} ${date} ${why}`,
+    );
+    return false;
+  }
+
+  /** Whether a quantity is within the plausible bound of its kind (src/domain/report.ts), else a problem naming it. */
+  protected plausibleQuantity(
+    at: Locator,
+    field: number,
+    raw: RawValue,
+    kind: keyof typeof PLAUSIBLE_QUANTITY,
+    quantity: number,
+  ): boolean {
+    const bound = quantityBeyondBound(kind, quantity);
+    if (bound === undefined) return true;
+    const limit = bound.toLocaleString('en-US');
+    const signed = kind === 'stock_difference';
+    this.problem(
+      at,
+      field,
+      raw,
+      signed ? `a change of at most ${limit} packages either way` : `at most ${limit} packages`,
+      `quantity ${quantity} is beyond the plausible bound of ${signed ? '±' : ''}${limit} packages for ${LINE_OF[kind]} (our bound PLAUSIBLE_QUANTITY.${kind})`,
+    );
+    return false;
   }
 
   protected optionalText(at: Locator, field: number, raw: RawValue, max: number): string | null | undefined {
@@ -235,6 +327,13 @@ class Reporting {
     return s;
   }
 }
+
+const LINE_OF: Record<keyof typeof PLAUSIBLE_QUANTITY, string> = {
+  stock_snapshot: 'a stock snapshot line',
+  stock_difference: 'a stock difference line',
+  sales: 'a sales line',
+  expected_delivery: 'an expected delivery line',
+};
 
 // Stock: snapshot and difference ---------------------------------------------------------------------
 
@@ -289,6 +388,9 @@ const S_EXPIRY = 4;
 const S_LEVEL = 5;
 const S_COUNTED = 6;
 const S_OWNER = 7;
+
+/** 1900-01-01T00:00Z: no count is earlier (EARLIEST_PLAUSIBLE_YEAR). */
+const EARLIEST_PLAUSIBLE_INSTANT = Date.UTC(EARLIEST_PLAUSIBLE_YEAR, 0, 1);
 
 /** "package X at location Y", for messages. */
 function what(v: readonly RawValue[]): string {
@@ -395,6 +497,14 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
     else location = this.ownLocation(at, S_LOCATION, locationRaw);
     const pkg = this.knownPackage(at, S_PACKAGE, v[S_PACKAGE]);
     const quantity = this.number(at, S_QUANTITY, v[S_QUANTITY]);
+    if (quantity !== undefined)
+      this.plausibleQuantity(
+        at,
+        S_QUANTITY,
+        v[S_QUANTITY],
+        this.difference ? 'stock_difference' : 'stock_snapshot',
+        quantity,
+      );
     if (quantity !== undefined && !this.difference && quantity < 0) {
       this.problem(
         at,
@@ -422,6 +532,7 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
       } else expiry = this.expiryOf(expiryRaw);
       if (expiry === undefined)
         this.problem(at, S_EXPIRY, v[S_EXPIRY], EXPECTED_EXPIRY, `expiry '${expiryRaw}' is not a date`);
+      else if (!this.plausibleDate(at, S_EXPIRY, v[S_EXPIRY], expiry)) expiry = undefined;
     }
 
     let stockLevel = 1;
@@ -455,6 +566,16 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
           EXPECTED_INSTANT,
           `counted_at '${countedRaw}' is not a date and time`,
         );
+    }
+    if (countedAt !== undefined && countedAt < EARLIEST_PLAUSIBLE_INSTANT) {
+      this.problem(
+        at,
+        S_COUNTED,
+        v[S_COUNTED] ?? new Date(countedAt).toISOString(),
+        `a time in or after ${EARLIEST_PLAUSIBLE_YEAR}`,
+        `counted_at ${new Date(countedAt).toISOString()} is before ${EARLIEST_PLAUSIBLE_YEAR} (not plausible)`,
+      );
+      countedAt = undefined;
     }
     if (countedAt !== undefined) {
       if (isInFuture(countedAt, this.ctx.now)) {
@@ -562,7 +683,7 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
 export const STOCK_SNAPSHOT: KindSpec<StockRecord> = {
   kind: 'stock_snapshot',
   fields: STOCK_FIELDS,
-  validator: (ctx) => new StockValidator(ctx, false),
+  validator: guarded(STOCK_FIELDS, (ctx) => new StockValidator(ctx, false)),
 };
 
 export const STOCK_DIFFERENCE: KindSpec<StockRecord> = {
@@ -570,7 +691,7 @@ export const STOCK_DIFFERENCE: KindSpec<StockRecord> = {
   fields: STOCK_FIELDS.map((f) =>
     f.csv === 'quantity' ? { ...f, description: 'change in packages: positive in, negative out' } : f,
   ),
-  validator: (ctx) => new StockValidator(ctx, true),
+  validator: guarded(STOCK_FIELDS, (ctx) => new StockValidator(ctx, true)),
 };
 
 // Sales -----------------------------------------------------------------------------------------
@@ -680,6 +801,7 @@ class SalesValidator extends Reporting implements LineValidator<SalesRecord> {
     const quantity = this.number(at, 4, v[4]);
     if (quantity !== undefined && quantity < 0)
       this.problem(at, 4, v[4], 'a quantity of 0 or more', `quantity ${quantity} is below 0`);
+    else if (quantity !== undefined) this.plausibleQuantity(at, 4, v[4], 'sales', quantity);
     let periodDays: 1 | 7 = 1;
     const daysRaw = v[5];
     if (daysRaw !== undefined && daysRaw !== null && daysRaw !== '') {
@@ -747,7 +869,7 @@ class SalesValidator extends Reporting implements LineValidator<SalesRecord> {
 export const SALES: KindSpec<SalesRecord> = {
   kind: 'sales',
   fields: SALES_FIELDS,
-  validator: (ctx) => new SalesValidator(ctx),
+  validator: guarded(SALES_FIELDS, (ctx) => new SalesValidator(ctx)),
 };
 
 // Expected deliveries ---------------------------------------------------------------------------------
@@ -788,6 +910,7 @@ class ExpectedDeliveryValidator extends Reporting implements LineValidator<Expec
     const quantity = this.number(at, 1, v[1]);
     if (quantity !== undefined && quantity < 0)
       this.problem(at, 1, v[1], 'a quantity of 0 or more', `quantity ${quantity} is below 0`);
+    else if (quantity !== undefined) this.plausibleQuantity(at, 1, v[1], 'expected_delivery', quantity);
     const expectedOn = this.date(at, 2, v[2]);
     if (expectedOn !== undefined && expectedOn < this.today) {
       this.problem(
@@ -849,7 +972,7 @@ class ExpectedDeliveryValidator extends Reporting implements LineValidator<Expec
 export const EXPECTED_DELIVERY: KindSpec<ExpectedDeliveryRecord> = {
   kind: 'expected_delivery',
   fields: DELIVERY_FIELDS,
-  validator: (ctx) => new ExpectedDeliveryValidator(ctx),
+  validator: guarded(DELIVERY_FIELDS, (ctx) => new ExpectedDeliveryValidator(ctx)),
 };
 
 // Shortage notices (R4) -----------------------------------------------------------------------------
@@ -1037,7 +1160,7 @@ class NoticeValidator extends Reporting implements LineValidator<NoticeRecord> {
 export const SHORTAGE_NOTICE: KindSpec<NoticeRecord> = {
   kind: 'shortage_notice',
   fields: NOTICE_FIELDS,
-  validator: (ctx) => new NoticeValidator(ctx),
+  validator: guarded(NOTICE_FIELDS, (ctx) => new NoticeValidator(ctx)),
 };
 
 /** The column specification of each kind (docs/reports.md lists the same). */

@@ -2,7 +2,7 @@ import type { IngestKind } from '../domain/report.js';
 import { INGEST_KINDS } from '../domain/report.js';
 import { readCsv } from './csv.reader.js';
 import type { FieldSpec, KindSpec, LineContext, RawValue } from './lines.js';
-import type { ProblemList } from './problems.js';
+import { echo, type ProblemList } from './problems.js';
 import { parseInstant, EXPECTED_INSTANT } from './values.js';
 
 /** Lines read so far (data lines, not the header): for the receipt and the refusal. */
@@ -27,7 +27,7 @@ export async function* csvRecords<R>(
   let columns: Int32Array | undefined;
   let width = 0;
   for await (const batch of readCsv(bytes, problems)) {
-    const { rows, lines } = batch;
+    const { rows, lines, nul } = batch;
     let i = 0;
     if (columns === undefined) {
       const header = rows[0]!;
@@ -56,7 +56,7 @@ export async function* csvRecords<R>(
         const c = columns[f]!;
         values[f] = c >= 0 ? row[c] : undefined;
       }
-      const record = validator.line(values, line);
+      const record = validator.line(values, line, !nul);
       if (record !== undefined && !problems.any) out.push(record);
     }
     if (out.length > 0 && !problems.any) yield out;
@@ -219,7 +219,7 @@ export function jsonEnvelope(doc: unknown, problems: ProblemList): JsonEnvelope 
         field: 'kind',
         value: doc.kind,
         expected: `one of ${INGEST_KINDS.join(', ')}`,
-        message: `$.kind: ${JSON.stringify(doc.kind)} is not a report kind`,
+        message: `$.kind: ${echo(doc.kind)} is not a report kind`,
       });
   }
   if (doc.clientRef !== undefined) {

@@ -6,6 +6,27 @@ import { dateOfDayNumber } from '../domain/calendar.js';
  * expected (the `EXPECTED_*` texts).
  */
 
+/** What a text value must be to be stored: PostgreSQL text and jsonb hold neither NUL nor half a character. */
+export const EXPECTED_TEXT =
+  'text without NUL characters (U+0000) and without lone surrogates (valid Unicode)';
+
+/**
+ * Why `s` cannot be stored as text, or undefined when it can: PostgreSQL refuses a NUL character
+ * (U+0000) in text and jsonb, and a lone UTF-16 surrogate (e.g. JSON "\ud800") is not a character
+ * at all. Positions are 1-based, counted in UTF-16 code units as JavaScript does.
+ */
+export function unstorableCharacter(s: string): string | undefined {
+  const nul = s.indexOf('\u0000');
+  if (nul !== -1) return `contains a NUL character (U+0000) at position ${nul + 1}`;
+  const lone = LONE_SURROGATE.exec(s);
+  if (lone === null) return undefined;
+  const hex = lone[0].charCodeAt(0).toString(16).toUpperCase();
+  return `contains a lone surrogate (U+${hex}) at position ${lone.index + 1}, which is not valid Unicode`;
+}
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export const EXPECTED_NUMBER = 'a number, e.g. 12 or 12,5 (decimal comma or point)';
 export const EXPECTED_DATE = 'a date YYYY-MM-DD';
 export const EXPECTED_EXPIRY = 'a date YYYY-MM-DD (or YYYY-MM for the last day of that month)';
@@ -93,7 +114,7 @@ export function parseExpiry(raw: string): string | undefined {
     const year = Number(ym[1]);
     const month = Number(ym[2]);
     if (month < 1 || month > 12) return undefined;
-    return dateOfDayNumber(Date.UTC(year, month, 0) / 86_400_000);
+    return dateOfDayNumber(utc(year, month, 0) / 86_400_000);
   }
   return parseDate(s.length > 10 && s[10] === 'T' ? s.slice(0, 10) : s);
 }
@@ -112,7 +133,7 @@ export function parseInstant(raw: string): number | undefined {
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
   const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const wall = utc(year, month - 1, day, hour, minute, second, ms);
   if (new Date(wall).getUTCDate() !== day) return undefined;
   const zone = m[8];
   if (zone === undefined) return swedishWallTimeToInstant(wall);
@@ -122,6 +143,16 @@ export function parseInstant(raw: string): number | undefined {
   const offsetMinutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
   if (offsetMinutes > 14 * 60) return undefined;
   return wall - sign * offsetMinutes * 60_000;
+}
+
+/**
+ * Date.UTC, but a year below 100 is that year (Date.UTC reads 99 as 1999, which turned a typed
+ * 0099-12-31 into 1999-12-31).
+ */
+function utc(year: number, monthIndex: number, day: number, h = 0, m = 0, s = 0, ms = 0): number {
+  const d = new Date(Date.UTC(2000, 0, 1, h, m, s, ms));
+  d.setUTCFullYear(year, monthIndex, day);
+  return d.getTime();
 }
 
 const STOCKHOLM_PARTS = new Intl.DateTimeFormat('en-US', {
@@ -141,7 +172,7 @@ function stockholmOffsetMinutes(instant: number): number {
   for (const p of STOCKHOLM_PARTS.formatToParts(new Date(instant))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
-  const asUtc = Date.UTC(
+  const asUtc = utc(
     parts.year ?? 0,
     (parts.month ?? 1) - 1,
     parts.day ?? 1,

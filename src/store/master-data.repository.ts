@@ -1,5 +1,6 @@
 import { sql, type ColumnType, type Generated, type Kysely } from 'kysely';
 import { AppError, type Problem } from '../domain/errors.js';
+import { LISTED_PROBLEMS } from '../domain/report.js';
 import type {
   MarketStatus,
   PackageSnapshot,
@@ -199,7 +200,18 @@ export async function findImport(db: Db, id: number) {
  * Imports of the given registers, newest first. The caller passes the registers it may see: an
  * empty list reads nothing.
  */
-export async function listImports(db: Db, registers: readonly Register[], limit: number, offset: number) {
+/**
+ * The imports of some registers, newest first, each with only its first `listed` problems and
+ * warnings (cut in the database, so that a page stays small; `findImport` gives all that were kept).
+ */
+export async function listImports(
+  db: Db,
+  registers: readonly Register[],
+  limit: number,
+  offset: number,
+  listed = LISTED_PROBLEMS,
+) {
+  const first = `$[0 to ${Math.max(0, Math.floor(listed) - 1)}]`;
   if (registers.length === 0) return { rows: [], total: 0 };
   const query = masterDb(db)
     .selectFrom('master_data_import as i')
@@ -207,7 +219,11 @@ export async function listImports(db: Db, registers: readonly Register[], limit:
   const [rows, count] = await Promise.all([
     importsWithSender(db)
       .where('i.register', 'in', [...registers])
-      .select([...IMPORT_COLUMNS.filter((c) => c !== 'i.changes')])
+      .select([
+        ...IMPORT_COLUMNS.filter((c) => c !== 'i.changes' && c !== 'i.problems' && c !== 'i.warnings'),
+        sql<Problem[]>`jsonb_path_query_array(i.problems, ${first}::jsonpath)`.as('problems'),
+        sql<Problem[]>`jsonb_path_query_array(i.warnings, ${first}::jsonpath)`.as('warnings'),
+      ])
       .orderBy('i.received_at', 'desc')
       .orderBy('i.id', 'desc')
       .limit(limit)

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { IngestKind, ReportFormat } from '../domain/report.js';
 import type { Problem } from '../domain/errors.js';
 import type { Db, Tx } from './database.js';
@@ -140,20 +140,31 @@ export interface ReportFilter {
   status?: 'accepted' | 'rejected' | undefined;
 }
 
-/** One organisation's reports, newest first. */
+/**
+ * One organisation's reports, newest first, each with only its first `listed` problems and warnings
+ * (cut in the database: a page of refused reports would otherwise carry every one's full list).
+ */
 export async function listReports(
   db: Db,
   organisationId: number,
   filter: ReportFilter,
   limit: number,
   offset: number,
+  listed: number,
 ) {
+  const first = `$[0 to ${Math.max(0, Math.floor(listed) - 1)}]`;
+  const columns = [
+    ...RECEIPT_COLUMNS.filter((c) => c !== 'report.problems' && c !== 'report.warnings'),
+    sql<ReportProblemRow[]>`jsonb_path_query_array(report.problems, ${first}::jsonpath)`.as('problems'),
+    sql<ReportProblemRow[]>`jsonb_path_query_array(report.warnings, ${first}::jsonpath)`.as('warnings'),
+    sql<number>`jsonb_array_length(report.warnings)`.as('warning_count'),
+  ] as const;
   let query = db.selectFrom('report').where('organisation_id', '=', organisationId);
   if (filter.kind) query = query.where('kind', '=', filter.kind);
   if (filter.status) query = query.where('status', '=', filter.status);
   const [rows, count] = await Promise.all([
     query
-      .select(RECEIPT_COLUMNS)
+      .select(columns)
       .orderBy('received_at', 'desc')
       .orderBy('id', 'desc')
       .limit(limit)

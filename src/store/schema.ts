@@ -187,6 +187,7 @@ export interface ReportProblemRow {
   at?: string | number;
   field?: string;
   value?: unknown;
+  valueLength?: number;
   expected?: string;
   message: string;
 }
