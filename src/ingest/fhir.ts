@@ -131,7 +131,7 @@ export function fhirEnvelope(doc: unknown, problems: ProblemList): FhirEnvelope 
     add(
       problems,
       '$.reportedDateTime',
-      `${JSON.stringify(doc.reportedDateTime)} is not a dateTime`,
+      `${echo(doc.reportedDateTime)} is not a dateTime`,
       EXPECTED_INSTANT,
       doc.reportedDateTime,
     );
@@ -220,7 +220,7 @@ function isPackages(quantity: Record<string, unknown>, at: string, problems: Pro
     add(
       problems,
       `${at}.comparator`,
-      `comparator ${JSON.stringify(comparator)}: a stock count is exact, not a bound`,
+      `comparator ${echo(comparator)}: a stock count is exact, not a bound`,
       'no comparator',
       comparator,
     );
@@ -231,7 +231,7 @@ function isPackages(quantity: Record<string, unknown>, at: string, problems: Pro
       add(
         problems,
         `${at}.system`,
-        `unit system ${JSON.stringify(system ?? null)} is not UCUM; the quantity is not known to be packages`,
+        `unit system ${echo(system ?? null)} is not UCUM; the quantity is not known to be packages`,
         expected,
         system ?? null,
       );
@@ -241,7 +241,7 @@ function isPackages(quantity: Record<string, unknown>, at: string, problems: Pro
       add(
         problems,
         `${at}.code`,
-        `unit ${JSON.stringify(code ?? null)} is not packages (not converted: the content of a package differs per package)`,
+        `unit ${echo(code ?? null)} is not packages (not converted: the content of a package differs per package)`,
         expected,
         code ?? null,
       );
@@ -253,7 +253,7 @@ function isPackages(quantity: Record<string, unknown>, at: string, problems: Pro
       add(
         problems,
         `${at}.unit`,
-        `unit ${JSON.stringify(unit)} is not packages (not converted: the content of a package differs per package)`,
+        `unit ${echo(unit)} is not packages (not converted: the content of a package differs per package)`,
         expected,
         unit,
       );
@@ -349,9 +349,9 @@ export function* fhirStockRecords(
         add(
           problems,
           `${lp}.countingDateTime`,
-          `${JSON.stringify(counting)} is not a dateTime`,
+          `${echo(counting)} is not a dateTime`,
           EXPECTED_INSTANT,
-          typeof counting === 'object' ? JSON.stringify(counting) : counting,
+          typeof counting === 'object' ? echo(counting) : counting,
         );
         // The items are still checked, so that the answer lists every problem; none is stored.
       }
