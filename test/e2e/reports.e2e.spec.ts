@@ -27,7 +27,7 @@ describe('Rapporter in Chromium', () => {
     await d.signIn('tok-apo-reporter');
     await page
       .getByRole('navigation', { name: 'Huvudmeny' })
-      .getByRole('link', { name: 'Rapporter' })
+      .getByRole('link', { name: 'Rapporter', exact: true })
       .click();
     await page.getByRole('heading', { level: 1, name: 'Rapporter' }).waitFor();
     await page.getByRole('heading', { name: 'Inga rapporter ännu' }).waitFor();
@@ -87,16 +87,23 @@ describe('Rapporter in Chromium', () => {
     await page.getByRole('heading', { name: /^Redan mottagen som rapport \d+$/ }).waitFor();
     await expect.poll(() => rows.count()).toBe(2);
 
-    // A different file under the same reference is a conflict, not a replay.
+    // A different, valid file under the same reference is a conflict, not a replay.
+    const other = example('stock-snapshot.csv').toString('utf8').replace(',120,', ',121,');
+    await page
+      .getByLabel('Fil', { exact: true })
+      .setInputFiles({ name: 'lager-2.csv', mimeType: 'text/csv', buffer: Buffer.from(other) });
+    await page.getByRole('button', { name: 'Skicka rapport' }).click();
+    await page.getByRole('alert').filter({ hasText: 'already used for report' }).waitFor();
+    await expect.poll(() => rows.count()).toBe(2);
+
+    // A different file with problems under the same reference answers with its problems (issue 11
+    // item 2), not only "already used".
     await page
       .getByLabel('Fil', { exact: true })
       .setInputFiles({ name: 'lager-fel.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
     await page.getByRole('button', { name: 'Skicka rapport' }).click();
-    await page.getByRole('alert').filter({ hasText: 'already used for report' }).waitFor();
-
-    await page.getByLabel('Egen referens').fill('');
-    await page.getByRole('button', { name: 'Skicka rapport' }).click();
     await refusal.waitFor();
+    await expect.poll(() => problems.count()).toBe(2);
     await expect.poll(() => rows.count()).toBe(3);
     await d.screenshot('reports');
 
