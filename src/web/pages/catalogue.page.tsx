@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId } from 'react';
 import type { Product, ProductQuery } from '../api-client.js';
 import { Badge } from '../components/badge.js';
 import { PageHeader } from '../components/page-header.js';
@@ -7,43 +7,16 @@ import { EmptyState, ErrorState, SkeletonRows, Spinner } from '../components/sta
 import { useI18n } from '../i18n.js';
 import { SOS_PRIORITISED_LIST } from '../labels.js';
 import { useQueryState } from '../router.js';
-import { useApi, useDebounced } from '../use-api.js';
+import { useApi } from '../use-api.js';
+import { useDebouncedParam } from '../use-debounced-param.js';
 
 const PAGE_SIZE = 25;
-const SEARCH_DELAY_MS = 300;
 const COLUMNS = 9;
 /** The API's own rule for ?atc= (src/api/product.routes.ts): checked here so a typo is explained, not sent. */
 const ATC_PREFIX = /^[A-Za-z][0-9A-Za-z]{0,6}$/;
 
 type Species = 'human' | 'veterinary';
 const isSpecies = (value: string | null): value is Species => value === 'human' || value === 'veterinary';
-
-/**
- * A text field whose value is mirrored, after a pause in typing, into one query parameter. Changes of
- * the address from elsewhere (back button, "clear") flow back into the field.
- */
-function useDebouncedParam(name: string): [string, (value: string) => void, string] {
-  const { params, set } = useQueryState();
-  const fromUrl = params.get(name) ?? '';
-  const [text, setText] = useState(fromUrl);
-  const settled = useDebounced(text, SEARCH_DELAY_MS);
-  const pushed = useRef(fromUrl);
-
-  useEffect(() => {
-    if (settled.trim() === pushed.current) return;
-    pushed.current = settled.trim();
-    set({ [name]: settled.trim() || undefined, offset: undefined }, { replace: true });
-    // Only a settled change is pushed (not every change of `set`, which follows the address).
-  }, [settled]);
-
-  useEffect(() => {
-    if (fromUrl === pushed.current) return;
-    pushed.current = fromUrl;
-    setText(fromUrl);
-  }, [fromUrl]);
-
-  return [text, setText, settled];
-}
 
 /** The product catalogue: search as you type, filter by ATC prefix, SoS's list and species; page through. */
 export function CataloguePage() {

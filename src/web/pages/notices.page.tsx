@@ -1,15 +1,16 @@
-import { Fragment, useEffect, useId, useRef, useState } from 'react';
+import { Fragment, useId, useState } from 'react';
 import type { NoticeQuery, NoticeStatus, RegisterNotice } from '../api-client.js';
 import { Badge, type BadgeTone } from '../components/badge.js';
+import { useDateTime } from '../components/freshness.js';
 import { PageHeader } from '../components/page-header.js';
 import { Pager } from '../components/pager.js';
 import { EmptyState, ErrorState, SkeletonRows, Spinner } from '../components/states.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
-import { useApi, useDebounced } from '../use-api.js';
+import { useApi } from '../use-api.js';
+import { useDebouncedParam } from '../use-debounced-param.js';
 
 const PAGE_SIZE = 25;
-const SEARCH_DELAY_MS = 300;
 const COLUMNS = 7;
 /** The API's rule for ?atc= (src/api/notice.routes.ts). */
 const ATC_PREFIX = /^[A-Za-z][0-9A-Za-z]{0,6}$/;
@@ -23,36 +24,6 @@ const STATUS_TONE: Readonly<Record<NoticeStatus, BadgeTone>> = {
 
 const isStatus = (v: string | null): v is NoticeStatus => STATUSES.includes(v as NoticeStatus);
 const isKind = (v: string | null): v is 'shortage' | 'sales_stop' => v === 'shortage' || v === 'sales_stop';
-
-/** A text field mirrored into one query parameter after a pause in typing (as in the catalogue). */
-function useDebouncedParam(name: string): [string, (value: string) => void] {
-  const { params, set } = useQueryState();
-  const fromUrl = params.get(name) ?? '';
-  const [text, setText] = useState(fromUrl);
-  const settled = useDebounced(text, SEARCH_DELAY_MS);
-  const pushed = useRef(fromUrl);
-  useEffect(() => {
-    if (settled.trim() === pushed.current) return;
-    pushed.current = settled.trim();
-    set({ [name]: settled.trim() || undefined, offset: undefined }, { replace: true });
-  }, [settled]);
-  useEffect(() => {
-    if (fromUrl === pushed.current) return;
-    pushed.current = fromUrl;
-    setText(fromUrl);
-  }, [fromUrl]);
-  return [text, setText];
-}
-
-function useTime() {
-  const { locale } = useI18n();
-  const format = new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Europe/Stockholm',
-  });
-  return (iso: string) => format.format(new Date(iso));
-}
 
 /**
  * Restnoteringar: the register of shortage notices (restanmälningar and försäljningsuppehåll) with
@@ -279,7 +250,7 @@ export function NoticesPage() {
 
 function NoticeRow({ notice: n, onCompany }: { notice: RegisterNotice; onCompany: (id: number) => void }) {
   const { t, formatDate } = useI18n();
-  const time = useTime();
+  const time = useDateTime();
   const [open, setOpen] = useState(false);
   return (
     <Fragment>
@@ -348,7 +319,7 @@ function NoticeRow({ notice: n, onCompany }: { notice: RegisterNotice; onCompany
 
 function NoticeHistoryView({ id }: { id: number }) {
   const { t, formatDate } = useI18n();
-  const time = useTime();
+  const time = useDateTime();
   const history = useApi(`notice-history:${id}`, (api, signal) => api.noticeHistory(id, signal));
   if (history.status === 'error') return <ErrorState error={history.error} onRetry={history.reload} />;
   if (!history.data) return <Spinner />;
