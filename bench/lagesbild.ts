@@ -55,16 +55,27 @@ const PACKAGES = Math.round(30_000 * SCALE);
 const MEDICINES = Math.round(PACKAGES / 2);
 const SUBSTANCES = Math.max(10, Math.round(2_000 * SCALE));
 const COMPANIES = Math.max(5, Math.round(300 * SCALE));
-/** Locations by kind and stock lines each: ~2,000 locations and ~10.2 million lines at scale 1. */
-const LOCATION_PLAN: Readonly<Record<LocationKind, { count: number; lines: number; quantity: number }>> = {
-  community_pharmacy: { count: 1_400, lines: 6_000, quantity: 30 },
-  dose_pharmacy: { count: 10, lines: 3_000, quantity: 200 },
-  hospital_pharmacy: { count: 70, lines: 8_000, quantity: 60 },
-  wholesaler_warehouse: { count: 20, lines: 25_000, quantity: 700 },
-  care_unit_store: { count: 300, lines: 1_500, quantity: 10 },
-  municipal_store: { count: 150, lines: 1_000, quantity: 10 },
-  state_security_stock: { count: 20, lines: 400, quantity: 2_000 },
-  regional_preparedness_stock: { count: 30, lines: 600, quantity: 500 },
+/**
+ * Locations by kind and stock lines each: ~2,000 locations and ~10.2 million lines at scale 1. A line
+ * holds what the location keeps of that package: its share of the package's national demand
+ * (`share`: the part of all dispensing the kind serves, split evenly over the locations of the kind
+ * holding the package) for a cover drawn uniformly from `cover` days, at least one pack. So stock
+ * follows demand, as a pharmacy's or a warehouse's does, and most packages are covered for weeks to
+ * months (a slowly sold one longer: a pack is the least a holder keeps). Our choice for the bench; until
+ * 2026-12-03 a line held 1..`quantity` packs whatever the package sold, which covered most packages
+ * for years.
+ */
+const LOCATION_PLAN: Readonly<
+  Record<LocationKind, { count: number; lines: number; share: number; cover: readonly [number, number] }>
+> = {
+  community_pharmacy: { count: 1_400, lines: 6_000, share: 0.8, cover: [14, 45] },
+  dose_pharmacy: { count: 10, lines: 3_000, share: 0.05, cover: [14, 30] },
+  hospital_pharmacy: { count: 70, lines: 8_000, share: 0.1, cover: [14, 45] },
+  wholesaler_warehouse: { count: 20, lines: 25_000, share: 1, cover: [7, 21] },
+  care_unit_store: { count: 300, lines: 1_500, share: 0.03, cover: [14, 60] },
+  municipal_store: { count: 150, lines: 1_000, share: 0.02, cover: [14, 60] },
+  state_security_stock: { count: 20, lines: 400, share: 1, cover: [60, 120] },
+  regional_preparedness_stock: { count: 30, lines: 600, share: 0.1, cover: [30, 90] },
 };
 // The schema is part of what is reused: a changed migration (the picture's too: its tables are altered by
 // later migrations, 0008's reserve, 0015's lots, so re-creating them from their own files alone would
@@ -77,7 +88,7 @@ const MIGRATIONS = hash(
     .map((f) => readFileSync(join(MIGRATION_DIR, f), 'utf8'))
     .join('\n'),
 );
-const PARAMS = JSON.stringify({ v: 5, SCALE, TODAY, LOCATION_PLAN, MIGRATIONS });
+const PARAMS = JSON.stringify({ v: 6, SCALE, TODAY, LOCATION_PLAN, MIGRATIONS });
 
 const log = (message: string) => console.log(`[lagesbild] ${message}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -213,10 +224,20 @@ async function generate(store: Store, url: string): Promise<void> {
   );
 
   // Locations, in regions by population share.
-  await client.query(`CREATE TEMP TABLE plan (kind text, count int, lines int, quantity int)`);
   await client.query(
-    `INSERT INTO plan SELECT * FROM json_to_recordset($1::json) AS p(kind text, count int, lines int, quantity int)`,
-    [JSON.stringify(LOCATION_KINDS.map((k) => ({ kind: k, ...LOCATION_PLAN[k] })))],
+    `CREATE TEMP TABLE plan (kind text, count int, lines int, share float8, cover_min int, cover_max int)`,
+  );
+  await client.query(
+    `INSERT INTO plan SELECT * FROM json_to_recordset($1::json)
+       AS p(kind text, count int, lines int, share float8, cover_min int, cover_max int)`,
+    [
+      JSON.stringify(
+        LOCATION_KINDS.map((k) => {
+          const { count, lines, share, cover } = LOCATION_PLAN[k];
+          return { kind: k, count, lines, share, cover_min: cover[0], cover_max: cover[1] };
+        }),
+      ),
+    ],
   );
   await run(
     'locations',
@@ -298,16 +319,27 @@ async function generate(store: Store, url: string): Promise<void> {
   const saved = [...(await indexes('stock_line')), ...(await indexes('sales'))];
   for (const ix of saved) await client.query(`DROP INDEX ${ix.indexname}`);
 
+  // National demand per package, packs a day (log-normal, see the sales below): the stock follows it.
+  await client.query(
+    `CREATE TABLE bench_demand AS
+     SELECT id, least(5000, 2 * exp(2 * ln(u / (1 - u)) / 1.702)) AS per_day
+     FROM (SELECT id, (((id * 2654435761::bigint) % 1000) + 0.5) / 1000.0 AS u FROM package) x`,
+  );
   // Stock: each location holds `lines` distinct packages (a stride coprime with the package count),
-  // expiring 5–900 days ahead (about 3 % within 30 days).
+  // expiring 5–900 days ahead (about 3 % within 30 days), its share of the package's demand for its
+  // cover (LOCATION_PLAN).
   await run(
     'stock lines',
     `INSERT INTO stock_line (snapshot_id, package_id, batch, expiry, quantity, stock_level)
-     SELECT s.id, 1 + ((l.id * 7919 + g.j * 13) % ${PACKAGES}), 'B' || (l.id % 97) || '-' || g.j,
+     SELECT s.id, x.package_id, 'B' || (l.id % 97) || '-' || g.j,
             $1::date + (5 + floor(random() * 896))::int,
-            1 + floor(random() * p.quantity), CASE WHEN l.kind IN ('state_security_stock') THEN 3 ELSE 1 END
+            greatest(1, round(bd.per_day * p.share / (p.count * least(p.lines, ${PACKAGES})::float8 / ${PACKAGES})
+                              * (p.cover_min + random() * (p.cover_max - p.cover_min)))),
+            CASE WHEN l.kind IN ('state_security_stock') THEN 3 ELSE 1 END
      FROM stock_snapshot s JOIN location l ON l.id = s.location_id JOIN plan p ON p.kind = l.kind
-     CROSS JOIN LATERAL generate_series(0, least(p.lines, ${PACKAGES}) - 1) AS g(j)`,
+     CROSS JOIN LATERAL generate_series(0, least(p.lines, ${PACKAGES}) - 1) AS g(j)
+     CROSS JOIN LATERAL (SELECT 1 + ((l.id * 7919 + g.j * 13) % ${PACKAGES}) AS package_id) x
+     JOIN bench_demand bd ON bd.id = x.package_id`,
     [TODAY],
   );
 
@@ -319,11 +351,6 @@ async function generate(store: Store, url: string): Promise<void> {
   // packages are split between two connections, one per core.
   await client.query(
     `CREATE TABLE bench_share AS SELECT code, population::float8 / sum(population) OVER () AS share FROM region`,
-  );
-  await client.query(
-    `CREATE TABLE bench_demand AS
-     SELECT id, least(5000, 2 * exp(2 * ln(u / (1 - u)) / 1.702)) AS per_day
-     FROM (SELECT id, (((id * 2654435761::bigint) % 1000) + 0.5) / 1000.0 AS u FROM package) x`,
   );
   const start = addDays(TODAY, -730);
   const salesPart = async (part: number) => {

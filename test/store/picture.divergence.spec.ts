@@ -652,7 +652,8 @@ function oracle(world: World, ids: Loaded): Map<string, Expected> {
         packageUsable += roundShare(areaUsable * f);
         if (!(f > 0)) continue;
         for (const lot of poolLots(held, () => 1)) {
-          lots.push({ expiry: lot.expiry, quantity: roundShare(lot.quantity * f) * unitOf(p) });
+          // A share of a lot is not rounded (expiry.ts shareOf); a share of stock is.
+          lots.push({ expiry: lot.expiry, quantity: lot.quantity * f * unitOf(p) });
         }
       }
       if (packageTotal !== 0 || packageUsable !== 0) {

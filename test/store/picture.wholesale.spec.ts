@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { usableBeforeExpiry } from '../../src/domain/coverage.js';
-import {
-  regionalStock,
-  roundShare,
-  wholesaleShareByRegion,
-  type TierStock,
-} from '../../src/domain/service-area.js';
+import { regionalStock, wholesaleShareByRegion, type TierStock } from '../../src/domain/service-area.js';
 import type { SupplyTier } from '../../src/domain/supply-tier.js';
 import type { Store } from '../../src/store/database.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
@@ -371,8 +366,8 @@ describeEach(testBackends())('picture on $name: wholesale stock serves an area',
     const f01 = d01 / all;
     const lots01 = [
       { expiry: '2028-01-31', quantity: 80 },
-      { expiry: '2026-03-06', quantity: roundShare(300 * f01) },
-      { expiry: '2028-01-31', quantity: roundShare(150 * f01) },
+      { expiry: '2026-03-06', quantity: 300 * f01 },
+      { expiry: '2028-01-31', quantity: 150 * f01 },
     ];
     const usable01 = usableBeforeExpiry(lots01, d01, TODAY, 0);
     expect(usable01).toBeLessThan(80 + 450 * f01 - 1);
@@ -384,8 +379,8 @@ describeEach(testBackends())('picture on $name: wholesale stock serves an area',
     const n25 = d25 / (d25 + (perDay.get('12') ?? 0));
     const usable25 = usableBeforeExpiry(
       [
-        { expiry: '2026-03-06', quantity: roundShare(300 * f25) },
-        { expiry: '2028-01-31', quantity: roundShare(150 * f25) + roundShare(60 * n25) },
+        { expiry: '2026-03-06', quantity: 300 * f25 },
+        { expiry: '2028-01-31', quantity: 150 * f25 + 60 * n25 },
       ],
       d25,
       TODAY,

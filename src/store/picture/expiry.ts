@@ -296,9 +296,15 @@ function lotCondition(alias: string, tier: SupplyTier | undefined, area: RawBuil
   return sql<boolean>`${t} = ${tier} AND NOT ${r}`;
 }
 
-/** A region's share of a warehouse area's lot, rounded as its share of the area's stock is. */
-const shareOf = (quantity: RawBuilder<unknown>) =>
-  sql`round(${quantity} * f.fraction, ${SHARE_DECIMALS}::int)`;
+/**
+ * A region's share of a warehouse area's lot: quantity x fraction, in numeric, which multiplies and
+ * adds exactly, so the shares of an area's lots add up to the share of their sum and an item's lot
+ * summary can be taken from the area's (lotSummaryCtes) without a row per lot and region. Not rounded
+ * (the shares of stock totals are, wholesale.ts: they are added and subtracted as reports arrive);
+ * `rounded` for the product page's share line, which lists them beside the rounded totals.
+ */
+const shareOf = (quantity: RawBuilder<unknown>, rounded = false) =>
+  rounded ? sql`round(${quantity} * f.fraction, ${SHARE_DECIMALS}::int)` : sql`(${quantity} * f.fraction)`;
 
 /**
  * The region's share lots of a package `(expiry, quantity)`, for an item's lots in a region (empty
@@ -310,10 +316,11 @@ function shareLots(
   tables: LotTables,
   tier: SupplyTier | undefined,
   factor: RawBuilder<unknown>,
+  rounded = false,
 ): RawBuilder<unknown> {
   if (tier !== undefined) return sql`SELECT NULL::date AS expiry, NULL::numeric AS quantity WHERE false`;
   return sql`
-    SELECT w.expiry, ${shareOf(sql`w.quantity::numeric`)} * ${factor} AS quantity
+    SELECT w.expiry, ${shareOf(sql`w.quantity::numeric`, rounded)} * ${factor} AS quantity
     FROM ${sql.table(tables.wholesaleLots)} w
     JOIN (${serviceFractionsSql(sql`
       SELECT DISTINCT x.package_id, x.area_key FROM ${sql.table(tables.wholesaleLots)} x
@@ -329,7 +336,7 @@ export function regionShareLots(
 ): RawBuilder<unknown> {
   return sql`
     SELECT y.expiry, sum(y.quantity) AS quantity
-    FROM (${shareLots(packageId, region, OWN_LOTS, undefined, sql`1`)}) y
+    FROM (${shareLots(packageId, region, OWN_LOTS, undefined, sql`1`, true)}) y
     GROUP BY y.expiry`;
 }
 
@@ -387,7 +394,7 @@ export interface LotSummary {
  * (days until expiry - m) reaching past stock / demand, so it is used whole whatever comes before it
  * (at most all the stock is drawn by then), and so is every later lot.
  */
-function cutBeforeSql(
+export function cutBeforeSql(
   s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
   stock: RawBuilder<unknown>,
   perDay: RawBuilder<unknown>,
@@ -443,31 +450,143 @@ export function usableFromSummary(
 }
 
 /**
- * What the cut lots of many items give at once (set-based, for writing items): per item of `items`
- * (a relation with the key column, area_code, per_day and the {@link LotSummary} columns lots_stock,
- * lots_first) whose lots can be cut, `usable` (picture_usable_before_expiry over its lots expiring
- * before the cut day, in expiry order) and `quantity` (their sum), from `itemLots` (key, area_code,
- * expiry, quantity: one row per expiry). One grouped pass over the lots, where a subquery per item
- * read each item's lots again (6–7 × the whole refresh at scale 1, measured).
+ * What the cut lots of many items give at once (set-based, for writing items): per item of `cutRows`
+ * (rows `key, area_code, expiry, quantity, per_day` of its lots expiring before its cut day, from
+ * {@link cutRowsSql}), `usable` (what they supply first-expiry-first-out at per_day) and `quantity`
+ * (their sum). In closed form, the twin of picture_usable_before_expiry over the same lots: with the
+ * lots in expiry order, S_k the stock of the lots up to the k-th and cap_k = per_day x its dispensing
+ * days (days to expiry - m, at least 0; not decreasing), the draw gives c_k = min(c_(k-1) + q_k,
+ * cap_k), so c_n = S_n + min(0, min_k(cap_k - S_k)): one window pass and one grouping, where the
+ * aggregate called a function per lot and sorted each item apart (a third of the items' time at
+ * national scale, measured). Lots of one expiry are peers of one window row, so they need not be
+ * summed first.
  */
 export function cutLotsSql(
   s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
   key: string,
-  items: string,
-  itemLots: string,
+  cutRows: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
   const k = sql.raw(key);
-  const i = sql.table(items);
-  const perDay = sql`coalesce(i.per_day, 0)`;
-  const before = cutBeforeSql(s, sql`i.lots_stock`, perDay);
   return sql`
-    SELECT i.${k}, i.area_code,
-           picture_usable_before_expiry(l.quantity, l.expiry, ${perDay}::numeric, ${s.today}::date,
-             ${s.minShelfLifeDays}::int ORDER BY l.expiry) AS usable,
-           sum(l.quantity) AS quantity
-    FROM ${i} i JOIN ${sql.table(itemLots)} l ON l.${k} = i.${k} AND l.area_code = i.area_code
-    WHERE i.lots_stock IS NOT NULL AND ${perDay} > 0 AND i.lots_first < ${before} AND l.expiry < ${before}
-    GROUP BY i.${k}, i.area_code`;
+    SELECT w.${k}, w.area_code, max(w.cum) + least(0, min(w.cap - w.cum)) AS usable, max(w.cum) AS quantity
+    FROM (
+      SELECT c.${k}, c.area_code,
+             sum(c.quantity) OVER (PARTITION BY c.${k}, c.area_code ORDER BY c.expiry) AS cum,
+             c.per_day * greatest(0, (c.expiry - ${s.today}::date) - ${s.minShelfLifeDays}::int) AS cap
+      FROM (${cutRows}) c
+    ) w
+    GROUP BY w.${k}, w.area_code`;
+}
+
+/** Which lots item writers read: the tables, the packages (a condition on a column) and the areas. */
+export interface LotScope {
+  tables: LotTables;
+  packages: (column: string) => RawBuilder<boolean>;
+  /** null: every region and the nation. */
+  areas: readonly string[] | null;
+}
+
+function scopeAreas(areas: readonly string[] | null) {
+  const national = areas === null || areas.includes(NATIONAL_AREA);
+  const regions = areas === null ? null : areas.filter((a) => a !== NATIONAL_AREA);
+  return { national, regions, anyRegion: regions === null || regions.length > 0 };
+}
+
+/**
+ * The CTEs `lot_fractions` (each region's fraction of each warehouse area's lots, where above 0),
+ * `lot_tier` and `lot_summary`: per package and area of `scope`, the summary of its item's lots
+ * (package_id, area_code, stock, first, dispensable: {@link LotSummary}), without a row per lot: in a
+ * region its everyday lots but the warehouses' and its share of those of the warehouses serving it,
+ * nationally every everyday lot. One pass over the lots, grouped by package, region and whether a
+ * warehouse holds them; the shares from each warehouse area's summary.
+ */
+export function lotSummaryCtes(
+  s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
+  scope: LotScope,
+): RawBuilder<unknown> {
+  const { tables, packages } = scope;
+  const { national, regions, anyRegion } = scopeAreas(scope.areas);
+  const dispensable = sql`coalesce(sum(e.quantity) FILTER (
+    WHERE e.expiry > ${s.today}::date + ${s.minShelfLifeDays}::int), 0)`;
+  return sql`
+    lot_fractions AS MATERIALIZED (
+      SELECT f.package_id, f.area_key, f.region_code, f.fraction
+      FROM (${serviceFractionsSql(sql`
+        SELECT DISTINCT k.package_id, k.area_key FROM ${sql.table(tables.wholesaleLots)} k
+        WHERE ${packages('k.package_id')}`)}) f
+      WHERE ${anyRegion} AND ${textIn('f.region_code', regions)} AND f.fraction > 0
+    ),
+    lot_tier AS MATERIALIZED (
+      SELECT e.package_id, e.area_code, e.tier <> 'wholesale' AS own, sum(e.quantity) AS stock,
+             min(e.expiry) AS first, ${dispensable} AS dispensable
+      FROM ${sql.table(tables.lots)} e
+      WHERE ${packages('e.package_id')} AND NOT e.reserve
+        AND (${national} OR (e.tier <> 'wholesale' AND ${textIn('e.area_code', regions)}))
+      GROUP BY e.package_id, e.area_code, e.tier <> 'wholesale'
+    ),
+    lot_summary AS (
+      SELECT x.package_id, x.area_code, sum(x.stock) AS stock, min(x.first) AS first,
+             sum(x.dispensable) AS dispensable
+      FROM (
+        SELECT t.package_id, t.area_code, t.stock, t.first, t.dispensable FROM lot_tier t
+        WHERE t.own AND ${anyRegion} AND ${textIn('t.area_code', regions)}
+        UNION ALL
+        SELECT t.package_id, ${NATIONAL_AREA}::text, t.stock, t.first, t.dispensable FROM lot_tier t
+        WHERE ${national}
+        UNION ALL
+        SELECT w.package_id, f.region_code, ${shareOf(sql`w.stock`)}, w.first, ${shareOf(sql`w.dispensable`)}
+        FROM (
+          SELECT e.package_id, e.area_key, sum(e.quantity) AS stock, min(e.expiry) AS first,
+                 ${dispensable} AS dispensable
+          FROM ${sql.table(tables.wholesaleLots)} e WHERE ${packages('e.package_id')}
+          GROUP BY e.package_id, e.area_key
+        ) w
+        JOIN lot_fractions f ON f.package_id = w.package_id AND f.area_key = w.area_key
+      ) x
+      GROUP BY x.package_id, x.area_code
+    )`;
+}
+
+/**
+ * Rows `key, area_code, expiry, quantity, per_day` for {@link cutLotsSql}: the lots of each item of
+ * the CTE `need` (key, area_code, per_day, before) that expire before its cut day, read from the lot
+ * tables of `scope` (lot_fractions from {@link lotSummaryCtes}). Package items (`members` false: the
+ * key is package_id) or group items (the key is group_key, through the CTE `members` (package_id,
+ * group_key, pack_size), in units). Only these lots are read in expiry order; the others count whole.
+ */
+export function cutRowsSql(scope: LotScope, members: boolean): RawBuilder<unknown> {
+  const { tables, packages } = scope;
+  const { national, anyRegion } = scopeAreas(scope.areas);
+  const k = sql.raw(members ? 'group_key' : 'package_id');
+  const key = members ? sql`mb.group_key` : sql`e.package_id`;
+  const join = members ? sql`JOIN members mb ON mb.package_id = e.package_id` : sql``;
+  const factor = members ? sql` * mb.pack_size` : sql``;
+  const parts: RawBuilder<unknown>[] = [];
+  if (anyRegion) {
+    parts.push(sql`
+      SELECT n.${k}, n.area_code, e.expiry, e.quantity${factor} AS quantity, n.per_day
+      FROM ${sql.table(tables.lots)} e ${join}
+      JOIN need n ON n.${k} = ${key} AND n.area_code = e.area_code
+      WHERE ${packages('e.package_id')} AND NOT e.reserve AND e.tier <> 'wholesale' AND e.expiry < n.before
+      UNION ALL
+      SELECT n.${k}, n.area_code, e.expiry, ${shareOf(sql`e.quantity`)}${factor}, n.per_day
+      FROM ${sql.table(tables.wholesaleLots)} e
+      JOIN lot_fractions f ON f.package_id = e.package_id AND f.area_key = e.area_key ${join}
+      JOIN need n ON n.${k} = ${key} AND n.area_code = f.region_code
+      WHERE ${packages('e.package_id')} AND e.expiry < n.before`);
+  }
+  if (national) {
+    parts.push(sql`
+      SELECT n.${k}, n.area_code, e.expiry, e.quantity${factor} AS quantity, n.per_day
+      FROM ${sql.table(tables.lots)} e ${join}
+      JOIN need n ON n.${k} = ${key} AND n.area_code = ${NATIONAL_AREA}
+      WHERE ${packages('e.package_id')} AND NOT e.reserve AND e.expiry < n.before`);
+  }
+  if (parts.length === 0) {
+    return sql`SELECT NULL::${sql.raw(members ? 'text' : 'bigint')} AS ${k}, NULL::text AS area_code,
+      NULL::date AS expiry, NULL::numeric AS quantity, NULL::numeric AS per_day WHERE false`;
+  }
+  return sql.join(parts, sql` UNION ALL `);
 }
 
 /**
@@ -562,19 +681,4 @@ export function packageAreaLots(
       NULL::numeric AS quantity WHERE false`;
   }
   return sql.join(parts, sql` UNION ALL `);
-}
-
-/**
- * The lots of the items of many packages, one row per package, area and expiry (package_id,
- * area_code, expiry, quantity), of {@link packageAreaLots}.
- */
-export function packageItemLots(
-  tables: LotTables,
-  packages: (column: string) => RawBuilder<boolean>,
-  areas: readonly string[] | null,
-): RawBuilder<unknown> {
-  return sql`
-    SELECT x.package_id, x.area_code, x.expiry, sum(x.quantity) AS quantity
-    FROM (${packageAreaLots(tables, packages, areas)}) x
-    GROUP BY x.package_id, x.area_code, x.expiry`;
 }

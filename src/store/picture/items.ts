@@ -6,16 +6,17 @@ import { NATIONAL_AREA } from '../../domain/access.js';
 import type { Db, Tx } from '../database.js';
 import { applyDeliveries } from './deliveries.js';
 import {
+  cutBeforeSql,
   cutLotsSql,
+  cutRowsSql,
   groupLots,
-  lotSummaryColumns,
   lotsChanged,
+  lotSummaryCtes,
   OWN_LOTS,
-  packageAreaLots,
-  packageItemLots,
   packageLots,
   usableFromCut,
   usableOf,
+  type LotScope,
   type LotTables,
 } from './expiry.js';
 import { regionWindowsSql } from './demand.js';
@@ -199,16 +200,16 @@ export function coverageColumns(s: Settings): RawBuilder<unknown> {
  * with demand, or (nationally) under a notice (`noticeKeys`), with zeros where a side is missing, and
  * `days` = usable / demand once. One full join instead of a union of keys joined to both sides again:
  * a third less time at national scale. `st` gives the item's lot summary (lots_stock, lots_first,
- * lots_dispensable) and `itemLots` names the relation of its lots (key, area_code, expiry, quantity:
- * a row per expiry), from which the usable stock is computed for all items in one grouped pass
- * (expiry.ts cutLotsSql).
+ * lots_dispensable) and `cutRows` the lots of the items that need them (expiry.ts cutRowsSql, over
+ * the CTE `need` defined here: the items some of whose lots expire before their cut day), from which
+ * the usable stock of all items is computed in one grouped pass (expiry.ts cutLotsSql).
  */
 export function itemBase(
   s: Settings,
   key: string,
   noticeKeys: RawBuilder<unknown>,
   national: boolean,
-  itemLots: string,
+  cutRows: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
   const k = sql.raw(key);
   const usable = usableFromCut(
@@ -235,7 +236,13 @@ export function itemBase(
         AND NOT EXISTS (SELECT 1 FROM st WHERE st.${k} = n.${k} AND st.area_code = ${NATIONAL_AREA})
         AND NOT EXISTS (SELECT 1 FROM dm WHERE dm.${k} = n.${k} AND dm.area_code = ${NATIONAL_AREA})
     ),
-    cut AS (${cutLotsSql(s, key, 'b0', itemLots)}),
+    need AS (
+      SELECT b0.${k}, b0.area_code, b0.per_day, ${cutBeforeSql(s, sql`b0.lots_stock`, sql`b0.per_day`)} AS before
+      FROM b0
+      WHERE b0.lots_stock IS NOT NULL AND b0.per_day > 0
+        AND b0.lots_first < ${cutBeforeSql(s, sql`b0.lots_stock`, sql`b0.per_day`)}
+    ),
+    cut AS (${cutLotsSql(s, key, cutRows)}),
     b1 AS (
       SELECT b0.${k}, b0.area_code, coalesce(b0.total, 0) AS total,
              CASE WHEN b0.total IS NULL THEN 0 ELSE ${usable} END AS usable,
@@ -300,9 +307,10 @@ export async function writePackageItems(
 ): Promise<void> {
   const conflict = onlyMissing ? sql`ON CONFLICT (kind, ref, area_code) DO NOTHING` : sql``;
   const national = areas === null || areas.includes(NATIONAL_AREA);
+  const scope: LotScope = { tables, packages: (c) => idIn(c, packages), areas };
   await sql`
     INSERT INTO ${sql.table(tables.items)} ${ITEM_COLUMNS}
-    WITH item_lots AS MATERIALIZED (${packageItemLots(tables, (c) => idIn(c, packages), areas)}),
+    WITH ${lotSummaryCtes(s, scope)},
     st AS (
       SELECT x.package_id, x.area_code, x.total, q.stock AS lots_stock, q.first AS lots_first,
              q.dispensable AS lots_dispensable
@@ -311,10 +319,7 @@ export async function writePackageItems(
         FROM (${areaStockSql(tables.stock, tables.wholesale, (c) => idIn(c, packages), areas)}) y
         GROUP BY package_id, area_code
       ) x
-      LEFT JOIN (
-        SELECT x.package_id, x.area_code, ${lotSummaryColumns(s)} FROM item_lots x
-        GROUP BY x.package_id, x.area_code
-      ) q ON q.package_id = x.package_id AND q.area_code = x.area_code
+      LEFT JOIN lot_summary q ON q.package_id = x.package_id AND q.area_code = x.area_code
     ),
     dm AS (
       SELECT package_id, region_code::text AS area_code, per_day, basis, recent_per_day, baseline_per_day,
@@ -330,7 +335,7 @@ export async function writePackageItems(
       SELECT DISTINCT n.package_id FROM current_shortage_notice n
       WHERE ${noticeCondition(s, 'n')} AND ${idIn('n.package_id', packages)}
     ),
-    ${itemBase(s, 'package_id', sql`SELECT package_id FROM notice`, national, 'item_lots')}
+    ${itemBase(s, 'package_id', sql`SELECT package_id FROM notice`, national, cutRowsSql(scope, false))}
     SELECT 'package', b.package_id::text, b.area_code, b.package_id, pp.group_key, pp.substance_key,
            pp.atc_key, pp.atc4, pp.company_id, m.name, m.substance, m.strength, m.form, m.atc_code, 'förp',
            b.total, b.usable, b.per_day,
@@ -368,6 +373,15 @@ export async function writeGroupItems(
     packages === null
       ? sql<boolean>`true`
       : sql<boolean>`pp.group_key IN (SELECT group_key FROM picture_product WHERE package_id = ANY(${packages}::bigint[]))`;
+  const scope: LotScope = {
+    tables,
+    // Every package when all groups are written: no membership test per lot.
+    packages: (c) =>
+      packages === null
+        ? sql<boolean>`true`
+        : sql<boolean>`${sql.ref(c)} IN (SELECT package_id FROM members)`,
+    areas,
+  };
   await sql`
     INSERT INTO ${sql.table(tables.items)} ${ITEM_COLUMNS}
     WITH members AS (
@@ -387,20 +401,13 @@ export async function writeGroupItems(
                              WHERE n.package_id = mb.package_id AND ${noticeCondition(s, 'n')})) AS notice
       FROM members mb GROUP BY mb.group_key
     ),
-    -- The members' lots in units (pack size x packages), a row per group, area and expiry.
-    item_lots AS MATERIALIZED (
-      SELECT mb.group_key, q.area_code, q.expiry, sum(q.quantity * mb.pack_size) AS quantity
-      FROM (${packageAreaLots(
-        tables,
-        (c) => sql<boolean>`${sql.ref(c)} IN (SELECT package_id FROM members)`,
-        areas,
-      )}) q
-      JOIN members mb ON mb.package_id = q.package_id
-      GROUP BY mb.group_key, q.area_code, q.expiry
-    ),
+    ${lotSummaryCtes(s, scope)},
+    -- The summary of the members' lots in units (pack size x packages), per group and area.
     lots AS (
-      SELECT x.group_key, x.area_code, ${lotSummaryColumns(s)} FROM item_lots x
-      GROUP BY x.group_key, x.area_code
+      SELECT mb.group_key, q.area_code, sum(q.stock * mb.pack_size) AS stock, min(q.first) AS first,
+             sum(q.dispensable * mb.pack_size) AS dispensable
+      FROM lot_summary q JOIN members mb ON mb.package_id = q.package_id
+      GROUP BY mb.group_key, q.area_code
     ),
     st AS (
       SELECT x.group_key, x.area_code, x.total, q.stock AS lots_stock, q.first AS lots_first,
@@ -443,7 +450,7 @@ export async function writeGroupItems(
              sum(baseline_per_day), sum(seasonal_per_day)
       FROM regional WHERE ${national} GROUP BY group_key
     ),
-    ${itemBase(s, 'group_key', sql`SELECT group_key FROM gflags WHERE notice`, national, 'item_lots')}
+    ${itemBase(s, 'group_key', sql`SELECT group_key FROM gflags WHERE notice`, national, cutRowsSql(scope, true))}
     SELECT 'group', b.group_key, b.area_code, NULL::bigint, b.group_key, g.substance_key, g.atc_key, g.atc4,
            NULL::bigint, g.substance || ' ' || g.strength || ' ' || g.form, g.substance, g.strength, g.form,
            g.atc_code, g.pack_unit, b.total, b.usable, b.per_day,
