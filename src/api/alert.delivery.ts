@@ -192,7 +192,7 @@ export class Alerts {
             await markDelivered(this.store.db, alert.id);
             delivered += 1;
           } catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
+            const message = describeError(err);
             const retry = retryDelayMs(alert.attempts, this.retry);
             await markFailed(this.store.db, alert.id, message, retry);
             this.log(
@@ -269,4 +269,12 @@ export function webhookPayload(
     link: url,
     createdAt: new Date(alert.created_at).toISOString(),
   };
+}
+
+/** An error's message with its cause's (fetch says only "fetch failed"; the cause says why). */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause: unknown = err.cause;
+  if (cause instanceof Error) return `${err.message}: ${cause.message}`;
+  return err.message;
 }
