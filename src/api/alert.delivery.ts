@@ -1,11 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import {
-  DEFAULT_RETRY_POLICY,
-  retryDelayMs,
-  signatureHeader,
-  WEBHOOK_SIGNATURE_HEADER,
-  type RetryPolicy,
-} from '../domain/alert.js';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from '../domain/alert.js';
+import { signatureHeader, WEBHOOK_SIGNATURE_HEADER } from '../domain/webhook-signature.js';
 import { claimDueAlerts, markDelivered, markFailed, type DueAlert } from '../store/alert.repository.js';
 import { evaluateAlerts, type EvaluationResult } from '../store/alert.evaluator.js';
 import type { Store } from '../store/database.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { create } from 'xmlbuilder2';
 import { hashToken, maySeePackage, roleAllows } from '../domain/access.js';
 import {
@@ -172,7 +173,8 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{
   alerts?: Alerts | undefined;
   publicUrl?: string;
 }> = async (app, { store, alerts }) => {
-  const base = () => alerts?.baseUrl ?? '';
+  // The configured address of the dashboard; without one, the address the caller reached us at.
+  const base = (request: FastifyRequest) => alerts?.baseUrl ?? `${request.protocol}://${request.host}`;
 
   app.get(
     '/subscriptions',
@@ -297,7 +299,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{
       return reply.status(201).send({
         ...toSubscriptionDto(row),
         webhookSecret,
-        feedUrl: feedToken === null ? null : `${base()}/api/alerts/feed/${feedToken}`,
+        feedUrl: feedToken === null ? null : `${base(request)}/api/alerts/feed/${feedToken}`,
       });
     },
   );
@@ -361,7 +363,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       const feed = await findFeed(store.db, hashToken(request.params.token));
       if (!feed) throw AppError.notFound('feed');
-      const baseUrl = base();
+      const baseUrl = base(request);
       const self = `${baseUrl}/api/alerts/feed/${request.params.token}`;
       return reply
         .type('application/atom+xml; charset=utf-8')

@@ -1,8 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-
 /**
  * Subscriptions and alerts (issue 10 item 5, "Tell me when it changes"; docs/alerts.md). Pure: the
- * words of each alert, the webhook signature and the retry schedule. Which events there are, and
+ * words of each alert and the retry schedule (the webhook's signature: webhook-signature.ts). Which events there are, and
  * who may see them, the store decides (src/store/alert.repository.ts).
  */
 
@@ -149,48 +147,4 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
 export function retryDelayMs(attempts: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): number | null {
   if (attempts >= policy.maxAttempts) return null;
   return Math.min(policy.maxRetryMs, policy.firstRetryMs * 2 ** Math.max(0, attempts - 1));
-}
-
-/** The header carrying the webhook's signature: `t=<unix seconds>,v1=<hex HMAC-SHA256>`. */
-export const WEBHOOK_SIGNATURE_HEADER = 'x-beredskap-signature';
-
-/** A receiver rejects signatures older (or newer) than this, against replay (ours, as Stripe's default). */
-export const WEBHOOK_TOLERANCE_SECONDS = 300;
-
-/**
- * The signature of a webhook body: HMAC-SHA256 with the subscription's secret over
- * `<timestamp>.<raw body>` (the timestamp in unix seconds, the body's exact bytes as sent), hex.
- */
-export function webhookSignature(secret: string, timestamp: number, rawBody: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${rawBody}`, 'utf8').digest('hex');
-}
-
-/** The signature header's value for a body sent at `timestamp`. */
-export function signatureHeader(secret: string, timestamp: number, rawBody: string): string {
-  return `t=${timestamp},v1=${webhookSignature(secret, timestamp, rawBody)}`;
-}
-
-/**
- * What a receiver does: true when `header` signs `rawBody` with `secret` and its timestamp is within
- * the tolerance of `nowSeconds`. Compares in constant time.
- */
-export function verifyWebhookSignature(
-  secret: string,
-  header: string,
-  rawBody: string,
-  nowSeconds: number,
-  toleranceSeconds = WEBHOOK_TOLERANCE_SECONDS,
-): boolean {
-  const parts = new Map(
-    header.split(',').map((p) => {
-      const i = p.indexOf('=');
-      return [p.slice(0, i).trim(), p.slice(i + 1).trim()] as const;
-    }),
-  );
-  const t = Number(parts.get('t'));
-  const v1 = parts.get('v1') ?? '';
-  if (!Number.isInteger(t) || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
-  const expected = Buffer.from(webhookSignature(secret, t, rawBody), 'hex');
-  const given = Buffer.from(v1, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -5,7 +5,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Alerts } from '../../src/api/alert.delivery.js';
 import { buildApp, type App } from '../../src/api/app.js';
-import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../../src/domain/alert.js';
+import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER } from '../../src/domain/webhook-signature.js';
 import type { Store } from '../../src/store/database.js';
 import { buildToken } from '../support/builders.js';
 import { describeEach, testBackends } from '../support/databases.js';
