@@ -136,7 +136,7 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
-/** Ours: 30 s, 1 min, 2 min … up to an hour between tries; 10 tries span about 4 hours. */
+/** Ours: 30 s, 1 min, 2 min … up to an hour between tries; 10 tries span about 3 hours. */
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
   firstRetryMs: 30_000,
   maxRetryMs: 3_600_000,

@@ -5,7 +5,15 @@ import { buildApp, type App } from '../../src/api/app.js';
 import { evaluateAlerts } from '../../src/store/alert.evaluator.js';
 import type { Store } from '../../src/store/database.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
-import { buildNotice, buildSales, buildStockSnapshot, buildToken, dailySales } from '../support/builders.js';
+import {
+  buildNotice,
+  buildReport,
+  buildSales,
+  buildStockSnapshot,
+  buildToken,
+  dailySales,
+} from '../support/builders.js';
+import { PictureMaintainer } from '../../src/store/picture/maintainer.js';
 import { describeEach, testBackends } from '../support/databases.js';
 import { buildPictureFixture, TODAY, type PictureFixture } from '../support/picture-fixture.js';
 
@@ -205,6 +213,44 @@ describeEach(testBackends())('alerts on $name', (backend) => {
         channel: 'atom',
       });
       expect(reader.statusCode).toBe(403);
+    });
+  });
+
+  describe('the server’s wiring', () => {
+    it('evaluates once the picture maintainer has refreshed after an accepted notice report', async () => {
+      const token = await buildToken(store.db, f.orgs.wholesaler, 'reader');
+      await subscribe(token, { kind: 'notice', scope: 'product', packageId: f.packages.p1, channel: 'atom' });
+      const alerts = new Alerts(store, { baseUrl: 'http://beredskap.test' });
+      const evaluations: Promise<unknown>[] = [];
+      const maintainer = new PictureMaintainer(store, {
+        today: () => TODAY,
+        debounceMs: 0,
+        onRefreshed: () => evaluations.push(alerts.evaluate()),
+      });
+      // A notice report as ingest stores it: the notice row carries its report.
+      const reportId = await buildReport(store.db, f.orgs.c1, 'shortage_notice');
+      await store.db
+        .insertInto('shortage_notice')
+        .values({
+          kind: 'shortage',
+          package_id: f.packages.p1,
+          company_id: f.orgs.c1,
+          notified_at: '2026-03-01T08:00:00Z',
+          expected_start: '2026-04-01',
+          expected_end: null,
+          reason: 'Brist på råvara',
+          report_id: reportId,
+        })
+        .execute();
+      await maintainer.afterReport(reportId);
+      await maintainer.idle();
+      expect(evaluations).toHaveLength(1);
+      await Promise.all(evaluations);
+      expect((await alertsOf(token)).map((a) => a.reason)).toEqual([
+        'Ny restanmälan för Alvedon 500 mg tablett (Företag Ett): från 2026-04-01, tills vidare. Orsak: Brist på råvara.',
+      ]);
+      await maintainer.stop();
+      await alerts.stop();
     });
   });
 
