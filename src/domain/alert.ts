@@ -51,8 +51,8 @@ export function inArea(areaName: string | null): string {
 }
 
 /**
- * A prioritised package became critical in an area: e.g. "Morfin Två 10 mg/ml injektionsvätska,
- * lösning är nu möjlig kritisk brist i Region Skåne: täcker 5 dagar". `possibleCriticalShortage` is
+ * A prioritised package became critical in an area: e.g. "Morfin Två 10 mg/ml, 10 ampuller är nu
+ * möjlig kritisk brist i Region Skåne: täcker 5 dagar". `possibleCriticalShortage` is
  * the R4 signal (no interchangeable alternative covers); without it the words are "kritisk".
  */
 export function criticalAlertText(item: {

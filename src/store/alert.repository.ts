@@ -29,7 +29,7 @@ export interface SubscriptionRow {
 
 const SUBSCRIPTION_COLUMNS = sql`s.id, s.user_id, s.organisation_id, s.kind, s.scope,
   s.region_code::text AS region_code, s.package_id, s.channel, s.email, s.webhook_url, s.created_at,
-  (SELECT m.name || ' ' || m.strength || ' ' || m.form FROM package p JOIN medicine m ON m.id = p.medicine_id
+  (SELECT m.name || ' ' || m.strength || ', ' || p.description FROM package p JOIN medicine m ON m.id = p.medicine_id
    WHERE p.id = s.package_id) AS package_name,
   (SELECT r.name FROM region r WHERE r.code = s.region_code) AS region_name`;
 
@@ -229,10 +229,11 @@ export async function criticalEvents(db: Db): Promise<CriticalEvent[]> {
       possible_critical_shortage: boolean;
     }>`
       SELECT e.id AS episode_id, i.package_id, i.area_code, r.name AS area_name,
-             i.name || ' ' || i.strength || ' ' || i.form AS product, i.coverage_days::float8 AS coverage_days,
+             i.name || ' ' || i.strength || ', ' || p.description AS product, i.coverage_days::float8 AS coverage_days,
              i.possible_critical_shortage
       FROM alert_critical_episode e
       JOIN picture_item i ON i.kind = 'package' AND i.package_id = e.package_id AND i.area_code = e.area_code
+      JOIN package p ON p.id = i.package_id
       LEFT JOIN region r ON r.code = i.area_code
       WHERE e.ended_at IS NULL AND e.area_code = ${area} AND e.started_at > ${s.created_at}
         AND (${scope.companyId}::bigint IS NULL OR i.company_id = ${scope.companyId}::bigint)
@@ -288,7 +289,7 @@ export async function noticeEvents(db: Db): Promise<NoticeEvent[]> {
       expected_end: string | null;
       reason: string | null;
     }>`
-      SELECT n.id, n.package_id, m.name || ' ' || m.strength || ' ' || m.form AS product, o.name AS company,
+      SELECT n.id, n.package_id, m.name || ' ' || m.strength || ', ' || p.description AS product, o.name AS company,
              n.kind, n.supersedes_id IS NOT NULL AS correction, n.expected_start::text AS expected_start,
              n.expected_end::text AS expected_end, n.reason
       FROM shortage_notice n

@@ -93,14 +93,14 @@ describeEach(testBackends())('alerts on $name', (backend) => {
 
       const lv = (await alertsOf(f.tokens.lv)).filter((a) => a.kind === 'critical');
       expect(lv.map((a) => a.reason)).toEqual([
-        'Morfin Två 10 mg/ml injektionsvätska, lösning är nu möjlig kritisk brist i hela landet: täcker 5 dagar, ' +
+        'Morfin Två 10 mg/ml, 10 tablett(er) är nu möjlig kritisk brist i hela landet: täcker 5 dagar, ' +
           'under 14 dagar, och inget utbytbart alternativ täcker (R4).',
       ]);
       expect(lv[0]?.link).toBe(`/products/${f.packages.p3}`);
       expect(lv[0]?.delivery).toBe('delivered'); // an Atom alert is delivered by the feed
       const skane = (await alertsOf(region12)).filter((a) => a.kind === 'critical');
       expect(skane.map((a) => a.reason)).toEqual([
-        'Morfin Två 10 mg/ml injektionsvätska, lösning är nu möjlig kritisk brist i Region Skåne: täcker 5 dagar, ' +
+        'Morfin Två 10 mg/ml, 10 tablett(er) är nu möjlig kritisk brist i Region Skåne: täcker 5 dagar, ' +
           'under 14 dagar, och inget utbytbart alternativ täcker (R4).',
       ]);
       // Region Stockholm watches its own region: nothing changed there.
@@ -143,8 +143,8 @@ describeEach(testBackends())('alerts on $name', (backend) => {
 
       const alerts = await alertsOf(opA);
       expect(alerts.map((a) => a.reason)).toEqual([
-        'Rättad restanmälan för Alvedon 500 mg tablett (Företag Ett): 2026-03-10 – 2026-05-31. Orsak: Produktionsstörning, längre.',
-        'Ny restanmälan för Alvedon 500 mg tablett (Företag Ett): 2026-03-10 – 2026-04-30. Orsak: Produktionsstörning.',
+        'Rättad restanmälan för Alvedon 500 mg, 100 tablett(er) (Företag Ett): 2026-03-10 – 2026-05-31. Orsak: Produktionsstörning, längre.',
+        'Ny restanmälan för Alvedon 500 mg, 100 tablett(er) (Företag Ett): 2026-03-10 – 2026-04-30. Orsak: Produktionsstörning.',
       ]);
       expect(alerts.every((a) => a.link === `/products/${f.packages.p1}`)).toBe(true);
 
@@ -247,7 +247,7 @@ describeEach(testBackends())('alerts on $name', (backend) => {
       expect(evaluations).toHaveLength(1);
       await Promise.all(evaluations);
       expect((await alertsOf(token)).map((a) => a.reason)).toEqual([
-        'Ny restanmälan för Alvedon 500 mg tablett (Företag Ett): från 2026-04-01, tills vidare. Orsak: Brist på råvara.',
+        'Ny restanmälan för Alvedon 500 mg, 100 tablett(er) (Företag Ett): från 2026-04-01, tills vidare. Orsak: Brist på råvara.',
       ]);
       await maintainer.stop();
       await alerts.stop();

@@ -65,6 +65,8 @@ describe('Bevakningar in Chromium', () => {
     const items = await api<PictureItemsPage>('/api/picture/items?level=region&region=12&limit=1');
     const product = items.items[0]!;
     await page.goto(`${d.baseUrl}/products/${product.packageId}`);
+    await page.getByTestId('follow-product').waitFor();
+    await d.screenshot('subscriptions-follow');
     await page.getByTestId('follow-product').click();
     await page.getByRole('heading', { level: 1, name: 'Bevakningar' }).waitFor();
     expect(await page.getByLabel('Produkt (förpacknings-id)').inputValue()).toBe(String(product.packageId));
