@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSweden } from '../../data/load.js';
 import type { AlertDto } from '../../src/api/alert.routes.js';
@@ -5,7 +6,7 @@ import type { Page, PictureItemsPage } from '../../src/web/api-client.js';
 import { evaluateAlerts } from '../../src/store/alert.evaluator.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
 import { buildNotice } from '../support/builders.js';
-import { startDashboard, type Dashboard } from './support.js';
+import { SCREENSHOT_DIR, startDashboard, type Dashboard } from './support.js';
 
 const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
 const TODAY = '2026-03-02';
@@ -66,7 +67,12 @@ describe('Bevakningar in Chromium', () => {
     const product = items.items[0]!;
     await page.goto(`${d.baseUrl}/products/${product.packageId}`);
     await page.getByTestId('follow-product').waitFor();
-    await d.screenshot('subscriptions-follow');
+    // The top of the product page, where Bevaka sits beside the badges.
+    await page.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'subscriptions-follow.png'),
+      clip: { x: 0, y: 0, width: 1440, height: 420 },
+      animations: 'disabled',
+    });
     await page.getByTestId('follow-product').click();
     await page.getByRole('heading', { level: 1, name: 'Bevakningar' }).waitFor();
     expect(await page.getByLabel('Produkt (förpacknings-id)').inputValue()).toBe(String(product.packageId));

@@ -7,7 +7,7 @@ export function FollowButton({ packageId }: { packageId: number }) {
   return (
     <Link
       to={`/subscriptions?package=${packageId}`}
-      className="button button-secondary"
+      className="button button-secondary follow-button"
       title={t('subs.followTitle')}
       data-testid="follow-product"
     >
