@@ -22,6 +22,8 @@ import { pictureRoutes } from './picture/routes.js';
 import { actorsRoutes } from './actors.routes.js';
 import { noticeRoutes } from './notice.routes.js';
 import { reportingRoutes } from './reporting.routes.js';
+import { alertRoutes } from './alert.routes.js';
+import type { Alerts } from './alert.delivery.js';
 
 export type App = FastifyInstance;
 
@@ -37,6 +39,11 @@ export interface AppOptions {
    * it the picture changes only on `POST /api/picture/refresh` or `beredskap picture refresh`).
    */
   picture?: PictureMaintainer | undefined;
+  /**
+   * Evaluates subscriptions and delivers alerts (src/api/alert.delivery.ts); without it subscriptions
+   * can be made (not by e-mail) but nothing evaluates them, and feed links are relative.
+   */
+  alerts?: Alerts | undefined;
 }
 
 /** The methods a path outside /api answers (the dashboard and its files). */
@@ -95,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(masterDataRoutes, deps);
       await api.register(noticeRoutes, deps);
       await api.register(reportingRoutes, deps);
+      await api.register(alertRoutes, { store: options.store, alerts: options.alerts });
     },
     { prefix: '/api' },
   );

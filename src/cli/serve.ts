@@ -4,6 +4,7 @@ import { buildApp, type App } from '../api/app.js';
 import { RETRY_AFTER_SECONDS, type ErrorBody } from '../api/errors.js';
 import type { Store } from '../store/database.js';
 import { PictureMaintainer } from '../store/picture/maintainer.js';
+import { Alerts, mailConfigFromEnv } from '../api/alert.delivery.js';
 
 export const DEFAULT_PORT = 8080;
 
@@ -58,7 +59,17 @@ export async function startServer(
   options: { host?: string; pictureFirst?: boolean } = {},
 ): Promise<{ app: App; url: string }> {
   const host = options.host ?? process.env.HOST ?? '127.0.0.1';
-  const picture = new PictureMaintainer(store, { log: (message) => process.stderr.write(`${message}\n`) });
+  const log = (message: string) => process.stderr.write(`${message}\n`);
+  // Alerts (docs/alerts.md): evaluated after each refresh of the picture and on a timer, delivered in
+  // the background. Their links point at BEREDSKAP_PUBLIC_URL, or this server's own address.
+  const publicUrl = process.env.BEREDSKAP_PUBLIC_URL;
+  const configuredUrl = publicUrl !== undefined && publicUrl !== '' ? publicUrl : undefined;
+  const alerts = new Alerts(store, {
+    mail: mailConfigFromEnv(),
+    baseUrl: configuredUrl ?? `http://${host}:${port}`,
+    log,
+  });
+  const picture = new PictureMaintainer(store, { log, onRefreshed: () => alerts.evaluateSoon() });
   if (options.pictureFirst === true) {
     if (!(await picture.isCurrent()))
       process.stderr.write('Beräknar lägesbilden … / computing the situational picture …\n');
@@ -69,9 +80,12 @@ export async function startServer(
     });
   }
   picture.start();
-  const app = await buildApp({ store, logger: process.env.LOG_REQUESTS === '1', picture });
+  const app = await buildApp({ store, logger: process.env.LOG_REQUESTS === '1', picture, alerts });
+  app.addHook('onClose', async () => alerts.stop());
   trackRequests(app);
   const address = await app.listen({ port, host });
+  if (configuredUrl === undefined) alerts.baseUrl = address.replace(/\/+$/, '');
+  alerts.start();
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);

@@ -14,6 +14,7 @@ import { ReportingPage } from './pages/reporting.page.js';
 import { ReportsPage } from './pages/reports.page.js';
 import { SignInPage } from './pages/sign-in.page.js';
 import { StartPage } from './pages/start.page.js';
+import { SubscriptionsPage } from './pages/subscriptions.page.js';
 import { matchPath, useRouter } from './router.js';
 import { useSessionControl } from './session.js';
 
@@ -65,6 +66,12 @@ const PAGES: PageDef[] = [
   { path: '/catalogue', nav: 'nav.catalogue', render: () => <CataloguePage />, permission: 'catalogue:read' },
   { path: '/reports', nav: 'nav.reports', render: () => <ReportsPage />, permission: 'report:read' },
   { path: '/reporting', nav: 'nav.reporting', render: () => <ReportingPage />, permission: 'report:read' },
+  {
+    path: '/subscriptions',
+    nav: 'nav.subscriptions',
+    render: () => <SubscriptionsPage />,
+    permission: 'picture:read',
+  },
   {
     path: '/imports',
     nav: 'nav.imports',

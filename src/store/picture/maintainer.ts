@@ -57,6 +57,8 @@ export interface PictureMaintainerOptions {
   /** How often to look whether the day has changed (a new day means a full refresh). */
   dayCheckMs?: number;
   log?: (message: string) => void;
+  /** Called after each successful refresh (the alerts evaluate then); must not block (it is not awaited). */
+  onRefreshed?: () => void;
 }
 
 /**
@@ -84,6 +86,7 @@ export class PictureMaintainer {
   private readonly pendingReports = new Set<number>();
   private readonly dayCheckMs: number;
   private readonly log: (message: string) => void;
+  private readonly onRefreshed: () => void;
   private readonly pendingLocations = new Set<number>();
   private readonly pendingPackages = new Set<number>();
   private wantFull = false;
@@ -108,6 +111,7 @@ export class PictureMaintainer {
     this.firstRetryMs = Math.min(options.firstRetryMs ?? 1_000, this.retryMs);
     this.dayCheckMs = options.dayCheckMs ?? 60_000;
     this.log = options.log ?? (() => undefined);
+    this.onRefreshed = options.onRefreshed ?? (() => undefined);
   }
 
   /** Starts watching for a new day. */
@@ -290,6 +294,7 @@ export class PictureMaintainer {
         `lägesbild: ${result.mode} refresh for ${result.today}${result.reason ? ` (${result.reason})` : ''}, ` +
           `${result.packages} packages in ${(result.milliseconds / 1000).toFixed(1)} s`,
       );
+      this.onRefreshed();
     } catch (err) {
       // Nothing was changed (one transaction): keep the work for the next try.
       if (this.stopped) {

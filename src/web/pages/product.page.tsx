@@ -3,6 +3,7 @@ import type { PictureProduct } from '../api-client.js';
 import { Badge } from '../components/badge.js';
 import { Chart, type ChartOption } from '../components/chart.js';
 import { PageHeader } from '../components/page-header.js';
+import { FollowButton } from '../components/follow-button.js';
 import {
   AsOfLine,
   ClassificationMark,
@@ -74,6 +75,7 @@ export function ProductPage({ id }: { id: string }) {
               {data.product.prioritised && <Badge tone="info">{t('picture.flag.prioritised')}</Badge>}
               {data.product.parallelTraded && <Badge>{t('badge.parallel')}</Badge>}
               {data.product.licence && <Badge>{t('badge.licence')}</Badge>}
+              <FollowButton packageId={packageId} />
             </span>
           )
         }
