@@ -5,6 +5,7 @@ import { openStore } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { backfillStockHistory, refreshPicture } from '../store/picture/refresh.js';
 import { addDays, calendarDateInSweden } from '../domain/calendar.js';
+import { TREND_DAYS } from '../api/picture/trends.js';
 import { phaseProgress } from './progress.js';
 import { portFromEnv, startServer } from './serve.js';
 
@@ -17,8 +18,11 @@ const PHASES: Record<string, string> = {
   picture: 'Lägesbild',
 };
 
-/** Days of stock history rebuilt from the generated snapshots (the oldest are a week old). */
-const HISTORY_DAYS = 10;
+/**
+ * Days of stock history rebuilt from the generated snapshots (data/stock.ts PAST_COUNT_DAYS: the
+ * oldest are 91 days old): the product page's coverage over time reaches back TREND_DAYS.
+ */
+const HISTORY_DAYS = TREND_DAYS;
 
 /**
  * `beredskap demo`: an embedded database in .data/demo (or DATABASE_URL), migrated and loaded with
@@ -49,8 +53,8 @@ export function registerDemoCommand(program: Command): void {
             { scale: Number(opts.scale), seed: Number(opts.seed), today },
             progress.update,
           );
-          // The situational picture of today, and its stock history back to the week-old counts the
-          // generator writes (a server refreshes it once a day from then on).
+          // The situational picture of today, and its stock history back over the generator's earlier
+          // counts (a server refreshes it once a day from then on).
           progress.update({ phase: 'picture', done: 0, total: 2 });
           await refreshPicture(store, { today });
           progress.update({ phase: 'picture', done: 1, total: 2 });

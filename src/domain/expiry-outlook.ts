@@ -27,8 +27,9 @@ export interface ExpiryBucket {
 /**
  * What expires when (issue 10 item 7): the lots of an area's everyday stock by expiry month, each split
  * into what the demand draws before it can no longer be dispensed and what expires unused, by the same
- * first-expiry-first-out draw as usableBeforeExpiry (so the buckets' usedBeforeExpiry add up to the
- * usable stock, and their quantities to the stock). A lot is bucketed by its expiry date; it is
+ * first-expiry-first-out draw as usableBeforeExpiry (so, with demand, the buckets' usedBeforeExpiry add
+ * up to the usable stock, and their quantities to the stock). Without demand nothing is used: all that
+ * has an expiry date expires unused. A lot is bucketed by its expiry date; it is
  * dispensable until minShelfLifeDays before it. 300 packs expiring on 20 March and 500 without expiry,
  * today 1 March, 10 a day, 0 days of shelf life: March holds 300, of which 190 are used (19 days × 10)
  * and 110 expire unused; `none` holds 500.
@@ -82,13 +83,18 @@ export function expiryOutlook(
   let drawn = 0;
   for (let i = 0; i < ordered.length; i++) {
     const lot = ordered[i] as StockLot;
+    const b = bucketOf(lot);
+    b.quantity += lot.quantity;
+    // Without demand nothing is drawn (usableBeforeExpiry then counts every dispensable lot, the
+    // stock a transfer could use; here nobody uses it).
+    if (perDay === 0) continue;
     const after = usableBeforeExpiry(ordered.slice(0, i + 1), perDay, today, minShelfLifeDays);
     const used = Math.max(0, after - drawn);
     drawn = Math.max(drawn, after);
-    const b = bucketOf(lot);
-    b.quantity += lot.quantity;
     b.usedBeforeExpiry += Math.min(used, lot.quantity);
   }
-  for (const b of buckets) b.expiresUnused = Math.max(0, b.quantity - b.usedBeforeExpiry);
+  // Stock without an expiry date never expires.
+  for (const b of buckets)
+    b.expiresUnused = b.kind === 'none' ? 0 : Math.max(0, b.quantity - b.usedBeforeExpiry);
   return buckets;
 }
