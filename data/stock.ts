@@ -1,4 +1,4 @@
-import { dateOfDayNumber } from '../src/domain/calendar.js';
+import { addDays, dateOfDayNumber } from '../src/domain/calendar.js';
 import { FORMS } from './catalogue.js';
 import type { LocationModel, PackageModel, StockLineRow, StockSnapshotRow } from './model.js';
 import { nationalPerDay, type Chunk } from './sales.js';
@@ -53,6 +53,18 @@ export const STALE_WAREHOUSE_DAYS = 4;
  * a week-old count as well have it at 7 days.
  */
 export const PAST_COUNT_DAYS = [91, 56, 28] as const;
+
+/**
+ * The days within `windowDays` before `today` on which the generated stock stands as counted at each
+ * of its steps: the first day of the window, the days of the earlier counts and yesterday. Between
+ * them the counts do not change, so these are the days worth rebuilding into the picture's history
+ * (backfillStockHistory costs a pass over all current stock per day); the chart holds each until the
+ * next.
+ */
+export function historyDays(today: string, windowDays: number): string[] {
+  const back = [windowDays, ...PAST_COUNT_DAYS, 7, 1].filter((d) => d >= 1 && d <= windowDays);
+  return [...new Set(back)].sort((a, b) => b - a).map((d) => addDays(today, -d));
+}
 
 /**
  * How much more stock a scarce package had at a count PAST_COUNT_DAYS[0] days ago than now (ours):

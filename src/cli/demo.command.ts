@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { DEMO_PERSONAS } from '../../data/generate.js';
+import { historyDays } from '../../data/stock.js';
 import { loadSweden } from '../../data/load.js';
 import { openStore } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { backfillStockHistory, refreshPicture } from '../store/picture/refresh.js';
-import { addDays, calendarDateInSweden } from '../domain/calendar.js';
+import { calendarDateInSweden } from '../domain/calendar.js';
 import { TREND_DAYS } from '../api/picture/trends.js';
 import { phaseProgress } from './progress.js';
 import { portFromEnv, startServer } from './serve.js';
@@ -17,12 +18,6 @@ const PHASES: Record<string, string> = {
   checks: 'Kontroller',
   picture: 'Lägesbild',
 };
-
-/**
- * Days of stock history rebuilt from the generated snapshots (data/stock.ts PAST_COUNT_DAYS: the
- * oldest are 91 days old): the product page's coverage over time reaches back TREND_DAYS.
- */
-const HISTORY_DAYS = TREND_DAYS;
 
 /**
  * `beredskap demo`: an embedded database in .data/demo (or DATABASE_URL), migrated and loaded with
@@ -58,10 +53,9 @@ export function registerDemoCommand(program: Command): void {
           progress.update({ phase: 'picture', done: 0, total: 2 });
           await refreshPicture(store, { today });
           progress.update({ phase: 'picture', done: 1, total: 2 });
-          await backfillStockHistory(
-            store,
-            Array.from({ length: HISTORY_DAYS }, (_, i) => addDays(today, i - HISTORY_DAYS)),
-          );
+          // The days the generated counts change (data/stock.ts: the earliest are 91 days old), over
+          // the TREND_DAYS the product page's coverage over time shows.
+          await backfillStockHistory(store, historyDays(today, TREND_DAYS));
           progress.update({ phase: 'picture', done: 2, total: 2 });
         } finally {
           progress.stop();

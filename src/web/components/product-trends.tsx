@@ -82,8 +82,12 @@ export function ProductTrends({ packageId }: { packageId: number }) {
 }
 
 function CoverageChart({ data }: { data: PictureTrends }) {
-  const { t, formatNumber, formatDate } = useI18n();
+  const { t, formatNumber, formatDate, locale } = useI18n();
   const days = useDays();
+  const dayMonth = useMemo(
+    () => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }),
+    [locale],
+  );
   const today = Date.parse(`${data.asOf.today}T00:00:00Z`);
   const from = Date.parse(`${data.coverage.from}T00:00:00Z`);
   const points = data.coverage.series.reduce((n, s) => n + s.points.length, 0);
@@ -105,7 +109,7 @@ function CoverageChart({ data }: { data: PictureTrends }) {
       tooltip: { show: false },
     });
     return {
-      grid: { left: 48, right: 16, top: 56, bottom: 28 },
+      grid: { left: 48, right: 28, top: 56, bottom: 28 },
       legend: { top: 0, left: 0, textStyle: { color: '#566272' } },
       tooltip: {
         trigger: 'axis',
@@ -116,9 +120,11 @@ function CoverageChart({ data }: { data: PictureTrends }) {
         min: from,
         max: today,
         ...AXIS,
+        splitNumber: 5,
         axisLabel: {
           ...AXIS.axisLabel,
-          formatter: (v: number) => formatDate(new Date(v).toISOString().slice(0, 10)),
+          hideOverlap: true,
+          formatter: (v: number) => dayMonth.format(new Date(v)),
         },
       },
       yAxis: { type: 'value', name: t('trends.axisDays'), min: 0, ...NAME, ...AXIS, ...SPLIT },
@@ -128,6 +134,8 @@ function CoverageChart({ data }: { data: PictureTrends }) {
           type: 'line' as const,
           showSymbol: s.points.length < 40,
           connectNulls: false,
+          // A point holds until the next: the picture's figure of a day stands until it changes.
+          step: 'end' as const,
           data: s.points.map((p) => [
             Date.parse(`${p.date}T00:00:00Z`),
             p.coverageDays === null ? null : Math.round(p.coverageDays * 10) / 10,
@@ -143,7 +151,7 @@ function CoverageChart({ data }: { data: PictureTrends }) {
         threshold(t('trends.lowLine', { n: formatNumber(th.lowBelowDays) }), th.lowBelowDays, COLOURS.low),
       ],
     };
-  }, [data, t, formatNumber, formatDate, days, from, today]);
+  }, [data, t, formatNumber, dayMonth, days, from, today]);
 
   if (points === 0) {
     return (
