@@ -107,6 +107,8 @@ describeEach(testBackends())('trends and outlook on $name', (backend) => {
     try {
       const g = await buildPictureFixture(s2);
       await refreshPicture(s2, { today: '2026-03-02' });
+      // Rebuilding that day from the snapshots keeps what the refresh recorded.
+      await backfillStockHistory(s2, [TODAY]);
       const a2 = await buildApp({ store: s2, webDir: '/nonexistent' });
       try {
         const res = await a2.inject({

@@ -156,4 +156,22 @@ describe('Trender och utsikter in Chromium', () => {
     expect(d.problems).toEqual([]);
     await shoot('trends-en');
   });
+
+  it('opens on its own region for a region’s user, with every region’s run-out and no preparedness stock', async () => {
+    const { page } = d;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await d.signIn('demo-region-12');
+    const own = await api<PictureTrends>(
+      `/api/picture/products/${chosen.product.id}/trends?region=12`,
+      'demo-region-12',
+    );
+    await page.goto(`${d.baseUrl}/products/${chosen.product.id}`);
+    await page.getByTestId('account').waitFor();
+    const trends = section();
+    await trends.getByRole('heading', { name: 'Coverage over time, Region Skåne' }).waitFor();
+    expect(await trends.getByLabel('Area', { exact: true }).inputValue()).toBe('12');
+    await expect.poll(() => trends.getByTestId('runout-row').count()).toBe(own.runOut.length);
+    expect(own.coverage.series.map((s) => s.area.code)).toEqual(['12', 'SE']);
+    expect(d.problems).toEqual([]);
+  });
 });

@@ -87,12 +87,14 @@ export async function backfillStockHistory(
  * today's service fractions (regionLots does the same for today). Ours, documented in
  * docs/lagesbild.md ("Trends and outlook"): the demand of a backfilled day is today's estimate (the
  * picture keeps no demand of days it did not run), and its usable stock is what could still be
- * dispensed that day (expiry after the day plus the minimum remaining shelf life).
+ * dispensed that day (expiry after the day plus the minimum remaining shelf life). Rows the refresh
+ * recorded on the day are kept.
  */
 async function backfillAreaHistory(trx: Tx, day: string, minShelfLifeDays: number): Promise<void> {
   const endOfDay = `${addDays(day, 1)}T00:00:00Z`;
   const cutOff = addDays(day, minShelfLifeDays);
-  await sql`DELETE FROM picture_area_history WHERE on_date = ${day}::date`.execute(trx);
+  // A day the refresh recorded keeps its figures (that day's own demand): only rebuilt rows are replaced.
+  await sql`DELETE FROM picture_area_history WHERE on_date = ${day}::date AND backfilled`.execute(trx);
   await sql`
     INSERT INTO picture_area_history
       (package_id, area_code, on_date, total, usable, demand_per_day, coverage_days, backfilled)
@@ -152,5 +154,6 @@ async function backfillAreaHistory(trx: Tx, day: string, minShelfLifeDays: numbe
            true
     FROM k
     LEFT JOIN stock st ON st.package_id = k.package_id AND st.area_code = k.area_code
-    LEFT JOIN demand d ON d.package_id = k.package_id AND d.area_code = k.area_code`.execute(trx);
+    LEFT JOIN demand d ON d.package_id = k.package_id AND d.area_code = k.area_code
+    ON CONFLICT (package_id, area_code, on_date) DO NOTHING`.execute(trx);
 }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { PictureTrends } from '../api-client.js';
 import { useI18n } from '../i18n.js';
+import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 import { Chart, type ChartOption } from './chart.js';
 import { RiskBadge, useDays } from './picture.js';
@@ -21,7 +22,11 @@ const EXPIRY_COLOURS = { used: '#1c6b3a', unused: '#b42318' };
  */
 export function ProductTrends({ packageId }: { packageId: number }) {
   const { t } = useI18n();
-  const [region, setRegion] = useState<string | undefined>(undefined);
+  const { me } = useSession();
+  // A region's users start in their own region (beside the nation); everyone else nationally.
+  const [region, setRegion] = useState<string | undefined>(
+    me.organisation.kind === 'region' ? (me.organisation.regionCode ?? undefined) : undefined,
+  );
   const trends = useApi(`picture:trends:${packageId}:${region ?? 'SE'}`, (api, signal) =>
     api.pictureTrends(packageId, region, signal),
   );
