@@ -1,4 +1,4 @@
-import { dateOfDayNumber } from '../src/domain/calendar.js';
+import { addDays, dateOfDayNumber } from '../src/domain/calendar.js';
 import { FORMS } from './catalogue.js';
 import type { LocationModel, PackageModel, StockLineRow, StockSnapshotRow } from './model.js';
 import { nationalPerDay, type Chunk } from './sales.js';
@@ -19,8 +19,10 @@ export interface StockContext {
 export interface SnapshotPlan {
   row: StockSnapshotRow;
   location: LocationModel;
-  /** A count a week before the current one, for history. */
+  /** An earlier count, for history (`back` days before the current one). */
   older: boolean;
+  /** Days before the location's current count (0 for the current one). */
+  back: number;
   packages: Int32Array;
   twoBatches: Uint8Array;
 }
@@ -44,6 +46,31 @@ const COVER = {
  * than the 2 days after which a location's stock is stale.
  */
 export const STALE_WAREHOUSE_DAYS = 4;
+
+/**
+ * The earlier counts every location has, in days before its current one (ours, for the demo): the
+ * product page's coverage over 90 days then shows how stock moved over the quarter. Locations with
+ * a week-old count as well have it at 7 days.
+ */
+export const PAST_COUNT_DAYS = [91, 56, 28] as const;
+
+/**
+ * The days within `windowDays` before `today` on which the generated stock stands as counted at each
+ * of its steps: the first day of the window, the days of the earlier counts and yesterday. Between
+ * them the counts do not change, so these are the days worth rebuilding into the picture's history
+ * (backfillStockHistory costs a pass over all current stock per day); the chart holds each until the
+ * next.
+ */
+export function historyDays(today: string, windowDays: number): string[] {
+  const back = [windowDays, ...PAST_COUNT_DAYS, 7, 1].filter((d) => d >= 1 && d <= windowDays);
+  return [...new Set(back)].sort((a, b) => b - a).map((d) => addDays(today, -d));
+}
+
+/**
+ * How much more stock a scarce package had at a count PAST_COUNT_DAYS[0] days ago than now (ours):
+ * the demo's shortages built up over the quarter, linearly, rather than appearing today.
+ */
+const SCARCE_RUN_DOWN = 3;
 
 /** Community pharmacies carry a package when they sell at least one pack per this many days. */
 const COMMUNITY_MIN_DAYS_PER_PACK = 60;
@@ -148,9 +175,9 @@ export function planStock(ctx: StockContext): SnapshotPlan[] {
   // The stale warehouse: the last one (ours, for the demo's few real problems).
   const staleWarehouse =
     ctx.locations.filter((l) => l.row.kind === 'wholesaler_warehouse').at(-1)?.row.id ?? null;
-  // Ids: the week-old snapshots first, then the current ones, so ids follow time.
+  // Ids: the earliest counts first, then the week-old ones, then the current ones: ids follow time.
   const snapshots: SnapshotPlan[] = [];
-  const toPlan = (p: (typeof plans)[number], older: boolean): SnapshotPlan => {
+  const toPlan = (p: (typeof plans)[number], older: number): SnapshotPlan => {
     const twoBatches = new Uint8Array(p.packages.length);
     if (p.location.row.kind === 'wholesaler_warehouse') {
       p.packages.forEach((pkg, i) => {
@@ -163,7 +190,7 @@ export function planStock(ctx: StockContext): SnapshotPlan[] {
     // counted yesterday; the stale warehouse last counted STALE_WAREHOUSE_DAYS ago.
     const notYet = hash32(ctx.seed, p.location.row.id) % 8 === 0;
     const back = p.location.row.id === staleWarehouse ? STALE_WAREHOUSE_DAYS : notYet ? 1 : 0;
-    const day = ctx.today - back - (older ? 7 : 0);
+    const day = ctx.today - back - older;
     const hour =
       back === 0
         ? 1 + (hash32(ctx.seed, p.location.row.id, 1) % 4)
@@ -178,13 +205,15 @@ export function planStock(ctx: StockContext): SnapshotPlan[] {
         line_count: lines,
       },
       location: p.location,
-      older,
+      older: older > 0,
+      back: older,
       packages: Int32Array.from(p.packages.map((x) => x.index)),
       twoBatches,
     };
   };
-  for (const p of plans) if (p.older) snapshots.push(toPlan(p, true));
-  for (const p of plans) snapshots.push(toPlan(p, false));
+  for (const days of PAST_COUNT_DAYS) for (const p of plans) snapshots.push(toPlan(p, days));
+  for (const p of plans) if (p.older) snapshots.push(toPlan(p, 7));
+  for (const p of plans) snapshots.push(toPlan(p, 0));
   return snapshots;
 }
 
@@ -206,7 +235,8 @@ export function* stockLineChunks(
   let done = 0;
 
   for (const plan of plans) {
-    // The same location's current and week-old counts share quantities, nudged apart.
+    // The same location's current and earlier counts share quantities, nudged apart (scarce
+    // packages run down towards today).
     const rng = new Rng(ctx.seed, 'stock', plan.location.row.id);
     const drift = new Rng(ctx.seed, 'stock-drift', plan.row.id);
     const l = plan.location;
@@ -256,7 +286,11 @@ export function* stockLineChunks(
           level = 2;
           break;
       }
-      if (plan.older) quantity *= drift.uniform(0.85, 1.2);
+      if (plan.older) {
+        quantity *= p.scarce
+          ? 1 + (SCARCE_RUN_DOWN * plan.back) / PAST_COUNT_DAYS[0]
+          : drift.uniform(0.85, 1.2);
+      }
       const whole = p.scarce ? Math.floor(quantity) : Math.max(1, Math.round(quantity));
       const expiry = (): string => {
         if (longExpiry) return dateOfDayNumber(ctx.today + rng.int(365, 1800));

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { DEMO_PERSONAS } from '../../data/generate.js';
+import { historyDays } from '../../data/stock.js';
 import { loadSweden } from '../../data/load.js';
 import { openStore } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { backfillStockHistory, refreshPicture } from '../store/picture/refresh.js';
-import { addDays, calendarDateInSweden } from '../domain/calendar.js';
+import { calendarDateInSweden } from '../domain/calendar.js';
+import { TREND_DAYS } from '../api/picture/trends.js';
 import { phaseProgress } from './progress.js';
 import { portFromEnv, startServer } from './serve.js';
 
@@ -16,9 +18,6 @@ const PHASES: Record<string, string> = {
   checks: 'Kontroller',
   picture: 'Lägesbild',
 };
-
-/** Days of stock history rebuilt from the generated snapshots (the oldest are a week old). */
-const HISTORY_DAYS = 10;
 
 /**
  * `beredskap demo`: an embedded database in .data/demo (or DATABASE_URL), migrated and loaded with
@@ -49,15 +48,14 @@ export function registerDemoCommand(program: Command): void {
             { scale: Number(opts.scale), seed: Number(opts.seed), today },
             progress.update,
           );
-          // The situational picture of today, and its stock history back to the week-old counts the
-          // generator writes (a server refreshes it once a day from then on).
+          // The situational picture of today, and its stock history back over the generator's earlier
+          // counts (a server refreshes it once a day from then on).
           progress.update({ phase: 'picture', done: 0, total: 2 });
           await refreshPicture(store, { today });
           progress.update({ phase: 'picture', done: 1, total: 2 });
-          await backfillStockHistory(
-            store,
-            Array.from({ length: HISTORY_DAYS }, (_, i) => addDays(today, i - HISTORY_DAYS)),
-          );
+          // The days the generated counts change (data/stock.ts: the earliest are 91 days old), over
+          // the TREND_DAYS the product page's coverage over time shows.
+          await backfillStockHistory(store, historyDays(today, TREND_DAYS));
           progress.update({ phase: 'picture', done: 2, total: 2 });
         } finally {
           progress.stop();

@@ -37,8 +37,9 @@ export function registerPictureCommand(program: Command): void {
   picture
     .command('history')
     .description(
-      'rebuild the stock history of the last N days from the snapshots (everyday stock only; ' +
-        'migration 0008 emptied a history that counted the reserve)',
+      'rebuild the stock history of the last N days from the snapshots, and the coverage history per ' +
+        'area where no refresh recorded it (everyday stock only; migration 0008 emptied a history ' +
+        'that counted the reserve)',
     )
     .requiredOption('--days <n>', 'how many days before today')
     .option('--today <date>', 'the day the picture describes (default: today in Sweden)')

@@ -486,6 +486,18 @@ export interface PictureStockHistoryTable {
   usable: Numeric;
 }
 
+/** Each area's everyday stock and demand per package and day (0020): coverage over time. */
+export interface PictureAreaHistoryTable {
+  package_id: number;
+  area_code: string;
+  on_date: DateCol;
+  total: Numeric;
+  usable: Numeric;
+  demand_per_day: Numeric;
+  coverage_days: Numeric | null;
+  backfilled: Generated<boolean>;
+}
+
 /** Items per area and kind by risk class and flag (0003). */
 export interface PictureCountTable {
   area_code: string;
@@ -616,6 +628,7 @@ export interface Database {
   picture_demand: PictureDemandTable;
   picture_sales_month: PictureSalesMonthTable;
   picture_stock_history: PictureStockHistoryTable;
+  picture_area_history: PictureAreaHistoryTable;
   picture_item: PictureItemTable;
   picture_count: PictureCountTable;
   location_service_area: LocationServiceAreaTable;

@@ -14,6 +14,7 @@ import type {
   ProductPageDto,
   RegionPageDto,
 } from '../api/picture/routes.js';
+import type { ProductTrendsDto } from '../api/picture/trends.js';
 import type { ProductDto } from '../api/product.routes.js';
 import type { RegionDto } from '../api/region.routes.js';
 import type { ReceiptDto } from '../api/report.routes.js';
@@ -62,6 +63,8 @@ export type ReportingOrganisations = Static<typeof ReportingOrganisationsPageDto
 export type ReportingStatus = ReportingLocations['items'][number]['status'];
 export type PictureProduct = Static<typeof ProductPageDto>;
 export type PictureRegion = Static<typeof RegionPageDto>;
+/** Trends and outlook of a package (GET /api/picture/products/{id}/trends). */
+export type PictureTrends = Static<typeof ProductTrendsDto>;
 export type Classification = PictureOverview['classification'];
 export type RiskClass = PictureItem['riskClass'];
 /** Which item the map shows: one package, or one group of interchangeable packages. */
@@ -287,6 +290,8 @@ export function createApi(token: string) {
       get<PictureMap>('/api/picture/map', { ...subject }, signal),
     pictureProduct: (id: number, signal?: AbortSignal) =>
       get<PictureProduct>(`/api/picture/products/${id}`, undefined, signal),
+    pictureTrends: (id: number, region: string | undefined, signal?: AbortSignal) =>
+      get<PictureTrends>(`/api/picture/products/${id}/trends`, region ? { region } : undefined, signal),
     pictureRegion: (code: string, signal?: AbortSignal) =>
       get<PictureRegion>(`/api/picture/regions/${encodeURIComponent(code)}`, undefined, signal),
     /**

@@ -166,6 +166,12 @@ describeEach(testBackends())('nothing hidden leaks through the picture on $name'
         add('/api/picture/products/{id}', `/api/picture/products/${id}${q}`);
       }
     }
+    // Trends and outlook (issue 10 item 7): everyday stock only, the same for everyone before and after.
+    for (const id of ids) {
+      for (const q of ['', '?region=01', '?region=12']) {
+        add('/api/picture/products/{id}/trends', `/api/picture/products/${id}/trends${q}`, true);
+      }
+    }
     for (const code of ['01', '12']) add('/api/picture/regions/{code}', `/api/picture/regions/${code}`);
     for (const id of [...Object.values(f.locations), r1]) {
       add('/api/picture/locations/{id}', `/api/picture/locations/${id}`);

@@ -30,6 +30,7 @@ import {
 import { itemsTable, mapTable, productTable, PRODUCT_TABLES, regionTable, sendExport } from './exports.js';
 import { itemsPage, locationPage, mapPage, overviewPage, productPage, regionPage } from './pages.js';
 import { reportHtml } from './report.js';
+import { productTrends, ProductTrendsDto } from './trends.js';
 import type { ExportTable } from './export.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -407,6 +408,22 @@ export const pictureRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async 
         region: request.query.region,
         lots: request.query.lots,
       }),
+  );
+
+  app.get(
+    '/picture/products/:id/trends',
+    {
+      config: { permission: 'picture:read' },
+      schema: {
+        tags,
+        summary:
+          'Trends and outlook of a package: coverage over 90 days (area and nation), what expires when, run-out per region with and without deliveries',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        querystring: Type.Object({ region: Type.Optional(RegionCode) }),
+        response: { 200: ProductTrendsDto, ...errors },
+      },
+    },
+    async (request) => productTrends(db, principalOf(request), request.params.id, request.query),
   );
 
   app.get(

@@ -2,6 +2,7 @@ import { useMemo, type ReactNode } from 'react';
 import type { PictureProduct } from '../api-client.js';
 import { Badge } from '../components/badge.js';
 import { Chart, type ChartOption } from '../components/chart.js';
+import { ProductTrends } from '../components/product-trends.js';
 import { PageHeader } from '../components/page-header.js';
 import { FollowButton } from '../components/follow-button.js';
 import {
@@ -161,6 +162,8 @@ export function ProductPage({ id }: { id: string }) {
           {data ? <StockChart data={data} /> : <SkeletonBlock lines={6} />}
         </section>
       </div>
+
+      {Number.isInteger(packageId) && packageId > 0 && <ProductTrends packageId={packageId} />}
 
       {data?.stockByRegion && (
         <section className="card card-padded section-gap" aria-labelledby="product-regions">
