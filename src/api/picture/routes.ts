@@ -31,6 +31,7 @@ import { itemsTable, mapTable, productTable, PRODUCT_TABLES, regionTable, sendEx
 import { itemsPage, locationPage, mapPage, overviewPage, productPage, regionPage } from './pages.js';
 import { reportHtml } from './report.js';
 import type { ExportTable } from './export.js';
+import { WhereExportQuery, WherePageDto, wherePage, WhereQuery, whereTable } from './where.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const BOOLEAN_FLAGS = [
@@ -442,6 +443,21 @@ export const pictureRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async 
     async (request) => locationPage(db, principalOf(request), request.params.id, request.query),
   );
 
+  app.get(
+    '/picture/where',
+    {
+      config: { permission: 'picture:read' },
+      schema: {
+        tags,
+        summary:
+          'Where is it? Every location holding a package or group that the caller may see in detail: quantity, lots, owner, days covered there, distance from a municipality or location',
+        querystring: WhereQuery,
+        response: { 200: WherePageDto, ...errors },
+      },
+    },
+    async (request) => wherePage(db, principalOf(request), request.query),
+  );
+
   // Exports ---------------------------------------------------------------------------------------
 
   const send =
@@ -528,6 +544,25 @@ export const pictureRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async 
     },
     async (request, reply) =>
       send(reply, request.query.format)(await regionTable(db, principalOf(request), request.params.code)),
+  );
+
+  app.get(
+    '/picture/export/where',
+    {
+      config: { permission: 'picture:read' },
+      schema: {
+        tags,
+        summary:
+          'The "where is it?" list as CSV or XLSX (same filters and order as /picture/where; every row)',
+        querystring: Type.Intersect([WhereExportQuery, Format]),
+        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        response: { ...FileResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...query } = request.query;
+      return send(reply, format)(await whereTable(db, principalOf(request), query));
+    },
   );
 
   app.get(

@@ -1014,6 +1014,8 @@ export interface LocationItemCoverage {
    */
   totalStock: number;
   usableStock: number;
+  /** The lots of that stock (quantity per expiry, none below zero). */
+  lots: StockLot[];
   /** The part of what the location holds that is reserve (src/domain/reserve.ts). */
   reserveTotal: number;
   reserveUsable: number;
@@ -1261,6 +1263,7 @@ export async function locationCoverage(
       packageId: pair.packageId,
       totalStock: pair.total,
       usableStock: usable,
+      lots: pair.lots,
       reserveTotal: pair.reserveTotal,
       reserveUsable,
       reserveDaysAdded: reserveDaysAdded(reserveUsable, perDay),
