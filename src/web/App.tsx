@@ -5,6 +5,7 @@ import { useI18n, type MessageKey } from './i18n.js';
 import type { Me } from './api-client.js';
 import { CataloguePage } from './pages/catalogue.page.js';
 import { ImportPage, ImportsPage } from './pages/imports.page.js';
+import { LocationPage } from './pages/location.page.js';
 import { MapPage } from './pages/map.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
 import { NoticesPage } from './pages/notices.page.js';
@@ -58,6 +59,11 @@ const PAGES: PageDef[] = [
         <ProductPage key={id} id={id} />
       </Suspense>
     ),
+    permission: 'picture:read',
+  },
+  {
+    path: '/locations/:id',
+    render: ({ id = '' }) => <LocationPage key={id} id={id} />,
     permission: 'picture:read',
   },
   { path: '/', nav: 'nav.start', render: () => <StartPage />, activeFor: ['/regions/:code'] },

@@ -9,13 +9,15 @@ import type { ReportingLocationsPageDto, ReportingOrganisationsPageDto } from '.
 import type { ItemDto, NoticeDto } from '../api/picture/dto.js';
 import type {
   ItemsPageDto,
+  LocationPageDto,
   MapDto,
   OverviewDto,
   ProductPageDto,
   RegionPageDto,
 } from '../api/picture/routes.js';
 import type { ProductDto } from '../api/product.routes.js';
-import type { RegionDto } from '../api/region.routes.js';
+import type { MunicipalityDto, RegionDto } from '../api/region.routes.js';
+import type { WherePageDto } from '../api/picture/where.js';
 import type { ReceiptDto } from '../api/report.routes.js';
 
 /*
@@ -62,6 +64,13 @@ export type ReportingOrganisations = Static<typeof ReportingOrganisationsPageDto
 export type ReportingStatus = ReportingLocations['items'][number]['status'];
 export type PictureProduct = Static<typeof ProductPageDto>;
 export type PictureRegion = Static<typeof RegionPageDto>;
+/** Where is it? (GET /api/picture/where): the locations holding a package or group, in detail. */
+export type PictureWhere = Static<typeof WherePageDto>;
+export type PictureWhereRow = PictureWhere['items'][number];
+/** One location's coverage per package (GET /api/picture/locations/{id}). */
+export type PictureLocation = Static<typeof LocationPageDto>;
+/** A municipality of the country list (GET /api/municipalities). */
+export type MunicipalityListItem = Static<typeof MunicipalityDto>;
 export type Classification = PictureOverview['classification'];
 export type RiskClass = PictureItem['riskClass'];
 /** Which item the map shows: one package, or one group of interchangeable packages. */
@@ -287,6 +296,13 @@ export function createApi(token: string) {
       get<PictureMap>('/api/picture/map', { ...subject }, signal),
     pictureProduct: (id: number, signal?: AbortSignal) =>
       get<PictureProduct>(`/api/picture/products/${id}`, undefined, signal),
+    pictureWhere: (query: Query, signal?: AbortSignal) =>
+      get<PictureWhere>('/api/picture/where', query, signal),
+    pictureLocation: (id: number, query: Query, signal?: AbortSignal) =>
+      get<PictureLocation>(`/api/picture/locations/${id}`, query, signal),
+    /** Every municipality of the country, by name (290: one page). */
+    municipalities: (signal?: AbortSignal) =>
+      get<Page<MunicipalityListItem>>('/api/municipalities', { limit: 500 }, signal),
     pictureRegion: (code: string, signal?: AbortSignal) =>
       get<PictureRegion>(`/api/picture/regions/${encodeURIComponent(code)}`, undefined, signal),
     /**

@@ -204,6 +204,16 @@ describeEach(testBackends())('where is it? on $name', (backend) => {
     expect(codes(region)).toEqual(['SE-SJH-H1']);
   });
 
+  it('lists the municipalities to measure from, by name, for the whole country or one region', async () => {
+    const all = await json('/api/municipalities?limit=500', f.tokens.opA);
+    expect(all.items).toEqual([
+      { code: '0184', name: 'Solna', regionCode: '01', population: 10_000 },
+      { code: '0180', name: 'Stockholm', regionCode: '01', population: 10_000 },
+    ]);
+    expect((await json('/api/municipalities?region=12', f.tokens.opA)).total).toBe(0);
+    expect((await get('/api/municipalities?region=1', f.tokens.opA)).statusCode).toBe(400);
+  });
+
   it('answers bad input with the field and what was expected, and another company’s package as not found', async () => {
     const none = await get('/api/picture/where', f.tokens.lv);
     expect(none.statusCode).toBe(400);
