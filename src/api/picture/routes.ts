@@ -108,6 +108,12 @@ const ItemsQuery = Type.Object({
     Type.Boolean({ description: 'only items with (or without) the möjlig kritisk brist signal' }),
   ),
   q: Type.Optional(Type.String({ maxLength: 100, description: 'name, substance, ATC prefix or ref' })),
+  atc: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z][0-9A-Za-z]{0,6}$',
+      description: 'an ATC code or its beginning, e.g. N02 or N02BE01',
+    }),
+  ),
   group: Type.Optional(
     Type.Boolean({ description: 'groups of interchangeable packages instead of packages' }),
   ),

@@ -94,7 +94,7 @@ export function LocationPage({ id }: { id: string }) {
           </h2>
           {page.status === 'loading' && data && <Spinner label={t('catalogue.updating')} showLabel />}
         </div>
-        <form className="filter-row card-padded" onSubmit={(event) => event.preventDefault()}>
+        <form className="filter-row card-controls" onSubmit={(event) => event.preventDefault()}>
           <div className="field">
             <label htmlFor={ids.risk}>{t('col.risk')}</label>
             <select
@@ -185,13 +185,15 @@ export function LocationPage({ id }: { id: string }) {
             </table>
           </div>
         )}
-        {data && (
-          <Pager
-            total={data.total}
-            limit={data.limit}
-            offset={data.offset}
-            onChange={(next) => set({ offset: next ? String(next) : undefined })}
-          />
+        {data && (data.total > data.limit || data.offset > 0) && (
+          <div className="card-footer">
+            <Pager
+              total={data.total}
+              limit={data.limit}
+              offset={data.offset}
+              onChange={(next) => set({ offset: next ? String(next) : undefined })}
+            />
+          </div>
         )}
       </section>
     </>

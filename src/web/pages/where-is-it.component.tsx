@@ -61,7 +61,7 @@ export function WhereIsIt({ packageId, groupKey }: { packageId: number; groupKey
         </h2>
         <ExportButtons path="/api/picture/export/where" query={exportQuery} name="kortlista" />
       </div>
-      <form className="filter-row card-padded where-controls" onSubmit={(event) => event.preventDefault()}>
+      <form className="filter-row card-controls" onSubmit={(event) => event.preventDefault()}>
         <div className="field">
           <label htmlFor={ids.near}>{t('where.near')}</label>
           <select
@@ -123,13 +123,15 @@ export function WhereIsIt({ packageId, groupKey }: { packageId: number; groupKey
       ) : (
         <WhereTable rows={data?.items} showGroup={group} />
       )}
-      {data && (
-        <Pager
-          total={data.total}
-          limit={data.limit}
-          offset={data.offset}
-          onChange={(next) => set({ woffset: next ? String(next) : undefined })}
-        />
+      {data && (data.total > data.limit || data.offset > 0) && (
+        <div className="card-footer">
+          <Pager
+            total={data.total}
+            limit={data.limit}
+            offset={data.offset}
+            onChange={(next) => set({ woffset: next ? String(next) : undefined })}
+          />
+        </div>
       )}
       <p className="table-note">
         {t(me.seesEverything ? 'where.noteAll' : 'where.noteOwn')} {t('where.distanceNote')}
