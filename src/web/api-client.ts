@@ -288,8 +288,9 @@ export function createApi(token: string) {
       query: { overdue?: boolean; limit?: number; offset?: number },
       signal?: AbortSignal,
     ) => get<ReportingOrganisations>('/api/reporting/organisations', { ...query }, signal),
-    pictureOverview: (signal?: AbortSignal) =>
-      get<PictureOverview>('/api/picture/overview', undefined, signal),
+    /** The national overview, or a region's (`region`: its code). */
+    pictureOverview: (signal?: AbortSignal, region?: string) =>
+      get<PictureOverview>('/api/picture/overview', { region }, signal),
     pictureItems: (query: Query, signal?: AbortSignal) =>
       get<PictureItemsPage>('/api/picture/items', query, signal),
     pictureMap: (subject: MapSubject, signal?: AbortSignal) =>
