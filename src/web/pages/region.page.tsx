@@ -235,6 +235,11 @@ function RegionLocations({ code, picture }: { code: string; picture: PictureStat
       </div>
       {data && data.locations.length === 0 ? (
         <p className="card-padded muted">{t('regionPicture.noLocations')}</p>
+      ) : detailed && detailed.length === 0 ? (
+        // None in detail: no empty table, only the line about the others.
+        <p className="card-padded muted" data-testid="other-locations">
+          {t('regionPicture.otherLocations', { n: formatNumber(others) })}
+        </p>
       ) : (
         <div className="table-scroll">
           <table className="data-table" data-testid="location-table">
