@@ -188,6 +188,11 @@ function WhereTable({ rows, showGroup }: { rows: PictureWhereRow[] | undefined; 
                   {r.stock.usable !== r.stock.total && (
                     <div className="cell-sub">
                       {t('product.ofTotal', { n: formatNumber(wholeStock(r.stock.total)) })}
+                      {r.reserve && (
+                        <div className="cell-sub">
+                          {t('location.reserve', { n: formatNumber(wholeStock(r.reserve.total)) })}
+                        </div>
+                      )}
                     </div>
                   )}
                 </td>
