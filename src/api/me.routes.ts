@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { permissionsOf, seesEverything } from '../domain/access.js';
+import { permissionsOf, pictureScopeOf, seesEverything } from '../domain/access.js';
 import { importableRegisters } from '../domain/master-data.js';
 import type { Store } from '../store/database.js';
 import { principalOf } from './auth.js';
@@ -18,6 +18,14 @@ export const MeDto = Type.Object({
   role: Type.String(),
   permissions: Type.Array(Type.String()),
   seesEverything: Type.Boolean({ description: 'authorities and the joint function see all detail' }),
+  picture: Type.Object(
+    {
+      regionalAggregates: Type.Boolean({ description: 'figures per region: the map, region rows' }),
+      groups: Type.Boolean({ description: 'groups of interchangeable packages' }),
+      preparednessTier: Type.Boolean({ description: 'the reserve (preparedness stocks, levels 3–4)' }),
+    },
+    { description: 'what the caller may see of the picture (src/domain/access.ts), for its menus' },
+  ),
   registers: Type.Array(Type.String(), {
     description:
       "the registers the caller may import and whose imports it sees ('npl', 'prioritised_list'): the owner's, or all for an administrator",
@@ -50,6 +58,11 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app)
         role: p.role,
         permissions: [...permissionsOf(p.role)],
         seesEverything: seesEverything(p),
+        picture: (({ regionalAggregates, groups, preparednessTier }) => ({
+          regionalAggregates,
+          groups,
+          preparednessTier,
+        }))(pictureScopeOf(p)),
         registers: importableRegisters(p),
       };
     },

@@ -19,6 +19,13 @@ export const RegionDto = Type.Object({
 });
 type RegionDto = Static<typeof RegionDto>;
 
+export const MunicipalityDto = Type.Object({
+  code: Type.String({ description: 'SCB municipality code, e.g. 1280' }),
+  name: Type.String(),
+  regionCode: Type.String(),
+  population: Type.Integer(),
+});
+
 function toRegionDto(
   row: { code: string; name: string; population: number; population_date: string; civil_area: string },
   counts: Map<string, Record<string, number>>,
@@ -67,6 +74,38 @@ export const regionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
           .slice(offset, offset + limit)
           .map((r: RegionTable & { population_date: string }) => toRegionDto(r, counts)),
         total: regions.length,
+        limit,
+        offset,
+      };
+    },
+  );
+
+  app.get(
+    '/municipalities',
+    {
+      config: { permission: 'catalogue:read' },
+      schema: {
+        tags: ['catalogue'],
+        summary:
+          'The municipalities of the country (or of one region), by name: e.g. a place to measure distance from',
+        querystring: Type.Object({
+          ...PageQuery.properties,
+          region: Type.Optional(Type.String({ pattern: '^[0-9]{2}$', description: 'region code, e.g. 12' })),
+        }),
+        response: { 200: Page(MunicipalityDto), ...authErrors },
+      },
+    },
+    async (request) => {
+      const { limit, offset, region } = request.query;
+      const rows = await listMunicipalities(store.db, region ?? null);
+      return {
+        items: rows.slice(offset, offset + limit).map((m) => ({
+          code: m.code,
+          name: m.name,
+          regionCode: m.region_code,
+          population: m.population,
+        })),
+        total: rows.length,
         limit,
         offset,
       };

@@ -8,11 +8,9 @@ export async function findRegion(db: Db, code: string) {
   return db.selectFrom('region').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
-export async function listMunicipalities(db: Db, regionCode: string) {
-  return db
-    .selectFrom('municipality')
-    .selectAll()
-    .where('region_code', '=', regionCode)
-    .orderBy('name')
-    .execute();
+/** The municipalities of a region, or of the whole country (null), by name. */
+export async function listMunicipalities(db: Db, regionCode: string | null) {
+  let query = db.selectFrom('municipality').selectAll();
+  if (regionCode !== null) query = query.where('region_code', '=', regionCode);
+  return query.orderBy('name').orderBy('code').execute();
 }

@@ -1,10 +1,12 @@
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { AppShell, type NavItem } from './components/app-shell.js';
 import { Spinner } from './components/states.js';
 import { useI18n, type MessageKey } from './i18n.js';
 import type { Me } from './api-client.js';
 import { CataloguePage } from './pages/catalogue.page.js';
 import { ImportPage, ImportsPage } from './pages/imports.page.js';
+import { ItemsPage } from './pages/items.page.js';
+import { LocationPage } from './pages/location.page.js';
 import { MapPage } from './pages/map.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
 import { NoticesPage } from './pages/notices.page.js';
@@ -16,7 +18,7 @@ import { SignInPage } from './pages/sign-in.page.js';
 import { StartPage } from './pages/start.page.js';
 import { SubscriptionsPage } from './pages/subscriptions.page.js';
 import { matchPath, useRouter } from './router.js';
-import { useSessionControl } from './session.js';
+import { useSession, useSessionControl } from './session.js';
 
 // The product page carries the charts (ECharts): loaded when first opened, not with every page.
 const ProductPage = lazy(() => import('./pages/product.page.js').then((m) => ({ default: m.ProductPage })));
@@ -42,15 +44,42 @@ interface PageDef {
   activeFor?: string[];
 }
 
+/**
+ * Where a signed-in user starts (issue 10 item 2): a region's users on their region's picture, others
+ * on the national one (both with a switch); without the picture, the regions.
+ */
+export function landingPath(me: Me): string {
+  if (!me.permissions.includes('picture:read')) return '/regions';
+  const { kind, regionCode } = me.organisation;
+  if (kind === 'region' && regionCode !== null && me.picture.regionalAggregates)
+    return `/overview?region=${regionCode}`;
+  return '/overview';
+}
+
+function Landing() {
+  const { me } = useSession();
+  const { navigate } = useRouter();
+  useEffect(() => navigate(landingPath(me), { replace: true }), [me, navigate]);
+  return <Spinner />;
+}
+
 const PAGES: PageDef[] = [
   {
     path: '/overview',
     nav: 'nav.overview',
     render: () => <OverviewPage />,
     permission: 'picture:read',
-    activeFor: ['/products/:id'],
+    activeFor: ['/products/:id', '/locations/:id'],
   },
-  { path: '/map', nav: 'nav.map', render: () => <MapPage />, permission: 'picture:read' },
+  { path: '/items', nav: 'nav.items', render: () => <ItemsPage />, permission: 'picture:read' },
+  {
+    path: '/map',
+    nav: 'nav.map',
+    render: () => <MapPage />,
+    permission: 'picture:read',
+    // The map shows figures per region: not for those who see national figures only.
+    visible: (me) => me.picture.regionalAggregates,
+  },
   { path: '/notices', nav: 'nav.notices', render: () => <NoticesPage />, permission: 'picture:read' },
   {
     path: '/products/:id',
@@ -61,7 +90,13 @@ const PAGES: PageDef[] = [
     ),
     permission: 'picture:read',
   },
-  { path: '/', nav: 'nav.start', render: () => <StartPage />, activeFor: ['/regions/:code'] },
+  {
+    path: '/locations/:id',
+    render: ({ id = '' }) => <LocationPage key={id} id={id} />,
+    permission: 'picture:read',
+  },
+  { path: '/', render: () => <Landing /> },
+  { path: '/regions', nav: 'nav.start', render: () => <StartPage />, activeFor: ['/regions/:code'] },
   { path: '/regions/:code', render: ({ code = '' }) => <RegionPage key={code} code={code} /> },
   { path: '/catalogue', nav: 'nav.catalogue', render: () => <CataloguePage />, permission: 'catalogue:read' },
   { path: '/reports', nav: 'nav.reports', render: () => <ReportsPage />, permission: 'report:read' },

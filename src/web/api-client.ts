@@ -9,6 +9,7 @@ import type { ReportingLocationsPageDto, ReportingOrganisationsPageDto } from '.
 import type { ItemDto, NoticeDto } from '../api/picture/dto.js';
 import type {
   ItemsPageDto,
+  LocationPageDto,
   MapDto,
   OverviewDto,
   ProductPageDto,
@@ -16,7 +17,8 @@ import type {
 } from '../api/picture/routes.js';
 import type { ProductTrendsDto } from '../api/picture/trends.js';
 import type { ProductDto } from '../api/product.routes.js';
-import type { RegionDto } from '../api/region.routes.js';
+import type { MunicipalityDto, RegionDto } from '../api/region.routes.js';
+import type { WherePageDto } from '../api/picture/where.js';
 import type { ReceiptDto } from '../api/report.routes.js';
 
 /*
@@ -65,6 +67,13 @@ export type PictureProduct = Static<typeof ProductPageDto>;
 export type PictureRegion = Static<typeof RegionPageDto>;
 /** Trends and outlook of a package (GET /api/picture/products/{id}/trends). */
 export type PictureTrends = Static<typeof ProductTrendsDto>;
+/** Where is it? (GET /api/picture/where): the locations holding a package or group, in detail. */
+export type PictureWhere = Static<typeof WherePageDto>;
+export type PictureWhereRow = PictureWhere['items'][number];
+/** One location's coverage per package (GET /api/picture/locations/{id}). */
+export type PictureLocation = Static<typeof LocationPageDto>;
+/** A municipality of the country list (GET /api/municipalities). */
+export type MunicipalityListItem = Static<typeof MunicipalityDto>;
 export type Classification = PictureOverview['classification'];
 export type RiskClass = PictureItem['riskClass'];
 /** Which item the map shows: one package, or one group of interchangeable packages. */
@@ -282,8 +291,9 @@ export function createApi(token: string) {
       query: { overdue?: boolean; limit?: number; offset?: number },
       signal?: AbortSignal,
     ) => get<ReportingOrganisations>('/api/reporting/organisations', { ...query }, signal),
-    pictureOverview: (signal?: AbortSignal) =>
-      get<PictureOverview>('/api/picture/overview', undefined, signal),
+    /** The national overview, or a region's (`region`: its code). */
+    pictureOverview: (signal?: AbortSignal, region?: string) =>
+      get<PictureOverview>('/api/picture/overview', { region }, signal),
     pictureItems: (query: Query, signal?: AbortSignal) =>
       get<PictureItemsPage>('/api/picture/items', query, signal),
     pictureMap: (subject: MapSubject, signal?: AbortSignal) =>
@@ -292,6 +302,13 @@ export function createApi(token: string) {
       get<PictureProduct>(`/api/picture/products/${id}`, undefined, signal),
     pictureTrends: (id: number, region: string | undefined, signal?: AbortSignal) =>
       get<PictureTrends>(`/api/picture/products/${id}/trends`, region ? { region } : undefined, signal),
+    pictureWhere: (query: Query, signal?: AbortSignal) =>
+      get<PictureWhere>('/api/picture/where', query, signal),
+    pictureLocation: (id: number, query: Query, signal?: AbortSignal) =>
+      get<PictureLocation>(`/api/picture/locations/${id}`, query, signal),
+    /** Every municipality of the country, by name (290: one page). */
+    municipalities: (signal?: AbortSignal) =>
+      get<Page<MunicipalityListItem>>('/api/municipalities', { limit: 500 }, signal),
     pictureRegion: (code: string, signal?: AbortSignal) =>
       get<PictureRegion>(`/api/picture/regions/${encodeURIComponent(code)}`, undefined, signal),
     /**

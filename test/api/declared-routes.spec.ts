@@ -199,6 +199,18 @@ describeEach(testBackends())('only what is declared answers on $name', (backend)
         twin: `/api/picture/regions/${code}`,
         rows: (j) => length(j.locations),
       })),
+      '/api/picture/export/where': [
+        ...ids.map((id) => `package=${id}`),
+        `package=${p.p1}&near=0180`,
+        `group=${encodeURIComponent(morfin)}`,
+        '',
+      ].flatMap((q) =>
+        (['csv', 'xlsx'] as const).map((format) => ({
+          url: `/api/picture/export/where?format=${format}${q ? `&${q}` : ''}`,
+          twin: `/api/picture/where${q ? `?${q}` : ''}`,
+          rows: (j) => j.total as number,
+        })),
+      ),
       '/api/picture/report.html': ['', '?region=01', '?region=12'].map((q) => ({
         url: `/api/picture/report.html${q}`,
         twin: `/api/picture/overview${q}`,

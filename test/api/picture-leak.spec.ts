@@ -173,6 +173,13 @@ describeEach(testBackends())('nothing hidden leaks through the picture on $name'
       }
     }
     for (const code of ['01', '12']) add('/api/picture/regions/{code}', `/api/picture/regions/${code}`);
+    // Where is it? (issue 10 item 1): detail of the locations each persona may see, by distance too.
+    for (const id of ids) add('/api/picture/where', `/api/picture/where?package=${id}`);
+    add('/api/picture/where', `/api/picture/where?package=${p.p1}&near=0180&sort=distance`);
+    add('/api/picture/where', `/api/picture/where?group=${encodeURIComponent(morfin)}`);
+    add('/api/picture/export/where', `/api/picture/export/where?format=csv&package=${p.p1}&near=0180`);
+    add('/api/picture/export/where', `/api/picture/export/where?format=xlsx&package=${p.p1}`);
+    add('/api/picture/export/where', `/api/picture/export/where?format=csv&package=${p.p4}`);
     for (const id of [...Object.values(f.locations), r1]) {
       add('/api/picture/locations/{id}', `/api/picture/locations/${id}`);
     }

@@ -39,6 +39,10 @@ describe('dashboard in Chromium', () => {
     expect(plain(await page.getByTestId('account').innerText())).toBe(
       'Läkemedelsverket Samordnare · Anna Lindqvist',
     );
+    // Issue 10 item 2: LV lands on the national picture; the regions are one menu item away.
+    await page.getByRole('heading', { level: 1, name: 'Lägesbild' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/overview');
+    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Regioner' }).click();
     await page.getByRole('heading', { level: 1, name: 'Regioner' }).waitFor();
     const rows = page.getByTestId('region-row');
     await expect.poll(() => rows.count()).toBe(21);
@@ -198,6 +202,9 @@ describe('dashboard in Chromium', () => {
     expect(plain(await page.getByTestId('account').innerText())).toBe(
       'Region Skåne Rapportör · Erik Nilsson',
     );
+    // Issue 10 item 2: a region's user lands on its region's picture.
+    await expect.poll(() => page.url()).toContain('/overview?region=12');
+    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Regioner' }).click();
     const rows = page.getByTestId('region-row');
     await expect.poll(() => rows.count()).toBe(21);
     // 14 locations less the state security stock in Uppsala; Skåne's own preparedness stock still counts.

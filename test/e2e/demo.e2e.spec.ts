@@ -28,6 +28,8 @@ describe('the demo in Chromium', () => {
     const { page, store } = d;
     await d.signIn('demo-lv');
     expect(plain(await page.getByTestId('account').innerText())).toMatch(/Läkemedelsverket/);
+    // LV lands on the national picture (issue 10 item 2); the regions are one menu item away.
+    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Regioner' }).click();
     const rows = page.getByTestId('region-row');
     await expect.poll(() => rows.count()).toBe(21);
 

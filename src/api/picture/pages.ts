@@ -197,6 +197,7 @@ export interface ItemsQuery {
   notice?: boolean | undefined;
   possibleCriticalShortage?: boolean | undefined;
   q?: string | undefined;
+  atc?: string | undefined;
   group?: boolean | undefined;
   package?: number | undefined;
   groupKey?: string | undefined;
@@ -235,6 +236,7 @@ export async function itemsPage(db: Db, principal: Principal, query: ItemsQuery)
     activeNotice: query.notice,
     possibleCriticalShortage: query.possibleCriticalShortage,
     q: query.q,
+    atc: query.atc,
     packageId: query.package,
     groupKey: query.groupKey,
     sort: query.sort,

@@ -32,6 +32,7 @@ import { itemsPage, locationPage, mapPage, overviewPage, productPage, regionPage
 import { reportHtml } from './report.js';
 import { productTrends, ProductTrendsDto } from './trends.js';
 import type { ExportTable } from './export.js';
+import { WhereExportQuery, WherePageDto, wherePage, WhereQuery, whereTable } from './where.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const BOOLEAN_FLAGS = [
@@ -108,6 +109,12 @@ const ItemsQuery = Type.Object({
     Type.Boolean({ description: 'only items with (or without) the möjlig kritisk brist signal' }),
   ),
   q: Type.Optional(Type.String({ maxLength: 100, description: 'name, substance, ATC prefix or ref' })),
+  atc: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z][0-9A-Za-z]{0,6}$',
+      description: 'an ATC code or its beginning, e.g. N02 or N02BE01',
+    }),
+  ),
   group: Type.Optional(
     Type.Boolean({ description: 'groups of interchangeable packages instead of packages' }),
   ),
@@ -459,6 +466,21 @@ export const pictureRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async 
     async (request) => locationPage(db, principalOf(request), request.params.id, request.query),
   );
 
+  app.get(
+    '/picture/where',
+    {
+      config: { permission: 'picture:read' },
+      schema: {
+        tags,
+        summary:
+          'Where is it? Every location holding a package or group that the caller may see in detail: quantity, lots, owner, days covered there, distance from a municipality or location',
+        querystring: WhereQuery,
+        response: { 200: WherePageDto, ...errors },
+      },
+    },
+    async (request) => wherePage(db, principalOf(request), request.query),
+  );
+
   // Exports ---------------------------------------------------------------------------------------
 
   const send =
@@ -545,6 +567,25 @@ export const pictureRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async 
     },
     async (request, reply) =>
       send(reply, request.query.format)(await regionTable(db, principalOf(request), request.params.code)),
+  );
+
+  app.get(
+    '/picture/export/where',
+    {
+      config: { permission: 'picture:read' },
+      schema: {
+        tags,
+        summary:
+          'The "where is it?" list as CSV or XLSX (same filters and order as /picture/where; every row)',
+        querystring: Type.Intersect([WhereExportQuery, Format]),
+        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        response: { ...FileResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { format, ...query } = request.query;
+      return send(reply, format)(await whereTable(db, principalOf(request), query));
+    },
   );
 
   app.get(

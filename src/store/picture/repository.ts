@@ -131,6 +131,8 @@ export interface ItemFilter {
   activeNotice?: boolean | undefined;
   possibleCriticalShortage?: boolean | undefined;
   q?: string | undefined;
+  /** An ATC code or its beginning (N02, N02BE01): items whose ATC code starts with it. */
+  atc?: string | undefined;
   packageId?: number | undefined;
   groupKey?: string | undefined;
   /** `risk` (default): critical first, prioritised first, shortest coverage first. */
@@ -216,6 +218,7 @@ function itemConditions(filter: ItemFilter, scope: PictureScope): RawBuilder<boo
   if (filter.activeNotice !== undefined) c.push(sql<boolean>`x.active_notice = ${filter.activeNotice}`);
   if (filter.possibleCriticalShortage !== undefined)
     c.push(sql<boolean>`x.possible_critical_shortage = ${filter.possibleCriticalShortage}`);
+  if (filter.atc) c.push(sql<boolean>`x.atc_code LIKE ${`${escapeLike(filter.atc.toUpperCase())}%`}`);
   if (filter.packageId !== undefined) c.push(sql<boolean>`x.package_id = ${filter.packageId}`);
   if (filter.groupKey !== undefined) c.push(sql<boolean>`x.group_key = ${filter.groupKey}`);
   if (filter.q) {
@@ -1014,6 +1017,8 @@ export interface LocationItemCoverage {
    */
   totalStock: number;
   usableStock: number;
+  /** The lots of that stock (quantity per expiry, none below zero). */
+  lots: StockLot[];
   /** The part of what the location holds that is reserve (src/domain/reserve.ts). */
   reserveTotal: number;
   reserveUsable: number;
@@ -1261,6 +1266,7 @@ export async function locationCoverage(
       packageId: pair.packageId,
       totalStock: pair.total,
       usableStock: usable,
+      lots: pair.lots,
       reserveTotal: pair.reserveTotal,
       reserveUsable,
       reserveDaysAdded: reserveDaysAdded(reserveUsable, perDay),

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n.js';
-import { Link } from '../router.js';
+import { Link, useRouter } from '../router.js';
 import { useSession } from '../session.js';
 import { LanguageSwitch } from './language-switch.js';
 
@@ -30,6 +30,12 @@ export function BrandMark() {
 export function AppShell({ nav, children }: { nav: NavItem[]; children: ReactNode }) {
   const { t, roleLabel } = useI18n();
   const { me, signOut } = useSession();
+  const { navigate } = useRouter();
+  // Signing out returns to the start, so that whoever signs in next lands where they work.
+  const signOutToStart = () => {
+    navigate('/', { replace: true });
+    signOut();
+  };
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -54,7 +60,7 @@ export function AppShell({ nav, children }: { nav: NavItem[]; children: ReactNod
               </span>
             </div>
             <LanguageSwitch />
-            <button type="button" className="button button-on-dark" onClick={signOut}>
+            <button type="button" className="button button-on-dark" onClick={signOutToStart}>
               {t('session.signOut')}
             </button>
           </div>

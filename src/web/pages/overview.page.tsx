@@ -15,8 +15,9 @@ import {
 import { CompletenessStats, ReportedTodayCell, SalesThroughCell } from '../components/freshness.js';
 import { ErrorState, SkeletonRows } from '../components/states.js';
 import { useI18n, type MessageKey } from '../i18n.js';
-import { Link } from '../router.js';
+import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
+import { ScopeSwitch } from './scope-switch.component.js';
 import { RunsOut, wholeStock } from '../components/runs-out.js';
 
 type Counts = PictureOverview['counts']['packages'];
@@ -30,15 +31,27 @@ const RISK_STATS: { key: keyof Counts; label: MessageKey; tone: string }[] = [
 /** Lägesbild: the national overview — counts by risk, the most critical packages, notices starting soon. */
 export function OverviewPage() {
   const { t, formatNumber } = useI18n();
-  const overview = useApi('picture:overview', (api, signal) => api.pictureOverview(signal));
+  const { params } = useQueryState();
+  const region = /^[0-9]{2}$/.test(params.get('region') ?? '') ? (params.get('region') ?? '') : '';
+  const overview = useApi(`picture:overview:${region}`, (api, signal) =>
+    api.pictureOverview(signal, region || undefined),
+  );
   const data = overview.data;
+  /** The list behind a count: the item list with the count's filters, in the area shown. */
+  const listOf = (filters: Record<string, string>) =>
+    `/items?${new URLSearchParams({ ...(region ? { region } : {}), ...filters }).toString()}`;
 
   return (
     <>
       <PageHeader
-        title={t('overview.title')}
+        title={data && region ? `${t('overview.title')}: ${data.area.name}` : t('overview.title')}
         lead={data ? <AsOfLine asOf={data.asOf} /> : t('overview.lead')}
-        actions={<ReportButton />}
+        actions={
+          <>
+            <ScopeSwitch region={region} />
+            <ReportButton {...(region ? { region } : {})} />
+          </>
+        }
       />
       <ClassificationMark classification={data?.classification} />
 
@@ -56,7 +69,13 @@ export function OverviewPage() {
                 <div className="stat-label">{t(label)}</div>
                 <div className="stat-value" data-testid="value">
                   {data ? (
-                    formatNumber(data.counts.packages[key])
+                    <Link
+                      to={listOf(key === 'noDemand' ? { risk: 'no_demand' } : { risk: key })}
+                      className="stat-link"
+                      data-testid="count-link"
+                    >
+                      {formatNumber(data.counts.packages[key])}
+                    </Link>
                   ) : (
                     <span className="skeleton skeleton-stat" aria-hidden="true" />
                   )}
@@ -74,19 +93,25 @@ export function OverviewPage() {
           </section>
           {data && (
             <p className="flag-summary" data-testid="flag-summary">
-              <Badge tone="info">
-                {t('overview.prioritisedCritical', {
-                  n: formatNumber(data.counts.packages.prioritisedCritical),
-                })}
-              </Badge>
-              <Badge tone="danger">
-                {t('overview.possibleCriticalShortage', {
-                  n: formatNumber(data.counts.packages.possibleCriticalShortage),
-                })}
-              </Badge>
-              <Badge tone="warning">
-                {t('overview.activeNotice', { n: formatNumber(data.counts.packages.activeNotice) })}
-              </Badge>
+              <Link to={listOf({ risk: 'critical', prioritised: 'true' })} className="badge-link">
+                <Badge tone="info">
+                  {t('overview.prioritisedCritical', {
+                    n: formatNumber(data.counts.packages.prioritisedCritical),
+                  })}
+                </Badge>
+              </Link>
+              <Link to={listOf({ possibleCriticalShortage: 'true' })} className="badge-link">
+                <Badge tone="danger">
+                  {t('overview.possibleCriticalShortage', {
+                    n: formatNumber(data.counts.packages.possibleCriticalShortage),
+                  })}
+                </Badge>
+              </Link>
+              <Link to={listOf({ notice: 'true' })} className="badge-link">
+                <Badge tone="warning">
+                  {t('overview.activeNotice', { n: formatNumber(data.counts.packages.activeNotice) })}
+                </Badge>
+              </Link>
             </p>
           )}
 
@@ -105,9 +130,22 @@ export function OverviewPage() {
                 {t('overview.criticalTitle')}
                 {data && <span className="muted"> ({formatNumber(data.criticalTotal)})</span>}
               </h2>
+              {data && data.criticalTotal > 0 && (
+                <Link
+                  to={listOf({ risk: 'critical' })}
+                  className="button button-link"
+                  data-testid="critical-all"
+                >
+                  {t('items.showAll', { n: formatNumber(data.criticalTotal) })}
+                </Link>
+              )}
               <ExportButtons
                 path="/api/picture/export/items"
-                query={{ risk: 'critical', sort: 'risk' }}
+                query={{
+                  risk: 'critical',
+                  sort: 'risk',
+                  ...(region ? { level: 'region', region } : {}),
+                }}
                 name="kritiska"
               />
             </div>
@@ -177,11 +215,17 @@ export function OverviewPage() {
                         </th>
                         {RISK_STATS.map(({ key }) => (
                           <td key={key} className={`num${row.packages[key] ? '' : ' zero'}`}>
-                            {formatNumber(row.packages[key])}
+                            <Link
+                              to={`/items?region=${row.region.code}&risk=${key === 'noDemand' ? 'no_demand' : key}`}
+                            >
+                              {formatNumber(row.packages[key])}
+                            </Link>
                           </td>
                         ))}
                         <td className={`num${row.packages.prioritisedCritical ? ' strong' : ' zero'}`}>
-                          {formatNumber(row.packages.prioritisedCritical)}
+                          <Link to={`/items?region=${row.region.code}&risk=critical&prioritised=true`}>
+                            {formatNumber(row.packages.prioritisedCritical)}
+                          </Link>
                         </td>
                         <td>
                           <SalesThroughCell freshness={row.freshness} />

@@ -20,6 +20,7 @@ import { useApi } from '../use-api.js';
 import { SwedenMap } from './map.component.js';
 import { RegisterSection } from './product-register.component.js';
 import { RegionTable } from './map.page.js';
+import { WhereIsIt } from './where-is-it.component.js';
 import { ItemTable, NoticeSection } from './overview.page.js';
 import { RunsOut, wholeStock } from '../components/runs-out.js';
 import { outOfStockWithDeliveries } from '../../domain/stock-status.js';
@@ -127,6 +128,8 @@ export function ProductPage({ id }: { id: string }) {
           }
         />
       </section>
+
+      {data && <WhereIsIt packageId={packageId} groupKey={data.product.groupKey} />}
 
       <section className="card table-card" aria-labelledby="product-tiers">
         <div className="card-header">

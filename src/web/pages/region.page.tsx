@@ -19,7 +19,7 @@ export function RegionPage({ code }: { code: string }) {
   const region = useApi(`region:${code}`, (api, signal) => api.region(code, signal));
   const picture = useApi(`picture:region:${code}`, (api, signal) => api.pictureRegion(code, signal));
   const back = (
-    <Link to="/" className="back-link">
+    <Link to="/regions" className="back-link">
       <span aria-hidden="true">← </span>
       {t('region.back')}
     </Link>
@@ -56,6 +56,31 @@ export function RegionPage({ code }: { code: string }) {
         }
       />
       {picture.status !== 'error' && <ClassificationMark classification={picture.data?.classification} />}
+      {/* The region's most critical packages first (issue 10 item 2). */}
+      {picture.data?.critical && (
+        <section className="card table-card" aria-labelledby="region-critical">
+          <div className="card-header">
+            <h2 id="region-critical" className="section-title">
+              {t('regionPicture.criticalTitle')}
+              {picture.data.counts && (
+                <span className="muted"> ({formatNumber(picture.data.counts.packages.critical)})</span>
+              )}
+            </h2>
+            {picture.data.counts && picture.data.counts.packages.critical > 0 && (
+              <Link to={`/items?region=${code}&risk=critical`} className="button button-link">
+                {t('items.showAll', { n: formatNumber(picture.data.counts.packages.critical) })}
+              </Link>
+            )}
+            <ExportButtons
+              path="/api/picture/export/items"
+              query={{ level: 'region', region: code, risk: 'critical', sort: 'risk' }}
+              name={`region-${code}-kritiska`}
+            />
+          </div>
+          <ItemTable items={picture.data.critical} emptyText={t('overview.noCritical')} />
+        </section>
+      )}
+
       <div className="grid-2">
         <section className="card card-padded" aria-labelledby="region-locations">
           <h2 id="region-locations" className="section-title">
@@ -78,7 +103,7 @@ export function RegionPage({ code }: { code: string }) {
             <SkeletonBlock lines={5} />
           )}
         </section>
-        <RegionRiskCard picture={picture} />
+        <RegionRiskCard code={code} picture={picture} />
       </div>
       {picture.data?.freshness && (
         <RegionFreshnessCard
@@ -88,22 +113,6 @@ export function RegionPage({ code }: { code: string }) {
       )}
 
       <RegionLocations code={code} picture={picture} />
-
-      {picture.data?.critical && (
-        <section className="card table-card" aria-labelledby="region-critical">
-          <div className="card-header">
-            <h2 id="region-critical" className="section-title">
-              {t('regionPicture.criticalTitle')}
-            </h2>
-            <ExportButtons
-              path="/api/picture/export/items"
-              query={{ level: 'region', region: code, risk: 'critical', sort: 'risk' }}
-              name={`region-${code}-kritiska`}
-            />
-          </div>
-          <ItemTable items={picture.data.critical} emptyText={t('overview.noCritical')} />
-        </section>
-      )}
 
       <section className="card table-card" aria-labelledby="region-municipalities">
         <div className="card-header">
@@ -154,7 +163,7 @@ export function RegionPage({ code }: { code: string }) {
 type PictureState = Loadable<PictureRegion> & { reload: () => void };
 
 /** The region's packages by risk class (regional aggregates), or why they are not shown. */
-function RegionRiskCard({ picture }: { picture: PictureState }) {
+function RegionRiskCard({ code, picture }: { code: string; picture: PictureState }) {
   const { t, formatNumber } = useI18n();
   const counts = picture.data?.counts?.packages;
   return (
@@ -177,12 +186,20 @@ function RegionRiskCard({ picture }: { picture: PictureState }) {
           {(['critical', 'low', 'adequate', 'noDemand'] as const).map((key) => (
             <div key={key} className="kind-list-row">
               <dt>{t(key === 'noDemand' ? 'risk.no_demand' : `risk.${key}`)}</dt>
-              <dd data-testid={`region-count-${key}`}>{formatNumber(counts[key])}</dd>
+              <dd data-testid={`region-count-${key}`}>
+                <Link to={`/items?region=${code}&risk=${key === 'noDemand' ? 'no_demand' : key}`}>
+                  {formatNumber(counts[key])}
+                </Link>
+              </dd>
             </div>
           ))}
           <div className="kind-list-row">
             <dt>{t('overview.prioritisedCriticalShort')}</dt>
-            <dd>{formatNumber(counts.prioritisedCritical)}</dd>
+            <dd>
+              <Link to={`/items?region=${code}&risk=critical&prioritised=true`}>
+                {formatNumber(counts.prioritisedCritical)}
+              </Link>
+            </dd>
           </div>
           <div className="kind-list-row kind-list-total">
             <dt>{t('regionPicture.packagesTotal')}</dt>
@@ -199,6 +216,9 @@ function RegionLocations({ code, picture }: { code: string; picture: PictureStat
   const { t, formatNumber, kindLabel } = useI18n();
   if (picture.status === 'error') return null;
   const data = picture.data;
+  // Only the locations the caller may see in detail are rows; the others are one line (issue 10 item 2).
+  const detailed = data?.locations.filter((l) => l.detail);
+  const others = data ? data.locations.length - (detailed?.length ?? 0) : 0;
   return (
     <section className="card table-card" aria-labelledby="region-picture-locations">
       <div className="card-header">
@@ -215,6 +235,11 @@ function RegionLocations({ code, picture }: { code: string; picture: PictureStat
       </div>
       {data && data.locations.length === 0 ? (
         <p className="card-padded muted">{t('regionPicture.noLocations')}</p>
+      ) : detailed && detailed.length === 0 ? (
+        // None in detail: no empty table, only the line about the others.
+        <p className="card-padded muted" data-testid="other-locations">
+          {t('regionPicture.otherLocations', { n: formatNumber(others) })}
+        </p>
       ) : (
         <div className="table-scroll">
           <table className="data-table" data-testid="location-table">
@@ -238,11 +263,13 @@ function RegionLocations({ code, picture }: { code: string; picture: PictureStat
               </tr>
             </thead>
             <tbody>
-              {data ? (
-                data.locations.map(({ location, detail, prioritised, freshness }) => (
+              {detailed ? (
+                detailed.map(({ location, detail, prioritised, freshness }) => (
                   <tr key={location.id} data-testid="location-row" data-detail={detail ? 'yes' : 'no'}>
                     <td className="strong">
-                      {location.name}
+                      <Link to={`/locations/${location.id}`} className="row-link">
+                        {location.name}
+                      </Link>
                       <div className="cell-sub mono">{location.code}</div>
                     </td>
                     <td>{kindLabel(location.kind)}</td>
@@ -282,6 +309,13 @@ function RegionLocations({ code, picture }: { code: string; picture: PictureStat
                 ))
               ) : (
                 <SkeletonRows rows={5} columns={9} />
+              )}
+              {others > 0 && (
+                <tr data-testid="other-locations" className="muted-row">
+                  <td colSpan={9} className="muted">
+                    {t('regionPicture.otherLocations', { n: formatNumber(others) })}
+                  </td>
+                </tr>
               )}
             </tbody>
           </table>

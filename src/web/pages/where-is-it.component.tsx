@@ -1,0 +1,237 @@
+import { useId } from 'react';
+import type { PictureWhereRow, Query } from '../api-client.js';
+import { Pager } from '../components/pager.js';
+import { ExportButtons, RiskBadge, useDays } from '../components/picture.js';
+import { wholeStock } from '../components/runs-out.js';
+import { ErrorState, SkeletonRows, Spinner } from '../components/states.js';
+import { useI18n, type MessageKey } from '../i18n.js';
+import { Link, useQueryState } from '../router.js';
+import { useSession } from '../session.js';
+import { useApi } from '../use-api.js';
+
+const SORTS = ['distance', 'stock', 'coverage', 'name'] as const;
+type Sort = (typeof SORTS)[number];
+const isSort = (v: string | null): v is Sort => SORTS.includes(v as Sort);
+/** Rows per page of the list. */
+const WHERE_PAGE_SIZE = 25;
+
+/**
+ * "Var finns det?" (issue 10 item 1): every location holding the package (or its group) that the
+ * caller may see in detail, with quantity, lots, owner, the days it covers there and the distance
+ * from a chosen municipality; sorted, paged, exported as a shortlist (CSV/XLSX). Its choices live in
+ * the address (`near`, `wsort`, `wgroup`, `woffset`), so a shortlist can be shared as a link.
+ */
+export function WhereIsIt({ packageId, groupKey }: { packageId: number; groupKey: string | null }) {
+  const { t, formatNumber } = useI18n();
+  const { me } = useSession();
+  const ids = { near: useId(), sort: useId(), group: useId() };
+  const { params, set } = useQueryState();
+  const near = params.get('near') ?? '';
+  const sortParam = params.get('wsort');
+  const group = groupKey !== null && params.get('wgroup') === 'true';
+  const offset = Math.max(0, Number(params.get('woffset') ?? 0) || 0);
+  const sort: Sort | undefined = isSort(sortParam) ? sortParam : undefined;
+
+  const query: Query = {
+    ...(group && groupKey !== null ? { group: groupKey } : { package: packageId }),
+    near: near || undefined,
+    sort,
+    limit: WHERE_PAGE_SIZE,
+    offset,
+  };
+  const where = useApi(`picture:where:${JSON.stringify(query)}`, (api, signal) =>
+    api.pictureWhere(query, signal),
+  );
+  const municipalities = useApi('municipalities', (api, signal) => api.municipalities(signal));
+  const data = where.data;
+  const { limit: _limit, offset: _offset, ...exportQuery } = query;
+  const shownSort = data?.sort ?? sort ?? (near ? 'distance' : 'stock');
+
+  return (
+    <section
+      className="card table-card"
+      aria-labelledby="where-title"
+      data-testid="where-is-it"
+      id="var-finns-det"
+    >
+      <div className="card-header">
+        <h2 id="where-title" className="section-title">
+          {t('where.title')}
+          {data && <span className="muted"> ({formatNumber(data.total)})</span>}
+        </h2>
+        <ExportButtons path="/api/picture/export/where" query={exportQuery} name="kortlista" />
+      </div>
+      <form className="filter-row card-controls" onSubmit={(event) => event.preventDefault()}>
+        <div className="field">
+          <label htmlFor={ids.near}>{t('where.near')}</label>
+          <select
+            id={ids.near}
+            value={near}
+            onChange={(event) =>
+              set(
+                { near: event.target.value || undefined, wsort: undefined, woffset: undefined },
+                { replace: true },
+              )
+            }
+          >
+            <option value="">{t('where.nearNone')}</option>
+            {(municipalities.data?.items ?? []).map((m) => (
+              <option key={m.code} value={m.code}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.sort}>{t('where.sort')}</label>
+          <select
+            id={ids.sort}
+            value={shownSort}
+            onChange={(event) => set({ wsort: event.target.value, woffset: undefined }, { replace: true })}
+          >
+            {SORTS.map((s) => (
+              <option key={s} value={s} disabled={s === 'distance' && !near}>
+                {t(`where.sort.${s}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {groupKey !== null && (
+          <div className="field field-check">
+            <input
+              id={ids.group}
+              type="checkbox"
+              checked={group}
+              onChange={(event) =>
+                set(
+                  { wgroup: event.target.checked ? 'true' : undefined, woffset: undefined },
+                  { replace: true },
+                )
+              }
+            />
+            <label htmlFor={ids.group}>{t('where.wholeGroup')}</label>
+          </div>
+        )}
+        {where.status === 'loading' && data && <Spinner label={t('catalogue.updating')} showLabel />}
+      </form>
+      {where.status === 'error' ? (
+        <ErrorState error={where.error} onRetry={where.reload} />
+      ) : data && data.total === 0 ? (
+        <p className="card-padded muted" data-testid="where-empty">
+          {t(me.seesEverything ? 'where.emptyAll' : 'where.emptyOwn')}
+        </p>
+      ) : (
+        <WhereTable rows={data?.items} showGroup={group} />
+      )}
+      {data && (data.total > data.limit || data.offset > 0) && (
+        <div className="card-footer">
+          <Pager
+            total={data.total}
+            limit={data.limit}
+            offset={data.offset}
+            onChange={(next) => set({ woffset: next ? String(next) : undefined })}
+          />
+        </div>
+      )}
+      <p className="table-note">
+        {t(me.seesEverything ? 'where.noteAll' : 'where.noteOwn')} {t('where.distanceNote')}
+      </p>
+    </section>
+  );
+}
+
+function WhereTable({ rows, showGroup }: { rows: PictureWhereRow[] | undefined; showGroup: boolean }) {
+  const { t, formatNumber, formatDate, kindLabel } = useI18n();
+  const days = useDays();
+  return (
+    <div className="table-scroll">
+      <table className="data-table" data-testid="where-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('col.location')}</th>
+            <th scope="col">{t('where.owner')}</th>
+            <th scope="col">{t('col.municipality')}</th>
+            {showGroup && <th scope="col">{t('where.package')}</th>}
+            <th scope="col" className="num">
+              {t('col.usableStock')}
+            </th>
+            <th scope="col">{t('where.lots')}</th>
+            <th scope="col" className="num">
+              {t('where.coversHere')}
+            </th>
+            <th scope="col" className="num">
+              {t('where.distance')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows ? (
+            rows.map((r) => (
+              <tr key={`${r.location.id}:${r.package.id}`} data-testid="where-row">
+                <th scope="row">
+                  <Link to={`/locations/${r.location.id}`} className="row-link">
+                    {r.location.name}
+                  </Link>
+                  <div className="cell-sub">
+                    {kindLabel(r.location.kind)} · <span className="mono">{r.location.code}</span>
+                  </div>
+                </th>
+                <td>{r.location.organisation.name}</td>
+                <td>{r.location.municipality?.name ?? '–'}</td>
+                {showGroup && (
+                  <td>
+                    {r.package.name} <span className="cell-sub">{r.package.pack}</span>
+                  </td>
+                )}
+                <td className="num">
+                  {formatNumber(wholeStock(r.stock.usable))}
+                  {r.stock.usable !== r.stock.total && (
+                    <div className="cell-sub">
+                      {t('product.ofTotal', { n: formatNumber(wholeStock(r.stock.total)) })}
+                      {r.reserve && (
+                        <div className="cell-sub">
+                          {t('location.reserve', { n: formatNumber(wholeStock(r.reserve.total)) })}
+                        </div>
+                      )}
+                    </div>
+                  )}
+                </td>
+                <td>
+                  {r.lots.length === 0
+                    ? '–'
+                    : r.lots.map((lot) => (
+                        <div key={lot.expiry ?? 'none'} className="nowrap">
+                          {lot.expiry ? formatDate(lot.expiry) : t('where.noExpiry')}:{' '}
+                          {formatNumber(wholeStock(lot.quantity))}
+                        </div>
+                      ))}
+                </td>
+                <td className="num">
+                  {r.demandBasis === 'no_basis' ? (
+                    <span className="muted">{t('regionPicture.noBasis')}</span>
+                  ) : (
+                    <>
+                      <span className="strong">{days(r.coverageDays)}</span>
+                      {r.riskClass && (
+                        <div>
+                          <RiskBadge risk={r.riskClass} />
+                        </div>
+                      )}
+                    </>
+                  )}
+                </td>
+                <td className="num">
+                  {r.distanceKm === null
+                    ? '–'
+                    : t('where.km', { n: formatNumber(r.distanceKm, { maximumFractionDigits: 1 }) })}
+                </td>
+              </tr>
+            ))
+          ) : (
+            <SkeletonRows rows={4} columns={showGroup ? 8 : 7} />
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
