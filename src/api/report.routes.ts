@@ -12,6 +12,7 @@ import {
 } from '../domain/report.js';
 import { toInventoryReport } from '../ingest/fhir.js';
 import { ingestReport, toReceipt, type Receipt } from '../ingest/ingest.service.js';
+import { reportTemplate } from '../ingest/templates.js';
 import { parseInstant } from '../ingest/values.js';
 import type { Store } from '../store/database.js';
 import type { PictureMaintainer } from '../store/picture/maintainer.js';
@@ -251,6 +252,41 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{
         });
       }
       return reply.status(receipt.replayed ? 200 : 201).send(toReceiptDto(receipt));
+    },
+  );
+
+  app.get(
+    '/reports/templates/:kind',
+    {
+      config: { permission: 'report:write' },
+      schema: {
+        tags: ['reports'],
+        summary: 'A CSV template of a report kind: the header and one example line of your own codes',
+        description:
+          'The example line uses one of your locations, a package you may report on (your own for a ' +
+          'company) and days around today, so the template is accepted as it is. `columns=sv` gives the ' +
+          'Swedish column names (docs/reports.md).',
+        produces: ['text/csv'],
+        params: Type.Object({
+          kind: StringEnum(REPORT_PATHS.filter((p) => KIND_OF_PATH[p] !== undefined)),
+        }),
+        querystring: Type.Object({
+          columns: Type.Optional(StringEnum(['en', 'sv'] as const, { description: 'default en' })),
+        }),
+        response: { 200: Type.String({ description: 'text/csv' }), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const kind = KIND_OF_PATH[request.params.kind];
+      if (kind === undefined) throw AppError.notFound(`template ${request.params.kind}`);
+      const columns = request.query.columns ?? 'en';
+      const csv = await reportTemplate(store.db, principal, kind, columns, new Date());
+      const name = `mall-${request.params.kind}${columns === 'sv' ? '-sv' : ''}.csv`;
+      return reply
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .type('text/csv; charset=utf-8')
+        .send(csv);
     },
   );
 

@@ -65,6 +65,35 @@ export interface FieldSpec {
   description: string;
 }
 
+/**
+ * Swedish column names, accepted in CSV headers beside the English ones (issue 10 item 6), in any case
+ * and with spaces or hyphens for underscores ('Förväntad start' is `expected_start`). One name per
+ * column for every report kind; `region` is the same word in both.
+ */
+export const SWEDISH_COLUMN_NAMES: Readonly<Record<string, string>> = {
+  location: 'plats',
+  package: 'förpackning',
+  quantity: 'antal',
+  batch: 'batchnummer',
+  expiry: 'utgångsdatum',
+  stock_level: 'lagernivå',
+  counted_at: 'inventerad',
+  owner: 'ägare',
+  date: 'datum',
+  region: 'region',
+  period_days: 'periodlängd',
+  age_band: 'åldersgrupp',
+  sex: 'kön',
+  channel: 'kanal',
+  expected_on: 'förväntad_leverans',
+  reference: 'referens',
+  type: 'typ',
+  expected_start: 'förväntad_start',
+  expected_end: 'förväntat_slut',
+  reason: 'orsak',
+  alternatives: 'alternativ',
+};
+
 /** What every validator needs: who reports, the codes, where problems go, and the time of receipt. */
 export interface LineContext {
   reporter: Reporter;

@@ -150,6 +150,10 @@ const sv = {
   'reports.file': 'Fil',
   'reports.fileHint': 'CSV (komma eller semikolon, UTF-8), JSON eller FHIR R5 InventoryReport.',
   'reports.fileMissing': 'Välj en fil att skicka.',
+  'reports.templateLead':
+    'Mall för vald typ: rubrikrad och en exempelrad med organisationens egna koder, som tas emot som den är.',
+  'reports.templateSv': 'Ladda ner mall (svenska kolumnnamn)',
+  'reports.templateEn': 'Ladda ner mall (engelska kolumnnamn)',
   'reports.clientRef': 'Egen referens',
   'reports.clientRefPlaceholder': 'Valfritt, t.ex. APO-0042-2026-03-01',
   'reports.send': 'Skicka rapport',
@@ -729,6 +733,10 @@ const en: Record<MessageKey, string> = {
   'reports.file': 'File',
   'reports.fileHint': 'CSV (comma or semicolon, UTF-8), JSON or FHIR R5 InventoryReport.',
   'reports.fileMissing': 'Choose a file to send.',
+  'reports.templateLead':
+    'Template of the chosen kind: a header and one example line of your organisation’s own codes, accepted as it is.',
+  'reports.templateSv': 'Download template (Swedish column names)',
+  'reports.templateEn': 'Download template (English column names)',
   'reports.clientRef': 'Your reference',
   'reports.clientRefPlaceholder': 'Optional, e.g. APO-0042-2026-03-01',
   'reports.send': 'Send report',
