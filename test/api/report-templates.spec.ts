@@ -3,6 +3,7 @@ import { buildApp, type App } from '../../src/api/app.js';
 import { calendarDateInSweden } from '../../src/domain/calendar.js';
 import type { Store } from '../../src/store/database.js';
 import { loadSweden } from '../../data/load.js';
+import { PERSONA_LOCATION_CODES, personaLines } from '../../src/cli/demo.command.js';
 import { describeEach, testBackends } from '../support/databases.js';
 
 /**
@@ -60,6 +61,30 @@ describeEach(testBackends())('report templates on $name', (backend) => {
       });
     }
   }
+
+  it('the demo prints per persona its organisation code and name and a few of its location codes', async () => {
+    const lines = await personaLines(store.db);
+    const apo = await store.db
+      .selectFrom('organisation')
+      .select(['id', 'name'])
+      .where('code', '=', 'APO-1')
+      .executeTakeFirstOrThrow();
+    const codes = (
+      await store.db
+        .selectFrom('location')
+        .select('code')
+        .where('organisation_id', '=', apo.id)
+        .orderBy('code')
+        .limit(PERSONA_LOCATION_CODES)
+        .execute()
+    ).map((l) => l.code);
+    expect(codes).toHaveLength(3);
+    const at = lines.findIndex((l) => l.includes('demo-apotek'));
+    expect(lines[at + 1]).toContain(`organisation APO-1 ${apo.name}; platser ${codes.join(', ')} …`);
+    // LV holds no stock: it is said, not left blank.
+    const lv = lines.findIndex((l) => l.includes('demo-lv'));
+    expect(lines[lv + 1]).toMatch(/organisation LV Läkemedelsverket; (inga platser|platser )/);
+  });
 
   it('is only for those who may send reports, and names a wrong kind', async () => {
     const reader = await app.inject({
