@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { buildApp, type App } from '../../src/api/app.js';
+import { swedishTime } from '../../src/api/picture/report.js';
 import type { Store } from '../../src/store/database.js';
 import { buildPictureFixture, TODAY, type PictureFixture } from '../support/picture-fixture.js';
 import { describeEach, testBackends } from '../support/databases.js';
@@ -401,6 +402,17 @@ describeEach(testBackends())('picture API on $name', (backend) => {
     expect(html).toContain('Försäljningsuppehåll');
     // Works with the network down: nothing loaded from elsewhere.
     expect(html).not.toMatch(/<script|<link|<img|src=|url\(|@import|https?:\/\//i);
+    // Every time in Swedish time, saying so (issue 10 item 8): none in UTC.
+    expect(html).not.toContain('UTC');
+    for (const label of ['Utskriven', 'Beräknad', 'Lager räknat t.o.m.'])
+      expect(html).toMatch(new RegExp(`${label}:</dt><dd>\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} CES?T`));
+  });
+
+  it('writes times in Swedish time with the zone, winter and summer', () => {
+    expect(swedishTime(new Date('2026-03-01T06:00:00Z'))).toBe('2026-03-01 07:00 CET');
+    expect(swedishTime(new Date('2026-07-01T06:00:00Z'))).toBe('2026-07-01 08:00 CEST');
+    // 23:30 UTC on the last day of February is already 1 March in Sweden.
+    expect(swedishTime(new Date('2026-02-28T23:30:00Z'))).toBe('2026-03-01 00:30 CET');
   });
 
   it('answers 503 before the first refresh and refreshes on an admin’s request', async () => {

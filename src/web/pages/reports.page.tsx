@@ -5,6 +5,7 @@ import { PageHeader } from '../components/page-header.js';
 import { Pager } from '../components/pager.js';
 import { saveBlob } from '../components/picture.js';
 import { EmptyState, ErrorState, SkeletonRows, Spinner } from '../components/states.js';
+import { useDateTime } from '../components/freshness.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { useQueryState } from '../router.js';
 import { useCan, useSession } from '../session.js';
@@ -265,15 +266,11 @@ function TemplateLinks({ kind }: { kind: ReportPath }) {
 }
 
 function useReceiptText() {
-  const { t, locale } = useI18n();
-  const time = new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Europe/Stockholm',
-  });
+  const { t } = useI18n();
+  const dateTime = useDateTime();
   return {
     kind: (kind: string) => t(`reports.kind.${kind}` as MessageKey),
-    time: (iso: string) => time.format(new Date(iso)),
+    time: dateTime,
     summaryLabel: (key: string) => t(`reports.summary.${key}` as MessageKey),
   };
 }
