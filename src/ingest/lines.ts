@@ -1,3 +1,4 @@
+import type { ProblemCode, ProblemParams } from './messages.js';
 import { isClassifiedLocationKind } from '../domain/access.js';
 import { calendarDateInSweden } from '../domain/calendar.js';
 import type { Problem } from '../domain/errors.js';
@@ -190,7 +191,14 @@ class Reporting {
     return typeof at === 'number' ? f.csv : f.json;
   }
 
-  protected problem(at: Locator, field: number, value: RawValue, expected: string, message: string): void {
+  protected problem(
+    at: Locator,
+    field: number,
+    value: RawValue,
+    expected: string,
+    message: string,
+    coded?: { code: ProblemCode; params?: ProblemParams },
+  ): void {
     const where = this.where(at, field);
     const prefix = typeof where === 'number' ? `line ${where}` : where;
     const p: Problem = {
@@ -200,6 +208,11 @@ class Reporting {
       expected,
       message: `${prefix}: ${message}`,
     };
+    if (coded !== undefined) {
+      // The catalogue's parameters: the field's name and the value as sent, plus the code's own.
+      p.code = coded.code;
+      p.params = { field: this.fieldName(at, field), value: text(value), ...coded.params };
+    }
     this.ctx.problems.add(p);
   }
 
@@ -216,7 +229,9 @@ class Reporting {
 
   protected missing(at: Locator, field: number): void {
     const f = this.fields[field]!;
-    this.problem(at, field, null, f.description, `${this.fieldName(at, field)} is missing`);
+    this.problem(at, field, null, f.description, `${this.fieldName(at, field)} is missing`, {
+      code: 'missing',
+    });
   }
 
   /** A location the reporter may report for, or a problem. Classified locations of others look unknown. */
@@ -238,6 +253,7 @@ class Reporting {
         raw,
         'a location code or GLN of one of your locations',
         `location ${code} is unknown`,
+        { code: 'unknown_location' },
       );
       return undefined;
     }
@@ -248,6 +264,7 @@ class Reporting {
         raw,
         `a location owned by ${this.ctx.reporter.organisationCode}`,
         `location ${code} is not one of ${this.ctx.reporter.organisationCode}'s locations`,
+        { code: 'not_own_location', params: { organisation: this.ctx.reporter.organisationCode } },
       );
       return undefined;
     }
@@ -268,6 +285,7 @@ class Reporting {
         raw,
         'an NPL pack id, GTIN or varunummer of a package in the catalogue',
         `package ${code} is unknown`,
+        { code: 'unknown_package' },
       );
     return pkg;
   }
@@ -285,6 +303,7 @@ class Reporting {
         raw,
         EXPECTED_NUMBER,
         `${this.fieldName(at, field)} '${text(raw)}' is not a number`,
+        { code: 'not_a_number' },
       );
     return n;
   }
@@ -297,7 +316,9 @@ class Reporting {
     }
     const d = parseDate(s);
     if (d === undefined)
-      this.problem(at, field, raw, EXPECTED_DATE, `${this.fieldName(at, field)} '${s}' is not a date`);
+      this.problem(at, field, raw, EXPECTED_DATE, `${this.fieldName(at, field)} '${s}' is not a date`, {
+        code: 'not_a_date',
+      });
     return d !== undefined && this.plausibleDate(at, field, raw, d) ? d : undefined;
   }
 
@@ -829,7 +850,9 @@ class SalesValidator extends Reporting implements LineValidator<SalesRecord> {
     const pkg = this.knownPackage(at, 3, v[3]);
     const quantity = this.number(at, 4, v[4]);
     if (quantity !== undefined && quantity < 0)
-      this.problem(at, 4, v[4], 'a quantity of 0 or more', `quantity ${quantity} is below 0`);
+      this.problem(at, 4, v[4], 'a quantity of 0 or more', `quantity ${quantity} is below 0`, {
+        code: 'below_zero',
+      });
     else if (quantity !== undefined) this.plausibleQuantity(at, 4, v[4], 'sales', quantity);
     let periodDays: 1 | 7 = 1;
     const daysRaw = v[5];
@@ -938,7 +961,9 @@ class ExpectedDeliveryValidator extends Reporting implements LineValidator<Expec
     const pkg = this.knownPackage(at, 0, v[0]);
     const quantity = this.number(at, 1, v[1]);
     if (quantity !== undefined && quantity < 0)
-      this.problem(at, 1, v[1], 'a quantity of 0 or more', `quantity ${quantity} is below 0`);
+      this.problem(at, 1, v[1], 'a quantity of 0 or more', `quantity ${quantity} is below 0`, {
+        code: 'below_zero',
+      });
     else if (quantity !== undefined) this.plausibleQuantity(at, 1, v[1], 'expected_delivery', quantity);
     const expectedOn = this.date(at, 2, v[2]);
     if (expectedOn !== undefined && expectedOn < this.today) {

@@ -121,6 +121,8 @@ function mapHeader(
         value: raw,
         expected: `one of ${names.join(', ')} (or in Swedish ${swedish.join(', ')})`,
         message: `line 1: unknown column '${raw}'`,
+        code: 'unknown_column',
+        params: { value: raw, columns: `${names.join(', ')} (${swedish.join(', ')})` },
       });
     } else if (columns[f] !== -1) {
       problems.add({
@@ -129,6 +131,8 @@ function mapHeader(
         value: raw,
         expected: 'each column once',
         message: `line 1: column '${raw}' appears twice`,
+        code: 'column_twice',
+        params: { value: raw },
       });
     } else columns[f] = index;
   });
@@ -140,6 +144,8 @@ function mapHeader(
       field: f.csv,
       expected: `a column ${f.csv} (${f.description})`,
       message: `line 1: column '${f.csv}' is missing`,
+      code: 'column_missing',
+      params: { field: f.csv },
     });
   });
   return columns;

@@ -86,6 +86,39 @@ describeEach(testBackends())('report templates on $name', (backend) => {
     expect(lines[lv + 1]).toMatch(/organisation LV Läkemedelsverket; (inga platser|platser )/);
   });
 
+  it('answers a refused report’s problems in the caller’s language: Accept-Language, or ?lang=', async () => {
+    const csv = 'location;förpackning;antal;counted_at\nSE-NOWHERE;00000000000000;tolv;2026-01-01\n';
+    const send = (query: string, language?: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/reports/stock-snapshots${query}`,
+        headers: {
+          authorization: 'Bearer demo-apotek',
+          'content-type': 'text/csv',
+          ...(language ? { 'accept-language': language } : {}),
+        },
+        payload: csv,
+      });
+    const sv = await send('', 'sv-SE,sv;q=0.9,en;q=0.8');
+    expect(sv.statusCode).toBe(400);
+    const messages = (r: typeof sv) =>
+      r
+        .json<{ error: { problems: { message: string; code?: string }[] } }>()
+        .error.problems.map((p) => p.message);
+    expect(messages(sv)).toEqual([
+      'rad 2: platsen SE-NOWHERE är okänd',
+      'rad 2: förpackningen 00000000000000 är okänd',
+      "rad 2: quantity 'tolv' är inget tal",
+    ]);
+    expect(messages(await send('?lang=en', 'sv'))).toEqual([
+      'line 2: location SE-NOWHERE is unknown',
+      'line 2: package 00000000000000 is unknown',
+      "line 2: quantity 'tolv' is not a number",
+    ]);
+    // Without either, English, as the API has always answered.
+    expect(messages(await send(''))[0]).toBe('line 2: location SE-NOWHERE is unknown');
+  });
+
   it('is only for those who may send reports, and names a wrong kind', async () => {
     const reader = await app.inject({
       method: 'GET',
