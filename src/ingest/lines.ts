@@ -209,9 +209,10 @@ class Reporting {
       message: `${prefix}: ${message}`,
     };
     if (coded !== undefined) {
-      // The catalogue's parameters: the field's name and the value as sent, plus the code's own.
+      // The field's name and the value are the problem's own (`field`, `value`): only the code's own
+      // parameters are added, so that a thousand problems still fit the stored byte cap.
       p.code = coded.code;
-      p.params = { field: this.fieldName(at, field), value: text(value), ...coded.params };
+      if (coded.params !== undefined) p.params = coded.params;
     }
     this.ctx.problems.add(p);
   }

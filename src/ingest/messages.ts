@@ -112,10 +112,19 @@ function isProblemCode(code: string): code is ProblemCode {
   return Object.hasOwn(PROBLEM_MESSAGES, code);
 }
 
-/** A problem in a language: a coded one rendered from the catalogue, any other as it is. */
+/**
+ * A problem in a language: a coded one rendered from the catalogue in Swedish, its stored English
+ * text otherwise (the catalogue's English templates render exactly that text).
+ */
 export function localiseProblem<P extends Problem>(p: P, lang: MessageLanguage): P {
-  if (p.code === undefined || !isProblemCode(p.code)) return p;
-  const texts = problemText(p.code, p.params ?? {}, lang, p.at);
+  // The stored text is the English one (bounded as stored: a long value's middle cut out).
+  if (lang === 'en' || p.code === undefined || !isProblemCode(p.code)) return p;
+  // `{field}` and `{value}` are the problem's own field and value (as sent, bounded).
+  const own: ProblemParams = {};
+  if (p.field !== undefined) own.field = p.field;
+  if (typeof p.value === 'string' || typeof p.value === 'number') own.value = p.value;
+  else if (typeof p.value === 'boolean') own.value = String(p.value);
+  const texts = problemText(p.code, { ...own, ...p.params }, lang, p.at);
   return {
     ...p,
     message: texts.message,

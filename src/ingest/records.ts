@@ -122,7 +122,7 @@ function mapHeader(
         expected: `one of ${names.join(', ')} (or in Swedish ${swedish.join(', ')})`,
         message: `line 1: unknown column '${raw}'`,
         code: 'unknown_column',
-        params: { value: raw, columns: `${names.join(', ')} (${swedish.join(', ')})` },
+        params: { columns: `${names.join(', ')} (${swedish.join(', ')})` },
       });
     } else if (columns[f] !== -1) {
       problems.add({
@@ -132,7 +132,6 @@ function mapHeader(
         expected: 'each column once',
         message: `line 1: column '${raw}' appears twice`,
         code: 'column_twice',
-        params: { value: raw },
       });
     } else columns[f] = index;
   });
@@ -145,7 +144,6 @@ function mapHeader(
       expected: `a column ${f.csv} (${f.description})`,
       message: `line 1: column '${f.csv}' is missing`,
       code: 'column_missing',
-      params: { field: f.csv },
     });
   });
   return columns;

@@ -129,6 +129,8 @@ describeEach(testBackends())('report API on $name', (backend) => {
         value: 'SE-WHS-0001',
         expected: 'a location owned by APO',
         message: "line 2: location SE-WHS-0001 is not one of APO's locations",
+        code: 'not_own_location',
+        params: { organisation: 'APO' },
       },
       {
         at: 3,

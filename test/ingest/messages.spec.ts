@@ -5,6 +5,7 @@ import {
   localiseProblem,
   MESSAGE_LANGUAGES,
   PROBLEM_MESSAGES,
+  problemText,
 } from '../../src/ingest/messages.js';
 
 const placeholders = (text: string | undefined) =>
@@ -31,7 +32,6 @@ describe('the message catalogue of report problems (issue 10 item 6)', () => {
       expected: 'an NPL pack id, GTIN or varunummer of a package in the catalogue',
       message: 'line 4: package 123 is unknown',
       code: 'unknown_package',
-      params: { field: 'package', value: '123' },
     };
     expect(localiseProblem(p, 'sv')).toMatchObject({
       message: 'rad 4: förpackningen 123 är okänd',
@@ -39,6 +39,8 @@ describe('the message catalogue of report problems (issue 10 item 6)', () => {
       value: '123',
     });
     expect(localiseProblem(p, 'en').message).toBe('line 4: package 123 is unknown');
+    // The catalogue's English template renders the stored English text.
+    expect(problemText('unknown_package', { value: '123' }, 'en', 4).message).toBe(p.message);
     const json = { ...p, at: '$.lines[3].package' };
     expect(localiseProblem(json, 'sv').message).toBe('$.lines[3].package: förpackningen 123 är okänd');
     const plain = { message: 'something else' };
