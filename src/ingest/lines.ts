@@ -563,6 +563,7 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
         v[S_QUANTITY],
         'a quantity of 0 or more',
         `${what(v)}: quantity ${quantity} is below 0`,
+        { code: 'stock_below_zero', params: { package: text(v[S_PACKAGE]), location: text(v[S_LOCATION]) } },
       );
     }
     const batch = this.optionalText(at, S_BATCH, v[S_BATCH], 100);

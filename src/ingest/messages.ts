@@ -62,6 +62,16 @@ export const PROBLEM_MESSAGES = {
     en: { message: 'quantity {value} is below 0', expected: 'a quantity of 0 or more' },
     sv: { message: 'antalet {value} är under 0', expected: 'ett antal som är 0 eller mer' },
   },
+  stock_below_zero: {
+    en: {
+      message: 'package {package} at location {location}: quantity {value} is below 0',
+      expected: 'a quantity of 0 or more',
+    },
+    sv: {
+      message: 'förpackningen {package} på platsen {location}: antalet {value} är under 0',
+      expected: 'ett antal som är 0 eller mer',
+    },
+  },
   unknown_column: {
     en: { message: "unknown column '{value}'", expected: 'one of {columns}' },
     sv: { message: "okänd kolumn '{value}'", expected: 'någon av {columns}' },
