@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
@@ -50,6 +51,26 @@ export interface AppOptions {
 const PAGE_METHODS = 'GET, HEAD';
 
 const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+/** The command that builds the dashboard into dist/web. */
+export const BUILD_WEB_COMMAND = 'npm run build:web';
+
+/** What `/` answers when the dashboard has not been built: how to build it, in Swedish and English. */
+export const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><title>beredskap: instrumentpanelen är inte byggd</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
+code{background:#eef;padding:.1rem .3rem;border-radius:3px}</style></head>
+<body><main>
+<h1>Instrumentpanelen är inte byggd</h1>
+<p>API:t svarar under <a href="/api/docs">/api/docs</a>, men instrumentpanelen har inte byggts.
+Bygg den med <code>${BUILD_WEB_COMMAND}</code> i projektets mapp och ladda om sidan
+(<code>npm run demo</code> bygger den själv).</p>
+<h2 lang="en">The dashboard is not built</h2>
+<p lang="en">The API answers under <a href="/api/docs">/api/docs</a>, but the dashboard has not been built.
+Build it with <code>${BUILD_WEB_COMMAND}</code> in the project's folder and reload this page
+(<code>npm run demo</code> builds it itself).</p>
+</main></body></html>
+`;
 
 /** Builds the HTTP app: API under /api (OpenAPI at /api/docs) and the dashboard at /. */
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -119,7 +140,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
       void reply.header('allow', PAGE_METHODS);
       throw new AppError('method_not_allowed', `${request.method} ${path}: only ${PAGE_METHODS} answer here`);
     }
-    if (!existsSync(webDir)) throw AppError.notFound(`${request.method} ${path}`);
+    if (!existsSync(join(webDir, 'index.html'))) {
+      // No built dashboard: say how to build it rather than 404 (issue 10 item 8).
+      return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+    }
     // The dashboard is a single-page app: its routes are served by index.html.
     return reply.type('text/html').sendFile('index.html', webDir);
   });

@@ -1,4 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { languageOf, type MessageLanguage } from '../ingest/messages.js';
 
 /** A string that must be one of `values`; typed as their union, documented as an OpenAPI enum. */
 export const StringEnum = <T extends string>(values: readonly T[], options: { description?: string } = {}) =>
@@ -36,7 +38,12 @@ export const ErrorResponse = Type.Object(
             }),
           ),
           expected: Type.Optional(Type.String()),
-          message: Type.String(),
+          message: Type.String({
+            description:
+              'in the caller’s language (Accept-Language or ?lang=sv|en) when the problem has a code',
+          }),
+          code: Type.Optional(Type.String({ description: 'stable code in the message catalogue' })),
+          params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
         }),
       ),
       correlationId: Type.String(),
@@ -52,3 +59,13 @@ export const authErrors = {
   403: ErrorResponse,
   404: ErrorResponse,
 } as const;
+
+/**
+ * The caller's language for messages with a code (issue 10 item 6): `?lang=sv|en`, else
+ * Accept-Language, else English. Read from the URL as sent, so that every route honours it.
+ */
+export function requestLanguage(request: FastifyRequest): MessageLanguage {
+  const query = new URLSearchParams(request.url.split('?')[1] ?? '').get('lang') ?? undefined;
+  const header: string | string[] | undefined = request.headers['accept-language'];
+  return languageOf(query, typeof header === 'string' ? header : header?.[0]);
+}

@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, isAppError, type ErrorKind, type Problem } from '../domain/errors.js';
 import { isDatabaseUnavailable } from '../store/database-errors.js';
+import { localiseProblem } from '../ingest/messages.js';
 import { storableText } from '../ingest/problems.js';
+import { requestLanguage } from './common.js';
 
 /** The one place where error kinds become HTTP statuses. */
 export const STATUS_OF: Record<ErrorKind, number> = {
@@ -47,7 +49,7 @@ export function errorHandler(err: unknown, request: FastifyRequest, reply: Fasti
     error: {
       kind: appError.kind,
       message: appError.message,
-      problems: [...appError.problems],
+      problems: appError.problems.map((p) => localiseProblem(p, requestLanguage(request))),
       correlationId,
     },
   };

@@ -12,6 +12,8 @@ import {
 } from '../domain/report.js';
 import { toInventoryReport } from '../ingest/fhir.js';
 import { ingestReport, toReceipt, type Receipt } from '../ingest/ingest.service.js';
+import { localiseProblem, type MessageLanguage } from '../ingest/messages.js';
+import { reportTemplate } from '../ingest/templates.js';
 import { parseInstant } from '../ingest/values.js';
 import type { Store } from '../store/database.js';
 import type { PictureMaintainer } from '../store/picture/maintainer.js';
@@ -19,7 +21,7 @@ import { currentSnapshots } from '../store/report-facts.repository.js';
 import { currentStockBatchesWithOwnerOfLocation } from '../store/stock-owner.repository.js';
 import { findReport, listReports } from '../store/report.repository.js';
 import { principalOf } from './auth.js';
-import { authErrors, ErrorResponse, Page, PageQuery, StringEnum } from './common.js';
+import { authErrors, ErrorResponse, Page, PageQuery, requestLanguage, StringEnum } from './common.js';
 
 const ProblemDto = Type.Object({
   at: Type.Optional(Type.Union([Type.String(), Type.Number()])),
@@ -31,7 +33,11 @@ const ProblemDto = Type.Object({
     }),
   ),
   expected: Type.Optional(Type.String()),
-  message: Type.String(),
+  message: Type.String({
+    description: 'in the caller’s language (Accept-Language or ?lang=sv|en) when the problem has a code',
+  }),
+  code: Type.Optional(Type.String({ description: 'stable code in the message catalogue (docs/reports.md)' })),
+  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
 });
 
 export const ReceiptDto = Type.Object(
@@ -66,7 +72,7 @@ export const ReceiptDto = Type.Object(
 );
 export type ReceiptDto = Static<typeof ReceiptDto>;
 
-function toReceiptDto(r: Receipt): ReceiptDto {
+function toReceiptDto(r: Receipt, lang: MessageLanguage): ReceiptDto {
   return {
     id: r.id,
     kind: r.kind,
@@ -76,8 +82,8 @@ function toReceiptDto(r: Receipt): ReceiptDto {
     contentSha256: r.contentSha256,
     lineCount: r.lineCount,
     summary: r.summary,
-    warnings: r.warnings,
-    problems: r.problems,
+    warnings: r.warnings.map((p) => localiseProblem(p, lang)),
+    problems: r.problems.map((p) => localiseProblem(p, lang)),
     problemCount: r.problemCount,
     byteCount: r.byteCount,
     fileName: r.fileName,
@@ -250,7 +256,42 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{
           request.log.error({ err, report: receipt.id }, 'could not queue the picture refresh');
         });
       }
-      return reply.status(receipt.replayed ? 200 : 201).send(toReceiptDto(receipt));
+      return reply.status(receipt.replayed ? 200 : 201).send(toReceiptDto(receipt, requestLanguage(request)));
+    },
+  );
+
+  app.get(
+    '/reports/templates/:kind',
+    {
+      config: { permission: 'report:write' },
+      schema: {
+        tags: ['reports'],
+        summary: 'A CSV template of a report kind: the header and one example line of your own codes',
+        description:
+          'The example line uses one of your locations, a package you may report on (your own for a ' +
+          'company) and days around today, so the template is accepted as it is. `columns=sv` gives the ' +
+          'Swedish column names (docs/reports.md).',
+        produces: ['text/csv'],
+        params: Type.Object({
+          kind: StringEnum(REPORT_PATHS.filter((p) => KIND_OF_PATH[p] !== undefined)),
+        }),
+        querystring: Type.Object({
+          columns: Type.Optional(StringEnum(['en', 'sv'] as const, { description: 'default en' })),
+        }),
+        response: { 200: Type.String({ description: 'text/csv' }), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const kind = KIND_OF_PATH[request.params.kind];
+      if (kind === undefined) throw AppError.notFound(`template ${request.params.kind}`);
+      const columns = request.query.columns ?? 'en';
+      const csv = await reportTemplate(store.db, principal, kind, columns, new Date());
+      const name = `mall-${request.params.kind}${columns === 'sv' ? '-sv' : ''}.csv`;
+      return reply
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .type('text/csv; charset=utf-8')
+        .send(csv);
     },
   );
 
@@ -284,7 +325,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{
       );
       // A page stays small whatever was sent: each report shows its first few problems and warnings.
       const items = rows.map((r) => {
-        const dto = toReceiptDto(toReceipt(r));
+        const dto = toReceiptDto(toReceipt(r), requestLanguage(request));
         const more = (n: number, what: string) => ({
           message: `… and ${n} more ${what}: GET /api/reports/${r.id} lists them`,
         });
@@ -318,7 +359,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const row = await findReport(store.db, principalOf(request).organisationId, request.params.id);
       if (!row) throw AppError.notFound(`report ${request.params.id}`);
-      return toReceiptDto(toReceipt(row));
+      return toReceiptDto(toReceipt(row), requestLanguage(request));
     },
   );
 

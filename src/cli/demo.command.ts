@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DEMO_PERSONAS } from '../../data/generate.js';
 import { historyDays } from '../../data/stock.js';
 import { loadSweden } from '../../data/load.js';
-import { openStore } from '../store/database.js';
+import { openStore, type Db } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { backfillStockHistory, refreshPicture } from '../store/picture/refresh.js';
 import { calendarDateInSweden } from '../domain/calendar.js';
@@ -18,6 +18,44 @@ const PHASES: Record<string, string> = {
   checks: 'Kontroller',
   picture: 'Lägesbild',
 };
+
+/** How many of a persona's location codes the demo prints: enough to write a first report. */
+export const PERSONA_LOCATION_CODES = 3;
+
+/**
+ * Per demo persona: its token, role and who it is, then its organisation's code and name and a few of
+ * its location codes (what a report of that persona names), so a first report can be written at once.
+ */
+export async function personaLines(db: Db): Promise<string[]> {
+  const codes = [...new Set(DEMO_PERSONAS.map((p) => p.organisationCode))];
+  const organisations = await db
+    .selectFrom('organisation')
+    .select(['id', 'code', 'name'])
+    .where('code', 'in', codes)
+    .execute();
+  const lines: string[] = [];
+  const width = Math.max(...DEMO_PERSONAS.map((p) => p.token.length));
+  for (const p of DEMO_PERSONAS) {
+    lines.push(`  ${p.token.padEnd(width)}  ${p.role.padEnd(11)}  ${p.personaSv}`);
+    const org = organisations.find((o) => o.code === p.organisationCode);
+    if (org === undefined) continue;
+    const locations = await db
+      .selectFrom('location')
+      .select('code')
+      .where('organisation_id', '=', org.id)
+      .where('closed_on', 'is', null)
+      .orderBy('code')
+      .limit(PERSONA_LOCATION_CODES + 1)
+      .execute();
+    const shown = locations.slice(0, PERSONA_LOCATION_CODES).map((l) => l.code);
+    const more = locations.length > PERSONA_LOCATION_CODES ? ' …' : '';
+    lines.push(
+      `  ${''.padEnd(width)}  organisation ${org.code} ${org.name}; ` +
+        (shown.length === 0 ? 'inga platser' : `platser ${shown.join(', ')}${more}`),
+    );
+  }
+  return lines;
+}
 
 /**
  * `beredskap demo`: an embedded database in .data/demo (or DATABASE_URL), migrated and loaded with
@@ -69,10 +107,7 @@ export function registerDemoCommand(program: Command): void {
       const { url } = await startServer(store, portFromEnv(), { pictureFirst: true });
       console.log(`\nberedskap körs på ${url}  (API-dokumentation: ${url}/api/docs)\n`);
       console.log('Demo-inloggningar (ENDAST DEMO, token är offentliga) / demo sign-in tokens (DEMO ONLY):');
-      const width = Math.max(...DEMO_PERSONAS.map((p) => p.token.length));
-      for (const p of DEMO_PERSONAS) {
-        console.log(`  ${p.token.padEnd(width)}  ${p.role.padEnd(11)}  ${p.personaSv}`);
-      }
+      for (const line of await personaLines(store.db)) console.log(line);
       console.log('\nAvsluta med Ctrl+C.');
     });
 }

@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEMO_PERSONAS } from '../../data/generate.js';
-import { writeSwedenFiles } from '../../data/files.js';
+import { writeReportFiles, writeSwedenFiles, type ReportFile } from '../../data/files.js';
 import { loadSweden, type LoadCounts } from '../../data/load.js';
 import { writeNplExport } from '../../data/npl.js';
 import { resolveOptions } from '../../data/model.js';
@@ -59,7 +60,10 @@ export function registerGenerateCommand(program: Command, deps: GenerateCommandD
     )
     .option('--seed <n>', 'random seed: the same seed gives the same data', '42')
     .option('--today <date>', 'the day the data ends, YYYY-MM-DD (default: today in Sweden)')
-    .option('--out <dir>', 'write one CSV file per table to DIR instead of loading the database')
+    .option(
+      '--out <dir>',
+      'write one CSV file per table to DIR, and report files for `beredskap ingest` to DIR/reports, instead of loading the database',
+    )
     .option(
       '--npl-out <dir>',
       'write the catalogue as an NPL export (for `beredskap import npl`) to DIR instead',
@@ -82,10 +86,12 @@ export function registerGenerateCommand(program: Command, deps: GenerateCommandD
       const progress = deps.progress === false ? undefined : phaseProgress(PHASES);
       const started = Date.now();
       let counts: LoadCounts;
+      let reports: ReportFile[] = [];
       let where: string;
       try {
         if (opts.out) {
           counts = await writeSwedenFiles(opts.out, options, progress?.update);
+          reports = await writeReportFiles(join(opts.out, 'reports'), options);
           where = `CSV files in ${opts.out}`;
         } else {
           const storeOptions = deps.storeOptions?.() ?? storeOptionsFromEnv();
@@ -110,6 +116,11 @@ export function registerGenerateCommand(program: Command, deps: GenerateCommandD
       const width = Math.max(...Object.keys(counts).map((t) => t.length));
       for (const [table, n] of Object.entries(counts))
         print(`  ${table.padEnd(width)}  ${n.toLocaleString('en-US').padStart(12)}`);
+      if (reports.length > 0) {
+        print(`Report files for \`beredskap ingest\` in ${join(opts.out ?? '', 'reports')}:`);
+        for (const r of reports)
+          print(`  beredskap ingest ${r.path} --org ${r.organisation} --kind ${r.kind}   (${r.lines} lines)`);
+      }
       if (!opts.out) {
         print('Demo tokens (DEMO ONLY, public): ' + DEMO_PERSONAS.map((p) => p.token).join(', '));
       }

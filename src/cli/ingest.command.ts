@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander';
 import { isAppError } from '../domain/errors.js';
 import { INGEST_KINDS, type IngestKind, type Reporter, type ReportFormat } from '../domain/report.js';
 import { ingestReport, type Receipt } from '../ingest/ingest.service.js';
+import { cliLanguage, localiseProblem, type MessageLanguage } from '../ingest/messages.js';
 import { parseInstant } from '../ingest/values.js';
 import { openStore, storeOptionsFromEnv } from '../store/database.js';
 import { PictureMaintainer } from '../store/picture/maintainer.js';
@@ -20,6 +21,7 @@ interface IngestOptions {
   json?: boolean;
   /** false with --no-picture. */
   picture: boolean;
+  lang?: string;
 }
 
 /** How many problems the terminal shows; the stored report keeps the first 1,000. */
@@ -39,18 +41,55 @@ function formatOf(file: string, given: ReportFormat | undefined): ReportFormat {
   return 'csv';
 }
 
-function printReceipt(r: Receipt): void {
+/** What `ingest` says, in its one language (`--lang`, else LANG; see `cliLanguage`). */
+const TEXTS = {
+  sv: {
+    accepted: 'Mottagen',
+    replayed: 'Redan mottagen',
+    report: 'rapport',
+    lines: 'rader',
+    receivedAt: 'mottagen',
+    reference: 'referens',
+    replayedNote: 'Samma rapport har tagits emot tidigare; inget räknades två gånger.',
+    warning: 'varning',
+    refused: 'rapporten avvisades; inget av den sparades. Fel:',
+    expected: 'väntat',
+    more: (n: number) => `… ${n} till; alla finns i rapportens mottagningskvitto (GET /api/reports/{id})`,
+    reading: (file: string) => `Läser ${file} (kB)`,
+    pictureFailed: (error: string) =>
+      `rapporten är mottagen, men lägesbilden kunde inte uppdateras: ${error} (kör \`beredskap picture refresh\`)`,
+  },
+  en: {
+    accepted: 'Accepted',
+    replayed: 'Already received',
+    report: 'report',
+    lines: 'lines',
+    receivedAt: 'received',
+    reference: 'reference',
+    replayedNote: 'The same report was received before; nothing was counted twice.',
+    warning: 'warning',
+    refused: 'the report was refused; nothing of it was stored. Problems:',
+    expected: 'expected',
+    more: (n: number) => `… ${n} more; the report's receipt lists them all (GET /api/reports/{id})`,
+    reading: (file: string) => `Reading ${file} (kB)`,
+    pictureFailed: (error: string) =>
+      `the report was accepted, but the situational picture could not be updated: ${error} (run \`beredskap picture refresh\`)`,
+  },
+} as const;
+
+function printReceipt(r: Receipt, lang: MessageLanguage): void {
+  const x = TEXTS[lang];
   const counts = Object.entries(r.summary)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   console.log(
-    `${r.replayed ? 'Redan mottagen' : 'Mottagen'}: rapport ${r.id} (${r.kind}, ${r.format}) — ${counts}`,
+    `${r.replayed ? x.replayed : x.accepted}: ${x.report} ${r.id} (${r.kind}, ${r.format}) — ${counts}`,
   );
   console.log(
-    `  rader ${r.lineCount}, sha256 ${r.contentSha256}, mottagen ${r.receivedAt}${r.clientRef ? `, referens ${r.clientRef}` : ''}`,
+    `  ${x.lines} ${r.lineCount}, sha256 ${r.contentSha256}, ${x.receivedAt} ${r.receivedAt}${r.clientRef ? `, ${x.reference} ${r.clientRef}` : ''}`,
   );
-  if (r.replayed) console.log('  Samma rapport har tagits emot tidigare; inget räknades två gånger.');
-  for (const w of r.warnings) console.log(`  varning: ${w.message}`);
+  if (r.replayed) console.log(`  ${x.replayedNote}`);
+  for (const w of r.warnings) console.log(`  ${x.warning}: ${localiseProblem(w, lang).message}`);
 }
 
 /**
@@ -78,7 +117,13 @@ export function registerIngestCommand(program: Command): void {
     .option('--counted-at <time>', 'counted_at for stock lines without one, e.g. 2026-03-01T06:00:00+01:00')
     .option('--json', 'print the receipt as JSON')
     .option('--no-picture', 'do not bring the situational picture up to date afterwards')
+    .option(
+      '--lang <sv|en>',
+      'the language of what it prints: sv or en (default: English when LANG is en_*, else Swedish)',
+    )
     .action(async (file: string, opts: IngestOptions) => {
+      const lang = cliLanguage(opts.lang);
+      const x = TEXTS[lang];
       const kind = kindOf(opts.kind);
       const format = formatOf(file, opts.format);
       let countedAt: number | undefined;
@@ -89,7 +134,7 @@ export function registerIngestCommand(program: Command): void {
       }
       const size = (await stat(file)).size;
       const store = await openStore(storeOptionsFromEnv());
-      const progress = phaseProgress({ read: `Läser ${basename(file)} (kB)` });
+      const progress = phaseProgress({ read: x.reading(basename(file)) });
       try {
         await migrateToLatest(store.db);
         const org = await store.db
@@ -123,7 +168,7 @@ export function registerIngestCommand(program: Command): void {
         });
         progress.stop();
         if (opts.json) console.log(JSON.stringify(receipt, null, 2));
-        else printReceipt(receipt);
+        else printReceipt(receipt, lang);
         if (opts.picture && !receipt.replayed) {
           // The CLI writes to the database itself, so it also refreshes what the report changed in
           // the picture (nothing before the first picture exists; a new day rebuilds it in full).
@@ -138,24 +183,19 @@ export function registerIngestCommand(program: Command): void {
           await picture.stop();
           const { lastError } = picture.status();
           if (lastError !== null) {
-            console.error(
-              `beredskap: rapporten är mottagen, men lägesbilden kunde inte uppdateras: ${lastError} ` +
-                '(kör `beredskap picture refresh`)',
-            );
+            console.error(`beredskap: ${x.pictureFailed(lastError)}`);
             process.exitCode = 2;
           }
         }
       } catch (err) {
         progress.stop();
         if (!isAppError(err) || err.problems.length === 0) throw err;
-        console.error(`beredskap: ${err.message}`);
-        for (const p of err.problems.slice(0, SHOWN_PROBLEMS)) {
-          console.error(`  ${p.message}${p.expected ? ` (väntat: ${p.expected})` : ''}`);
+        console.error(`beredskap: ${x.refused}`);
+        for (const p of err.problems.slice(0, SHOWN_PROBLEMS).map((q) => localiseProblem(q, lang))) {
+          console.error(`  ${p.message}${p.expected ? ` (${x.expected}: ${p.expected})` : ''}`);
         }
         if (err.problems.length > SHOWN_PROBLEMS)
-          console.error(
-            `  … ${err.problems.length - SHOWN_PROBLEMS} till; alla finns i rapportens mottagningskvitto (GET /api/reports/{id})`,
-          );
+          console.error(`  ${x.more(err.problems.length - SHOWN_PROBLEMS)}`);
         process.exitCode = 1;
       } finally {
         await store.close();

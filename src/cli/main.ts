@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { registerAuditCommand } from './audit.command.js';
 import { openStore, REQUEST_STATEMENT_TIMEOUT_MS, storeOptionsFromEnv } from '../store/database.js';
@@ -10,6 +11,13 @@ import { registerIngestCommand } from './ingest.command.js';
 import { registerPictureCommand } from './picture.command.js';
 import { portFromEnv, startServer } from './serve.js';
 
+/** The version in package.json, which `beredskap --version` prints. */
+export function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  const { version } = JSON.parse(text) as { version?: unknown };
+  return typeof version === 'string' ? version : 'unknown';
+}
+
 /**
  * `beredskap`: the command line. Reads DATABASE_URL (PostgreSQL) or uses the embedded PGlite
  * database in BEREDSKAP_DATA_DIR (default .data/pglite).
@@ -18,6 +26,7 @@ export function buildProgram(): Command {
   const program = new Command()
     .name('beredskap')
     .description("Sweden's national platform for medicine supply preparedness")
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError();
 
   program

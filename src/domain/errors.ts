@@ -19,6 +19,10 @@ export interface Problem {
   valueLength?: number;
   expected?: string;
   message: string;
+  /** The problem's stable code in the message catalogue (src/ingest/messages.ts), when it has one. */
+  code?: string;
+  /** The code's parameters (the field's name, the value as sent, codes). */
+  params?: Record<string, string | number>;
 }
 
 /**

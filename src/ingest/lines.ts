@@ -1,3 +1,4 @@
+import type { ProblemCode, ProblemParams } from './messages.js';
 import { isClassifiedLocationKind } from '../domain/access.js';
 import { calendarDateInSweden } from '../domain/calendar.js';
 import type { Problem } from '../domain/errors.js';
@@ -64,6 +65,35 @@ export interface FieldSpec {
   required: boolean;
   description: string;
 }
+
+/**
+ * Swedish column names, accepted in CSV headers beside the English ones (issue 10 item 6), in any case
+ * and with spaces or hyphens for underscores ('Förväntad start' is `expected_start`). One name per
+ * column for every report kind; `region` is the same word in both.
+ */
+export const SWEDISH_COLUMN_NAMES: Readonly<Record<string, string>> = {
+  location: 'plats',
+  package: 'förpackning',
+  quantity: 'antal',
+  batch: 'batchnummer',
+  expiry: 'utgångsdatum',
+  stock_level: 'lagernivå',
+  counted_at: 'inventerad',
+  owner: 'ägare',
+  date: 'datum',
+  region: 'region',
+  period_days: 'periodlängd',
+  age_band: 'åldersgrupp',
+  sex: 'kön',
+  channel: 'kanal',
+  expected_on: 'förväntad_leverans',
+  reference: 'referens',
+  type: 'typ',
+  expected_start: 'förväntad_start',
+  expected_end: 'förväntat_slut',
+  reason: 'orsak',
+  alternatives: 'alternativ',
+};
 
 /** What every validator needs: who reports, the codes, where problems go, and the time of receipt. */
 export interface LineContext {
@@ -161,7 +191,14 @@ class Reporting {
     return typeof at === 'number' ? f.csv : f.json;
   }
 
-  protected problem(at: Locator, field: number, value: RawValue, expected: string, message: string): void {
+  protected problem(
+    at: Locator,
+    field: number,
+    value: RawValue,
+    expected: string,
+    message: string,
+    coded?: { code: ProblemCode; params?: ProblemParams },
+  ): void {
     const where = this.where(at, field);
     const prefix = typeof where === 'number' ? `line ${where}` : where;
     const p: Problem = {
@@ -171,6 +208,12 @@ class Reporting {
       expected,
       message: `${prefix}: ${message}`,
     };
+    if (coded !== undefined) {
+      // The field's name and the value are the problem's own (`field`, `value`): only the code's own
+      // parameters are added, so that a thousand problems still fit the stored byte cap.
+      p.code = coded.code;
+      if (coded.params !== undefined) p.params = coded.params;
+    }
     this.ctx.problems.add(p);
   }
 
@@ -187,7 +230,9 @@ class Reporting {
 
   protected missing(at: Locator, field: number): void {
     const f = this.fields[field]!;
-    this.problem(at, field, null, f.description, `${this.fieldName(at, field)} is missing`);
+    this.problem(at, field, null, f.description, `${this.fieldName(at, field)} is missing`, {
+      code: 'missing',
+    });
   }
 
   /** A location the reporter may report for, or a problem. Classified locations of others look unknown. */
@@ -209,6 +254,7 @@ class Reporting {
         raw,
         'a location code or GLN of one of your locations',
         `location ${code} is unknown`,
+        { code: 'unknown_location' },
       );
       return undefined;
     }
@@ -219,6 +265,7 @@ class Reporting {
         raw,
         `a location owned by ${this.ctx.reporter.organisationCode}`,
         `location ${code} is not one of ${this.ctx.reporter.organisationCode}'s locations`,
+        { code: 'not_own_location', params: { organisation: this.ctx.reporter.organisationCode } },
       );
       return undefined;
     }
@@ -239,6 +286,7 @@ class Reporting {
         raw,
         'an NPL pack id, GTIN or varunummer of a package in the catalogue',
         `package ${code} is unknown`,
+        { code: 'unknown_package' },
       );
     return pkg;
   }
@@ -256,6 +304,7 @@ class Reporting {
         raw,
         EXPECTED_NUMBER,
         `${this.fieldName(at, field)} '${text(raw)}' is not a number`,
+        { code: 'not_a_number' },
       );
     return n;
   }
@@ -268,7 +317,9 @@ class Reporting {
     }
     const d = parseDate(s);
     if (d === undefined)
-      this.problem(at, field, raw, EXPECTED_DATE, `${this.fieldName(at, field)} '${s}' is not a date`);
+      this.problem(at, field, raw, EXPECTED_DATE, `${this.fieldName(at, field)} '${s}' is not a date`, {
+        code: 'not_a_date',
+      });
     return d !== undefined && this.plausibleDate(at, field, raw, d) ? d : undefined;
   }
 
@@ -512,6 +563,7 @@ class StockValidator extends Reporting implements LineValidator<StockRecord> {
         v[S_QUANTITY],
         'a quantity of 0 or more',
         `${what(v)}: quantity ${quantity} is below 0`,
+        { code: 'stock_below_zero', params: { package: text(v[S_PACKAGE]), location: text(v[S_LOCATION]) } },
       );
     }
     const batch = this.optionalText(at, S_BATCH, v[S_BATCH], 100);
@@ -800,7 +852,9 @@ class SalesValidator extends Reporting implements LineValidator<SalesRecord> {
     const pkg = this.knownPackage(at, 3, v[3]);
     const quantity = this.number(at, 4, v[4]);
     if (quantity !== undefined && quantity < 0)
-      this.problem(at, 4, v[4], 'a quantity of 0 or more', `quantity ${quantity} is below 0`);
+      this.problem(at, 4, v[4], 'a quantity of 0 or more', `quantity ${quantity} is below 0`, {
+        code: 'below_zero',
+      });
     else if (quantity !== undefined) this.plausibleQuantity(at, 4, v[4], 'sales', quantity);
     let periodDays: 1 | 7 = 1;
     const daysRaw = v[5];
@@ -909,7 +963,9 @@ class ExpectedDeliveryValidator extends Reporting implements LineValidator<Expec
     const pkg = this.knownPackage(at, 0, v[0]);
     const quantity = this.number(at, 1, v[1]);
     if (quantity !== undefined && quantity < 0)
-      this.problem(at, 1, v[1], 'a quantity of 0 or more', `quantity ${quantity} is below 0`);
+      this.problem(at, 1, v[1], 'a quantity of 0 or more', `quantity ${quantity} is below 0`, {
+        code: 'below_zero',
+      });
     else if (quantity !== undefined) this.plausibleQuantity(at, 1, v[1], 'expected_delivery', quantity);
     const expectedOn = this.date(at, 2, v[2]);
     if (expectedOn !== undefined && expectedOn < this.today) {

@@ -54,6 +54,8 @@ export class ProblemList {
       ...this.kept,
       {
         message: `… and ${this.count - this.kept.length} more problems (only the first ${this.kept.length} are listed)`,
+        code: 'more_problems',
+        params: { n: this.count - this.kept.length, kept: this.kept.length },
       },
     ];
   }
@@ -168,5 +170,15 @@ export function storableProblem(p: Problem): Problem {
     if (typeof p.value === 'string' && p.value.length > ECHO_CAP) out.valueLength = p.value.length;
   }
   if (p.expected !== undefined) out.expected = storableText(cut(p.expected, PROBLEM_TEXT_CAP));
+  if (p.code !== undefined) out.code = p.code;
+  if (p.params !== undefined) {
+    // Parameters hold values as sent: bounded like the value.
+    out.params = Object.fromEntries(
+      Object.entries(p.params).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? storableText(cut(v, ECHO_CAP)) : v,
+      ]),
+    );
+  }
   return out;
 }

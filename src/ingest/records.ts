@@ -1,7 +1,13 @@
 import type { IngestKind } from '../domain/report.js';
 import { INGEST_KINDS } from '../domain/report.js';
 import { readCsv } from './csv.reader.js';
-import type { FieldSpec, KindSpec, LineContext, RawValue } from './lines.js';
+import {
+  SWEDISH_COLUMN_NAMES,
+  type FieldSpec,
+  type KindSpec,
+  type LineContext,
+  type RawValue,
+} from './lines.js';
 import { echo, type ProblemList } from './problems.js';
 import { parseInstant, EXPECTED_INSTANT } from './values.js';
 
@@ -101,17 +107,22 @@ function mapHeader(
 ): Int32Array {
   const columns = new Int32Array(fields.length).fill(-1);
   const names = fields.map((f) => f.csv);
+  const swedish = names.map((n) => SWEDISH_COLUMN_NAMES[n] ?? n);
   header.forEach((raw, index) => {
     const name = normaliseHeader(raw);
     if (name === '' && header.length > 1 && index === header.length - 1) return; // trailing delimiter
-    const f = names.indexOf(name);
+    // English or Swedish (issue 10 item 6).
+    const english = names.indexOf(name);
+    const f = english !== -1 ? english : swedish.indexOf(name);
     if (f === -1) {
       problems.add({
         at: 1,
         field: raw,
         value: raw,
-        expected: `one of ${names.join(', ')}`,
+        expected: `one of ${names.join(', ')} (or in Swedish ${swedish.join(', ')})`,
         message: `line 1: unknown column '${raw}'`,
+        code: 'unknown_column',
+        params: { columns: `${names.join(', ')} (${swedish.join(', ')})` },
       });
     } else if (columns[f] !== -1) {
       problems.add({
@@ -120,6 +131,7 @@ function mapHeader(
         value: raw,
         expected: 'each column once',
         message: `line 1: column '${raw}' appears twice`,
+        code: 'column_twice',
       });
     } else columns[f] = index;
   });
@@ -131,6 +143,7 @@ function mapHeader(
       field: f.csv,
       expected: `a column ${f.csv} (${f.description})`,
       message: `line 1: column '${f.csv}' is missing`,
+      code: 'column_missing',
     });
   });
   return columns;

@@ -79,6 +79,11 @@ export type RiskClass = PictureItem['riskClass'];
 /** Which item the map shows: one package, or one group of interchangeable packages. */
 export type MapSubject = { package: number } | { group: string };
 
+/** The dashboard's language for the server's messages: Swedish unless the page is in English. */
+function uiLanguage(): 'sv' | 'en' {
+  return typeof document !== 'undefined' && document.documentElement.lang === 'en' ? 'en' : 'sv';
+}
+
 /** A page of a list, as every list route answers. */
 export interface Page<T> {
   items: T[];
@@ -187,7 +192,12 @@ function encodeBody(body: unknown): { body: BodyInit | undefined; contentType: s
  */
 export async function apiRequest<T>(token: string, path: string, options: RequestOptions = {}): Promise<T> {
   const { body, contentType } = encodeBody(options.body);
-  const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    Authorization: `Bearer ${token}`,
+    // Coded problems come back in the dashboard's language (set on <html lang> by the I18nProvider).
+    'Accept-Language': uiLanguage(),
+  };
   if (contentType) headers['Content-Type'] = contentType;
   let response: Response;
   try {

@@ -8,6 +8,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
+import type { SupplyTier } from '../domain/supply-tier.js';
 import type { LocationKind, OrganisationKind, Role } from '../domain/vocabulary.js';
 
 /*
@@ -96,7 +97,11 @@ const sv = {
   'catalogue.lead':
     'Läkemedelsförpackningar som säljs i Sverige. Sök på namn, substans, ATC-kod, varunummer eller GTIN.',
   'catalogue.search': 'Sök förpackning',
-  'catalogue.searchPlaceholder': 'Till exempel paracetamol, Alvedon eller N02BE01',
+  'catalogue.searchPlaceholder': 'Till exempel {name}, {substance} eller {atc}',
+  'catalogue.searchPlaceholderPlain': 'Namn, substans, ATC-kod eller varunummer',
+  'catalogue.noPicture': 'Ingen lägesbild',
+  'catalogue.noticeNone': 'Ingen restanmälan',
+  'col.notice': 'Restanmälan',
   'catalogue.filters': 'Filter',
   'catalogue.atc': 'ATC-kod börjar med',
   'catalogue.atcPlaceholder': 't.ex. J01',
@@ -150,6 +155,10 @@ const sv = {
   'reports.file': 'Fil',
   'reports.fileHint': 'CSV (komma eller semikolon, UTF-8), JSON eller FHIR R5 InventoryReport.',
   'reports.fileMissing': 'Välj en fil att skicka.',
+  'reports.templateLead':
+    'Mall för vald typ: rubrikrad och en exempelrad med organisationens egna koder, som tas emot som den är.',
+  'reports.templateSv': 'Ladda ner mall (svenska kolumnnamn)',
+  'reports.templateEn': 'Ladda ner mall (engelska kolumnnamn)',
   'reports.clientRef': 'Egen referens',
   'reports.clientRefPlaceholder': 'Valfritt, t.ex. APO-0042-2026-03-01',
   'reports.send': 'Skicka rapport',
@@ -202,6 +211,12 @@ const sv = {
   'pager.next': 'Nästa',
   'pager.page': 'Sida {page} av {pages}',
 
+  'tier.wholesale': 'Partihandel',
+  'tier.community_pharmacy': 'Öppenvårdsapotek',
+  'tier.dose_pharmacy': 'Dosapotek',
+  'tier.hospital_pharmacy': 'Sjukhusapotek',
+  'tier.care_unit': 'Vårdnära lager och kommunala förråd',
+  'tier.preparedness': 'Beredskapslager',
   'kind.wholesaler_warehouse': 'Partihandelslager',
   'kind.community_pharmacy': 'Öppenvårdsapotek',
   'kind.dose_pharmacy': 'Dosapotek',
@@ -729,11 +744,6 @@ const sv = {
   'items.emptyBody': 'Ändra eller rensa filtren.',
   'items.showAll': 'Visa alla {n}',
   'items.pageSize': 'Rader per sida',
-  'tier.wholesale': 'Partihandel',
-  'tier.community_pharmacy': 'Öppenvårdsapotek',
-  'tier.dose_pharmacy': 'Dosapotek',
-  'tier.hospital_pharmacy': 'Sjukhusapotek',
-  'tier.care_unit': 'Vårdnära lager och kommunala förråd',
   'scope.switch': 'Visa lägesbild för',
   'scope.national': 'Hela landet',
   'regionPicture.otherLocations':
@@ -825,7 +835,11 @@ const en: Record<MessageKey, string> = {
   'catalogue.lead':
     'Medicine packages sold in Sweden. Search by name, substance, ATC code, Nordic article number or GTIN.',
   'catalogue.search': 'Search packages',
-  'catalogue.searchPlaceholder': 'For example paracetamol, Alvedon or N02BE01',
+  'catalogue.searchPlaceholder': 'For example {name}, {substance} or {atc}',
+  'catalogue.searchPlaceholderPlain': 'Name, substance, ATC code or article number',
+  'catalogue.noPicture': 'No picture',
+  'catalogue.noticeNone': 'No shortage notice',
+  'col.notice': 'Shortage notice',
   'catalogue.filters': 'Filters',
   'catalogue.atc': 'ATC code starts with',
   'catalogue.atcPlaceholder': 'e.g. J01',
@@ -879,6 +893,10 @@ const en: Record<MessageKey, string> = {
   'reports.file': 'File',
   'reports.fileHint': 'CSV (comma or semicolon, UTF-8), JSON or FHIR R5 InventoryReport.',
   'reports.fileMissing': 'Choose a file to send.',
+  'reports.templateLead':
+    'Template of the chosen kind: a header and one example line of your organisation’s own codes, accepted as it is.',
+  'reports.templateSv': 'Download template (Swedish column names)',
+  'reports.templateEn': 'Download template (English column names)',
   'reports.clientRef': 'Your reference',
   'reports.clientRefPlaceholder': 'Optional, e.g. APO-0042-2026-03-01',
   'reports.send': 'Send report',
@@ -932,6 +950,12 @@ const en: Record<MessageKey, string> = {
   'pager.next': 'Next',
   'pager.page': 'Page {page} of {pages}',
 
+  'tier.wholesale': 'Wholesale',
+  'tier.community_pharmacy': 'Community pharmacies',
+  'tier.dose_pharmacy': 'Dose pharmacies',
+  'tier.hospital_pharmacy': 'Hospital pharmacies',
+  'tier.care_unit': 'Care-unit and municipal stores',
+  'tier.preparedness': 'Preparedness stocks',
   'kind.wholesaler_warehouse': 'Wholesaler warehouse',
   'kind.community_pharmacy': 'Community pharmacy',
   'kind.dose_pharmacy': 'Dose pharmacy',
@@ -1457,11 +1481,6 @@ const en: Record<MessageKey, string> = {
   'items.emptyBody': 'Change or clear the filters.',
   'items.showAll': 'Show all {n}',
   'items.pageSize': 'Rows per page',
-  'tier.wholesale': 'Wholesale',
-  'tier.community_pharmacy': 'Community pharmacies',
-  'tier.dose_pharmacy': 'Dose pharmacies',
-  'tier.hospital_pharmacy': 'Hospital pharmacies',
-  'tier.care_unit': 'Care-unit and municipal stores',
   'scope.switch': 'Show the picture of',
   'scope.national': 'Sweden',
   'regionPicture.otherLocations':
@@ -1473,20 +1492,26 @@ export const LANGUAGES = ['sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { sv, en };
-/** Dates and text follow the language. */
-const LOCALES: Record<Language, string> = { sv: 'sv-SE', en: 'en-GB' };
-/**
- * Numbers are Swedish in both languages (1 234 567,5): the figures are Swedish official statistics,
- * and a table read in English then shows the same digits as the Swedish one a colleague shares.
- */
-const NUMBER_LOCALE = 'sv-SE';
+/** Dates, numbers and text follow the language: 1 234 567,5 in Swedish, 1,234,567.5 in English. */
+export const LOCALES: Record<Language, string> = { sv: 'sv-SE', en: 'en-GB' };
+
+/** A number in the language's format (issue 10 item 8: English mode reads point decimals). */
+export function formatNumberIn(lang: Language, n: number, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(LOCALES[lang], options).format(n);
+}
 const STORAGE_KEY = 'beredskap.language';
 
 // Compile-time checks that every kind and role has a label in the dictionaries.
 type KindKey = `kind.${LocationKind}` | `kindHeader.${LocationKind}`;
 type RoleKey = `role.${Role}`;
 type OrgKey = `org.${OrganisationKind}`;
-const _labelsComplete: [KindKey, RoleKey, OrgKey] extends [MessageKey, MessageKey, MessageKey]
+type TierKey = `tier.${SupplyTier}`;
+const _labelsComplete: [KindKey, RoleKey, OrgKey, TierKey] extends [
+  MessageKey,
+  MessageKey,
+  MessageKey,
+  MessageKey,
+]
   ? true
   : never = true;
 void _labelsComplete;
@@ -1500,13 +1525,13 @@ export function interpolate(template: string, vars: Vars | undefined): string {
 
 export interface I18n {
   lang: Language;
-  /** The BCP 47 locale of `lang` (dates, collation). Numbers are always sv-SE. */
+  /** The BCP 47 locale of `lang` (dates, numbers, collation). */
   locale: string;
   setLang: (lang: Language) => void;
   t: (key: MessageKey, vars?: Vars) => string;
   /** Like `t`, with elements in the placeholders, e.g. `rich('x', { command: <code>npm run demo</code> })`. */
   rich: (key: MessageKey, nodes: Record<string, ReactNode>) => ReactNode[];
-  /** Numbers in Swedish format whatever the language: 1 234 567 (no-break space), 55,20 kr. */
+  /** Numbers in the language's format: 1 234 567 and 55,20 in Swedish, 1,234,567 and 55.20 in English. */
   formatNumber: (n: number, options?: Intl.NumberFormatOptions) => string;
   /** A 'YYYY-MM-DD' date, e.g. '31 aug. 2023' / '31 Aug 2023'. */
   formatDate: (isoDate: string) => string;
@@ -1516,6 +1541,8 @@ export interface I18n {
   kindHeader: (kind: string) => string;
   roleLabel: (role: string) => string;
   orgKindLabel: (kind: string) => string;
+  /** A supply tier's name in the language ('Partihandel' / 'Wholesale'). */
+  tierLabel: (tier: string) => string;
 }
 
 function initialLanguage(): Language {
@@ -1550,7 +1577,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const value = useMemo<I18n>(() => {
     const dictionary = DICTIONARIES[lang];
     const locale = LOCALES[lang];
-    const integer = new Intl.NumberFormat(NUMBER_LOCALE);
+    const integer = new Intl.NumberFormat(locale);
     const date = new Intl.DateTimeFormat(locale, {
       day: 'numeric',
       month: 'short',
@@ -1568,8 +1595,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
           const name = /^\{(\w+)\}$/.exec(part)?.[1];
           return name !== undefined && name in nodes ? <Fragment key={i}>{nodes[name]}</Fragment> : part;
         }),
-      formatNumber: (n, options) =>
-        options ? new Intl.NumberFormat(NUMBER_LOCALE, options).format(n) : integer.format(n),
+      formatNumber: (n, options) => (options ? formatNumberIn(lang, n, options) : integer.format(n)),
       formatDate: (isoDate) => {
         const parsed = new Date(`${isoDate}T00:00:00Z`);
         return Number.isNaN(parsed.getTime()) ? isoDate : date.format(parsed);
@@ -1578,6 +1604,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       kindHeader: (kind) => lookup(`kindHeader.${kind}`),
       roleLabel: (role) => lookup(`role.${role}`),
       orgKindLabel: (kind) => lookup(`org.${kind}`),
+      tierLabel: (tier) => lookup(`tier.${tier}`),
     };
   }, [lang, setLang]);
 

@@ -216,6 +216,12 @@ describeEach(testBackends())('only what is declared answers on $name', (backend)
         twin: `/api/picture/overview${q}`,
         rows: () => null,
       })),
+      // A template holds the caller's own codes: it answers whom the caller's own report list answers.
+      '/api/reports/templates/{kind}': ['stock-snapshots', 'sales', 'shortage-notices'].map((kind) => ({
+        url: `/api/reports/templates/${kind}?columns=sv`,
+        twin: '/api/reports?limit=1',
+        rows: () => null,
+      })),
       '/api/stock/{location}/inventory-report': [
         'SE-APO-A1',
         'SE-APO-B1',

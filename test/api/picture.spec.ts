@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { buildApp, type App } from '../../src/api/app.js';
+import { swedishTime } from '../../src/api/picture/report.js';
 import type { Store } from '../../src/store/database.js';
 import { buildPictureFixture, TODAY, type PictureFixture } from '../support/picture-fixture.js';
 import { describeEach, testBackends } from '../support/databases.js';
@@ -294,10 +295,32 @@ describeEach(testBackends())('picture API on $name', (backend) => {
     const lines = res.body.replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).toContain('Informationsklass: Begränsad');
     expect(lines[0]).toContain('2026-03-01');
-    expect(lines[1]?.split(';').slice(0, 3)).toEqual(['Typ', 'Id', 'Namn']);
+    // Issue 10 item 8: a package row says how it is known elsewhere: nplpackid, varunummer, GTIN, company.
+    expect(lines[1]?.split(';').slice(0, 7)).toEqual([
+      'Typ',
+      'Id',
+      'NPL-förpacknings-id (nplpackid)',
+      'Varunummer',
+      'GTIN',
+      'Företag',
+      'Namn',
+    ]);
     expect(lines[1]).toContain('Täckning (dagar)');
     const row = lines[2]?.split(';') ?? [];
-    expect(row.slice(0, 3)).toEqual(['Förpackning', String(f.packages.p1), 'Alvedon']);
+    const npl = await store.db
+      .selectFrom('package')
+      .select('npl_pack_id')
+      .where('id', '=', f.packages.p1)
+      .executeTakeFirstOrThrow();
+    expect(row.slice(0, 7)).toEqual([
+      'Förpackning',
+      String(f.packages.p1),
+      npl.npl_pack_id,
+      '123456',
+      '07046261234567',
+      'Företag Ett',
+      'Alvedon',
+    ]);
     expect(row).toContain('50,0');
     expect(row).toContain('Tillräcklig');
   });
@@ -316,6 +339,42 @@ describeEach(testBackends())('picture API on $name', (backend) => {
       expect.arrayContaining(['Område', 'Täckning (dagar)', 'Riskklass']),
     );
     expect(sheet?.getRow(5).values).toEqual(expect.arrayContaining(['Region Stockholm', 50, 'Tillräcklig']));
+  });
+
+  it('exports XLSX with real Excel dates, number formats, column widths and an autofilter', async () => {
+    const res = await get(
+      `/api/picture/export/items?format=xlsx&level=national&sort=name&package=${f.packages.p1}`,
+      f.tokens.lv,
+    );
+    expect(res.statusCode).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    const headers = (sheet.getRow(3).values as unknown[]).slice(1);
+    const column = (name: string) => headers.indexOf(name) + 1;
+    // Row 4 is P1 nationally: 900 usable, 30 a day, runs out 30 days after 2026-03-01.
+    const runsOut = sheet.getRow(4).getCell(column('Tar slut')).value;
+    expect(runsOut).toBeInstanceOf(Date);
+    expect((runsOut as Date).toISOString()).toBe('2026-03-31T00:00:00.000Z');
+    expect(sheet.getColumn(column('Tar slut')).numFmt).toBe('yyyy-mm-dd');
+    expect(sheet.getRow(4).getCell(column('GTIN')).value).toBe('07046261234567');
+    expect(sheet.getRow(4).getCell(column('Företag')).value).toBe('Företag Ett');
+    // Widths follow the widest text: 'NPL-förpacknings-id (nplpackid)' is 31 characters, + 2.
+    expect(sheet.getColumn(column('NPL-förpacknings-id (nplpackid)')).width).toBe(33);
+    expect(sheet.getColumn(column('Typ')).width).toBe('Förpackning'.length + 2);
+    // The header row (3) through the last row (4), every column: 27 columns, A to AA.
+    expect(headers).toHaveLength(27);
+    expect(sheet.autoFilter).toBe('A3:AA4');
+    // The delivery export's day is an Excel date too: P1, 800 packages on 2026-03-20.
+    const deliveries = await get(
+      `/api/picture/export/products/${f.packages.p1}?format=xlsx&table=deliveries`,
+      f.tokens.lv,
+    );
+    const book2 = new ExcelJS.Workbook();
+    await book2.xlsx.load(deliveries.rawPayload as unknown as ArrayBuffer);
+    const day = book2.worksheets[0]!.getCell('A4').value;
+    expect(day).toBeInstanceOf(Date);
+    expect((day as Date).toISOString().slice(0, 10)).toBe('2026-03-20');
   });
 
   it('exports the product page’s tables and the region page’s locations', async () => {
@@ -343,6 +402,17 @@ describeEach(testBackends())('picture API on $name', (backend) => {
     expect(html).toContain('Försäljningsuppehåll');
     // Works with the network down: nothing loaded from elsewhere.
     expect(html).not.toMatch(/<script|<link|<img|src=|url\(|@import|https?:\/\//i);
+    // Every time in Swedish time, saying so (issue 10 item 8): none in UTC.
+    expect(html).not.toContain('UTC');
+    for (const label of ['Utskriven', 'Beräknad', 'Lager räknat t.o.m.'])
+      expect(html).toMatch(new RegExp(`${label}:</dt><dd>\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} CES?T`));
+  });
+
+  it('writes times in Swedish time with the zone, winter and summer', () => {
+    expect(swedishTime(new Date('2026-03-01T06:00:00Z'))).toBe('2026-03-01 07:00 CET');
+    expect(swedishTime(new Date('2026-07-01T06:00:00Z'))).toBe('2026-07-01 08:00 CEST');
+    // 23:30 UTC on the last day of February is already 1 March in Sweden.
+    expect(swedishTime(new Date('2026-02-28T23:30:00Z'))).toBe('2026-03-01 00:30 CET');
   });
 
   it('answers 503 before the first refresh and refreshes on an admin’s request', async () => {

@@ -129,6 +129,8 @@ describeEach(testBackends())('report API on $name', (backend) => {
         value: 'SE-WHS-0001',
         expected: 'a location owned by APO',
         message: "line 2: location SE-WHS-0001 is not one of APO's locations",
+        code: 'not_own_location',
+        params: { organisation: 'APO' },
       },
       {
         at: 3,
@@ -136,6 +138,8 @@ describeEach(testBackends())('report API on $name', (backend) => {
         value: '-3',
         expected: 'a quantity of 0 or more',
         message: 'line 3: package 20000000000011 at location SE-APO-0001: quantity -3 is below 0',
+        code: 'stock_below_zero',
+        params: { package: '20000000000011', location: 'SE-APO-0001' },
       },
     ]);
   });

@@ -53,10 +53,13 @@ describe('Rapporter in Chromium', () => {
       'rad 3',
       'location',
       'SE-WHS-0001',
-      'a location owned by APO',
-      "line 3: location SE-WHS-0001 is not one of APO's locations",
+      // In Swedish on the Swedish UI, from the message catalogue (issue 10 item 6).
+      'en plats som APO äger',
+      'rad 3: platsen SE-WHS-0001 tillhör inte APO',
     ]);
-    expect(plain(await problems.nth(1).textContent())).toContain('quantity -4 is below 0');
+    expect(plain(await problems.nth(1).textContent())).toContain(
+      'rad 4: förpackningen 20000000000028 på platsen SE-APO-0001: antalet -4 är under 0',
+    );
 
     // The good example file: a receipt with its counts.
     await page.getByLabel('Fil', { exact: true }).setInputFiles({

@@ -70,10 +70,28 @@ describe('beredskap ingest', () => {
       'stock_snapshot',
     );
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/was refused with 5 problems; nothing of it was stored/);
+    // One language (issue 10 item 6): Swedish by default under LANG=C.UTF-8, problems from the catalogue.
+    expect(res.stderr).toContain('rapporten avvisades; inget av den sparades. Fel:');
     expect(res.stderr).toContain(
-      "line 2: location SE-APO-0001 is not one of WHS's locations (väntat: a location owned by WHS)",
+      'rad 2: platsen SE-APO-0001 tillhör inte WHS (väntat: en plats som WHS äger)',
     );
+    expect(res.stderr).not.toMatch(/line 2|location owned/);
+    const english = await runCli(
+      { ...env, LANG: 'C.UTF-8' },
+      'ingest',
+      'docs/examples/stock-snapshot.csv',
+      '--org',
+      'WHS',
+      '--kind',
+      'stock_snapshot',
+      '--lang',
+      'en',
+    );
+    expect(english.stderr).toContain('the report was refused; nothing of it was stored. Problems:');
+    expect(english.stderr).toContain(
+      "line 2: location SE-APO-0001 is not one of WHS's locations (expected: a location owned by WHS)",
+    );
+    expect(english.stderr).not.toMatch(/väntat|rad 2/);
   });
 
   it('says what is wrong with the command itself', async () => {

@@ -128,18 +128,47 @@ describeEach(testBackends())('report validation on $name', (backend) => {
         await reporterOf(store, 'APO'),
         'stock_snapshot',
         'csv',
-        `location,package,antal,counted_at\nSE-APO-0001,20000000000011,3,${T}\n`,
+        `location,package,mängd,counted_at\nSE-APO-0001,20000000000011,3,${T}\n`,
       ),
     );
     expect(err.problems).toEqual([
       expect.objectContaining({
         at: 1,
-        field: 'antal',
-        message: "line 1: unknown column 'antal'",
-        expected: expect.stringContaining('quantity'),
+        field: 'mängd',
+        message: "line 1: unknown column 'mängd'",
+        expected: expect.stringMatching(/quantity.*antal/),
       }),
       expect.objectContaining({ at: 1, field: 'quantity', message: "line 1: column 'quantity' is missing" }),
     ]);
+  });
+
+  it('accepts Swedish column names beside the English ones, in any case and with spaces (issue 10 item 6)', async () => {
+    const receipt = await ingest(
+      store,
+      await reporterOf(store, 'APO'),
+      'stock_snapshot',
+      'csv',
+      `Plats;Förpackning;Antal;Batchnummer;Utgångsdatum;Lagernivå;Inventerad\n` +
+        `SE-APO-0001;20000000000011;7,5;SV-1;2027-06-30;1;${T}\n`,
+    );
+    expect(receipt).toMatchObject({ lineCount: 1 });
+    const line = await store.db
+      .selectFrom('stock_line')
+      .select(['quantity', 'batch'])
+      .where('batch', '=', 'SV-1')
+      .executeTakeFirstOrThrow();
+    expect(Number(line.quantity)).toBe(7.5);
+    // An English and a Swedish name of one column are the same column, named twice.
+    const err = await refusal(
+      ingest(
+        store,
+        await reporterOf(store, 'APO'),
+        'stock_snapshot',
+        'csv',
+        `location,plats,package,quantity,counted_at\nSE-APO-0001,SE-APO-0001,20000000000011,3,${T}\n`,
+      ),
+    );
+    expect(err.problems[0]).toMatchObject({ at: 1, message: "line 1: column 'plats' appears twice" });
   });
 
   it('refuses a file that is not UTF-8 and names the line (Latin-1 å in a batch)', async () => {

@@ -70,6 +70,8 @@ export async function buildPictureFixture(store: Store): Promise<PictureFixture>
   };
   const packages = {
     p1: await buildPackage(db, orgs.c1, {
+      gtin: '07046261234567',
+      nordicArticleNumber: '123456',
       name: 'Alvedon',
       substance: 'paracetamol',
       strength: '500 mg',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DICTIONARIES, interpolate } from '../../src/web/i18n.js';
+import { SUPPLY_TIERS } from '../../src/domain/supply-tier.js';
+import { formatDateTimeIn } from '../../src/web/components/freshness.js';
+import { DICTIONARIES, formatNumberIn, interpolate, LOCALES } from '../../src/web/i18n.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -25,5 +27,27 @@ describe('dashboard dictionaries', () => {
       'Visar 1–25 av 1 234',
     );
     expect(interpolate('Sida {page} av {pages}', { page: 2 })).toBe('Sida 2 av {pages}');
+  });
+});
+
+describe('English mode follows English (issue 10 item 8)', () => {
+  it('writes numbers with point decimals and comma thousands in English, comma decimals in Swedish', () => {
+    expect(formatNumberIn('en', 1234567.5)).toBe('1,234,567.5');
+    expect(formatNumberIn('en', 12.25, { minimumFractionDigits: 1, maximumFractionDigits: 1 })).toBe('12.3');
+    expect(formatNumberIn('sv', 1234567.5)).toBe('1\u00a0234\u00a0567,5');
+  });
+
+  it('names every supply tier in both languages, in English in English', () => {
+    for (const tier of SUPPLY_TIERS) {
+      expect(DICTIONARIES.sv[`tier.${tier}`]).toBeTruthy();
+      expect(DICTIONARIES.en[`tier.${tier}`]).toBeTruthy();
+    }
+    expect(DICTIONARIES.en['tier.wholesale']).toBe('Wholesale');
+    expect(DICTIONARIES.sv['tier.wholesale']).toBe('Partihandel');
+  });
+
+  it('shows every time in Swedish time with its zone, in either language', () => {
+    expect(formatDateTimeIn(LOCALES.sv, '2026-03-01T06:00:00Z')).toBe('1 mars 2026 07:00 CET');
+    expect(formatDateTimeIn(LOCALES.en, '2026-07-01T06:00:00Z')).toBe('1 Jul 2026, 08:00 CEST');
   });
 });

@@ -7,6 +7,11 @@ export interface ExportColumn<R> {
   value: (row: R) => string | number | boolean | null;
   /** Decimals for numbers (default: as is). */
   decimals?: number;
+  /**
+   * The column holds days (YYYY-MM-DD): XLSX gets real Excel dates (a cell may still hold a word such
+   * as 'Slut i lager', which stays text); CSV writes the day as it is.
+   */
+  date?: boolean;
 }
 
 /** A table to export, with what the marking needs: class, day, scope. */
@@ -86,21 +91,50 @@ export async function toXlsx<R>(table: ExportTable<R>): Promise<Buffer> {
   sheet.addRow([`Lägesbild per ${table.today}`, `Omfattning: ${table.scope}`]);
   const header = sheet.addRow(table.columns.map((c) => c.header));
   header.font = { bold: true };
+  // The widest text per column, for its width.
+  const widest = table.columns.map((c) => c.header.length);
   for (const row of table.rows) {
     sheet.addRow(
-      table.columns.map((c) => {
-        const v = c.value(row);
-        if (typeof v === 'boolean') return v ? 'ja' : 'nej';
-        if (typeof v === 'number' && c.decimals !== undefined) return Number(v.toFixed(c.decimals));
-        return v;
+      table.columns.map((c, i) => {
+        const cell = xlsxCell(c.value(row), c);
+        const shown = cell instanceof Date ? 10 : cell === null ? 0 : String(cell).length;
+        if (shown > widest[i]!) widest[i] = shown;
+        return cell;
       }),
     );
   }
   table.columns.forEach((c, i) => {
-    sheet.getColumn(i + 1).width = Math.min(40, Math.max(10, c.header.length + 2));
+    const column = sheet.getColumn(i + 1);
+    column.width = Math.min(XLSX_MAX_COLUMN_WIDTH, Math.max(XLSX_MIN_COLUMN_WIDTH, widest[i]! + 2));
+    if (c.date === true) column.numFmt = 'yyyy-mm-dd';
+    else if (c.decimals !== undefined)
+      column.numFmt = c.decimals === 0 ? '#,##0' : `#,##0.${'0'.repeat(c.decimals)}`;
   });
+  // A filter on every column of the header row (row 3), over all rows.
+  sheet.autoFilter = {
+    from: { row: 3, column: 1 },
+    to: { row: 3 + table.rows.length, column: table.columns.length },
+  };
   const data = await workbook.xlsx.writeBuffer();
   return Buffer.from(data);
+}
+
+/** Column widths in characters, our choice: no column narrower or (for long names) wider. */
+export const XLSX_MIN_COLUMN_WIDTH = 8;
+export const XLSX_MAX_COLUMN_WIDTH = 50;
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A value as an XLSX cell: yes/no in Swedish, rounded numbers, days as Excel dates. */
+function xlsxCell<R>(v: string | number | boolean | null, c: ExportColumn<R>): string | number | Date | null {
+  if (typeof v === 'boolean') return v ? 'ja' : 'nej';
+  if (typeof v === 'number' && c.decimals !== undefined) return Number(v.toFixed(c.decimals));
+  if (c.date === true && typeof v === 'string') {
+    const m = ISO_DAY.exec(v);
+    // Midnight UTC: Excel dates have no zone, and exceljs writes a Date's UTC day.
+    if (m) return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  }
+  return v;
 }
 
 function escapeHeader(text: string): string {

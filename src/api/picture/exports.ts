@@ -21,6 +21,7 @@ import {
   regionPage,
   type ItemsQuery,
 } from './pages.js';
+import { calendarDateInSweden } from '../../domain/calendar.js';
 import { outOfStockWithDeliveries, wholeStock, type StockStatus } from '../../domain/stock-status.js';
 
 /** The picture's tables as exports (CSV, XLSX) with Swedish headers (issue 4 item 6). */
@@ -61,9 +62,60 @@ export async function sendExport<R>(reply: FastifyReply, table: ExportTable<R>, 
   return reply.type(XLSX_TYPE).send(await toXlsx(table));
 }
 
-export const ITEM_COLUMNS: readonly ExportColumn<ItemDto>[] = [
+/**
+ * How a package is known outside beredskap: NPL pack id (nplpackid), Nordic article number
+ * (varunummer), GTIN, and the company that sells it (issue 10 item 8). Public catalogue data.
+ */
+export interface PackageIdentity {
+  nplPackId: string;
+  nordicArticleNumber: string | null;
+  gtin: string | null;
+  company: string;
+}
+
+/** The identities of these packages, by package id (one query). */
+export async function packageIdentities(
+  db: Db,
+  packageIds: readonly (number | null)[],
+): Promise<Map<number, PackageIdentity>> {
+  const ids = [...new Set(packageIds.filter((id): id is number => id !== null))];
+  const out = new Map<number, PackageIdentity>();
+  // Chunks keep the bind parameters of one statement well below PGlite's limit.
+  for (let i = 0; i < ids.length; i += 10_000) {
+    const rows = await db
+      .selectFrom('package as p')
+      .innerJoin('organisation as o', 'o.id', 'p.company_id')
+      .select(['p.id', 'p.npl_pack_id', 'p.nordic_article_number', 'p.gtin', 'o.name as company'])
+      .where('p.id', 'in', ids.slice(i, i + 10_000))
+      .execute();
+    for (const r of rows)
+      out.set(Number(r.id), {
+        nplPackId: r.npl_pack_id,
+        nordicArticleNumber: r.nordic_article_number,
+        gtin: r.gtin,
+        company: r.company,
+      });
+  }
+  return out;
+}
+
+/** The identity columns of a row that may be a package (empty for a group). */
+function identityColumns<R>(identity: (row: R) => PackageIdentity | null): ExportColumn<R>[] {
+  return [
+    { header: 'NPL-förpacknings-id (nplpackid)', value: (r) => identity(r)?.nplPackId ?? null },
+    { header: 'Varunummer', value: (r) => identity(r)?.nordicArticleNumber ?? null },
+    { header: 'GTIN', value: (r) => identity(r)?.gtin ?? null },
+    { header: 'Företag', value: (r) => identity(r)?.company ?? null },
+  ];
+}
+
+/** An item of the picture with its package's identity (null for a group). */
+export type ItemRow = ItemDto & { identity: PackageIdentity | null };
+
+export const ITEM_COLUMNS: readonly ExportColumn<ItemRow>[] = [
   { header: 'Typ', value: (i) => (i.kind === 'package' ? 'Förpackning' : 'Grupp') },
   { header: 'Id', value: (i) => i.ref },
+  ...identityColumns<ItemRow>((i) => i.identity),
   { header: 'Namn', value: (i) => i.name },
   { header: 'Förpackning', value: (i) => i.pack },
   { header: 'Substans', value: (i) => i.substance },
@@ -78,9 +130,10 @@ export const ITEM_COLUMNS: readonly ExportColumn<ItemDto>[] = [
   { header: 'Efterfrågan per dag', value: (i) => i.demand.perDay, decimals: 2 },
   { header: 'Grund för efterfrågan', value: (i) => BASIS_NAMES_SV[i.demand.basis] ?? i.demand.basis },
   { header: 'Täckning (dagar)', value: (i) => i.coverageDays, decimals: 1 },
-  { header: 'Tar slut', value: (i) => runsOutSv(i.runsOutOn, i.stockStatus) },
+  { header: 'Tar slut', value: (i) => runsOutSv(i.runsOutOn, i.stockStatus), date: true },
   {
     header: 'Tar slut med leveranser',
+    date: true,
     value: (i) =>
       outOfStockWithDeliveries(i.stockStatus, i.runsOutOn, i.runsOutWithDeliveriesOn)
         ? 'Slut i lager'
@@ -97,8 +150,12 @@ export async function itemsTable(
   db: Db,
   principal: Principal,
   query: Omit<ItemsQuery, 'reasons'>,
-): Promise<ExportTable<ItemDto>> {
+): Promise<ExportTable<ItemRow>> {
   const page = await itemsPage(db, principal, query);
+  const identities = await packageIdentities(
+    db,
+    page.items.map((i) => i.packageId),
+  );
   const area = query.level === 'national' ? 'Hela landet' : (page.items[0]?.area.name ?? 'Regionerna');
   const scope = [
     query.level === 'region' && query.region === undefined ? 'Alla regioner' : area,
@@ -114,7 +171,10 @@ export async function itemsTable(
     today: page.asOf.today,
     scope,
     columns: ITEM_COLUMNS,
-    rows: page.items,
+    rows: page.items.map((i) => ({
+      ...i,
+      identity: i.packageId === null ? null : (identities.get(i.packageId) ?? null),
+    })),
   };
 }
 
@@ -139,7 +199,7 @@ export async function mapTable(
       { header: 'Användbart lager', value: (r) => wholeStock(r.stock.usable), decimals: 0 },
       { header: 'Efterfrågan per dag', value: (r) => r.demandPerDay, decimals: 2 },
       { header: 'Täckning (dagar)', value: (r) => r.coverageDays, decimals: 1 },
-      { header: 'Tar slut', value: (r) => runsOutSv(r.runsOutOn, r.stockStatus) },
+      { header: 'Tar slut', value: (r) => runsOutSv(r.runsOutOn, r.stockStatus), date: true },
       {
         header: 'Partihandel: lager i området',
         value: (r) => wholeStock(r.wholesale.held.usable),
@@ -195,6 +255,7 @@ export async function productTable(
     value: (r) => r[k] ?? null,
     ...(decimals !== undefined ? { decimals } : {}),
   });
+  const dateCol = (header: string, k: string): ExportColumn<Row> => ({ ...col(header, k), date: true });
   switch (table) {
     case 'tiers':
       return {
@@ -247,7 +308,7 @@ export async function productTable(
           col('Användbart lager', 'usable', 0),
           col('Efterfrågan per dag', 'demand', 2),
           col('Täckning (dagar)', 'coverage', 1),
-          col('Tar slut', 'runsOut'),
+          dateCol('Tar slut', 'runsOut'),
           col('Riskklass', 'risk'),
         ],
         rows: page.stockByRegion.map((r) => ({
@@ -274,19 +335,27 @@ export async function productTable(
         scope: 'Hela landet',
         title: title('Lager över tid'),
         columns: [
-          col('Datum', 'date'),
+          dateCol('Datum', 'date'),
           col('Lager totalt', 'total', 0),
           col('Användbart lager', 'usable', 0),
         ],
         rows: page.stockHistory.map((h) => ({ date: h.date, total: h.total, usable: h.usable })),
       };
-    case 'alternatives':
+    case 'alternatives': {
+      const alternativeIds = await packageIdentities(
+        db,
+        page.alternatives.map((a) => a.item.packageId),
+      );
       return {
         ...base,
         title: title('Alternativ'),
         columns: [
           col('Relation', 'relation'),
           col('Id', 'id'),
+          col('NPL-förpacknings-id (nplpackid)', 'nplPackId'),
+          col('Varunummer', 'nordicArticleNumber'),
+          col('GTIN', 'gtin'),
+          col('Företag', 'company'),
           col('Namn', 'name'),
           col('Förpackning', 'pack'),
           col('Användbart lager', 'usable', 0),
@@ -301,6 +370,7 @@ export async function productTable(
             same_atc4: 'möjligt terapeutiskt alternativ: samma ATC-grupp',
           }[a.relation],
           id: a.item.ref,
+          ...identityCells(a.item.packageId === null ? null : (alternativeIds.get(a.item.packageId) ?? null)),
           name: a.item.name,
           pack: a.item.pack,
           usable: wholeStock(a.item.stock.usable),
@@ -308,12 +378,13 @@ export async function productTable(
           risk: RISK_NAMES_SV[a.item.riskClass],
         })),
       };
+    }
     case 'deliveries':
       return {
         ...base,
         title: title('Förväntade leveranser'),
         columns: [
-          col('Datum', 'date'),
+          dateCol('Datum', 'date'),
           col('Förpackningar', 'quantity', 0),
           col('Region', 'region'),
           col('Leverantör', 'supplier'),
@@ -333,15 +404,16 @@ export async function productTable(
         title: title('Restanmälningar och försäljningsuppehåll'),
         columns: [
           col('Typ', 'kind'),
-          col('Anmäld', 'notified'),
-          col('Från', 'start'),
-          col('Till', 'end'),
+          dateCol('Anmäld', 'notified'),
+          dateCol('Från', 'start'),
+          dateCol('Till', 'end'),
           col('Orsak', 'reason'),
           col('Sen anmälan', 'late'),
         ],
         rows: page.notices.map((n) => ({
           kind: n.kind === 'shortage' ? 'Restanmälan' : 'Försäljningsuppehåll',
-          notified: n.notifiedAt.slice(0, 10),
+          // The day in Sweden, not in UTC (a notice at 00:30 Swedish time is of that day).
+          notified: calendarDateInSweden(new Date(n.notifiedAt)),
           start: n.expectedStart,
           end: n.expectedEnd,
           reason: n.reason,
@@ -349,6 +421,15 @@ export async function productTable(
         })),
       };
   }
+}
+
+function identityCells(identity: PackageIdentity | null): Row {
+  return {
+    nplPackId: identity?.nplPackId ?? null,
+    nordicArticleNumber: identity?.nordicArticleNumber ?? null,
+    gtin: identity?.gtin ?? null,
+    company: identity?.company ?? null,
+  };
 }
 
 type RegionRow = Awaited<ReturnType<typeof regionPage>>['locations'][number];

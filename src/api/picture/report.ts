@@ -31,11 +31,7 @@ export async function reportHtml(
   const label = INFORMATION_CLASS_NAMES_SV[overview.classification.code];
   const mark = `${label.toUpperCase()} – Lägesbild läkemedelsförsörjning ${overview.asOf.today} – ${overview.area.name}`;
   const now = options.now ?? new Date();
-  const generated = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: 'Europe/Stockholm',
-    dateStyle: 'short',
-    timeStyle: 'short',
-  }).format(now);
+  const generated = swedishTime(now);
   const c = overview.counts.packages;
   const g = overview.counts.groups;
   const fmt = (n: number | null, decimals = 0) =>
@@ -165,7 +161,7 @@ ${overview.byRegion
     <dt>Utskriven:</dt><dd>${h(generated)} av ${h(principal.userName)}, ${h(principal.organisationName)}</dd>
   </dl>
   <dl class="meta">
-    <dt>Lager räknat t.o.m.:</dt><dd>${h(overview.asOf.stockCountedUntil?.slice(0, 16).replace('T', ' ') ?? '–')} UTC</dd>
+    <dt>Lager räknat t.o.m.:</dt><dd>${h(overview.asOf.stockCountedUntil === null ? '–' : swedishTime(new Date(overview.asOf.stockCountedUntil)))}</dd>
     <dt>Försäljning t.o.m.:</dt><dd>${h(overview.asOf.windowEnd)}${
       overview.freshness.staleSalesRegions?.length
         ? ` (försenad: ${h(overview.freshness.staleSalesRegions.join(', '))})`
@@ -178,7 +174,7 @@ ${overview.byRegion
         ? ''
         : `, ${fmt(Math.round(overview.freshness.completeness.stockShare * 1000) / 10)} % av väntat lager`
     }</dd>
-    <dt>Beräknad:</dt><dd>${h(overview.asOf.refreshedAt.slice(0, 16).replace('T', ' '))} UTC</dd>
+    <dt>Beräknad:</dt><dd>${h(swedishTime(new Date(overview.asOf.refreshedAt)))}</dd>
   </dl>
 </header>
 <section>
@@ -223,4 +219,24 @@ ${fmt(t.criticalBelowDays)} dagar. Om en brist är kritisk bedömer Läkemedelsv
 </body>
 </html>
 `;
+}
+
+const SWEDISH_TIME = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+});
+
+/**
+ * Every time in the printed report is Swedish time and says so (issue 10 item 8), e.g.
+ * '2026-03-01 07:00 CET', '2026-07-01 08:00 CEST'.
+ */
+export function swedishTime(instant: Date): string {
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    SWEDISH_TIME.formatToParts(instant).find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} ${part('timeZoneName')}`;
 }

@@ -15,9 +15,14 @@ type LocationFreshness = NonNullable<PictureRegion['locations'][number]['freshne
 
 const DATE_TIME = new Map<string, Intl.DateTimeFormat>();
 
-/** An instant in Swedish time, e.g. '1 mars 2026 07:00'. */
-export function useDateTime(): (iso: string) => string {
-  const { locale } = useI18n();
+/** The zone every time is shown in: Swedish time, winter (CET) and summer (CEST). */
+export const SHOWN_TIME_ZONE = 'Europe/Stockholm';
+
+/**
+ * An instant in Swedish time that says its zone (issue 10 item 8), e.g. '1 mars 2026 07:00 CET',
+ * '1 Jul 2026, 08:00 CEST'.
+ */
+export function formatDateTimeIn(locale: string, iso: string): string {
   let format = DATE_TIME.get(locale);
   if (format === undefined) {
     format = new Intl.DateTimeFormat(locale, {
@@ -26,12 +31,18 @@ export function useDateTime(): (iso: string) => string {
       year: 'numeric',
       hour: '2-digit',
       minute: '2-digit',
-      timeZone: 'Europe/Stockholm',
+      timeZone: SHOWN_TIME_ZONE,
+      timeZoneName: 'short',
     });
     DATE_TIME.set(locale, format);
   }
-  const f = format;
-  return (iso) => f.format(new Date(iso));
+  return format.format(new Date(iso));
+}
+
+/** An instant in Swedish time with its zone, in the language's format (see {@link formatDateTimeIn}). */
+export function useDateTime(): (iso: string) => string {
+  const { locale } = useI18n();
+  return (iso) => formatDateTimeIn(locale, iso);
 }
 
 /** A share 0..1 as a percentage with at most one decimal ('33,3 %'); '–' when there is none. */

@@ -91,7 +91,7 @@ export function ItemFlags({ item }: { item: Pick<PictureItem, 'flags'> }) {
   );
 }
 
-function saveBlob(blob: Blob, fileName: string) {
+export function saveBlob(blob: Blob, fileName: string) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -6,12 +6,14 @@ import { Pager } from '../components/pager.js';
 import { EmptyState, ErrorState, SkeletonRows, Spinner } from '../components/states.js';
 import { useI18n } from '../i18n.js';
 import { SOS_PRIORITISED_LIST } from '../labels.js';
-import { useQueryState } from '../router.js';
+import { RiskBadge } from '../components/picture.js';
+import { wholeStock } from '../components/runs-out.js';
+import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
 import { useDebouncedParam } from '../use-debounced-param.js';
 
 const PAGE_SIZE = 25;
-const COLUMNS = 9;
+const COLUMNS = 12;
 /** The API's own rule for ?atc= (src/api/product.routes.ts): checked here so a typo is explained, not sent. */
 const ATC_PREFIX = /^[A-Za-z][0-9A-Za-z]{0,6}$/;
 
@@ -44,6 +46,11 @@ export function CataloguePage() {
     offset,
   };
   const products = useApi(`products:${JSON.stringify(query)}`, (api, signal) => api.products(query, signal));
+  // The placeholder suggests a product that exists here: the first of the whole catalogue.
+  const first = useApi('products:placeholder', (api, signal) =>
+    api.products({ limit: 1, offset: 0 }, signal),
+  );
+  const example = first.data?.items[0];
   const page = products.data;
   const filtered = Boolean(q || atc || onList || species);
 
@@ -69,7 +76,15 @@ export function CataloguePage() {
               id={ids.search}
               type="search"
               value={text}
-              placeholder={t('catalogue.searchPlaceholder')}
+              placeholder={
+                example
+                  ? t('catalogue.searchPlaceholder', {
+                      name: example.name,
+                      substance: example.substance,
+                      atc: example.atcCode,
+                    })
+                  : t('catalogue.searchPlaceholderPlain')
+              }
               autoComplete="off"
               spellCheck={false}
               maxLength={100}
@@ -174,6 +189,11 @@ export function CataloguePage() {
                   <th scope="col" className="num">
                     {t('col.price')}
                   </th>
+                  <th scope="col" className="num">
+                    {t('col.usableStock')}
+                  </th>
+                  <th scope="col">{t('col.risk')}</th>
+                  <th scope="col">{t('col.notice')}</th>
                 </tr>
               </thead>
               <tbody className={products.status === 'loading' && page ? 'is-stale' : undefined}>
@@ -210,7 +230,9 @@ function ProductRow({ product }: { product: Product }) {
   return (
     <tr data-testid="product-row">
       <th scope="row">
-        <span className="product-name">{product.name}</span>
+        <Link to={`/products/${product.id}`} className="product-name">
+          {product.name}
+        </Link>
         <span className="cell-sub mono">
           {product.nordicArticleNumber
             ? t('catalogue.articleNumber', { n: product.nordicArticleNumber })
@@ -232,6 +254,48 @@ function ProductRow({ product }: { product: Product }) {
         </span>
       </td>
       <td className="num nowrap">{price}</td>
+      <PictureCells packageId={product.id} />
     </tr>
+  );
+}
+
+/**
+ * A package's national usable stock, risk class and notice status from the situational picture
+ * (GET /api/picture/items?package=): what the catalogue row is worth knowing before opening it.
+ */
+function PictureCells({ packageId }: { packageId: number }) {
+  const { t, formatNumber } = useI18n();
+  const item = useApi(`catalogue-picture:${packageId}`, (api, signal) =>
+    api.pictureItems({ level: 'national', package: packageId, limit: 1, offset: 0 }, signal),
+  );
+  if (item.status === 'loading' && !item.data)
+    return (
+      <td colSpan={3} className="muted">
+        …
+      </td>
+    );
+  const found = item.data?.items[0];
+  if (!found)
+    return (
+      <td colSpan={3} className="muted" data-testid="catalogue-no-picture">
+        {t('catalogue.noPicture')}
+      </td>
+    );
+  return (
+    <>
+      <td className="num nowrap" data-testid="catalogue-stock">
+        {formatNumber(wholeStock(found.stock.usable))}
+      </td>
+      <td data-testid="catalogue-risk">
+        <RiskBadge risk={found.riskClass} />
+      </td>
+      <td data-testid="catalogue-notice">
+        {found.flags.activeNotice ? (
+          <Badge tone="warning">{t('picture.flag.notice')}</Badge>
+        ) : (
+          <span className="muted">{t('catalogue.noticeNone')}</span>
+        )}
+      </td>
+    </>
   );
 }

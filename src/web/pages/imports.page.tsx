@@ -1,5 +1,6 @@
 import type { RegisterImport } from '../api-client.js';
 import { Badge } from '../components/badge.js';
+import { useDateTime } from '../components/freshness.js';
 import { PageHeader } from '../components/page-header.js';
 import { Pager } from '../components/pager.js';
 import { EmptyState, ErrorState, SkeletonBlock, SkeletonRows } from '../components/states.js';
@@ -51,17 +52,13 @@ function isListChanges(c: unknown): c is ListChanges {
 }
 
 function useImportText() {
-  const { t, lang, locale } = useI18n();
+  const { t, lang } = useI18n();
   const dictionary = DICTIONARIES[lang];
-  const time = new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Europe/Stockholm',
-  });
+  const dateTime = useDateTime();
   return {
     register: (r: string) => (r === 'npl' || r === 'prioritised_list' ? t(`imports.register.${r}`) : r),
     mode: (m: string | null) => (m === 'total' || m === 'delta' ? t(`imports.mode.${m}`) : (m ?? '–')),
-    time: (iso: string) => time.format(new Date(iso)),
+    time: dateTime,
     by: (i: RegisterImport) => i.organisationName ?? t('imports.cli'),
     /** The label of a summary count; a count this page does not know is shown by its name. */
     summaryLabel: (k: string) => {

@@ -295,7 +295,7 @@ function TierTable({
   rows: PictureProduct['stockByTier'] | undefined;
   reserve: PictureProduct['reserve'] | undefined;
 }) {
-  const { t, formatNumber } = useI18n();
+  const { t, formatNumber, tierLabel } = useI18n();
   const days = useDays();
   return (
     <div className="table-scroll">
@@ -333,7 +333,7 @@ function TierTable({
                     ? t('product.wholesaleHeld')
                     : r.line === 'serving_share'
                       ? t('product.wholesaleShare')
-                      : r.tierName}
+                      : tierLabel(r.tier)}
                   {r.line === 'serving_share' && <div className="cell-sub">{t('product.tierShare')}</div>}
                   {!r.counted && <div className="cell-sub">{t('product.tierNotCounted')}</div>}
                 </th>

@@ -3,7 +3,9 @@ import { ApiError, isApiError, type Receipt, type ReportPath } from '../api-clie
 import { Badge } from '../components/badge.js';
 import { PageHeader } from '../components/page-header.js';
 import { Pager } from '../components/pager.js';
+import { saveBlob } from '../components/picture.js';
 import { EmptyState, ErrorState, SkeletonRows, Spinner } from '../components/states.js';
+import { useDateTime } from '../components/freshness.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { useQueryState } from '../router.js';
 import { useCan, useSession } from '../session.js';
@@ -148,6 +150,7 @@ export function ReportsPage() {
               />
             </div>
           </div>
+          <TemplateLinks kind={kind} />
           <div className="report-form-actions">
             <button type="submit" className="button button-primary" disabled={sending.status === 'sending'}>
               {sending.status === 'sending' ? t('reports.sending') : t('reports.send')}
@@ -218,16 +221,56 @@ export function ReportsPage() {
   );
 }
 
+/**
+ * Templates of the chosen kind (GET /api/reports/templates/{kind}): a header and one example line of
+ * the organisation's own codes, accepted as it is; English or Swedish column names.
+ */
+function TemplateLinks({ kind }: { kind: ReportPath }) {
+  const { t } = useI18n();
+  const { api } = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const download = async (columns: 'sv' | 'en') => {
+    setError(null);
+    try {
+      const { blob, fileName } = await api.file(`/api/reports/templates/${kind}`, { columns });
+      saveBlob(blob, fileName ?? `mall-${kind}.csv`);
+    } catch (err) {
+      setError(isApiError(err) ? err.message : String(err));
+    }
+  };
+  return (
+    <p className="field-hint report-templates" data-testid="report-templates">
+      {t('reports.templateLead')}{' '}
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        onClick={() => void download('sv')}
+      >
+        {t('reports.templateSv')}
+      </button>{' '}
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        onClick={() => void download('en')}
+      >
+        {t('reports.templateEn')}
+      </button>
+      {error && (
+        <span className="field-error" role="alert">
+          {' '}
+          {error}
+        </span>
+      )}
+    </p>
+  );
+}
+
 function useReceiptText() {
-  const { t, locale } = useI18n();
-  const time = new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Europe/Stockholm',
-  });
+  const { t } = useI18n();
+  const dateTime = useDateTime();
   return {
     kind: (kind: string) => t(`reports.kind.${kind}` as MessageKey),
-    time: (iso: string) => time.format(new Date(iso)),
+    time: dateTime,
     summaryLabel: (key: string) => t(`reports.summary.${key}` as MessageKey),
   };
 }
