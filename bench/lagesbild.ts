@@ -1,7 +1,7 @@
 /**
  * bench/lagesbild: the national situational picture at national scale on PostgreSQL (issue 4 item 8).
  *
- *   npx tsx bench/lagesbild.ts [--scale 1] [--rebuild] [--only national] [--national-rounds 3]
+ *   npx tsx bench/lagesbild.ts [--scale 1] [--rebuild] [--reuse] [--only national] [--national-rounds 3]
  *   npm run bench:lagesbild
  *
  * Data (generated with SQL generate_series, which is far faster than the row-by-row generator): 21
@@ -42,6 +42,12 @@ const option = (name: string, fallback: string): string => {
 };
 const SCALE = Number(option('scale', '1'));
 const REBUILD = args.includes('--rebuild');
+/**
+ * `--reuse`: keep the data even when the migrations changed since it was generated (migrated forward
+ * instead), for measuring code changes when the new migrations only add tables. Not for a change to the
+ * facts' schema or to the generator's parameters: those need new data.
+ */
+const REUSE = args.includes('--reuse');
 /** `--only national`: only the national daily snapshot (ingest and refresh), for working on it. */
 const ONLY = option('only', '');
 /** National daily snapshots in a run: the machine is noisy, so several, and their median. */
@@ -132,7 +138,7 @@ async function ensureDatabase(): Promise<{ url: string; fresh: boolean }> {
       .query<{ value: string }>(`SELECT value FROM bench_meta WHERE key = 'params'`)
       .catch(() => ({ rows: [] as { value: string }[] }));
     await probe.end();
-    if (meta.rows[0]?.value !== PARAMS) fresh = true;
+    if (meta.rows[0]?.value !== PARAMS && !REUSE) fresh = true;
   }
   if (fresh || REBUILD) {
     if (exists) await admin.query(`DROP DATABASE ${DB_NAME} WITH (FORCE)`);

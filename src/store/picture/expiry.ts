@@ -549,13 +549,14 @@ export function lotSummaryCtes(
 
 /**
  * Rows `key, area_code, expiry, quantity, per_day` for {@link cutLotsSql}: the lots of each item of
- * the CTE `need` (key, area_code, per_day, before) that expire before its cut day, read from the lot
+ * the CTE `need` (or the one named; key, area_code, per_day, before) that expire before its cut day, read from the lot
  * tables of `scope` (lot_fractions from {@link lotSummaryCtes}). Package items (`members` false: the
  * key is package_id) or group items (the key is group_key, through the CTE `members` (package_id,
  * group_key, pack_size), in units). Only these lots are read in expiry order; the others count whole.
  */
-export function cutRowsSql(scope: LotScope, members: boolean): RawBuilder<unknown> {
+export function cutRowsSql(scope: LotScope, members: boolean, need = 'need'): RawBuilder<unknown> {
   const { tables, packages } = scope;
+  const needs = sql.table(need);
   const { national, anyRegion } = scopeAreas(scope.areas);
   const k = sql.raw(members ? 'group_key' : 'package_id');
   const key = members ? sql`mb.group_key` : sql`e.package_id`;
@@ -566,20 +567,20 @@ export function cutRowsSql(scope: LotScope, members: boolean): RawBuilder<unknow
     parts.push(sql`
       SELECT n.${k}, n.area_code, e.expiry, e.quantity${factor} AS quantity, n.per_day
       FROM ${sql.table(tables.lots)} e ${join}
-      JOIN need n ON n.${k} = ${key} AND n.area_code = e.area_code
+      JOIN ${needs} n ON n.${k} = ${key} AND n.area_code = e.area_code
       WHERE ${packages('e.package_id')} AND NOT e.reserve AND e.tier <> 'wholesale' AND e.expiry < n.before
       UNION ALL
       SELECT n.${k}, n.area_code, e.expiry, ${shareOf(sql`e.quantity`)}${factor}, n.per_day
       FROM ${sql.table(tables.wholesaleLots)} e
       JOIN lot_fractions f ON f.package_id = e.package_id AND f.area_key = e.area_key ${join}
-      JOIN need n ON n.${k} = ${key} AND n.area_code = f.region_code
+      JOIN ${needs} n ON n.${k} = ${key} AND n.area_code = f.region_code
       WHERE ${packages('e.package_id')} AND e.expiry < n.before`);
   }
   if (national) {
     parts.push(sql`
       SELECT n.${k}, n.area_code, e.expiry, e.quantity${factor} AS quantity, n.per_day
       FROM ${sql.table(tables.lots)} e ${join}
-      JOIN need n ON n.${k} = ${key} AND n.area_code = ${NATIONAL_AREA}
+      JOIN ${needs} n ON n.${k} = ${key} AND n.area_code = ${NATIONAL_AREA}
       WHERE ${packages('e.package_id')} AND NOT e.reserve AND e.expiry < n.before`);
   }
   if (parts.length === 0) {

@@ -555,10 +555,40 @@ export async function assessItems(
     FROM picture_product pp JOIN package p ON p.id = pp.package_id JOIN medicine m ON m.id = p.medicine_id
     WHERE pp.package_id = ANY(${packagesNeeded}::bigint[]) OR pp.group_key = ANY(${groupsNeeded}::text[])
     ORDER BY pp.package_id`.execute(db);
-  // Each item's lots as its usable stock counts them: everyday lots only, in a region its share of
-  // the warehouses' serving it in place of those standing in it (expiry.ts packageAreaLots).
-  const lotAreas = [...new Set([...items, ...candidates.rows].map((i) => i.area_code))];
-  const memberIds = members.rows.map((m) => m.package_id);
+  const membersOf = (groupKey: string) => members.rows.filter((m) => m.group_key === groupKey);
+  /** Units of `c` replacing one unit of `item`, when an authority recorded it (groups: the most asked). */
+  const recordedFor = (item: ItemRow, c: ItemRow): number | null => {
+    const rows = recorded.rows.filter((r) =>
+      item.kind === 'package'
+        ? r.package_id === item.package_id && r.alternative_package_id === c.package_id
+        : r.from_group === item.group_key && r.to_group === c.group_key,
+    );
+    return rows.length === 0 ? null : Math.max(...rows.map((r) => Number(r.units_per_unit)));
+  };
+
+  // Each candidate's lots as its usable stock counts them: everyday lots only, in a region its share
+  // of the warehouses' serving it in place of those standing in it (expiry.ts packageAreaLots). Read
+  // only for the candidates that can clear the signal, the interchangeable ones (same group, or
+  // recorded by an authority: alternativeRelation, src/domain/risk.ts): the others are listed with the
+  // usable stock the picture shows and clear nothing, so their lots are never drawn. At national scale
+  // an ATC level 4 has hundreds of packages: reading all their lots took 1.1 s of a product page.
+  const interchangeable = candidates.rows.filter((c) =>
+    items.some(
+      (i) =>
+        i.kind === c.kind &&
+        i.area_code === c.area_code &&
+        i.ref !== c.ref &&
+        (c.group_key === i.group_key || recordedFor(i, c) !== null),
+    ),
+  );
+  const lotAreas = [...new Set(interchangeable.map((i) => i.area_code))];
+  const memberIds = [
+    ...new Set(
+      interchangeable.flatMap((c) =>
+        c.kind === 'package' ? [c.package_id as number] : membersOf(c.group_key).map((m) => m.package_id),
+      ),
+    ),
+  ];
   const lotRows = await sql<{ package_id: number; area_code: string; expiry: string; quantity: number }>`
     SELECT x.package_id, x.area_code, x.expiry::text AS expiry, sum(x.quantity) AS quantity
     FROM (${packageAreaLots(OWN_LOTS, (c) => sql<boolean>`${sql.ref(c)} = ANY(${memberIds}::bigint[])`, lotAreas)}) x
@@ -567,7 +597,6 @@ export async function assessItems(
   const lotsOfPackage = new Map<number, typeof lotRows.rows>();
   for (const r of lotRows.rows)
     lotsOfPackage.set(r.package_id, [...(lotsOfPackage.get(r.package_id) ?? []), r]);
-  const membersOf = (groupKey: string) => members.rows.filter((m) => m.group_key === groupKey);
   /** An item's lots in its area (the nation: every region), in its counts. */
   const lotsOf = (i: ItemRow): StockLot[] => {
     const parts =
@@ -584,16 +613,6 @@ export async function assessItems(
     );
   };
   const unitSizeOf = (i: ItemRow) => (i.kind === 'package' ? (packSize.get(i.package_id as number) ?? 1) : 1);
-  /** Units of `c` replacing one unit of `item`, when an authority recorded it (groups: the most asked). */
-  const recordedFor = (item: ItemRow, c: ItemRow): number | null => {
-    const rows = recorded.rows.filter((r) =>
-      item.kind === 'package'
-        ? r.package_id === item.package_id && r.alternative_package_id === c.package_id
-        : r.from_group === item.group_key && r.to_group === c.group_key,
-    );
-    return rows.length === 0 ? null : Math.max(...rows.map((r) => Number(r.units_per_unit)));
-  };
-
   for (const item of items) {
     const alternatives: AlternativeCandidate[] = candidates.rows
       .filter((c) => c.kind === item.kind && c.area_code === item.area_code && c.ref !== item.ref)
