@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerGenerateCommand } from '../../src/cli/generate.command.js';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { runCli, type CliResult } from '../support/cli.js';
@@ -134,10 +136,31 @@ describe('beredskap speaks one language per run', () => {
     expect(picture.stdout).toMatch(
       /^picture full refresh for \d{4}-\d\d-\d\d \(asked for\): \d+ packages in/,
     );
+    // The test seed already holds LV, …: the register refuses the file, and says so in English.
+    const imported = await runCli(env, 'import', 'organisations', 'docs/examples/organisations.csv');
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toMatch(
+      /^beredskap: the organisations file organisations\.csv was refused with \d+ problems; nothing of it was stored/,
+    );
+    expect(imported.stderr).toContain('line 2: code LV belongs to organisation');
     const audit = await runCli(env, 'audit', 'verify');
     expect(audit.stdout).toMatch(/^Audit chain intact: \d+ entries, head [0-9a-f]{64}\n$/);
-    for (const r of [accepted, refused, unknown, picture, audit]) expect(all(r)).not.toMatch(SWEDISH);
+    for (const r of [accepted, refused, unknown, picture, imported, audit])
+      expect(all(r)).not.toMatch(SWEDISH);
   }, 120_000);
+
+  it('generate says what is wrong with its flags in the run language', async () => {
+    for (const [lang, text] of [
+      ['sv', "--scale måste vara ett tal, fick 'many'"],
+      ['en', "--scale must be a number, got 'many'"],
+    ] as const) {
+      const program = new Command().exitOverride();
+      registerGenerateCommand(program, { print: () => undefined, progress: false, lang });
+      await expect(program.parseAsync(['generate', '--scale', 'many'], { from: 'user' })).rejects.toThrow(
+        text,
+      );
+    }
+  });
 
   it('refuses a language it does not speak, before doing anything', async () => {
     const res = await runCli({ ...base, LANG: 'C.UTF-8' }, '--lang', 'de', 'audit', 'verify');
