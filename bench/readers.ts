@@ -209,7 +209,7 @@ async function startServer(
   const base = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /serves (http:\/\/\S+)/.exec(out);
+      const m = /(?:serves|kör på) (http:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]!.replace('localhost', '127.0.0.1'));
     });
     child.on('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}): ${err}`)));

@@ -3,6 +3,7 @@ import { AppError } from '../domain/errors.js';
 import { verifyAuditChain } from '../store/audit.repository.js';
 import { openStore, storeOptionsFromEnv } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { cliTexts } from './messages.js';
 
 /**
  * `beredskap audit verify [--expect-head HASH] [--json]`: recomputes the audit log's hash chain
@@ -18,11 +19,10 @@ export function registerAuditCommand(program: Command): void {
     .option('--expect-head <hash>', 'a head hash recorded earlier that must still be in the chain')
     .option('--json', 'print the verdict as JSON')
     .action(async (options: { expectHead?: string; json?: boolean }) => {
+      const x = cliTexts();
       const expectHead = options.expectHead?.trim().toLowerCase();
       if (expectHead !== undefined && !/^[0-9a-f]{64}$/.test(expectHead)) {
-        throw AppError.invalid(
-          `--expect-head ${options.expectHead}: expected 64 hexadecimal digits (SHA-256)`,
-        );
+        throw AppError.invalid(x.expectHeadInvalid(options.expectHead ?? ''));
       }
       const store = await openStore(storeOptionsFromEnv());
       try {
@@ -30,16 +30,10 @@ export function registerAuditCommand(program: Command): void {
         const verdict = await verifyAuditChain(store.db, expectHead);
         if (options.json === true) console.log(JSON.stringify(verdict));
         else if (verdict.ok) {
-          console.log(
-            `Granskningskedjan håller: ${verdict.entries} poster, huvud ${verdict.headHash} ` +
-              `(audit chain intact: ${verdict.entries} entries)`,
-          );
+          console.log(x.auditIntact(verdict.entries, verdict.headHash));
         } else {
           const b = verdict.firstBreak!;
-          console.error(
-            `Granskningskedjan är bruten ${b.id !== null ? `vid post ${b.id} (position ${b.seq})` : `efter position ${b.seq - 1}`}: ` +
-              `${b.reason} (audit chain broken; ${verdict.entries} entries hold before it)`,
-          );
+          console.error(x.auditBroken(b, b.reason, verdict.entries));
         }
         if (!verdict.ok) process.exitCode = 1;
       } finally {

@@ -9,15 +9,8 @@ import { calendarDateInSweden } from '../domain/calendar.js';
 import { TREND_DAYS } from '../api/picture/trends.js';
 import { phaseProgress } from './progress.js';
 import { portFromEnv, startServer } from './serve.js';
-
-const PHASES: Record<string, string> = {
-  reference: 'Referensdata',
-  stock: 'Lagersaldon',
-  sales: 'Försäljning',
-  indexes: 'Index',
-  checks: 'Kontroller',
-  picture: 'Lägesbild',
-};
+import { cliLang, cliTexts } from './messages.js';
+import type { MessageLanguage } from '../ingest/messages.js';
 
 /** How many of a persona's location codes the demo prints: enough to write a first report. */
 export const PERSONA_LOCATION_CODES = 3;
@@ -26,7 +19,8 @@ export const PERSONA_LOCATION_CODES = 3;
  * Per demo persona: its token, role and who it is, then its organisation's code and name and a few of
  * its location codes (what a report of that persona names), so a first report can be written at once.
  */
-export async function personaLines(db: Db): Promise<string[]> {
+export async function personaLines(db: Db, lang: MessageLanguage = cliLang()): Promise<string[]> {
+  const x = cliTexts(lang);
   const codes = [...new Set(DEMO_PERSONAS.map((p) => p.organisationCode))];
   const organisations = await db
     .selectFrom('organisation')
@@ -36,7 +30,9 @@ export async function personaLines(db: Db): Promise<string[]> {
   const lines: string[] = [];
   const width = Math.max(...DEMO_PERSONAS.map((p) => p.token.length));
   for (const p of DEMO_PERSONAS) {
-    lines.push(`  ${p.token.padEnd(width)}  ${p.role.padEnd(11)}  ${p.personaSv}`);
+    lines.push(
+      `  ${p.token.padEnd(width)}  ${p.role.padEnd(11)}  ${lang === 'sv' ? p.personaSv : p.personaEn}`,
+    );
     const org = organisations.find((o) => o.code === p.organisationCode);
     if (org === undefined) continue;
     const locations = await db
@@ -50,8 +46,8 @@ export async function personaLines(db: Db): Promise<string[]> {
     const shown = locations.slice(0, PERSONA_LOCATION_CODES).map((l) => l.code);
     const more = locations.length > PERSONA_LOCATION_CODES ? ' …' : '';
     lines.push(
-      `  ${''.padEnd(width)}  organisation ${org.code} ${org.name}; ` +
-        (shown.length === 0 ? 'inga platser' : `platser ${shown.join(', ')}${more}`),
+      `  ${''.padEnd(width)}  ${x.personaOrganisation(org.code, org.name)}; ` +
+        (shown.length === 0 ? x.personaNoLocations : x.personaLocations(`${shown.join(', ')}${more}`)),
     );
   }
   return lines;
@@ -74,11 +70,12 @@ export function registerDemoCommand(program: Command): void {
       // --fresh empties the folder under its lock: never while another process uses it.
       const store = await openStore({ databaseUrl, dataDir, fresh: opts.fresh === true });
       await migrateToLatest(store.db);
+      const x = cliTexts();
       const region = await store.db.selectFrom('region').select('code').limit(1).executeTakeFirst();
       if (!region) {
         const today = calendarDateInSweden(new Date());
-        console.error(`Genererar syntetiskt Sverige (skala ${opts.scale}, frö ${opts.seed}, dag ${today}) …`);
-        const progress = phaseProgress(PHASES);
+        console.error(x.demoGenerating(opts.scale, opts.seed, today));
+        const progress = phaseProgress(x.phases);
         const started = Date.now();
         try {
           await loadSweden(
@@ -98,16 +95,14 @@ export function registerDemoCommand(program: Command): void {
         } finally {
           progress.stop();
         }
-        console.error(`Klart på ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+        console.error(x.demoDone(((Date.now() - started) / 1000).toFixed(1)));
       } else {
-        console.error(
-          `Använder befintlig databas (${databaseUrl ? 'PostgreSQL' : dataDir}); --fresh börjar om.`,
-        );
+        console.error(x.demoExisting(databaseUrl ? 'PostgreSQL' : dataDir));
       }
       const { url } = await startServer(store, portFromEnv(), { pictureFirst: true });
-      console.log(`\nberedskap körs på ${url}  (API-dokumentation: ${url}/api/docs)\n`);
-      console.log('Demo-inloggningar (ENDAST DEMO, token är offentliga) / demo sign-in tokens (DEMO ONLY):');
+      console.log(`\n${x.demoRunning(url)}\n`);
+      console.log(x.demoTokens);
       for (const line of await personaLines(store.db)) console.log(line);
-      console.log('\nAvsluta med Ctrl+C.');
+      console.log(`\n${x.demoQuit}`);
     });
 }

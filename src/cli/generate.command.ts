@@ -9,14 +9,8 @@ import { calendarDateInSweden } from '../domain/calendar.js';
 import { openStore, storeOptionsFromEnv, type StoreOptions } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { phaseProgress } from './progress.js';
-
-const PHASES: Record<string, string> = {
-  reference: 'Referensdata',
-  stock: 'Lagersaldon',
-  sales: 'Försäljning',
-  indexes: 'Index',
-  checks: 'Kontroller',
-};
+import { cliLang, cliTexts } from './messages.js';
+import type { MessageLanguage } from '../ingest/messages.js';
 
 /** What the command needs from outside; tests replace them. */
 export interface GenerateCommandDeps {
@@ -28,6 +22,8 @@ export interface GenerateCommandDeps {
   print?: (line: string) => void;
   /** Show progress bars (default: true). */
   progress?: boolean;
+  /** The language of what it prints (default: the run's, see src/cli/messages.ts). */
+  lang?: MessageLanguage;
 }
 
 interface GenerateOptions {
@@ -38,9 +34,9 @@ interface GenerateOptions {
   nplOut?: string;
 }
 
-function parseNumber(flag: string, raw: string): number {
+function parseNumber(flag: string, raw: string, lang: MessageLanguage): number {
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw new Error(`${flag} must be a number, got '${raw}'`);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new Error(cliTexts(lang).notANumber(flag, raw));
   return n;
 }
 
@@ -69,21 +65,29 @@ export function registerGenerateCommand(program: Command, deps: GenerateCommandD
       'write the catalogue as an NPL export (for `beredskap import npl`) to DIR instead',
     )
     .action(async (opts: GenerateOptions) => {
+      const lang = deps.lang ?? cliLang();
+      const x = cliTexts(lang);
       const options = resolveOptions({
-        scale: parseNumber('--scale', opts.scale),
-        seed: parseNumber('--seed', opts.seed),
+        scale: parseNumber('--scale', opts.scale, lang),
+        seed: parseNumber('--seed', opts.seed, lang),
         today: opts.today ?? deps.today?.() ?? calendarDateInSweden(new Date()),
       });
       if (opts.nplOut) {
         const written = await writeNplExport(opts.nplOut, options);
         print(
-          `Synthetic Sweden's catalogue (scale ${options.scale}, seed ${options.seed}) as an NPL export in ${opts.nplOut}: ` +
-            `${written.products} products, ${written.packages} packages, ${written.organisations} organisations, ` +
-            `${(written.bytes / 1e6).toFixed(1)} MB`,
+          x.nplWritten(
+            options.scale,
+            options.seed,
+            opts.nplOut,
+            written.products,
+            written.packages,
+            written.organisations,
+            (written.bytes / 1e6).toFixed(1),
+          ),
         );
         return;
       }
-      const progress = deps.progress === false ? undefined : phaseProgress(PHASES);
+      const progress = deps.progress === false ? undefined : phaseProgress(x.phases);
       const started = Date.now();
       let counts: LoadCounts;
       let reports: ReportFile[] = [];
@@ -92,7 +96,7 @@ export function registerGenerateCommand(program: Command, deps: GenerateCommandD
         if (opts.out) {
           counts = await writeSwedenFiles(opts.out, options, progress?.update);
           reports = await writeReportFiles(join(opts.out, 'reports'), options);
-          where = `CSV files in ${opts.out}`;
+          where = x.whereCsv(opts.out);
         } else {
           const storeOptions = deps.storeOptions?.() ?? storeOptionsFromEnv();
           const store = await openStore(storeOptions);
@@ -103,26 +107,26 @@ export function registerGenerateCommand(program: Command, deps: GenerateCommandD
             await store.close();
           }
           where = storeOptions.databaseUrl
-            ? 'PostgreSQL (DATABASE_URL)'
-            : `PGlite in ${storeOptions.dataDir ?? 'memory'}`;
+            ? x.wherePostgres
+            : x.wherePglite(storeOptions.dataDir ?? 'memory');
         }
       } finally {
         progress?.stop();
       }
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      print(
-        `Synthetic Sweden (scale ${options.scale}, seed ${options.seed}, today ${options.today}) → ${where} in ${seconds} s`,
-      );
+      print(x.generated(options.scale, options.seed, options.today, where, seconds));
       const width = Math.max(...Object.keys(counts).map((t) => t.length));
       for (const [table, n] of Object.entries(counts))
         print(`  ${table.padEnd(width)}  ${n.toLocaleString('en-US').padStart(12)}`);
       if (reports.length > 0) {
-        print(`Report files for \`beredskap ingest\` in ${join(opts.out ?? '', 'reports')}:`);
+        print(x.reportFilesHeading(join(opts.out ?? '', 'reports')));
         for (const r of reports)
-          print(`  beredskap ingest ${r.path} --org ${r.organisation} --kind ${r.kind}   (${r.lines} lines)`);
+          print(
+            `  beredskap ingest ${r.path} --org ${r.organisation} --kind ${r.kind}   (${x.lineCount(r.lines)})`,
+          );
       }
       if (!opts.out) {
-        print('Demo tokens (DEMO ONLY, public): ' + DEMO_PERSONAS.map((p) => p.token).join(', '));
+        print(x.demoTokenList(DEMO_PERSONAS.map((p) => p.token).join(', ')));
       }
     });
 }

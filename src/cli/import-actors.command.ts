@@ -2,10 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { ActorRegister } from '../domain/actors.js';
-import { isAppError } from '../domain/errors.js';
 import { importLocations, importOrganisations, type RegisterImportResult } from '../ingest/actors.js';
 import { openStore, storeOptionsFromEnv, type Store } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
+import type { MessageLanguage } from '../ingest/messages.js';
+import { cliLang, cliTexts } from './messages.js';
+import { reportRefusal } from './import.command.js';
 
 interface ImportOptions {
   json?: boolean;
@@ -46,13 +48,25 @@ export async function importRegisterFile(
   return register === 'organisations' ? importOrganisations(store, request) : importLocations(store, request);
 }
 
-/** The change report in Swedish, one line per change (the first {@link SHOWN}). */
-export function formatImportResult(r: RegisterImportResult): string[] {
-  const what = r.register === 'organisations' ? 'organisationer' : 'platser';
+/** The change report in the run's language, one line per change (the first {@link SHOWN}). */
+export function formatImportResult(r: RegisterImportResult, lang: MessageLanguage = cliLang()): string[] {
+  const x = cliTexts(lang);
   const lines = [
-    `Importerad: ${r.rows} ${what} ur ${r.fileName ?? 'filen'} — ny ${r.created}, ändrad ${r.updated}, ` +
-      `oförändrad ${r.unchanged}${r.register === 'locations' ? `, stängd ${r.closed}, återöppnad ${r.reopened}` : ''}` +
-      ` (granskningspost ${r.auditId})`,
+    x.registerImported(
+      r.rows,
+      r.register,
+      r.fileName ?? null,
+      r.register === 'locations'
+        ? {
+            created: r.created,
+            updated: r.updated,
+            unchanged: r.unchanged,
+            closed: r.closed,
+            reopened: r.reopened,
+          }
+        : { created: r.created, updated: r.updated, unchanged: r.unchanged },
+      r.auditId,
+    ),
   ];
   for (const c of r.changes.slice(0, SHOWN)) {
     const fields = (c.fields ?? []).map(
@@ -60,8 +74,7 @@ export function formatImportResult(r: RegisterImportResult): string[] {
     );
     lines.push(`  ${c.action} ${c.code}${fields.length ? ` (${fields.join('; ')})` : ''}`);
   }
-  if (r.changes.length > SHOWN)
-    lines.push(`  … ${r.changes.length - SHOWN} ändringar till (alla i granskningsposten)`);
+  if (r.changes.length > SHOWN) lines.push(x.registerMoreChanges(r.changes.length - SHOWN));
   return lines;
 }
 
@@ -94,11 +107,7 @@ export function registerImportActorsCommands(program: Command): void {
         if (opts.json) console.log(JSON.stringify(result, null, 2));
         else for (const line of formatImportResult(result)) console.log(line);
       } catch (err) {
-        if (!isAppError(err) || err.problems.length === 0) throw err;
-        console.error(`beredskap: ${err.message}`);
-        for (const p of err.problems.slice(0, SHOWN))
-          console.error(`  ${p.message}${p.expected ? ` (väntat: ${p.expected})` : ''}`);
-        process.exitCode = 1;
+        reportRefusal(err, SHOWN);
       } finally {
         await store.close();
       }

@@ -9,6 +9,8 @@ import { importPrioritisedList, type ListImportReceipt } from '../ingest/priorit
 import { openStore, storeOptionsFromEnv } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { phaseProgress } from './progress.js';
+import { cliLang, cliTexts } from './messages.js';
+import { localiseProblem } from '../ingest/messages.js';
 
 /** How many problems and change lines the terminal shows; the import keeps them all (`GET /api/master-data/imports/{id}`). */
 const SHOWN = 20;
@@ -29,47 +31,39 @@ interface ListOptions {
 }
 
 function printNpl(r: NplImportReceipt): void {
+  const x = cliTexts();
   const s = r.summary;
-  console.log(
-    `Importerad: NPL-export ${r.id} per ${r.asOf} (${r.mode === 'total' ? 'totalfil' : 'deltafil'}) — ` +
-      `${s.products} produkter, ${s.packages} förpackningar`,
-  );
-  console.log(
-    `  tillagda ${s.added}, ändrade ${s.changed}, oförändrade ${s.unchanged}, avregistrerade ${s.withdrawn}` +
-      ` (varav ${s.withdrawnWithStockOrSales} med lager eller försäljning, behållna)`,
-  );
+  console.log(x.nplImported(r.id, r.asOf, r.mode === 'total', s.products, s.packages));
+  console.log(x.nplCounts(s.added, s.changed, s.unchanged, s.withdrawn, s.withdrawnWithStockOrSales));
   for (const c of r.changes.changed.slice(0, SHOWN))
-    console.log(`  ändrad ${c.nplPackId}: ${c.fields.join(', ')}`);
-  if (r.changes.changed.length > SHOWN) console.log(`  … ${r.changes.changed.length - SHOWN} ändrade till`);
+    console.log(x.nplChanged(c.nplPackId, c.fields.join(', ')));
+  if (r.changes.changed.length > SHOWN) console.log(x.nplMoreChanged(r.changes.changed.length - SHOWN));
   for (const w of r.changes.withdrawn.slice(0, SHOWN))
-    console.log(
-      `  avregistrerad ${w.nplPackId}${w.stockOrSales ? ' (har lager eller försäljning: behålls)' : ''}`,
-    );
-  for (const w of r.warnings.slice(0, SHOWN)) console.log(`  varning: ${w.message}`);
-  if (r.warnings.length > SHOWN) console.log(`  … ${r.warnings.length - SHOWN} varningar till`);
+    console.log(x.nplWithdrawn(w.nplPackId, w.stockOrSales));
+  for (const w of r.warnings.slice(0, SHOWN)) console.log(`  ${x.warning}: ${w.message}`);
+  if (r.warnings.length > SHOWN) console.log(x.moreWarnings(r.warnings.length - SHOWN));
 }
 
 function printList(r: ListImportReceipt): void {
+  const x = cliTexts();
   if (r.replayed) {
-    console.log(
-      `Redan importerad: listan version ${r.version} (gäller från ${r.validFrom}); inget ändrades.`,
-    );
+    console.log(x.listReplayed(r.version, r.validFrom));
     return;
   }
-  console.log(
-    `Importerad: prioriteringslistan version ${r.version}, gäller från ${r.validFrom} — ${r.entries} poster`,
-  );
-  if (r.previous) console.log(`  version ${r.previous.version} gäller till och med ${r.previous.validTo}`);
-  for (const w of r.warnings) console.log(`  varning: ${w.message}`);
+  console.log(x.listImported(r.version, r.validFrom, r.entries));
+  if (r.previous) console.log(x.listPrevious(r.previous.version, r.previous.validTo));
+  for (const w of r.warnings) console.log(`  ${x.warning}: ${w.message}`);
 }
 
-/** Prints a refusal with its problems; other errors go on to `main`. */
-function reportRefusal(err: unknown): void {
+/** Prints a refusal with its problems, in the run's language; other errors go on to `main`. */
+export function reportRefusal(err: unknown, shown = SHOWN): void {
   if (!isAppError(err) || err.problems.length === 0) throw err;
+  const lang = cliLang();
+  const x = cliTexts(lang);
   console.error(`beredskap: ${err.message}`);
-  for (const p of err.problems.slice(0, SHOWN))
-    console.error(`  ${p.message}${p.expected ? ` (väntat: ${p.expected})` : ''}`);
-  if (err.problems.length > SHOWN) console.error(`  … ${err.problems.length - SHOWN} till`);
+  for (const p of err.problems.slice(0, shown).map((q) => localiseProblem(q, lang)))
+    console.error(`  ${p.message}${p.expected ? ` (${x.expected}: ${p.expected})` : ''}`);
+  if (err.problems.length > shown) console.error(`  ${x.more(err.problems.length - shown)}`);
   process.exitCode = 1;
 }
 
@@ -94,7 +88,8 @@ export function registerImportCommand(program: Command): void {
         ? await directorySource(path)
         : await zipSource(basename(path), await readFile(path));
       const store = await openStore(storeOptionsFromEnv());
-      const progress = phaseProgress({ read: 'Läser NPL-filer', write: 'Skriver registret' });
+      const x = cliTexts();
+      const progress = phaseProgress({ read: x.readingNpl, write: x.writingRegister });
       try {
         await migrateToLatest(store.db);
         const receipt = await importNpl(store, {
@@ -106,9 +101,7 @@ export function registerImportCommand(program: Command): void {
         progress.stop();
         if (opts.json) console.log(JSON.stringify(receipt, null, 2));
         else printNpl(receipt);
-        console.error(
-          'Lägesbilden tar in registrets ändringar vid nästa fullständiga uppdatering (`beredskap picture refresh --full`).',
-        );
+        console.error(x.nplPictureHint);
       } catch (err) {
         progress.stop();
         reportRefusal(err);

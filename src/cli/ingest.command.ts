@@ -5,7 +5,8 @@ import { Option, type Command } from 'commander';
 import { isAppError } from '../domain/errors.js';
 import { INGEST_KINDS, type IngestKind, type Reporter, type ReportFormat } from '../domain/report.js';
 import { ingestReport, type Receipt } from '../ingest/ingest.service.js';
-import { cliLanguage, localiseProblem, type MessageLanguage } from '../ingest/messages.js';
+import { localiseProblem, type MessageLanguage } from '../ingest/messages.js';
+import { cliLang, cliTexts } from './messages.js';
 import { parseInstant } from '../ingest/values.js';
 import { openStore, storeOptionsFromEnv } from '../store/database.js';
 import { PictureMaintainer } from '../store/picture/maintainer.js';
@@ -21,7 +22,6 @@ interface IngestOptions {
   json?: boolean;
   /** false with --no-picture. */
   picture: boolean;
-  lang?: string;
 }
 
 /** How many problems the terminal shows; the stored report keeps the first 1,000. */
@@ -31,7 +31,7 @@ function kindOf(raw: string | undefined): IngestKind | undefined {
   if (raw === undefined) return undefined;
   const kind = raw.replaceAll('-', '_');
   if ((INGEST_KINDS as readonly string[]).includes(kind)) return kind as IngestKind;
-  throw new Error(`--kind '${raw}' is not one of ${INGEST_KINDS.join(', ')}`);
+  throw new Error(cliTexts().kindInvalid(raw, INGEST_KINDS.join(', ')));
 }
 
 function formatOf(file: string, given: ReportFormat | undefined): ReportFormat {
@@ -41,46 +41,10 @@ function formatOf(file: string, given: ReportFormat | undefined): ReportFormat {
   return 'csv';
 }
 
-/** What `ingest` says, in its one language (`--lang`, else LANG; see `cliLanguage`). */
-const TEXTS = {
-  sv: {
-    accepted: 'Mottagen',
-    replayed: 'Redan mottagen',
-    report: 'rapport',
-    lines: 'rader',
-    receivedAt: 'mottagen',
-    reference: 'referens',
-    replayedNote: 'Samma rapport har tagits emot tidigare; inget räknades två gånger.',
-    warning: 'varning',
-    refused: 'rapporten avvisades; inget av den sparades. Fel:',
-    expected: 'väntat',
-    more: (n: number) => `… ${n} till; alla finns i rapportens mottagningskvitto (GET /api/reports/{id})`,
-    reading: (file: string) => `Läser ${file} (kB)`,
-    pictureFailed: (error: string) =>
-      `rapporten är mottagen, men lägesbilden kunde inte uppdateras: ${error} (kör \`beredskap picture refresh\`)`,
-  },
-  en: {
-    accepted: 'Accepted',
-    replayed: 'Already received',
-    report: 'report',
-    lines: 'lines',
-    receivedAt: 'received',
-    reference: 'reference',
-    replayedNote: 'The same report was received before; nothing was counted twice.',
-    warning: 'warning',
-    refused: 'the report was refused; nothing of it was stored. Problems:',
-    expected: 'expected',
-    more: (n: number) => `… ${n} more; the report's receipt lists them all (GET /api/reports/{id})`,
-    reading: (file: string) => `Reading ${file} (kB)`,
-    pictureFailed: (error: string) =>
-      `the report was accepted, but the situational picture could not be updated: ${error} (run \`beredskap picture refresh\`)`,
-  },
-} as const;
-
 function printReceipt(r: Receipt, lang: MessageLanguage): void {
-  const x = TEXTS[lang];
+  const x = cliTexts(lang);
   const counts = Object.entries(r.summary)
-    .map(([k, v]) => `${k} ${v}`)
+    .map(([k, v]) => `${x.summary[k] ?? k} ${v}`)
     .join(', ');
   console.log(
     `${r.replayed ? x.replayed : x.accepted}: ${x.report} ${r.id} (${r.kind}, ${r.format}) — ${counts}`,
@@ -117,20 +81,16 @@ export function registerIngestCommand(program: Command): void {
     .option('--counted-at <time>', 'counted_at for stock lines without one, e.g. 2026-03-01T06:00:00+01:00')
     .option('--json', 'print the receipt as JSON')
     .option('--no-picture', 'do not bring the situational picture up to date afterwards')
-    .option(
-      '--lang <sv|en>',
-      'the language of what it prints: sv or en (default: English when LANG is en_*, else Swedish)',
-    )
     .action(async (file: string, opts: IngestOptions) => {
-      const lang = cliLanguage(opts.lang);
-      const x = TEXTS[lang];
+      // The run's one language (`beredskap --lang`, else LANG): src/cli/messages.ts.
+      const lang = cliLang();
+      const x = cliTexts(lang);
       const kind = kindOf(opts.kind);
       const format = formatOf(file, opts.format);
       let countedAt: number | undefined;
       if (opts.countedAt !== undefined) {
         countedAt = parseInstant(opts.countedAt);
-        if (countedAt === undefined)
-          throw new Error(`--counted-at '${opts.countedAt}' is not a date and time`);
+        if (countedAt === undefined) throw new Error(x.countedAtInvalid(opts.countedAt));
       }
       const size = (await stat(file)).size;
       const store = await openStore(storeOptionsFromEnv());
@@ -142,7 +102,7 @@ export function registerIngestCommand(program: Command): void {
           .select(['id', 'code', 'kind', 'region_code'])
           .where('code', '=', opts.org)
           .executeTakeFirst();
-        if (!org) throw new Error(`organisation ${opts.org} is unknown`);
+        if (!org) throw new Error(x.unknownOrganisation(opts.org));
         const reporter: Reporter = {
           organisationId: org.id,
           organisationCode: org.code,
@@ -195,7 +155,7 @@ export function registerIngestCommand(program: Command): void {
           console.error(`  ${p.message}${p.expected ? ` (${x.expected}: ${p.expected})` : ''}`);
         }
         if (err.problems.length > SHOWN_PROBLEMS)
-          console.error(`  ${x.more(err.problems.length - SHOWN_PROBLEMS)}`);
+          console.error(`  ${x.receiptListsAll(err.problems.length - SHOWN_PROBLEMS)}`);
         process.exitCode = 1;
       } finally {
         await store.close();

@@ -10,6 +10,7 @@ import { registerImportCommand } from './import.command.js';
 import { registerIngestCommand } from './ingest.command.js';
 import { registerPictureCommand } from './picture.command.js';
 import { portFromEnv, startServer } from './serve.js';
+import { chooseCliLanguage, cliTexts } from './messages.js';
 
 /** The version in package.json, which `beredskap --version` prints. */
 export function packageVersion(): string {
@@ -27,7 +28,16 @@ export function buildProgram(): Command {
     .name('beredskap')
     .description("Sweden's national platform for medicine supply preparedness")
     .version(packageVersion(), '-V, --version', 'print the version')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .option(
+      '--lang <sv|en>',
+      'the language of what it prints: sv or en (default: English when LANG is en_*, else Swedish)',
+    )
+    .configureHelp({ showGlobalOptions: true })
+    // One language per run, chosen before any command prints (src/cli/messages.ts).
+    .hook('preAction', (_program, command) => {
+      chooseCliLanguage(command.optsWithGlobals<{ lang?: string }>().lang);
+    });
 
   program
     .command('serve')
@@ -46,7 +56,7 @@ export function buildProgram(): Command {
       const store = await openStore({ ...options, statementTimeoutMs: REQUEST_STATEMENT_TIMEOUT_MS });
       await migrateToLatest(store.db);
       const { url } = await startServer(store, portFromEnv());
-      console.log(`beredskap serves ${url} (database: ${store.backend})`);
+      console.log(cliTexts().serving(url, store.backend));
     });
 
   registerAuditCommand(program);
@@ -64,7 +74,8 @@ export function buildProgram(): Command {
       const store = await openStore(storeOptionsFromEnv());
       try {
         const applied = await migrateToLatest(store.db);
-        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');
+        const x = cliTexts();
+        console.log(applied.length ? x.migrationsApplied(applied) : x.schemaUpToDate);
       } finally {
         await store.close();
       }

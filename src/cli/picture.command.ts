@@ -5,6 +5,7 @@ import { migrateToLatest } from '../store/migrate.js';
 import { addDays } from '../domain/calendar.js';
 import { AppError } from '../domain/errors.js';
 import { backfillStockHistory, refreshPicture } from '../store/picture/refresh.js';
+import { cliTexts } from './messages.js';
 
 /**
  * `beredskap picture refresh [--today YYYY-MM-DD] [--full]`: recompute the situational picture's
@@ -27,8 +28,13 @@ export function registerPictureCommand(program: Command): void {
           ...(options.full === true ? { full: true } : {}),
         });
         console.log(
-          `picture ${result.mode} refresh for ${result.today} (${result.reason ?? 'incremental'}): ` +
-            `${result.packages} packages in ${(result.milliseconds / 1000).toFixed(1)} s`,
+          cliTexts().pictureRefreshed(
+            result.mode,
+            result.today,
+            result.reason,
+            result.packages,
+            (result.milliseconds / 1000).toFixed(1),
+          ),
         );
       } finally {
         await store.close();
@@ -46,7 +52,7 @@ export function registerPictureCommand(program: Command): void {
     .action(async (options: { days: string; today?: string }) => {
       const days = Number(options.days);
       if (!Number.isInteger(days) || days < 1 || days > 3660) {
-        throw AppError.invalid(`--days ${options.days}: expected a whole number of days from 1 to 3660`);
+        throw AppError.invalid(cliTexts().daysInvalid(options.days));
       }
       const today = options.today ?? calendarDateInSweden(new Date());
       const store = await openStore(storeOptionsFromEnv());
@@ -56,7 +62,7 @@ export function registerPictureCommand(program: Command): void {
           store,
           Array.from({ length: days }, (_, i) => addDays(today, i - days)),
         );
-        console.log(`stock history rebuilt for the ${days} days before ${today}`);
+        console.log(cliTexts().historyRebuilt(days, today));
       } finally {
         await store.close();
       }

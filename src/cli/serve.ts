@@ -1,3 +1,4 @@
+import { cliTexts } from './messages.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildApp, type App } from '../api/app.js';
@@ -39,7 +40,7 @@ export function portFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   if (raw === undefined || raw === '') return DEFAULT_PORT;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be a whole number from 0 to 65535, got '${raw}'`);
+    throw new Error(cliTexts().portInvalid(raw));
   }
   return port;
 }

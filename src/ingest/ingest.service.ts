@@ -230,6 +230,8 @@ export async function ingestReport(store: Store, req: IngestRequest): Promise<Re
         field: 'kind',
         expected: `one of ${INGEST_KINDS.join(', ')}`,
         message: 'the kind of report is not given (and the content does not say)',
+        code: 'kind_missing',
+        params: { kinds: INGEST_KINDS.join(', ') },
       });
     }
     throw problems.toError('the report');

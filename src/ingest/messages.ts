@@ -84,6 +84,16 @@ export const PROBLEM_MESSAGES = {
     en: { message: "column '{field}' is missing" },
     sv: { message: "kolumnen '{field}' saknas" },
   },
+  kind_missing: {
+    en: {
+      message: 'the kind of report is not given (and the content does not say)',
+      expected: 'one of {kinds}',
+    },
+    sv: {
+      message: 'rapportens slag är inte angivet (och innehållet säger det inte)',
+      expected: 'någon av {kinds}',
+    },
+  },
   more_problems: {
     en: { message: '… and {n} more problems (only the first {kept} are listed)' },
     sv: { message: '… och {n} fel till (bara de första {kept} visas)' },

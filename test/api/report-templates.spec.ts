@@ -63,7 +63,7 @@ describeEach(testBackends())('report templates on $name', (backend) => {
   }
 
   it('the demo prints per persona its organisation code and name and a few of its location codes', async () => {
-    const lines = await personaLines(store.db);
+    const lines = await personaLines(store.db, 'sv');
     const apo = await store.db
       .selectFrom('organisation')
       .select(['id', 'name'])

@@ -216,7 +216,7 @@ describe('synthetic Sweden as CSV files', () => {
   it('runs as `generate --out DIR` and prints the counts', async () => {
     const lines: string[] = [];
     const program = new Command().exitOverride();
-    registerGenerateCommand(program, { print: (l) => lines.push(l), progress: false });
+    registerGenerateCommand(program, { print: (l) => lines.push(l), progress: false, lang: 'en' });
     const out = join(dir, 'cli');
     await program.parseAsync(
       ['generate', '--scale', '0.02', '--seed', '3', '--today', '2025-02-03', '--out', out],
@@ -235,6 +235,7 @@ describe('synthetic Sweden as CSV files', () => {
     registerGenerateCommand(program, {
       print: (l) => lines.push(l),
       progress: false,
+      lang: 'en',
       storeOptions: () => ({ dataDir: 'memory://' }),
     });
     await program.parseAsync(['generate', '--scale', '0.02', '--today', '2025-02-03'], { from: 'user' });

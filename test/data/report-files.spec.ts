@@ -27,7 +27,7 @@ describeEach(testBackends())('generate --out report files on $name', (backend) =
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'beredskap-reports-'));
     const program = new Command().exitOverride();
-    registerGenerateCommand(program, { print: (l) => printed.push(l), progress: false });
+    registerGenerateCommand(program, { print: (l) => printed.push(l), progress: false, lang: 'en' });
     await program.parseAsync(['generate', '--scale', '0.02', '--seed', '7', '--today', today, '--out', dir], {
       from: 'user',
     });

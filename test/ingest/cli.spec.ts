@@ -18,7 +18,8 @@ describe('beredskap ingest', () => {
     await migrateToLatest(store.db);
     await seedMinimal(store.db);
     await store.close();
-    env = { ...process.env, BEREDSKAP_DATA_DIR: dir, DATABASE_URL: '' };
+    // Swedish, the CLI's language when LANG is not English (src/cli/messages.ts).
+    env = { ...process.env, BEREDSKAP_DATA_DIR: dir, DATABASE_URL: '', LANG: 'C.UTF-8', LC_ALL: '' };
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -35,7 +36,7 @@ describe('beredskap ingest', () => {
     );
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^Mottagen: rapport 1 \(stock_snapshot, csv\) — /);
-    expect(first.stdout).toMatch(/locations 2/);
+    expect(first.stdout).toMatch(/platser 2/);
     expect(first.stdout).toMatch(/rader 5, sha256 [0-9a-f]{64}/);
     expect(first.stderr).toMatch(/Läser stock-snapshot\.csv \(kB\)\s+1\/1/);
     const again = await cli(
@@ -98,19 +99,21 @@ describe('beredskap ingest', () => {
     expect(
       (await cli('ingest', 'docs/examples/stock-snapshot.csv', '--org', 'NOPE', '--kind', 'stock_snapshot'))
         .stderr,
-    ).toMatch(/organisation NOPE is unknown/);
+    ).toMatch(/organisationen NOPE är okänd/);
     expect(
       (await cli('ingest', 'docs/examples/stock-snapshot.csv', '--org', 'APO', '--kind', 'stock')).stderr,
-    ).toMatch(/--kind 'stock' is not one of/);
+    ).toMatch(/--kind 'stock' är inte någon av/);
     expect((await cli('ingest', 'docs/examples/stock-snapshot.csv', '--org', 'APO')).stderr).toMatch(
-      /the kind of report is not given/,
+      /rapportens slag är inte angivet \(och innehållet säger det inte\) \(väntat: någon av stock_snapshot/,
     );
   });
 
   it('brings the situational picture up to date after a report, once a picture exists', async () => {
     const refreshed = await cli('picture', 'refresh');
     expect(refreshed.code, refreshed.stderr).toBe(0);
-    expect(refreshed.stdout).toMatch(/^picture full refresh for \d{4}-\d\d-\d\d \(first refresh\)/);
+    expect(refreshed.stdout).toMatch(
+      /^lägesbilden helt uppdaterad för \d{4}-\d\d-\d\d \(första uppdateringen\)/,
+    );
     const before = await pictureStock();
 
     const sent = await cli(
@@ -143,7 +146,7 @@ describe('beredskap ingest', () => {
     // The example snapshot was counted on 2026-03-01: the two days before the 4th hold its stock.
     const rebuilt = await cli('picture', 'history', '--days', '2', '--today', '2026-03-04');
     expect(rebuilt.code, rebuilt.stderr).toBe(0);
-    expect(rebuilt.stdout).toMatch(/stock history rebuilt for the 2 days before 2026-03-04/);
+    expect(rebuilt.stdout).toMatch(/lagerhistoriken återskapad för de 2 dagarna före 2026-03-04/);
     const store = await openStore({ dataDir: dir });
     try {
       const days = await store.db
@@ -159,7 +162,7 @@ describe('beredskap ingest', () => {
       await store.close();
     }
     expect((await cli('picture', 'history', '--days', '0')).stderr).toMatch(
-      /--days 0: expected a whole number of days from 1 to 3660/,
+      /--days 0: väntat ett heltal dagar från 1 till 3660/,
     );
   });
 

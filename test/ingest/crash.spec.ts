@@ -45,7 +45,7 @@ function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /serves (http:\/\/\S+)/.exec(out);
+      const m = /(?:serves|kör på) (http:\/\/\S+)/.exec(out);
       if (m) resolve({ child, url: m[1]! });
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));

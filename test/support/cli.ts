@@ -46,7 +46,7 @@ export function startServeProcess(env: NodeJS.ProcessEnv): Promise<ServerProcess
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /serves (http:\/\/\S+)/.exec(out);
+      const m = /(?:serves|kör på) (http:\/\/\S+)/.exec(out);
       if (m) resolve({ child, url: m[1]!, stderr: () => err });
     });
     child.on('exit', (code, signal) =>
