@@ -156,7 +156,7 @@ describe('Freshness of the picture in Chromium', () => {
     expect(store.freshness).toMatchObject({ stockCountedAt: '2026-02-25T07:30:00.000Z', stockStale: true });
     const cell = rows.filter({ hasText: 'Vårdförråd Ystad' }).getByTestId('location-freshness');
     expect(await cell.getAttribute('data-stale')).toBe('yes');
-    expect(plain(await cell.textContent())).toBe('25 feb. 2026 08:30 Inaktuellt');
+    expect(plain(await cell.textContent())).toBe('25 feb. 2026 08:30 CET Inaktuellt');
     // A hospital pharmacy reports its own sales: their last day is shown, late with the region's.
     const hospital = skane.locations.find(
       (l) => l.location.kind === 'hospital_pharmacy' && l.freshness?.salesThrough,

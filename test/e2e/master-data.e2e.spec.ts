@@ -176,7 +176,7 @@ describe('Product register and register imports in Chromium', () => {
     expect(cell(newest, 'Per')).toBe('1 mars 2025');
     expect(cell(newest, 'Status')).toBe('Godkänd');
     expect(cell(newest, 'Mottagen från')).toMatch(
-      /^\d{1,2} \S+ \d{4} \d\d:\d\dLäkemedelsverket · Anna Lindqvist$/,
+      /^\d{1,2} \S+ \d{4} \d\d:\d\d CES?TLäkemedelsverket · Anna Lindqvist$/,
     );
     expect([cell(newest, 'Tillagda'), cell(newest, 'Ändrade'), cell(newest, 'Borttagna')]).toEqual([
       '0',

@@ -110,7 +110,9 @@ describe('Rapporter in Chromium', () => {
     await expect.poll(() => rows.count()).toBe(3);
     await d.screenshot('reports');
 
-    // The refused uploads answer 400 and 409, which Chromium logs; nothing else may go wrong.
-    expect(d.problems.filter((p) => !/status of (400|409)/.test(p))).toEqual([]);
+    // The refused uploads answer 400 and 409, which Chromium logs, and so does the 503 of the overview
+    // signing in lands on (this fixture's picture is never computed: the page says so); nothing else
+    // may go wrong.
+    expect(d.problems.filter((p) => !/status of (400|409|503)/.test(p))).toEqual([]);
   });
 });
