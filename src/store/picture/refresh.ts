@@ -245,6 +245,12 @@ export async function rebuild(
     if (full) await step('sales', () => writeSales(trx, s, null));
     else if (salesPackages.length > 0) await step('sales', () => writeSales(trx, s, salesPackages));
     if (!regional) {
+      // The lots, stock and demand were filled in this transaction: the items' joins over them are
+      // planned from their statistics (the analyze step below covers the tables written after).
+      await step('analyzeLots', () =>
+        sql`ANALYZE picture_stock_expiry, picture_wholesale_expiry, picture_stock, picture_wholesale_stock,
+          picture_demand, picture_product`.execute(trx),
+      );
       await step('packageItems', () => writePackageItems(trx, s, null, null));
       await step('groupItems', () => writeGroupItems(trx, s, null, null));
     }

@@ -108,6 +108,10 @@ export async function rebuildStock(
               // catalogue change committed during this refresh can show in these regions' items
               // before the others'; its own refresh, which the maintainer queues, evens them out.
               inHelperTransaction(helper, null, async (conn) => {
+                // Filled just now: without statistics the items' joins over the lots are planned
+                // as if they were empty (minutes at national scale).
+                await sql`ANALYZE picture_stock_expiry_part, picture_wholesale_expiry_part, picture_stock_part,
+                  picture_wholesale_stock_part`.execute(conn);
                 await writePackageItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
                 await writeGroupItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
               }),
@@ -120,6 +124,9 @@ export async function rebuildStock(
       }
       await insertStock(trx, 'picture_stock', mine, s);
       if (regionalItems && mine.length > 0) {
+        await sql`ANALYZE picture_stock_expiry, picture_wholesale_expiry, picture_stock, picture_wholesale_stock`.execute(
+          trx,
+        );
         await writePackageItems(trx, s, null, regionsOf(mine));
         await writeGroupItems(trx, s, null, regionsOf(mine));
       }
