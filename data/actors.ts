@@ -1,5 +1,6 @@
 import { dateOfDayNumber, dayNumber } from '../src/domain/calendar.js';
 import type { AuthorityCode, LocationKind } from '../src/domain/vocabulary.js';
+import { EXAMPLE_CODES } from './examples.js';
 import type { LocationModel, LocationRow, OrganisationRow, ResolvedOptions, Sizes } from './model.js';
 import { hash32, Rng } from './random.js';
 import {
@@ -236,7 +237,8 @@ export function buildActors(o: ResolvedOptions, sizes: Sizes): Actors {
     const row: OrganisationRow = {
       id,
       code,
-      org_number: orgNumber(id),
+      // The organisations of docs/examples/organisations.csv carry its numbers (issue 10 item 6).
+      org_number: EXAMPLE_CODES.organisationNumbers[code] ?? orgNumber(id),
       name,
       kind,
       region_code: regionCode,
@@ -385,7 +387,7 @@ function buildLocations(
       const kind = HOSPITAL_KINDS[i === 0 ? 0 : 1 + (hash32(o.seed, i, Number(m.code)) % 4)] ?? 'sjukhus';
       const suffix = i >= munis.length ? ` ${Math.floor(i / munis.length) + 1}` : '';
       add(
-        'SJA',
+        'SJH',
         'hospital_pharmacy',
         `Sjukhusapoteket ${m.name} ${kind}${suffix}`,
         org(ORG.region(r.code)),
@@ -418,25 +420,30 @@ function buildLocations(
     munis.forEach((m, mi) => {
       const k = perMuni[mi] ?? 0;
       for (let j = 0; j < k; j++) {
-        const chain = PHARMACY_CHAINS[rng.weighted(chainWeights)] ?? PHARMACY_CHAINS[0];
-        if (!chain) continue;
+        const drawn = PHARMACY_CHAINS[rng.weighted(chainWeights)] ?? PHARMACY_CHAINS[0];
+        if (!drawn) continue;
+        // The examples' pharmacies (SE-APO-0001, SE-APO-0002) are demo-apotek's, whatever was drawn.
+        const example = (counters.get('APO') ?? 0) < EXAMPLE_CODES.pharmacies.length;
+        const chain = example
+          ? (PHARMACY_CHAINS.find((c) => c[0] === EXAMPLE_CODES.pharmacyChain) ?? drawn)
+          : drawn;
         const place =
           k > 1
             ? ` ${PHARMACY_PLACES[j % PHARMACY_PLACES.length] ?? ''}${j >= PHARMACY_PLACES.length ? ` ${Math.floor(j / PHARMACY_PLACES.length) + 1}` : ''}`
             : '';
         const size = Math.min(3, Math.max(0.35, rng.logNormal(1, 0.45)));
-        inRegion.push(
-          add(
-            'APO',
-            'community_pharmacy',
-            `${chain[2]} ${m.name}${place}`,
-            org(chain[0]),
-            m,
-            Math.min(2, Math.sqrt(k) / 3 + 0.3),
-            0,
-            size,
-          ),
+        const pharmacy = add(
+          'APO',
+          'community_pharmacy',
+          `${chain[2]} ${m.name}${place}`,
+          org(chain[0]),
+          m,
+          Math.min(2, Math.sqrt(k) / 3 + 0.3),
+          0,
+          size,
         );
+        if (pharmacy.row.code === EXAMPLE_CODES.pharmacies[0]) pharmacy.row.gln = EXAMPLE_CODES.pharmacyGln;
+        inRegion.push(pharmacy);
       }
     });
     const total = inRegion.reduce((a, l) => a + l.size, 0);

@@ -27,7 +27,7 @@ import {
   type StockSnapshotRow,
   type SwedenOptions,
 } from './model.js';
-import { buildCatalogue, buildNotices, buildProductList } from './products.js';
+import { buildCatalogue, buildNotices, buildProductList, examplePackageRows } from './products.js';
 import { Rng } from './random.js';
 import { salesChunks, salesWindow, type Chunk, type SalesContext, type SalesWindow } from './sales.js';
 import { planStock, stockLineChunks, type SnapshotPlan, type StockContext } from './stock.js';
@@ -63,7 +63,7 @@ export interface SwedenData {
   sales(chunkRows?: number): Generator<Chunk<SalesRow>>;
   /** Stock lines in chunks, snapshot by snapshot; `done`/`total` count snapshots. */
   stockLines(chunkRows?: number): Generator<Chunk<StockLineRow>>;
-  /** Demand behind each package (for tests and for tuning). */
+  /** Demand behind each generated package (for tests and for tuning); the examples' packages have none. */
   packageModels: readonly PackageModel[];
   locationModels: readonly LocationModel[];
 }
@@ -114,6 +114,8 @@ export function generateSweden(options: SwedenOptions = {}): SwedenData {
   const catalogue = buildCatalogue(o, sizes, actors.manufacturers, actors.parallelImporters);
   const { list, items } = buildProductList(catalogue.substances, orgId(ORG.sos));
   const notices = buildNotices(o, catalogue.models, report.id);
+  // After every draw: the examples' packages (docs/examples/), without demand.
+  const examples = examplePackageRows(catalogue, actors.manufacturers, o.today);
 
   const created = `${addDays(o.today, -30)}T08:00:00Z`;
   const appUsers: AppUserRow[] = DEMO_PERSONAS.map((p, i) => ({
@@ -183,8 +185,8 @@ export function generateSweden(options: SwedenOptions = {}): SwedenData {
     municipalities,
     organisations: actors.organisations,
     locations: actors.locations.map((l) => l.row),
-    medicines: catalogue.medicines,
-    packages: catalogue.packages,
+    medicines: [...catalogue.medicines, ...examples.medicines],
+    packages: [...catalogue.packages, ...examples.packages],
     productLists: [list],
     productListItems: items,
     appUsers,

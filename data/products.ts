@@ -2,6 +2,7 @@ import { addDays, calendarDateInSweden, dateOfDayNumber, dayNumber } from '../sr
 import { isLateSalesStop } from '../src/domain/notice.js';
 import type { Company } from './actors.js';
 import { withGs1CheckDigit } from './actors.js';
+import { EXAMPLE_PACKAGES } from './examples.js';
 import {
   FORMS,
   isWinterSeasonal,
@@ -506,4 +507,56 @@ export function buildNotices(
   const candidates = rng.shuffle(models.filter((x) => available(x) && !x.scarce && !x.row.licence));
   for (const m of candidates.slice(0, extra)) m.scarce = true;
   return notices;
+}
+
+/**
+ * The packages docs/examples/ names (data/examples.ts), as catalogue rows after the generated ones,
+ * named as the generator names a company's medicine ('Paracetamol Nordfarma'). They have no demand
+ * and no model, so no sales, stock or notice is generated for them, and no random draw changes.
+ */
+export function examplePackageRows(
+  catalogue: Catalogue,
+  manufacturers: readonly Company[],
+  today: string,
+): { medicines: MedicineRow[]; packages: PackageRow[] } {
+  const medicines: MedicineRow[] = [];
+  const packages: PackageRow[] = [];
+  EXAMPLE_PACKAGES.forEach((p, i) => {
+    const seller = manufacturers.find((c) => c.row.code === p.company);
+    if (!seller) throw new Error(`unknown company ${p.company}`);
+    const form = FORMS[p.formKey];
+    const { value, unit } = parseStrength(p.strength);
+    const medicine: MedicineRow = {
+      id: catalogue.medicines.length + i + 1,
+      npl_id: ids.nplId(catalogue.medicines.length + i + 1),
+      name: `${capitalise(p.substance)} ${seller.short}`,
+      atc_code: p.atc,
+      substance: p.substance,
+      form: form.form,
+      strength: p.strength,
+      strength_value: value,
+      strength_unit: unit,
+      species: 'human',
+      company_id: seller.row.id,
+    };
+    medicines.push(medicine);
+    packages.push({
+      id: catalogue.packages.length + i + 1,
+      npl_pack_id: p.nplPackId,
+      nordic_article_number: p.nordicArticleNumber,
+      gtin: p.gtin,
+      medicine_id: medicine.id,
+      kind: 'medicine',
+      pack_size: p.packSize,
+      pack_unit: form.packUnit,
+      description: form.describe(p.packSize),
+      price_sek: p.priceSek,
+      company_id: seller.row.id,
+      parallel_traded: false,
+      licence: false,
+      marketed_from: addDays(today, -5 * 365),
+      withdrawn_on: null,
+    });
+  });
+  return { medicines, packages };
 }

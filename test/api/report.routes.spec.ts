@@ -225,7 +225,7 @@ describeEach(testBackends())('report API on $name', (backend) => {
       items: [
         {
           nplPackId: '20000000000035',
-          gtin: '07350000000031',
+          gtin: '07350000000030',
           name: 'Insulin Beta',
           batch: 'Q1',
           expiry: '2027-01-31',

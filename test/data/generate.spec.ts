@@ -4,6 +4,7 @@ import { hashToken } from '../../src/domain/access.js';
 import { dayNumber } from '../../src/domain/calendar.js';
 import { channelOfLocationKind } from '../../src/domain/sales-channel.js';
 import { DEMO_PERSONAS, generateSweden, type SwedenData } from '../../data/generate.js';
+import { EXAMPLE_CODES, EXAMPLE_PACKAGES } from '../../data/examples.js';
 import { LATE_SALES_DAYS, LATE_SALES_REGION, winterFactor } from '../../data/sales.js';
 import { STALE_WAREHOUSE_DAYS } from '../../data/stock.js';
 import { MUNICIPALITIES, REGIONS } from '../../data/sweden.js';
@@ -180,7 +181,7 @@ describe('synthetic Sweden: geography', () => {
       wholesaler_warehouse: 'SE-WHS-',
       community_pharmacy: 'SE-APO-',
       dose_pharmacy: 'SE-DOS-',
-      hospital_pharmacy: 'SE-SJA-',
+      hospital_pharmacy: 'SE-SJH-',
       care_unit_store: 'SE-VNL-',
       municipal_store: 'SE-KOM-',
       state_security_stock: 'SE-SSL-',
@@ -214,7 +215,7 @@ describe('synthetic Sweden: geography', () => {
     const big = generateSweden({ scale: 15, today: TODAY });
     expect(big.locations.length).toBeGreaterThan(1800);
     expect(big.locations.length).toBeLessThanOrEqual(2100);
-    expect(big.packages).toHaveLength(30_000);
+    expect(big.packages).toHaveLength(30_000 + EXAMPLE_PACKAGES.length);
   });
 });
 
@@ -253,7 +254,8 @@ describe('synthetic Sweden: actors and catalogue', () => {
   });
 
   it('has about 2,000 packages with ~8 % parallel-traded, ~2 % licence and some veterinary medicines', () => {
-    expect(national.packages).toHaveLength(2000);
+    // 2,000 generated, and the three the examples in docs/examples/ name.
+    expect(national.packages).toHaveLength(2000 + EXAMPLE_PACKAGES.length);
     expect(national.packages.filter((p) => p.parallel_traded)).toHaveLength(160);
     expect(national.packages.filter((p) => p.licence)).toHaveLength(40);
     expect(national.packages.some((p) => p.parallel_traded && p.licence)).toBe(false);
@@ -271,13 +273,40 @@ describe('synthetic Sweden: actors and catalogue', () => {
   });
 
   it('uses obviously fictitious identifiers', () => {
-    for (const p of national.packages) {
+    const examples = new Set(EXAMPLE_PACKAGES.map((p) => p.nplPackId));
+    for (const p of national.packages.filter((x) => !examples.has(x.npl_pack_id))) {
       expect(p.npl_pack_id).toMatch(/^99\d{12}$/);
       expect(p.gtin).toMatch(/^0735999\d{7}$/);
       expect(p.nordic_article_number).toMatch(/^9\d{5}$/);
     }
     for (const m of national.medicines) expect(m.npl_id).toMatch(/^99\d{12}$/);
-    expect(new Set(national.packages.map((p) => p.gtin)).size).toBe(2000);
+    expect(new Set(national.packages.map((p) => p.gtin)).size).toBe(national.packages.length);
+  });
+
+  it('holds the codes docs/examples/ names: its pharmacies, hospital pharmacy, organisations and packages', () => {
+    const org = (id: number) => national.organisations.find((o) => o.id === id)?.code;
+    const location = (code: string) => national.locations.find((l) => l.code === code);
+    for (const code of EXAMPLE_CODES.pharmacies) {
+      expect(location(code)?.kind).toBe('community_pharmacy');
+      expect(org(location(code)?.organisation_id ?? 0)).toBe(EXAMPLE_CODES.pharmacyChain);
+    }
+    expect(location(EXAMPLE_CODES.pharmacies[0])?.gln).toBe(EXAMPLE_CODES.pharmacyGln);
+    expect(location(EXAMPLE_CODES.hospital)).toMatchObject({ kind: 'hospital_pharmacy', region_code: '01' });
+    expect(org(location(EXAMPLE_CODES.hospital)?.organisation_id ?? 0)).toBe('REG-01');
+    for (const [code, number] of Object.entries(EXAMPLE_CODES.organisationNumbers))
+      expect(national.organisations.find((o) => o.code === code)?.org_number).toBe(number);
+    for (const e of EXAMPLE_PACKAGES) {
+      const p = national.packages.find((x) => x.npl_pack_id === e.nplPackId);
+      expect(p).toMatchObject({
+        gtin: e.gtin,
+        nordic_article_number: e.nordicArticleNumber,
+        withdrawn_on: null,
+      });
+      expect(org(p?.company_id ?? 0)).toBe(e.company);
+      // No demand: the examples' facts are the only ones about them.
+      expect(national.packageModels.some((m) => m.row.id === p?.id)).toBe(false);
+    }
+    expect(national.shortageNotices.every((n) => n.package_id <= national.packageModels.length)).toBe(true);
   });
 
   it('lists 60–100 prioritised substances from the catalogue (Socialstyrelsen, 2023-05-12)', () => {

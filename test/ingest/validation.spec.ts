@@ -332,7 +332,7 @@ describeEach(testBackends())('report validation on $name', (backend) => {
       ...complete,
       inventoryListing: [
         {
-          location: { identifier: { system: 'https://www.gs1.org/gln', value: '7350000000011' } },
+          location: { identifier: { system: 'https://www.gs1.org/gln', value: '7350000001006' } },
           item: [
             {
               item: {

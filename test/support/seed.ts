@@ -31,7 +31,7 @@ export interface MinimalSeed {
     companyB: number;
   };
   locations: {
-    /** SE-APO-0001 (GLN 7350000000011), Stockholm, owned by APO. */
+    /** SE-APO-0001 (GLN 7350000001006), Stockholm, owned by APO. */
     pharmacy1: number;
     /** SE-APO-0002, Skåne, owned by APO. */
     pharmacy2: number;
@@ -43,11 +43,11 @@ export interface MinimalSeed {
     regionalStock: number;
   };
   packages: {
-    /** NPL pack id 20000000000011, GTIN 07350000000017, varunummer 100001; CO-A. */
+    /** NPL pack id 20000000000011, GTIN 07350000000016, varunummer 100001; CO-A. */
     paracetamol: number;
-    /** NPL pack id 20000000000028, GTIN 07350000000024, varunummer 100002; CO-A. */
+    /** NPL pack id 20000000000028, GTIN 07350000000023, varunummer 100002; CO-A. */
     amoxicillin: number;
-    /** NPL pack id 20000000000035, GTIN 07350000000031, varunummer 100003; CO-B. */
+    /** NPL pack id 20000000000035, GTIN 07350000000030, varunummer 100003; CO-B. */
     insulin: number;
   };
   /** Raw bearer tokens (the value is also the token, e.g. 'tok-apo-reporter'). */
@@ -65,18 +65,18 @@ export interface MinimalSeed {
 
 export const SEED_CODES = {
   pharmacy1: 'SE-APO-0001',
-  pharmacy1Gln: '7350000000011',
+  pharmacy1Gln: '7350000001006',
   pharmacy2: 'SE-APO-0002',
   warehouse: 'SE-WHS-0001',
   hospital: 'SE-SJH-0001',
   regionalStock: 'SE-BER-0001',
   paracetamol: '20000000000011',
-  paracetamolGtin: '07350000000017',
+  paracetamolGtin: '07350000000016',
   paracetamolVnr: '100001',
   amoxicillin: '20000000000028',
-  amoxicillinGtin: '07350000000024',
+  amoxicillinGtin: '07350000000023',
   insulin: '20000000000035',
-  insulinGtin: '07350000000031',
+  insulinGtin: '07350000000030',
 } as const;
 
 export async function seedMinimal(db: Db): Promise<MinimalSeed> {
