@@ -21,6 +21,7 @@ export function DataTable({
   className,
   caption,
   testId,
+  foot,
 }: {
   columns: readonly (Column | false)[];
   /** Undefined while the first answer is on its way. */
@@ -32,6 +33,8 @@ export function DataTable({
   /** Read out by screen readers only. */
   caption?: string;
   testId?: string;
+  /** A `<tfoot>` under the rows. */
+  foot?: ReactNode;
 }) {
   const { t } = useI18n();
   const shown = columns.flatMap((c) => (c === false ? [] : [typeof c === 'string' ? { label: c } : c]));
@@ -55,6 +58,7 @@ export function DataTable({
         <tbody className={loading && rows !== undefined ? 'is-stale' : undefined}>
           {rows ?? <SkeletonRows rows={skeletonRows} columns={shown.length} />}
         </tbody>
+        {foot}
       </table>
     </div>
   );
