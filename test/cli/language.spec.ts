@@ -29,6 +29,18 @@ describe('beredskap speaks one language per run', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   const all = (r: CliResult) => `${r.stdout}\n${r.stderr}`;
+  /** APO's example stock difference, accepted the first time and a duplicate after. */
+  const INGEST_DIFFERENCE = [
+    'ingest',
+    'docs/examples/stock-difference.csv',
+    '--org',
+    'APO',
+    '--kind',
+    'stock_difference',
+    '--no-picture',
+  ];
+  /** The example sales file sent by `org` (whose locations it does not name). */
+  const ingestSales = (org: string) => ['ingest', 'docs/examples/sales.csv', '--org', org, '--kind', 'sales'];
   /** Words only the English texts use, and words only the Swedish ones use. */
   const ENGLISH =
     /\b(Accepted|lines|received|refused|expected|is unknown|refresh for|locations|audit chain)\b/i;
@@ -37,43 +49,18 @@ describe('beredskap speaks one language per run', () => {
 
   it('in Swedish (LANG=sv_SE.UTF-8, or C.UTF-8 on a server): receipt, problems, errors, picture, audit', async () => {
     const env = { ...base, LANG: 'C.UTF-8' };
-    const accepted = await runCli(
-      env,
-      'ingest',
-      'docs/examples/stock-difference.csv',
-      '--org',
-      'APO',
-      '--kind',
-      'stock_difference',
-      '--no-picture',
-    );
+    const accepted = await runCli(env, ...INGEST_DIFFERENCE);
     expect(accepted.code, accepted.stderr).toBe(0);
     expect(accepted.stdout).toMatch(
       /^Mottagen: rapport \d+ \(stock_difference, csv\) — rader 3, platser 1\n {2}rader 3,/,
     );
-    const refused = await runCli(
-      { ...base, LANG: 'sv_SE.UTF-8' },
-      'ingest',
-      'docs/examples/sales.csv',
-      '--org',
-      'WHS',
-      '--kind',
-      'sales',
-    );
+    const refused = await runCli({ ...base, LANG: 'sv_SE.UTF-8' }, ...ingestSales('WHS'));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('beredskap: rapporten avvisades; inget av den sparades. Fel:');
     expect(refused.stderr).toContain(
       'rad 2: platsen SE-APO-0001 tillhör inte WHS (väntat: en plats som WHS äger)',
     );
-    const unknown = await runCli(
-      env,
-      'ingest',
-      'docs/examples/sales.csv',
-      '--org',
-      'NOPE',
-      '--kind',
-      'sales',
-    );
+    const unknown = await runCli(env, ...ingestSales('NOPE'));
     expect(unknown.stderr).toBe('beredskap: organisationen NOPE är okänd\n');
     const picture = await runCli(env, 'picture', 'refresh');
     expect(picture.stdout).toMatch(
@@ -86,33 +73,14 @@ describe('beredskap speaks one language per run', () => {
 
   it('in English (LANG=en_GB.UTF-8, or --lang en anywhere on the line): the same runs', async () => {
     const env = { ...base, LANG: 'en_GB.UTF-8' };
-    const accepted = await runCli(
-      env,
-      'ingest',
-      'docs/examples/stock-difference.csv',
-      '--org',
-      'APO',
-      '--kind',
-      'stock_difference',
-      '--no-picture',
-    );
+    const accepted = await runCli(env, ...INGEST_DIFFERENCE);
     expect(accepted.code, accepted.stderr).toBe(0);
     expect(accepted.stdout).toMatch(
       /^Already received: report \d+ \(stock_difference, csv\) — lines 3, locations 1\n {2}lines 3,/,
     );
     expect(accepted.stdout).toContain('The same report was received before; nothing was counted twice.');
     // --lang wins over LANG, before or after the command's name.
-    const refused = await runCli(
-      { ...base, LANG: 'sv_SE.UTF-8' },
-      'ingest',
-      'docs/examples/sales.csv',
-      '--org',
-      'WHS',
-      '--kind',
-      'sales',
-      '--lang',
-      'en',
-    );
+    const refused = await runCli({ ...base, LANG: 'sv_SE.UTF-8' }, ...ingestSales('WHS'), '--lang', 'en');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
       'beredskap: the report was refused; nothing of it was stored. Problems:',
@@ -120,17 +88,7 @@ describe('beredskap speaks one language per run', () => {
     expect(refused.stderr).toContain(
       "line 2: location SE-APO-0001 is not one of WHS's locations (expected: a location owned by WHS)",
     );
-    const unknown = await runCli(
-      { ...base, LANG: 'C.UTF-8' },
-      '--lang',
-      'en',
-      'ingest',
-      'docs/examples/sales.csv',
-      '--org',
-      'NOPE',
-      '--kind',
-      'sales',
-    );
+    const unknown = await runCli({ ...base, LANG: 'C.UTF-8' }, '--lang', 'en', ...ingestSales('NOPE'));
     expect(unknown.stderr).toBe('beredskap: organisation NOPE is unknown\n');
     const picture = await runCli(env, 'picture', 'refresh', '--full');
     expect(picture.stdout).toMatch(

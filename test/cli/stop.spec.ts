@@ -1,17 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { SHUTDOWN_DEADLINE_MS } from '../../src/cli/serve.js';
-import { openStore, type Store } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
 import { exitOf, startServeProcess } from '../support/cli.js';
-import { describeEach, NO_POSTGRES, type BackendVariant } from '../support/databases.js';
-import { seedMinimal } from '../support/seed.js';
+import { describeEach } from '../support/databases.js';
+import { serverBackends } from '../support/server-backends.js';
 
 const CSV_HEADER = 'location,package,quantity,batch,expiry,stock_level,counted_at';
 
@@ -80,75 +74,7 @@ async function until(what: string, condition: () => Promise<boolean>, timeoutMs:
   }
 }
 
-interface Backend extends BackendVariant {
-  /** A seeded database; returns the server's environment. */
-  prepare(): Promise<NodeJS.ProcessEnv>;
-  /** The database, for a client of the test's own (PostgreSQL), or null. */
-  url(): string | null;
-  open(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
-
-function pgliteBackend(): Backend {
-  let dir = '';
-  return {
-    name: 'pglite',
-    skipReason: null,
-    async prepare() {
-      dir = await mkdtemp(join(tmpdir(), 'beredskap-stop-'));
-      const store = await openStore({ dataDir: dir });
-      await migrateToLatest(store.db);
-      await seedMinimal(store.db);
-      await store.close();
-      return { BEREDSKAP_DATA_DIR: dir, DATABASE_URL: '' };
-    },
-    url: () => null,
-    open: () => openStore({ dataDir: dir }),
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-function postgresBackend(adminUrl: string): Backend {
-  const name = `beredskap_stop_${randomBytes(6).toString('hex')}`;
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const admin = async (statement: string) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(statement);
-    await c.end();
-  };
-  return {
-    name: 'postgres',
-    skipReason: null,
-    async prepare() {
-      await admin(`CREATE DATABASE ${name}`);
-      const store = await openStore({ databaseUrl: url.toString() });
-      await migrateToLatest(store.db);
-      await seedMinimal(store.db);
-      await store.close();
-      return { DATABASE_URL: url.toString() };
-    },
-    url: () => url.toString(),
-    open: () => openStore({ databaseUrl: url.toString() }),
-    cleanup: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-}
-
-const adminUrl = process.env.TEST_DATABASE_URL;
-const backends: Backend[] = [
-  pgliteBackend(),
-  adminUrl
-    ? postgresBackend(adminUrl)
-    : {
-        name: 'postgres',
-        skipReason: NO_POSTGRES,
-        prepare: () => Promise.reject(new Error(NO_POSTGRES)),
-        url: () => null,
-        open: () => Promise.reject(new Error(NO_POSTGRES)),
-        cleanup: () => Promise.resolve(),
-      },
-];
+const backends = serverBackends('stop');
 
 /**
  * Issue 11 item 7: stopping is bounded. `beredskap serve` gets SIGTERM while an upload hangs halfway

@@ -1,25 +1,10 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIXTURE_REGIONS, loadDashboardFixture } from '../support/dashboard-fixture.js';
-import { startDashboard, type Dashboard } from './support.js';
-
-/** Any whitespace (sv-SE groups thousands with a no-break space) as one plain space. */
-const plain = (text: string | null) =>
-  (text ?? '')
-    .replace(/\u00ad/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+import { plain, useDashboard } from './support.js';
 
 describe('dashboard in Chromium', () => {
-  let d: Dashboard;
-
-  beforeAll(async () => {
-    d = await startDashboard({ load: loadDashboardFixture });
-  });
-
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = useDashboard({ load: loadDashboardFixture });
 
   it('refuses an unknown token and explains why, in Swedish by default', async () => {
     const { page } = d;
@@ -42,8 +27,7 @@ describe('dashboard in Chromium', () => {
     // Issue 10 item 2: LV lands on the national picture; the regions are one menu item away.
     await page.getByRole('heading', { level: 1, name: 'Lägesbild' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/overview');
-    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Regioner' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Regioner' }).waitFor();
+    await d.openFromMenu('Regioner');
     const rows = page.getByTestId('region-row');
     await expect.poll(() => rows.count()).toBe(21);
 
@@ -121,11 +105,7 @@ describe('dashboard in Chromium', () => {
 
   it('finds a product by substance in the catalogue, with its flags, and filters by the SoS list', async () => {
     const { page } = d;
-    await page
-      .getByRole('navigation', { name: 'Huvudmeny' })
-      .getByRole('link', { name: 'Produktkatalog' })
-      .click();
-    await page.getByRole('heading', { level: 1, name: 'Produktkatalog' }).waitFor();
+    await d.openFromMenu('Produktkatalog');
     await expect
       .poll(async () => plain(await page.getByTestId('result-count').textContent()))
       .toBe('16 förpackningar');

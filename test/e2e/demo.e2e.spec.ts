@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadSweden } from '../../data/load.js';
-import { startDashboard, type Dashboard } from './support.js';
+import { plain, useDashboard } from './support.js';
 
-const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
 const sv = new Intl.NumberFormat('sv-SE');
 
 /**
@@ -11,17 +10,10 @@ const sv = new Intl.NumberFormat('sv-SE');
  * database, so the test follows the generator without hard-coding its output.
  */
 describe('the demo in Chromium', () => {
-  let d: Dashboard;
-
-  beforeAll(async () => {
-    d = await startDashboard({
-      load: async (store) => {
-        await loadSweden(store, { scale: 0.02, seed: 42, today: '2026-11-23' });
-      },
-    });
-  });
-  afterAll(async () => {
-    await d?.close();
+  const d = useDashboard({
+    load: async (store) => {
+      await loadSweden(store, { scale: 0.02, seed: 42, today: '2026-11-23' });
+    },
   });
 
   it('signs in with the demo token and shows the 21 regions with their populations and locations', async () => {

@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSweden } from '../../data/load.js';
+import { describe, expect, it } from 'vitest';
 import type { Page, PictureItemsPage, PictureProduct, Product } from '../../src/web/api-client.js';
 
 type ProductPage = Page<Product>;
-import { refreshPicture } from '../../src/store/picture/refresh.js';
-import { startDashboard, type Dashboard } from './support.js';
-
-const plain = (text: string | null) =>
-  (text ?? '')
-    .replace(/\u00ad/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-const TODAY = '2026-03-02';
+import { plain, swedenWithPicture, useDashboard } from './support.js';
 
 /**
  * Issue 10 item 8 in Chromium over synthetic Sweden (scale 0.02, seed 42): catalogue rows that link
@@ -20,26 +11,7 @@ const TODAY = '2026-03-02';
  * template downloads.
  */
 describe('details users notice, in Chromium', () => {
-  let d: Dashboard;
-
-  const api = async <T>(path: string, token = 'demo-lv'): Promise<T> => {
-    const res = await d.app.inject({ url: path, headers: { authorization: `Bearer ${token}` } });
-    expect(res.statusCode, `${path}: ${res.body.slice(0, 200)}`).toBe(200);
-    return res.json<T>();
-  };
-
-  beforeAll(async () => {
-    d = await startDashboard({
-      load: async (store) => {
-        await loadSweden(store, { scale: 0.02, seed: 42, today: TODAY });
-        await refreshPicture(store, { today: TODAY });
-      },
-    });
-  }, 180_000);
-
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = useDashboard({ load: swedenWithPicture() });
 
   it('shows catalogue rows with stock, risk and notice status, linked to the product page', async () => {
     const { page } = d;
@@ -48,7 +20,7 @@ describe('details users notice, in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Produktkatalog' }).waitFor();
 
     // The placeholder names the catalogue's first product, its substance and ATC code.
-    const first = (await api<ProductPage>('/api/products?limit=1')).items[0]!;
+    const first = (await d.api<ProductPage>('/api/products?limit=1')).items[0]!;
     const search = page.getByLabel('Sök förpackning');
     await expect
       .poll(() => search.getAttribute('placeholder'))
@@ -56,9 +28,9 @@ describe('details users notice, in Chromium', () => {
 
     // A package under an active shortage notice, as the picture has it.
     const noticed = (
-      await api<PictureItemsPage>('/api/picture/items?level=national&notice=true&sort=risk&limit=1')
+      await d.api<PictureItemsPage>('/api/picture/items?level=national&notice=true&sort=risk&limit=1')
     ).items[0]!;
-    const nplPackId = (await api<PictureProduct>(`/api/picture/products/${noticed.packageId}`)).product
+    const nplPackId = (await d.api<PictureProduct>(`/api/picture/products/${noticed.packageId}`)).product
       .nplPackId;
     await search.fill(nplPackId);
     const row = page.getByTestId('product-row').filter({ hasText: noticed.name }).first();

@@ -1,15 +1,11 @@
 import { LATE_SALES_REGION } from '../../data/sales.js';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSweden } from '../../data/load.js';
 import type { PictureOverview, PictureRegion } from '../../src/web/api-client.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
 import { buildLocation, buildStockSnapshot } from '../support/builders.js';
-import { startDashboard, type Dashboard } from './support.js';
-
-/** Any whitespace (sv-SE groups thousands with a no-break space) as one plain space. */
-const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
-const TODAY = '2026-03-02';
+import { SWEDEN, TODAY, plain, useDashboard } from './support.js';
 
 /**
  * The picture's freshness in Chromium (issue 8 item 3) over synthetic Sweden (scale 0.02, seed 42) on
@@ -20,77 +16,61 @@ const TODAY = '2026-03-02';
  * region page shows its reporting and each location's last reports, the stale ones flagged.
  */
 describe('Freshness of the picture in Chromium', () => {
-  let d: Dashboard;
   let overview: PictureOverview;
   let skane: PictureRegion;
   let staleStore = 0;
 
-  const api = async <T>(path: string, token = 'demo-lv'): Promise<T> => {
-    const res = await d.app.inject({ url: path, headers: { authorization: `Bearer ${token}` } });
-    expect(res.statusCode, `${path}: ${res.body.slice(0, 200)}`).toBe(200);
-    return res.json<T>();
-  };
-  const go = async (path: string) => {
-    await d.page.goto(`${d.baseUrl}${path}`);
-    await d.page.getByTestId('account').waitFor();
-  };
+  const d = useDashboard({
+    load: async (store) => {
+      await loadSweden(store, SWEDEN);
+      // This morning's counts: the same lines as the last count, 5 % fewer.
+      await sql`
+        CREATE TEMP TABLE chosen AS
+        SELECT l.id AS location_id, cs.snapshot_id FROM location l JOIN current_snapshot cs ON cs.location_id = l.id
+        WHERE l.region_code IN ('01', '03', '14') OR l.id % 3 = 0`.execute(store.db);
+      await sql`
+        INSERT INTO stock_snapshot (location_id, counted_at, report_id, line_count)
+        SELECT location_id, '2026-03-02T06:15:00+01:00', 1, 0 FROM chosen`.execute(store.db);
+      await sql`
+        INSERT INTO stock_line (snapshot_id, package_id, batch, expiry, quantity, stock_level)
+        SELECT n.id, sl.package_id, sl.batch, sl.expiry, sl.quantity - floor(sl.quantity * 0.05), sl.stock_level
+        FROM stock_snapshot n JOIN chosen c ON c.location_id = n.location_id
+        JOIN stock_line sl ON sl.snapshot_id = c.snapshot_id
+        WHERE n.counted_at = '2026-03-02T06:15:00+01:00'`.execute(store.db);
+      // Region Skåne's last week has not arrived.
+      await sql`DELETE FROM sales WHERE region_code = '12' AND period_start > '2026-02-22'`.execute(store.db);
+      const region12 = await store.db
+        .selectFrom('organisation')
+        .select('id')
+        .where('kind', '=', 'region')
+        .where('region_code', '=', '12')
+        .executeTakeFirstOrThrow();
+      const pkg = await store.db.selectFrom('package').select('id').orderBy('id').executeTakeFirstOrThrow();
+      staleStore = await buildLocation(store.db, region12.id, {
+        kind: 'care_unit_store',
+        regionCode: '12',
+        name: 'Vårdförråd Ystad',
+        code: 'SE-VF-YSTAD',
+      });
+      await buildStockSnapshot(
+        store.db,
+        staleStore,
+        [{ packageId: pkg.id, quantity: 40, expiry: '2027-06-30' }],
+        '2026-02-25T07:30:00Z',
+      );
+      await refreshPicture(store, { today: TODAY });
+    },
+  });
 
   beforeAll(async () => {
-    d = await startDashboard({
-      load: async (store) => {
-        await loadSweden(store, { scale: 0.02, seed: 42, today: TODAY });
-        // This morning's counts: the same lines as the last count, 5 % fewer.
-        await sql`
-          CREATE TEMP TABLE chosen AS
-          SELECT l.id AS location_id, cs.snapshot_id FROM location l JOIN current_snapshot cs ON cs.location_id = l.id
-          WHERE l.region_code IN ('01', '03', '14') OR l.id % 3 = 0`.execute(store.db);
-        await sql`
-          INSERT INTO stock_snapshot (location_id, counted_at, report_id, line_count)
-          SELECT location_id, '2026-03-02T06:15:00+01:00', 1, 0 FROM chosen`.execute(store.db);
-        await sql`
-          INSERT INTO stock_line (snapshot_id, package_id, batch, expiry, quantity, stock_level)
-          SELECT n.id, sl.package_id, sl.batch, sl.expiry, sl.quantity - floor(sl.quantity * 0.05), sl.stock_level
-          FROM stock_snapshot n JOIN chosen c ON c.location_id = n.location_id
-          JOIN stock_line sl ON sl.snapshot_id = c.snapshot_id
-          WHERE n.counted_at = '2026-03-02T06:15:00+01:00'`.execute(store.db);
-        // Region Skåne's last week has not arrived.
-        await sql`DELETE FROM sales WHERE region_code = '12' AND period_start > '2026-02-22'`.execute(
-          store.db,
-        );
-        const region12 = await store.db
-          .selectFrom('organisation')
-          .select('id')
-          .where('kind', '=', 'region')
-          .where('region_code', '=', '12')
-          .executeTakeFirstOrThrow();
-        const pkg = await store.db.selectFrom('package').select('id').orderBy('id').executeTakeFirstOrThrow();
-        staleStore = await buildLocation(store.db, region12.id, {
-          kind: 'care_unit_store',
-          regionCode: '12',
-          name: 'Vårdförråd Ystad',
-          code: 'SE-VF-YSTAD',
-        });
-        await buildStockSnapshot(
-          store.db,
-          staleStore,
-          [{ packageId: pkg.id, quantity: 40, expiry: '2027-06-30' }],
-          '2026-02-25T07:30:00Z',
-        );
-        await refreshPicture(store, { today: TODAY });
-      },
-    });
-    overview = await api<PictureOverview>('/api/picture/overview');
-    skane = await api<PictureRegion>('/api/picture/regions/12');
-  }, 180_000);
-
-  afterAll(async () => {
-    await d?.close();
+    overview = await d.api<PictureOverview>('/api/picture/overview');
+    skane = await d.api<PictureRegion>('/api/picture/regions/12');
   });
 
   it('says on the overview how much of today’s picture has been reported, and names the late region', async () => {
     const { page } = d;
     await d.signIn('demo-lv');
-    await go('/overview');
+    await d.go('/overview');
     await page.getByRole('heading', { level: 1, name: 'Lägesbild' }).waitFor();
 
     const c = overview.freshness.completeness;
@@ -142,7 +122,7 @@ describe('Freshness of the picture in Chromium', () => {
 
   it('shows a region’s reporting and when each location last reported, the stale ones flagged', async () => {
     const { page } = d;
-    await go('/regions/12');
+    await d.go('/regions/12');
     await page.getByRole('heading', { level: 1, name: 'Region Skåne' }).waitFor();
 
     expect(skane.freshness).toMatchObject({ salesThrough: '2026-02-22', salesLagDays: 7, salesStale: true });

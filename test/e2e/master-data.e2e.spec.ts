@@ -1,14 +1,11 @@
 import JSZip from 'jszip';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RegisterImport } from '../../src/web/api-client.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
 import { loadDashboardFixture } from '../support/dashboard-fixture.js';
 import { changedNplZip, fixtureNplZip } from '../support/npl-fixture.js';
-import { SCREENSHOT_DIR, startDashboard, type Dashboard } from './support.js';
+import { SCREENSHOT_DIR, TODAY, plain, useDashboard } from './support.js';
 
-/** Any whitespace (sv-SE groups thousands with a no-break space) as one plain space. */
-const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
-const TODAY = '2026-03-02';
 /** Paracetamol Testfarma 20 tablets, a constructed record (test/fixtures/npl/constructed). */
 const PARACETAMOL_PACK = '99100000000011';
 
@@ -19,7 +16,6 @@ const PARACETAMOL_PACK = '99100000000011';
  * with their counts and one import's change lists. A region's user sees no import page.
  */
 describe('Product register and register imports in Chromium', () => {
-  let d: Dashboard;
   let paracetamolId: number;
   const imports: RegisterImport[] = [];
 
@@ -30,23 +26,16 @@ describe('Product register and register imports in Chromium', () => {
       headers: { authorization: 'Bearer demo-lv', 'content-type': 'application/zip' },
       payload: zip,
     });
-  const go = async (path: string) => {
-    await d.page.goto(`${d.baseUrl}${path}`);
-    await d.page.getByTestId('account').waitFor();
-  };
+
+  const d = useDashboard({
+    load: async (store) => {
+      await loadDashboardFixture(store);
+      // The fixture's Läkemedelsverket carries its authority mark, as the register of actors gives it.
+      await store.db.updateTable('organisation').set({ authority: 'lv' }).where('code', '=', 'LV').execute();
+    },
+  });
 
   beforeAll(async () => {
-    d = await startDashboard({
-      load: async (store) => {
-        await loadDashboardFixture(store);
-        // The fixture's Läkemedelsverket carries its authority mark, as the register of actors gives it.
-        await store.db
-          .updateTable('organisation')
-          .set({ authority: 'lv' })
-          .where('code', '=', 'LV')
-          .execute();
-      },
-    });
     // Delta exports: the fixture's own packages stay as they are (a total export would withdraw them).
     const first = await postNpl(
       await fixtureNplZip(),
@@ -80,15 +69,11 @@ describe('Product register and register imports in Chromium', () => {
         .executeTakeFirstOrThrow()
     ).id;
     await d.signIn('demo-lv');
-  }, 120_000);
-
-  afterAll(async () => {
-    await d?.close();
   });
 
   it("shows a package's register record and its history, readable, on the product page", async () => {
     const { page } = d;
-    await go(`/products/${paracetamolId}`);
+    await d.go(`/products/${paracetamolId}`);
     const section = page.getByTestId('register');
     await section.getByRole('heading', { name: 'Produktregister (NPL)' }).waitFor();
     const facts = section.getByTestId('register-facts');
@@ -136,7 +121,7 @@ describe('Product register and register imports in Chromium', () => {
       .select('id')
       .where('npl_pack_id', '=', '20131105100082')
       .executeTakeFirstOrThrow();
-    await go(`/products/${celectol.id}`);
+    await d.go(`/products/${celectol.id}`);
     const section = page.getByTestId('register');
     await section.getByTestId('register-facts').waitFor();
     expect(plain(await section.getByTestId('register-badges').textContent())).toBe('MarknadsförsLicens');
@@ -150,7 +135,7 @@ describe('Product register and register imports in Chromium', () => {
       .where('npl_pack_id', 'like', '2019%')
       .orderBy('id')
       .executeTakeFirstOrThrow();
-    await go(`/products/${synthetic.id}`);
+    await d.go(`/products/${synthetic.id}`);
     await page.getByTestId('register-none').waitFor();
     expect(plain(await page.getByTestId('register-none').textContent())).toContain(
       'Förpackningen finns inte i produktregistret (NPL)',
@@ -159,7 +144,7 @@ describe('Product register and register imports in Chromium', () => {
 
   it('lists the imports newest first with their counts, and opens one with its change lists', async () => {
     const { page } = d;
-    await go('/');
+    await d.go('/');
     const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
     await nav.getByRole('link', { name: 'Registerimporter' }).click();
     await page.getByRole('heading', { level: 1, name: 'Registerimporter' }).waitFor();

@@ -1,12 +1,7 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSweden } from '../../data/load.js';
+import { describe, expect, it } from 'vitest';
 import type { NoticeHistory, NoticesPage, PictureOverview } from '../../src/web/api-client.js';
-import { refreshPicture } from '../../src/store/picture/refresh.js';
-import { SCREENSHOT_DIR, startDashboard, type Dashboard } from './support.js';
-
-const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
-const TODAY = '2026-03-02';
+import { SCREENSHOT_DIR, plain, swedenWithPicture, useDashboard } from './support.js';
 
 /**
  * Issue 10 item 4 in Chromium over synthetic Sweden (scale 0.02, seed 42, whose notices include a
@@ -14,41 +9,19 @@ const TODAY = '2026-03-02';
  * notice's corrections, and the overview's notices starting soon split by kind.
  */
 describe('Restnoteringar in Chromium', () => {
-  let d: Dashboard;
+  const d = useDashboard({ load: swedenWithPicture() });
 
-  const api = async <T>(path: string, token = 'demo-lv'): Promise<T> => {
-    const res = await d.app.inject({ url: path, headers: { authorization: `Bearer ${token}` } });
-    expect(res.statusCode, `${path}: ${res.body.slice(0, 200)}`).toBe(200);
-    return res.json<T>();
-  };
   const rows = () => d.page.getByTestId('notice-row');
-
-  beforeAll(async () => {
-    d = await startDashboard({
-      load: async (store) => {
-        await loadSweden(store, { scale: 0.02, seed: 42, today: TODAY });
-        await refreshPicture(store, { today: TODAY });
-      },
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    await d?.close();
-  });
 
   it('lists the register as the API does, filters it, and opens a notice’s corrections', async () => {
     const { page } = d;
-    const all = await api<NoticesPage>('/api/notices');
-    const salesStops = await api<NoticesPage>('/api/notices?kind=sales_stop');
+    const all = await d.api<NoticesPage>('/api/notices');
+    const salesStops = await d.api<NoticesPage>('/api/notices?kind=sales_stop');
     expect(all.total).toBeGreaterThan(salesStops.total);
     expect(salesStops.total).toBeGreaterThan(0);
 
     await d.signIn('demo-lv');
-    await page
-      .getByRole('navigation', { name: 'Huvudmeny' })
-      .getByRole('link', { name: 'Restnoteringar' })
-      .click();
-    await page.getByRole('heading', { level: 1, name: 'Restnoteringar och försäljningsuppehåll' }).waitFor();
+    await d.openFromMenu('Restnoteringar', 'Restnoteringar och försäljningsuppehåll');
     await expect.poll(() => rows().count()).toBe(Math.min(all.total, 25));
     expect(plain(await page.getByTestId('result-count').textContent())).toBe(
       all.total === 1 ? '1 anmälan' : `${all.total} anmälningar`,
@@ -59,7 +32,7 @@ describe('Restnoteringar in Chromium', () => {
     // A corrected notice shows its versions, the first notification first.
     const corrected = all.items.find((n) => n.corrections > 0);
     expect(corrected, 'synthetic Sweden has a corrected notice').toBeDefined();
-    const history = await api<NoticeHistory>(`/api/notices/${corrected!.id}/history`);
+    const history = await d.api<NoticeHistory>(`/api/notices/${corrected!.id}/history`);
     expect(history.versions.length).toBe(corrected!.corrections + 1);
     const row = rows().filter({ hasText: corrected!.name }).first();
     await row.getByTestId('history-toggle').click();
@@ -78,7 +51,7 @@ describe('Restnoteringar in Chromium', () => {
 
   it('splits the overview’s notices starting soon into restanmälningar and försäljningsuppehåll', async () => {
     const { page } = d;
-    const overview = await api<PictureOverview>('/api/picture/overview');
+    const overview = await d.api<PictureOverview>('/api/picture/overview');
     const upcoming = overview.notices.upcoming;
     // Signed in by the test before (the session is kept).
     await page.goto(`${d.baseUrl}/overview`);
@@ -93,7 +66,7 @@ describe('Restnoteringar in Chromium', () => {
     }
     await section.getByRole('link', { name: 'Alla i registret' }).click();
     await page.getByRole('heading', { level: 1, name: 'Restnoteringar och försäljningsuppehåll' }).waitFor();
-    const soon = await api<NoticesPage>('/api/notices?status=upcoming');
+    const soon = await d.api<NoticesPage>('/api/notices?status=upcoming');
     await expect.poll(() => rows().count()).toBe(Math.min(soon.total, 25));
     await page.goto(`${d.baseUrl}/overview`);
     await section.waitFor();

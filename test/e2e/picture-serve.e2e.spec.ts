@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { loadSweden } from '../../data/load.js';
 import type { PictureMap, PictureOverview, PictureProduct, PictureRegion } from '../../src/web/api-client.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
 import { wholeStock } from '../../src/domain/stock-status.js';
 import { buildStockDifference } from '../support/builders.js';
-import { startDashboard, type Dashboard } from './support.js';
+import { TODAY, plain, swedenWithPicture, useDashboard } from './support.js';
 
-/** Any whitespace (sv-SE groups thousands with a no-break space) as one plain space. */
-const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
-const TODAY = '2026-03-02';
 /** Region Skåne: no wholesaler warehouse stands in it (the generator's stand in 01, 03, 06, 14, 24). */
 const REGION = '12';
 
@@ -19,63 +15,47 @@ const REGION = '12';
  * package sold out in the whole country ("slut i lager") on every screen that shows a run-out date.
  */
 describe('Who serves whom, and "slut i lager", in Chromium', () => {
-  let d: Dashboard;
   let soldOut: number;
 
-  const api = async <T>(path: string, token = 'demo-lv'): Promise<T> => {
-    const res = await d.app.inject({ url: path, headers: { authorization: `Bearer ${token}` } });
-    expect(res.statusCode, `${path}: ${res.body.slice(0, 200)}`).toBe(200);
-    return res.json<T>();
-  };
-  const go = async (path: string) => {
-    await d.page.goto(`${d.baseUrl}${path}`);
-    await d.page.getByTestId('account').waitFor();
-  };
+  const d = useDashboard({
+    load: swedenWithPicture(async (store) => {
+      // A package already short in some regions sells out everywhere: every location that holds
+      // it reports a difference taking it to zero, after the generator's counts (early today).
+      const short = await sql<{ package_id: number }>`
+        SELECT package_id FROM picture_item
+        WHERE kind = 'package' AND area_code <> 'SE' AND usable_stock <= 0 AND demand_per_day > 0
+        ORDER BY package_id LIMIT 1`.execute(store.db);
+      soldOut = short.rows[0]!.package_id;
+      const held = await sql<{ location_id: number; quantity: number }>`
+        SELECT location_id, quantity FROM current_stock WHERE package_id = ${soldOut} AND quantity > 0`.execute(
+        store.db,
+      );
+      for (const h of held.rows) {
+        await buildStockDifference(
+          store.db,
+          h.location_id,
+          [{ packageId: soldOut, quantity: -Number(h.quantity), expiry: '2027-12-31' }],
+          '2026-03-02T06:30:00Z',
+        );
+      }
+      await refreshPicture(store, { today: TODAY, full: true });
+    }),
+  });
 
   beforeAll(async () => {
-    d = await startDashboard({
-      load: async (store) => {
-        await loadSweden(store, { scale: 0.02, seed: 42, today: TODAY });
-        await refreshPicture(store, { today: TODAY });
-        // A package already short in some regions sells out everywhere: every location that holds
-        // it reports a difference taking it to zero, after the generator's counts (early today).
-        const short = await sql<{ package_id: number }>`
-          SELECT package_id FROM picture_item
-          WHERE kind = 'package' AND area_code <> 'SE' AND usable_stock <= 0 AND demand_per_day > 0
-          ORDER BY package_id LIMIT 1`.execute(store.db);
-        soldOut = short.rows[0]!.package_id;
-        const held = await sql<{ location_id: number; quantity: number }>`
-          SELECT location_id, quantity FROM current_stock WHERE package_id = ${soldOut} AND quantity > 0`.execute(
-          store.db,
-        );
-        for (const h of held.rows) {
-          await buildStockDifference(
-            store.db,
-            h.location_id,
-            [{ packageId: soldOut, quantity: -Number(h.quantity), expiry: '2027-12-31' }],
-            '2026-03-02T06:30:00Z',
-          );
-        }
-        await refreshPicture(store, { today: TODAY, full: true });
-      },
-    });
     await d.signIn('demo-lv');
-  }, 120_000);
-
-  afterAll(async () => {
-    await d?.close();
   });
 
   it('shows a region without a warehouse: its share of wholesale stock counted, each location against its own demand', async () => {
     const { page } = d;
-    const region = await api<PictureRegion>(`/api/picture/regions/${REGION}`);
+    const region = await d.api<PictureRegion>(`/api/picture/regions/${REGION}`);
     expect(region.locations.some((l) => l.location.kind === 'wholesaler_warehouse')).toBe(false);
     const bases = new Set(region.locations.map((l) => l.prioritised?.demandBasis));
     // Pharmacies share the region's demand; hospital and dose pharmacies have their own sales; care
     // units and preparedness stocks have no basis.
     expect(bases).toEqual(new Set(['region_share', 'own_sales', 'no_basis']));
 
-    await go(`/regions/${REGION}`);
+    await d.go(`/regions/${REGION}`);
     await page.getByRole('heading', { level: 1, name: 'Region Skåne' }).waitFor();
     const rows = page.getByTestId('location-row');
     await expect.poll(() => rows.count()).toBe(region.locations.length);
@@ -99,12 +79,12 @@ describe('Who serves whom, and "slut i lager", in Chromium', () => {
 
   it('shows the region’s share of the wholesale stock in the table of regions', async () => {
     const { page } = d;
-    const overview = await api<PictureOverview>('/api/picture/overview');
+    const overview = await d.api<PictureOverview>('/api/picture/overview');
     const pid = overview.critical.find((i) => i.packageId !== soldOut)?.packageId ?? soldOut;
-    const product = await api<PictureProduct>(`/api/picture/products/${pid}`);
+    const product = await d.api<PictureProduct>(`/api/picture/products/${pid}`);
     const skane = product.stockByRegion!.find((r) => r.area.code === REGION)!;
     expect(skane.wholesale.held.usable).toBe(0);
-    await go(`/products/${pid}`);
+    await d.go(`/products/${pid}`);
     const row = page.getByTestId('map-row').filter({ hasText: 'Region Skåne' });
     await row.waitFor();
     const share = plain(await row.getByTestId('wholesale-share').textContent());
@@ -115,26 +95,26 @@ describe('Who serves whom, and "slut i lager", in Chromium', () => {
 
   it('says "Slut i lager" for a package at zero on the overview, the product page, the map and the region page', async () => {
     const { page } = d;
-    const overview = await api<PictureOverview>('/api/picture/overview');
+    const overview = await d.api<PictureOverview>('/api/picture/overview');
     const item = overview.critical.find((i) => i.packageId === soldOut)!;
     expect(item).toMatchObject({ stockStatus: 'out_of_stock', coverageDays: 0, runsOutOn: TODAY });
 
-    await go('/overview');
+    await d.go('/overview');
     const row = page.getByTestId('item-row').filter({ hasText: item.name });
     await row.first().waitFor();
     expect(plain(await row.first().getByTestId('out-of-stock').textContent())).toBe('Slut i lager');
     expect(plain(await row.first().textContent())).not.toContain('2 mars 2026');
 
-    const product = await api<PictureProduct>(`/api/picture/products/${soldOut}`);
-    await go(`/products/${soldOut}`);
+    const product = await d.api<PictureProduct>(`/api/picture/products/${soldOut}`);
+    await d.go(`/products/${soldOut}`);
     const figures = page.getByTestId('product-figures');
     await figures.getByTestId('out-of-stock').waitFor();
     expect(plain(await figures.textContent())).toContain('Slut i lager');
     expect(product.item?.stockStatus).toBe('out_of_stock');
 
-    const map = await api<PictureMap>(`/api/picture/map?package=${soldOut}`);
+    const map = await d.api<PictureMap>(`/api/picture/map?package=${soldOut}`);
     expect(map.regions.every((r) => r.stockStatus === 'out_of_stock')).toBe(true);
-    await go(`/map?package=${soldOut}`);
+    await d.go(`/map?package=${soldOut}`);
     await page.locator(`path[data-region="${REGION}"]`).hover();
     const tooltip = page.getByRole('tooltip');
     await tooltip.waitFor();
@@ -143,9 +123,9 @@ describe('Who serves whom, and "slut i lager", in Chromium', () => {
       'Region Skåne: Slut i lager',
     );
 
-    const region = await api<PictureRegion>(`/api/picture/regions/${REGION}`);
+    const region = await d.api<PictureRegion>(`/api/picture/regions/${REGION}`);
     if (region.critical!.some((i) => i.packageId === soldOut)) {
-      await go(`/regions/${REGION}`);
+      await d.go(`/regions/${REGION}`);
       const critical = page.getByTestId('item-row').filter({ hasText: item.name });
       await critical.first().waitFor();
       expect(plain(await critical.first().getByTestId('out-of-stock').textContent())).toBe('Slut i lager');

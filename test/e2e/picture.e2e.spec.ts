@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSweden } from '../../data/load.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type {
   PictureItemsPage,
   PictureMap,
@@ -10,48 +9,28 @@ import type {
 } from '../../src/web/api-client.js';
 import { addDays } from '../../src/domain/calendar.js';
 import { wholeStock } from '../../src/domain/stock-status.js';
-import { backfillStockHistory, refreshPicture } from '../../src/store/picture/refresh.js';
-import { startDashboard, type Dashboard } from './support.js';
-
-/** Any whitespace (sv-SE groups thousands with a no-break space) as one plain space. */
-const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
-const TODAY = '2026-03-02';
+import { backfillStockHistory } from '../../src/store/picture/refresh.js';
+import { TODAY, plain, swedenWithPicture, useDashboard } from './support.js';
 
 /**
  * The situational picture in Chromium over synthetic Sweden (scale 0.02, seed 42): overview, map,
  * product and region pages, each checked against the API's own numbers and saved as a screenshot.
  */
 describe('Lägesbild in Chromium', () => {
-  let d: Dashboard;
   let overview: PictureOverview;
 
-  const api = async <T>(path: string, token = 'demo-lv'): Promise<T> => {
-    const res = await d.app.inject({ url: path, headers: { authorization: `Bearer ${token}` } });
-    expect(res.statusCode, `${path}: ${res.body.slice(0, 200)}`).toBe(200);
-    return res.json<T>();
-  };
-  const go = async (path: string) => {
-    await d.page.goto(`${d.baseUrl}${path}`);
-    await d.page.getByTestId('account').waitFor();
-  };
+  const d = useDashboard({
+    load: swedenWithPicture(async (store) => {
+      // The generator writes current and week-old snapshots: rebuild the days between from them.
+      await backfillStockHistory(
+        store,
+        Array.from({ length: 10 }, (_, i) => addDays(TODAY, i - 10)),
+      );
+    }),
+  });
 
   beforeAll(async () => {
-    d = await startDashboard({
-      load: async (store) => {
-        await loadSweden(store, { scale: 0.02, seed: 42, today: TODAY });
-        await refreshPicture(store, { today: TODAY });
-        // The generator writes current and week-old snapshots: rebuild the days between from them.
-        await backfillStockHistory(
-          store,
-          Array.from({ length: 10 }, (_, i) => addDays(TODAY, i - 10)),
-        );
-      },
-    });
-    overview = await api<PictureOverview>('/api/picture/overview');
-  }, 120_000);
-
-  afterAll(async () => {
-    await d?.close();
+    overview = await d.api<PictureOverview>('/api/picture/overview');
   });
 
   it('shows the national overview: counts by risk as the API gives them, critical items, notices, class', async () => {
@@ -119,19 +98,18 @@ describe('Lägesbild in Chromium', () => {
   it('colours the 21 regions of the map by a chosen package, with legend, tooltip and CC BY 4.0 credit', async () => {
     const { page } = d;
     // The package whose regions differ most in risk class, so that the map shows several colours.
-    const candidates = await api<PictureItemsPage>('/api/picture/items?sort=risk&limit=100');
+    const candidates = await d.api<PictureItemsPage>('/api/picture/items?sort=risk&limit=100');
     let pid = overview.critical[0]!.packageId!;
-    let map = await api<PictureMap>(`/api/picture/map?package=${pid}`);
+    let map = await d.api<PictureMap>(`/api/picture/map?package=${pid}`);
     const spread = (m: PictureMap) => new Set(m.regions.map((r) => r.riskClass)).size;
     for (const item of candidates.items.slice(0, 40)) {
-      const m = await api<PictureMap>(`/api/picture/map?package=${item.packageId}`);
+      const m = await d.api<PictureMap>(`/api/picture/map?package=${item.packageId}`);
       if (spread(m) > spread(map)) [pid, map] = [item.packageId!, m];
     }
     expect(spread(map)).toBeGreaterThan(1);
     expect(map.regions).toHaveLength(21);
 
-    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Karta' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Karta' }).waitFor();
+    await d.openFromMenu('Karta');
     await page.getByLabel('Förpackning eller grupp').selectOption(String(pid));
     await expect.poll(() => new URL(page.url()).searchParams.get('package')).toBe(String(pid));
     await expect.poll(() => page.getByTestId('map-item-name').textContent()).toContain(map.item.name);
@@ -186,9 +164,9 @@ describe('Lägesbild in Chromium', () => {
   it('shows a product page: stock by tier, sales and stock charts, notices, alternatives', async () => {
     const { page } = d;
     const first = overview.critical[0]!;
-    const product = await api<PictureProduct>(`/api/picture/products/${first.packageId}`);
+    const product = await d.api<PictureProduct>(`/api/picture/products/${first.packageId}`);
 
-    await go('/overview');
+    await d.go('/overview');
     await page.getByTestId('item-row').first().getByRole('link', { name: first.name }).click();
     await page
       .getByRole('heading', { level: 1, name: `${product.product.name} ${product.product.pack}` })
@@ -246,15 +224,15 @@ describe('Lägesbild in Chromium', () => {
 
     // The most critical package that the preparedness stocks hold: its reserve, apart, with the days
     // it would add if released.
-    const reserveItems = await api<PictureItemsPage>(
+    const reserveItems = await d.api<PictureItemsPage>(
       '/api/picture/items?tier=preparedness&risk=low&risk=adequate&sort=demand&limit=500',
     );
     const withReserve = new Set(reserveItems.items.filter((i) => i.stock.total > 0).map((i) => i.ref));
-    const everyday = await api<PictureItemsPage>('/api/picture/items?sort=risk&limit=500');
+    const everyday = await d.api<PictureItemsPage>('/api/picture/items?sort=risk&limit=500');
     const chosen = everyday.items.find((i) => withReserve.has(i.ref));
     expect(chosen, 'a package with a reserve').toBeDefined();
-    const held = await api<PictureProduct>(`/api/picture/products/${chosen!.ref}`);
-    await go(`/products/${held.product.id}`);
+    const held = await d.api<PictureProduct>(`/api/picture/products/${chosen!.ref}`);
+    await d.go(`/products/${held.product.id}`);
     const reserve = page.getByTestId('reserve-row');
     await reserve.waitFor();
     const reserveCells = (await reserve.locator('td').allTextContents()).map(plain);
@@ -267,10 +245,10 @@ describe('Lägesbild in Chromium', () => {
 
   it('lists a region’s locations and their coverage of the prioritised list', async () => {
     const { page } = d;
-    const region = await api<PictureRegion>('/api/picture/regions/12');
+    const region = await d.api<PictureRegion>('/api/picture/regions/12');
     expect(region.locations.length).toBeGreaterThan(0);
 
-    await go('/regions/12');
+    await d.go('/regions/12');
     await page.getByRole('heading', { level: 1, name: 'Region Skåne' }).waitFor();
     const rows = page.getByTestId('location-row');
     await expect.poll(() => rows.count()).toBe(region.locations.length);
@@ -299,12 +277,12 @@ describe('Lägesbild in Chromium', () => {
 
   it('shows a region token its own locations in detail and nothing of another region’s locations', async () => {
     const { page } = d;
-    await go('/overview');
+    await d.go('/overview');
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await d.signIn('demo-region-12');
 
-    const own = await api<PictureRegion>('/api/picture/regions/12', 'demo-region-12');
-    await go('/regions/12');
+    const own = await d.api<PictureRegion>('/api/picture/regions/12', 'demo-region-12');
+    await d.go('/regions/12');
     const rows = page.getByTestId('location-row');
     // Only its own locations are rows (issue 10 item 2); the others are one line, without figures.
     const ownDetailed = own.locations.filter((l) => l.detail).length;
@@ -318,14 +296,14 @@ describe('Lägesbild in Chromium', () => {
 
     // Region Stockholm as seen from Skåne: no location in detail, no figures, and its preparedness
     // stock not even by name; the LV view of the same page lists it.
-    const other = await api<PictureRegion>('/api/picture/regions/01', 'demo-region-12');
-    const asAuthority = await api<PictureRegion>('/api/picture/regions/01');
+    const other = await d.api<PictureRegion>('/api/picture/regions/01', 'demo-region-12');
+    const asAuthority = await d.api<PictureRegion>('/api/picture/regions/01');
     const hidden = asAuthority.locations
       .map((l) => l.location.name)
       .filter((name) => !other.locations.some((l) => l.location.name === name));
     expect(hidden.length).toBeGreaterThan(0);
 
-    await go('/regions/01');
+    await d.go('/regions/01');
     await page.getByRole('heading', { level: 1, name: 'Region Stockholm' }).waitFor();
     await page.getByTestId('other-locations').waitFor();
     expect(await rows.count()).toBe(0);

@@ -1,11 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSweden } from '../../data/load.js';
+import { describe, expect, it } from 'vitest';
 import type { ReportingLocations, ReportingOrganisations } from '../../src/web/api-client.js';
-import { refreshPicture } from '../../src/store/picture/refresh.js';
-import { startDashboard, type Dashboard } from './support.js';
-
-const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
-const TODAY = '2026-03-02';
+import { plain, swedenWithPicture, useDashboard } from './support.js';
 
 /**
  * Issue 10 item 3 in Chromium over synthetic Sweden (scale 0.02, seed 42: most locations counted
@@ -13,39 +8,16 @@ const TODAY = '2026-03-02';
  * as a pharmacy operator who sees its own locations only.
  */
 describe('Vem har rapporterat? in Chromium', () => {
-  let d: Dashboard;
-
-  const api = async <T>(path: string, token: string): Promise<T> => {
-    const res = await d.app.inject({ url: path, headers: { authorization: `Bearer ${token}` } });
-    expect(res.statusCode, `${path}: ${res.body.slice(0, 200)}`).toBe(200);
-    return res.json<T>();
-  };
-
-  beforeAll(async () => {
-    d = await startDashboard({
-      load: async (store) => {
-        await loadSweden(store, { scale: 0.02, seed: 42, today: TODAY });
-        await refreshPicture(store, { today: TODAY });
-      },
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = useDashboard({ load: swedenWithPicture() });
 
   it('shows a coordinator every organisation and the overdue locations first, as the API does', async () => {
     const { page } = d;
-    const orgs = await api<ReportingOrganisations>('/api/reporting/organisations?limit=10', 'demo-lv');
-    const overdue = await api<ReportingLocations>('/api/reporting/locations?status=overdue', 'demo-lv');
+    const orgs = await d.api<ReportingOrganisations>('/api/reporting/organisations?limit=10', 'demo-lv');
+    const overdue = await d.api<ReportingLocations>('/api/reporting/locations?status=overdue', 'demo-lv');
     expect(overdue.total, 'synthetic Sweden has an overdue warehouse').toBeGreaterThan(0);
 
     await d.signIn('demo-lv');
-    await page
-      .getByRole('navigation', { name: 'Huvudmeny' })
-      .getByRole('link', { name: 'Vem har rapporterat?' })
-      .click();
-    await page.getByRole('heading', { level: 1, name: 'Vem har rapporterat?' }).waitFor();
+    await d.openFromMenu('Vem har rapporterat?');
     const s = orgs.summary;
     await expect
       .poll(async () => plain(await page.getByTestId('reported-today').textContent()))
@@ -76,7 +48,7 @@ describe('Vem har rapporterat? in Chromium', () => {
 
   it('shows a pharmacy operator its own locations only', async () => {
     const { page } = d;
-    const own = await api<ReportingLocations>('/api/reporting/locations?limit=500', 'demo-apotek');
+    const own = await d.api<ReportingLocations>('/api/reporting/locations?limit=500', 'demo-apotek');
     const orgIds = new Set(own.items.map((l) => l.organisation.id));
     expect(orgIds.size).toBe(1);
     await page.getByRole('button', { name: 'Logga ut' }).click();

@@ -1,35 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedMinimal } from '../support/seed.js';
-import { startDashboard, type Dashboard } from './support.js';
+import { plain, useDashboard } from './support.js';
 
-const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
 const example = (name: string) => readFileSync(new URL(`../../docs/examples/${name}`, import.meta.url));
 
 /** The Rapporter page: upload a file with errors (every error shown), a good file (its receipt), and the list. */
 describe('Rapporter in Chromium', () => {
-  let d: Dashboard;
-
-  beforeAll(async () => {
-    d = await startDashboard({
-      load: async (store) => {
-        await seedMinimal(store.db);
-      },
-    });
-  });
-
-  afterAll(async () => {
-    await d?.close();
+  const d = useDashboard({
+    load: async (store) => {
+      await seedMinimal(store.db);
+    },
   });
 
   it('shows every problem of a refused file, the receipt of a good one, and the list of reports', async () => {
     const { page } = d;
     await d.signIn('tok-apo-reporter');
-    await page
-      .getByRole('navigation', { name: 'Huvudmeny' })
-      .getByRole('link', { name: 'Rapporter', exact: true })
-      .click();
-    await page.getByRole('heading', { level: 1, name: 'Rapporter' }).waitFor();
+    await d.openFromMenu('Rapporter');
     await page.getByRole('heading', { name: 'Inga rapporter ännu' }).waitFor();
 
     // A file with two mistakes: another organisation's warehouse, and a negative quantity.

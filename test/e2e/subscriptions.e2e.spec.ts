@@ -1,15 +1,10 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSweden } from '../../data/load.js';
+import { describe, expect, it } from 'vitest';
 import type { AlertDto } from '../../src/api/alert.routes.js';
 import type { Page, PictureItemsPage } from '../../src/web/api-client.js';
 import { evaluateAlerts } from '../../src/store/alert.evaluator.js';
-import { refreshPicture } from '../../src/store/picture/refresh.js';
 import { buildNotice } from '../support/builders.js';
-import { SCREENSHOT_DIR, startDashboard, type Dashboard } from './support.js';
-
-const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
-const TODAY = '2026-03-02';
+import { SCREENSHOT_DIR, plain, swedenWithPicture, useDashboard } from './support.js';
 
 /**
  * Issue 10 item 5 in Chromium over synthetic Sweden (scale 0.02, seed 42): Region Skåne's reporter
@@ -17,35 +12,12 @@ const TODAY = '2026-03-02';
  * product from its page, and sees the alerts (each saying why, linking the product) when they come.
  */
 describe('Bevakningar in Chromium', () => {
-  let d: Dashboard;
-
-  const api = async <T>(path: string, token = 'demo-region-12'): Promise<T> => {
-    const res = await d.app.inject({ url: path, headers: { authorization: `Bearer ${token}` } });
-    expect(res.statusCode, `${path}: ${res.body.slice(0, 200)}`).toBe(200);
-    return res.json<T>();
-  };
-
-  beforeAll(async () => {
-    d = await startDashboard({
-      load: async (store) => {
-        await loadSweden(store, { scale: 0.02, seed: 42, today: TODAY });
-        await refreshPicture(store, { today: TODAY });
-      },
-    });
-  }, 120_000);
-
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = useDashboard({ load: swedenWithPicture() });
 
   it('subscribes, follows a product from its page, shows the alerts with their reasons, and removes', async () => {
     const { page } = d;
     await d.signIn('demo-region-12');
-    await page
-      .getByRole('navigation', { name: 'Huvudmeny' })
-      .getByRole('link', { name: 'Bevakningar', exact: true })
-      .click();
-    await page.getByRole('heading', { level: 1, name: 'Bevakningar' }).waitFor();
+    await d.openFromMenu('Bevakningar');
     await page.getByText('Inga bevakningar än').waitFor();
     await page.getByText('Inga larm än').waitFor();
 
@@ -63,7 +35,10 @@ describe('Bevakningar in Chromium', () => {
     expect(plain(await page.getByTestId('subscription').first().textContent())).toContain('Region Skåne');
 
     // Follow a product from its page: the form opens on its notices.
-    const items = await api<PictureItemsPage>('/api/picture/items?level=region&region=12&limit=1');
+    const items = await d.api<PictureItemsPage>(
+      '/api/picture/items?level=region&region=12&limit=1',
+      'demo-region-12',
+    );
     const product = items.items[0]!;
     await page.goto(`${d.baseUrl}/products/${product.packageId}`);
     await page.getByTestId('follow-product').waitFor();
@@ -88,7 +63,7 @@ describe('Bevakningar in Chromium', () => {
     });
     const result = await evaluateAlerts(d.store.db);
     expect(result.notice).toBe(1);
-    const alerts = await api<Page<AlertDto>>('/api/alerts?limit=50');
+    const alerts = await d.api<Page<AlertDto>>('/api/alerts?limit=50', 'demo-region-12');
     expect(alerts.total).toBe(result.critical + result.notice);
     await page.getByRole('button', { name: 'Uppdatera' }).click();
     await expect.poll(() => page.getByTestId('alert').count()).toBe(alerts.items.length);

@@ -3,14 +3,18 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { loadSweden } from '../../data/load.js';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
+import { refreshPicture } from '../../src/store/picture/refresh.js';
 import { testBackends } from '../support/databases.js';
 
 /*
  * The browser-test harness: builds the dashboard when its sources are newer than the build, starts the
  * real app in-process on a free port over a fresh PGlite store, and drives Debian's Chromium with
- * playwright-core. Page tests call `startDashboard` in beforeAll and `close` in afterAll.
+ * playwright-core. Page tests call `useDashboard` in their suite (or `startDashboard` in beforeAll and
+ * `close` in afterAll).
  */
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -115,6 +119,12 @@ export interface Dashboard {
   problems: string[];
   /** Signs in through the form with `token` and waits for the top bar. */
   signIn(token: string): Promise<void>;
+  /** Asks the API for `url` as the holder of `token` (Läkemedelsverket's demo token by default), expecting a 200. */
+  api<T>(url: string, token?: string): Promise<T>;
+  /** Opens `path` of the dashboard (as the signed-in user) and waits for the top bar. */
+  go(path: string): Promise<void>;
+  /** Follows the main menu's link named exactly `link` and waits for the page's heading (`heading`, or the link's name). */
+  openFromMenu(link: string, heading?: string): Promise<void>;
   /** Saves a full-page PNG to docs/screenshots/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
@@ -168,6 +178,22 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         await page.getByRole('button', { name: /^(Logga in|Sign in)$/ }).click();
         await page.getByTestId('account').waitFor();
       },
+      async api<T>(url: string, token = 'demo-lv') {
+        const res = await openedApp.inject({ url, headers: { authorization: `Bearer ${token}` } });
+        expect(res.statusCode, `${url}: ${res.body.slice(0, 200)}`).toBe(200);
+        return res.json<T>();
+      },
+      async go(path) {
+        await page.goto(`${address}${path}`);
+        await page.getByTestId('account').waitFor();
+      },
+      async openFromMenu(link, heading = link) {
+        await page
+          .getByRole('navigation', { name: 'Huvudmeny' })
+          .getByRole('link', { name: link, exact: true })
+          .click();
+        await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      },
       async screenshot(name) {
         mkdirSync(SCREENSHOT_DIR, { recursive: true });
         const file = path.join(SCREENSHOT_DIR, `${name}.png`);
@@ -189,3 +215,44 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     throw err;
   }
 }
+
+/**
+ * Starts a dashboard before the suite's tests and closes it after them. The returned object is filled
+ * in when the dashboard has started, so the suite's tests and later hooks use it as the dashboard.
+ */
+export function useDashboard(options: DashboardOptions, timeout?: number): Dashboard {
+  const dashboard = {} as Dashboard;
+  let started: Dashboard | undefined;
+  beforeAll(async () => {
+    started = await startDashboard(options);
+    Object.assign(dashboard, started);
+  }, timeout);
+  afterAll(async () => {
+    await started?.close();
+  });
+  return dashboard;
+}
+
+/** The day synthetic Sweden is generated for in the browser tests. */
+export const TODAY = '2026-03-02';
+/** Synthetic Sweden as the browser tests load it. */
+export const SWEDEN = { scale: 0.02, seed: 42, today: TODAY };
+
+/**
+ * Loads synthetic Sweden (scale 0.02, seed 42, on TODAY) and computes its picture; `then` changes the
+ * data afterwards (and refreshes the picture again if it needs to).
+ */
+export function swedenWithPicture(then?: (store: Store) => Promise<void>): (store: Store) => Promise<void> {
+  return async (store) => {
+    await loadSweden(store, SWEDEN);
+    await refreshPicture(store, { today: TODAY });
+    await then?.(store);
+  };
+}
+
+/** Any whitespace (sv-SE groups thousands with a no-break space) as one plain space, soft hyphens dropped. */
+export const plain = (text: string | null): string =>
+  (text ?? '')
+    .replace(/\u00ad/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();

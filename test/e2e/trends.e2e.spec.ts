@@ -1,15 +1,10 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSweden } from '../../data/load.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PictureItemsPage, PictureTrends } from '../../src/web/api-client.js';
 import { TREND_DAYS } from '../../src/api/picture/trends.js';
 import { historyDays } from '../../data/stock.js';
-import { backfillStockHistory, refreshPicture } from '../../src/store/picture/refresh.js';
-import { SCREENSHOT_DIR, startDashboard, type Dashboard } from './support.js';
-
-/** Any whitespace (sv-SE groups thousands with a no-break space) as one plain space. */
-const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
-const TODAY = '2026-03-02';
+import { backfillStockHistory } from '../../src/store/picture/refresh.js';
+import { SCREENSHOT_DIR, TODAY, plain, swedenWithPicture, useDashboard } from './support.js';
 
 /**
  * Issue 10 item 7 in Chromium over synthetic Sweden (scale 0.02, seed 42, with the generator's counts
@@ -17,35 +12,31 @@ const TODAY = '2026-03-02';
  * checked against the API and saved as screenshots in Swedish and English.
  */
 describe('Trender och utsikter in Chromium', () => {
-  let d: Dashboard;
   let chosen: PictureTrends;
 
-  const api = async <T>(url: string, token = 'demo-lv'): Promise<T> => {
-    const res = await d.app.inject({ url, headers: { authorization: `Bearer ${token}` } });
-    expect(res.statusCode, `${url}: ${res.body.slice(0, 200)}`).toBe(200);
-    return res.json<T>();
-  };
   const section = () => d.page.getByTestId('trends');
   const shoot = async (name: string) => {
     await d.page.waitForTimeout(400);
     await section().screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled' });
   };
 
-  beforeAll(async () => {
-    d = await startDashboard({
-      load: async (store) => {
-        await loadSweden(store, { scale: 0.02, seed: 42, today: TODAY });
-        await refreshPicture(store, { today: TODAY });
+  const d = useDashboard(
+    {
+      load: swedenWithPicture(async (store) => {
         // The days the generated counts change, as `beredskap demo` rebuilds them.
         await backfillStockHistory(store, historyDays(TODAY, TREND_DAYS));
-      },
-    });
+      }),
+    },
+    300_000,
+  );
+
+  beforeAll(async () => {
     let fallback: PictureTrends | undefined;
     // A critical package that regions hold and that runs down over the quarter: the demo's problem.
-    const critical = await api<PictureItemsPage>('/api/picture/items?risk=critical&sort=risk&limit=200');
+    const critical = await d.api<PictureItemsPage>('/api/picture/items?risk=critical&sort=risk&limit=200');
     for (const item of critical.items) {
       if (item.packageId === null || item.stock.total <= 0) continue;
-      const t = await api<PictureTrends>(`/api/picture/products/${item.packageId}/trends?region=01`);
+      const t = await d.api<PictureTrends>(`/api/picture/products/${item.packageId}/trends?region=01`);
       const series = t.coverage.series[0]!.points;
       const first = series[0]?.coverageDays ?? null;
       const last = series.at(-1)?.coverageDays ?? null;
@@ -61,10 +52,6 @@ describe('Trender och utsikter in Chromium', () => {
     }
     chosen ??= fallback!;
   }, 300_000);
-
-  afterAll(async () => {
-    await d?.close();
-  });
 
   it('shows a falling coverage over 90 days in a region beside the nation, what expires when, and run-out per region', async () => {
     expect(
@@ -161,7 +148,7 @@ describe('Trender och utsikter in Chromium', () => {
     const { page } = d;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await d.signIn('demo-region-12');
-    const own = await api<PictureTrends>(
+    const own = await d.api<PictureTrends>(
       `/api/picture/products/${chosen.product.id}/trends?region=12`,
       'demo-region-12',
     );

@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSweden } from '../../data/load.js';
+import { describe, expect, it } from 'vitest';
 import type {
   PictureItemsPage,
   PictureOverview,
   PictureRegion,
   PictureWhere,
 } from '../../src/web/api-client.js';
-import { refreshPicture } from '../../src/store/picture/refresh.js';
-import { SCREENSHOT_DIR, startDashboard, type Dashboard } from './support.js';
-
-/** Any whitespace (sv-SE groups thousands with a no-break space) as one plain space. */
-const plain = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
-const TODAY = '2026-03-02';
+import { SCREENSHOT_DIR, plain, swedenWithPicture, useDashboard } from './support.js';
 
 /**
  * Issue 10 items 1 and 2 in Chromium over synthetic Sweden (scale 0.02, seed 42): from the overview
@@ -21,35 +15,16 @@ const TODAY = '2026-03-02';
  * on its region's picture with a switch to the national one, filters and paging of the item list.
  */
 describe('Var finns det? and starting where the user is, in Chromium', () => {
-  let d: Dashboard;
-
-  const api = async <T>(url: string, token = 'demo-lv'): Promise<T> => {
-    const res = await d.app.inject({ url, headers: { authorization: `Bearer ${token}` } });
-    expect(res.statusCode, `${url}: ${res.body.slice(0, 200)}`).toBe(200);
-    return res.json<T>();
-  };
-
-  beforeAll(async () => {
-    d = await startDashboard({
-      load: async (store) => {
-        await loadSweden(store, { scale: 0.02, seed: 42, today: TODAY });
-        await refreshPicture(store, { today: TODAY });
-      },
-    });
-  }, 180_000);
-
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = useDashboard({ load: swedenWithPicture() });
 
   it('gets from the overview to a shortlist of the nearest stock in three clicks', async () => {
     const { page } = d;
-    const overview = await api<PictureOverview>('/api/picture/overview');
+    const overview = await d.api<PictureOverview>('/api/picture/overview');
     // A critical package that several locations hold (the one a user would look for stock of).
     let chosen: { id: number; name: string; where: PictureWhere } | null = null;
     for (const item of overview.critical) {
       if (item.packageId === null) continue;
-      const where = await api<PictureWhere>(`/api/picture/where?package=${item.packageId}&near=1280`);
+      const where = await d.api<PictureWhere>(`/api/picture/where?package=${item.packageId}&near=1280`);
       if (where.total >= 3) {
         chosen = { id: item.packageId, name: item.name, where };
         break;
@@ -125,7 +100,7 @@ describe('Var finns det? and starting where the user is, in Chromium', () => {
     // Lands on Region Skåne's picture; the switch offers the nation.
     await expect.poll(() => page.url()).toContain('/overview?region=12');
     await page.getByRole('heading', { level: 1, name: 'Lägesbild: Region Skåne' }).waitFor();
-    const own = await api<PictureOverview>('/api/picture/overview?region=12', 'demo-region-12');
+    const own = await d.api<PictureOverview>('/api/picture/overview?region=12', 'demo-region-12');
     const critical = own.counts.packages.critical;
     expect(critical).toBeGreaterThan(0);
     await expect
@@ -140,7 +115,7 @@ describe('Var finns det? and starting where the user is, in Chromium', () => {
     await expect
       .poll(async () => plain(await page.getByTestId('result-count').textContent()))
       .toBe(`${critical} förpackningar · Region Skåne`);
-    const firstPage = await api<PictureItemsPage>(
+    const firstPage = await d.api<PictureItemsPage>(
       '/api/picture/items?level=region&region=12&risk=critical&limit=50',
       'demo-region-12',
     );
@@ -152,7 +127,7 @@ describe('Var finns det? and starting where the user is, in Chromium', () => {
     // Filters: prioritised list and a tier, as the API answers them.
     await page.getByLabel('Endast prioriterade läkemedel').check();
     await page.getByLabel('Försörjningsnivå').selectOption('hospital_pharmacy');
-    const filtered = await api<PictureItemsPage>(
+    const filtered = await d.api<PictureItemsPage>(
       '/api/picture/items?level=region&region=12&risk=critical&prioritised=true&tier=hospital_pharmacy',
       'demo-region-12',
     );
@@ -164,7 +139,7 @@ describe('Var finns det? and starting where the user is, in Chromium', () => {
 
     // Every item, not the first page only: the national list, 25 rows a page, pages on.
     await nav.getByRole('link', { name: 'Förpackningar', exact: true }).click();
-    const all = await api<PictureItemsPage>('/api/picture/items', 'demo-region-12');
+    const all = await d.api<PictureItemsPage>('/api/picture/items', 'demo-region-12');
     expect(all.total).toBeGreaterThan(25);
     await expect
       .poll(async () => plain(await page.getByTestId('result-count').textContent()))
@@ -177,7 +152,7 @@ describe('Var finns det? and starting where the user is, in Chromium', () => {
     await expect
       .poll(async () => plain(await page.locator('.pager-status').textContent()))
       .toBe(`Visar 26–${Math.min(50, all.total)} av ${all.total}`);
-    const second = await api<PictureItemsPage>('/api/picture/items?limit=25&offset=25', 'demo-region-12');
+    const second = await d.api<PictureItemsPage>('/api/picture/items?limit=25&offset=25', 'demo-region-12');
     expect((await page.getByTestId('item-row').locator('th a').allTextContents()).map(plain)).toEqual(
       second.items.map((i) => i.name),
     );
@@ -190,7 +165,7 @@ describe('Var finns det? and starting where the user is, in Chromium', () => {
     expect(new URL(page.url()).search).toBe('');
 
     // The region page: its most critical packages first, its own locations as rows, others one line.
-    const region = await api<PictureRegion>('/api/picture/regions/12', 'demo-region-12');
+    const region = await d.api<PictureRegion>('/api/picture/regions/12', 'demo-region-12');
     await page.goto(`${d.baseUrl}/regions/12`);
     await page.getByRole('heading', { level: 1, name: 'Region Skåne' }).waitFor();
     await page.getByTestId('other-locations').waitFor();

@@ -1,15 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { describeEach, NO_POSTGRES, type BackendVariant } from '../support/databases.js';
-import { seedMinimal } from '../support/seed.js';
+import { describeEach } from '../support/databases.js';
+import { serverBackends } from '../support/server-backends.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HEADER = 'location,package,quantity,batch,expiry,stock_level,counted_at';
@@ -69,69 +63,7 @@ const send = (url: string, i: number) =>
     body: report(i),
   });
 
-interface Backend extends BackendVariant {
-  /** Prepares a seeded database; returns the server's environment. */
-  prepare(): Promise<NodeJS.ProcessEnv>;
-  /** Opens the database for checking (the server is stopped first for PGlite: one process at a time). */
-  open(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
-
-function pgliteBackend(): Backend {
-  let dir = '';
-  return {
-    name: 'pglite',
-    skipReason: null,
-    async prepare() {
-      dir = await mkdtemp(join(tmpdir(), 'beredskap-crash-'));
-      const store = await openStore({ dataDir: dir });
-      await migrateToLatest(store.db);
-      await seedMinimal(store.db);
-      await store.close();
-      return { BEREDSKAP_DATA_DIR: dir, DATABASE_URL: '' };
-    },
-    open: () => openStore({ dataDir: dir }),
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-function postgresBackend(adminUrl: string): Backend {
-  const name = `beredskap_crash_${randomBytes(6).toString('hex')}`;
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const admin = async (statement: string) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(statement);
-    await c.end();
-  };
-  return {
-    name: 'postgres',
-    skipReason: null,
-    async prepare() {
-      await admin(`CREATE DATABASE ${name}`);
-      const store = await openStore({ databaseUrl: url.toString() });
-      await migrateToLatest(store.db);
-      await seedMinimal(store.db);
-      await store.close();
-      return { DATABASE_URL: url.toString() };
-    },
-    open: () => openStore({ databaseUrl: url.toString() }),
-    cleanup: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-}
-
-/** PostgreSQL without TEST_DATABASE_URL: listed, and shown as skipped. */
-const noPostgres: Backend = {
-  name: 'postgres',
-  skipReason: NO_POSTGRES,
-  prepare: () => Promise.reject(new Error(NO_POSTGRES)),
-  open: () => Promise.reject(new Error(NO_POSTGRES)),
-  cleanup: () => Promise.resolve(),
-};
-
-const url = process.env.TEST_DATABASE_URL;
-const backends: Backend[] = [pgliteBackend(), url ? postgresBackend(url) : noPostgres];
+const backends = serverBackends('crash');
 
 /**
  * Crash safety: the server runs as a child process, takes many reports at once, and is killed with

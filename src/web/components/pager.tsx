@@ -1,4 +1,5 @@
 import { useI18n } from '../i18n.js';
+import { useQueryState } from '../router.js';
 
 /** "Showing 51–100 of 1 234" with previous/next. Hidden when everything fits on one page. */
 export function Pager({
@@ -51,5 +52,32 @@ export function Pager({
         </button>
       </span>
     </nav>
+  );
+}
+
+/**
+ * The pager at the foot of a table card, shown when the rows fill more than one page. It moves the
+ * address's `param` (`offset` unless told), or calls `onChange`.
+ */
+export function CardPager({
+  page,
+  param = 'offset',
+  onChange,
+}: {
+  page: { total: number; limit: number; offset: number } | undefined;
+  param?: string;
+  onChange?: (offset: number) => void;
+}) {
+  const { set } = useQueryState();
+  if (!page || (page.total <= page.limit && page.offset === 0)) return null;
+  return (
+    <div className="card-footer">
+      <Pager
+        total={page.total}
+        limit={page.limit}
+        offset={page.offset}
+        onChange={onChange ?? ((next) => set({ [param]: next ? String(next) : undefined }))}
+      />
+    </div>
   );
 }

@@ -8,7 +8,10 @@ import {
 } from '../api-client.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { useSession } from '../session.js';
+import type { StockStatus } from '../../domain/stock-status.js';
 import { Badge, type BadgeTone } from './badge.js';
+import { num, type Column } from './data-table.js';
+import { RunsOut } from './runs-out.js';
 
 /*
  * Pieces every page of the situational picture shares: the information-class marking, risk badges,
@@ -192,4 +195,34 @@ export function AsOfLine({
     parts.push(t('picture.stockUntil', { date: formatDate(asOf.stockCountedUntil.slice(0, 10)) }));
   if (asOf.salesThrough) parts.push(t('picture.salesThrough', { date: formatDate(asOf.salesThrough) }));
   return <span data-testid="as-of">{parts.join(' · ')}</span>;
+}
+
+/** The columns that end a table of coverage: demand per day, days covered, run-out date, risk. */
+export const OUTLOOK_COLUMNS: readonly Column[] = [
+  num('col.demandPerDay'),
+  num('col.coverage'),
+  'col.runsOut',
+  'col.risk',
+];
+/** Usable stock, then OUTLOOK_COLUMNS. */
+export const COVERAGE_COLUMNS: readonly Column[] = [num('col.usableStock'), ...OUTLOOK_COLUMNS];
+
+/** The cells under OUTLOOK_COLUMNS' last two: when the item runs out, and its risk (a dash without one). */
+export function RunsOutCells({
+  on,
+  status,
+  risk,
+}: {
+  on: string | null;
+  status: StockStatus;
+  risk: RiskClass | null;
+}) {
+  return (
+    <>
+      <td className="nowrap">
+        <RunsOut on={on} status={status} />
+      </td>
+      <td>{risk ? <RiskBadge risk={risk} /> : '–'}</td>
+    </>
+  );
 }

@@ -4,9 +4,10 @@ import { useI18n } from '../i18n.js';
 import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 import { Chart, type ChartOption } from './chart.js';
+import { DataTable, num } from './data-table.js';
 import { RiskBadge, useDays } from './picture.js';
 import { wholeStock } from './runs-out.js';
-import { ErrorState, SkeletonBlock, SkeletonRows } from './states.js';
+import { ErrorState, SkeletonBlock } from './states.js';
 
 const AXIS = { axisLabel: { color: '#566272' }, axisLine: { lineStyle: { color: '#b7c2cf' } } };
 const SPLIT = { splitLine: { lineStyle: { color: '#e7ebf0' } } };
@@ -274,50 +275,36 @@ function RunOutTable({ data, selected }: { data: PictureTrends | undefined; sele
     );
   }
   return (
-    <div className="table-scroll">
-      <table className="data-table compact-table" data-testid="runout-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('col.region')}</th>
-            <th scope="col" className="num">
-              {t('col.usableStock')}
-            </th>
-            <th scope="col" className="num">
-              {t('col.coverage')}
-            </th>
-            <th scope="col">{t('trends.runsOutWithout')}</th>
-            <th scope="col" className="num">
-              {t('trends.incoming')}
-            </th>
-            <th scope="col">{t('trends.runsOutWith')}</th>
-            <th scope="col">{t('col.risk')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data ? (
-            data.runOut.map((r) => (
-              <tr
-                key={r.area.code}
-                data-testid="runout-row"
-                data-area={r.area.code}
-                className={r.area.code === selected ? 'row-selected' : undefined}
-              >
-                <th scope="row">{r.area.code === 'SE' ? t('picture.national') : r.area.name}</th>
-                <td className="num">{formatNumber(wholeStock(r.stock.usable))}</td>
-                <td className="num strong">{days(r.coverageDays)}</td>
-                <td>{dateOrLasts(r.runsOutOn, r.demandPerDay)}</td>
-                <td className={`num${r.incoming ? '' : ' zero'}`}>{formatNumber(wholeStock(r.incoming))}</td>
-                <td>{dateOrLasts(r.runsOutWithDeliveriesOn, r.demandPerDay)}</td>
-                <td>
-                  <RiskBadge risk={r.riskClass} />
-                </td>
-              </tr>
-            ))
-          ) : (
-            <SkeletonRows rows={5} columns={7} />
-          )}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      className="compact-table"
+      columns={[
+        'col.region',
+        num('col.usableStock'),
+        num('col.coverage'),
+        'trends.runsOutWithout',
+        num('trends.incoming'),
+        'trends.runsOutWith',
+        'col.risk',
+      ]}
+      testId="runout-table"
+      rows={data?.runOut.map((r) => (
+        <tr
+          key={r.area.code}
+          data-testid="runout-row"
+          data-area={r.area.code}
+          className={r.area.code === selected ? 'row-selected' : undefined}
+        >
+          <th scope="row">{r.area.code === 'SE' ? t('picture.national') : r.area.name}</th>
+          <td className="num">{formatNumber(wholeStock(r.stock.usable))}</td>
+          <td className="num strong">{days(r.coverageDays)}</td>
+          <td>{dateOrLasts(r.runsOutOn, r.demandPerDay)}</td>
+          <td className={`num${r.incoming ? '' : ' zero'}`}>{formatNumber(wholeStock(r.incoming))}</td>
+          <td>{dateOrLasts(r.runsOutWithDeliveriesOn, r.demandPerDay)}</td>
+          <td>
+            <RiskBadge risk={r.riskClass} />
+          </td>
+        </tr>
+      ))}
+    />
   );
 }

@@ -1,9 +1,18 @@
-import { useId } from 'react';
 import type { Product, ProductQuery } from '../api-client.js';
 import { Badge } from '../components/badge.js';
 import { PageHeader } from '../components/page-header.js';
-import { Pager } from '../components/pager.js';
-import { EmptyState, ErrorState, SkeletonRows, Spinner } from '../components/states.js';
+import { CardPager } from '../components/pager.js';
+import { ResultCard } from '../components/table-card.js';
+import { DataTable, num } from '../components/data-table.js';
+import {
+  AtcField,
+  CheckField,
+  FilterPanel,
+  FilterRow,
+  SearchField,
+  SelectField,
+} from '../components/fields.js';
+import { EmptyState, ErrorState } from '../components/states.js';
 import { useI18n } from '../i18n.js';
 import { SOS_PRIORITISED_LIST } from '../labels.js';
 import { RiskBadge } from '../components/picture.js';
@@ -13,7 +22,6 @@ import { useApi } from '../use-api.js';
 import { useDebouncedParam } from '../use-debounced-param.js';
 
 const PAGE_SIZE = 25;
-const COLUMNS = 12;
 /** The API's own rule for ?atc= (src/api/product.routes.ts): checked here so a typo is explained, not sent. */
 const ATC_PREFIX = /^[A-Za-z][0-9A-Za-z]{0,6}$/;
 
@@ -26,7 +34,6 @@ export function CataloguePage() {
   const { params, set } = useQueryState();
   const [text, setText] = useDebouncedParam('q');
   const [atcText, setAtcText, atcSettled] = useDebouncedParam('atc');
-  const ids = { search: useId(), atc: useId(), atcError: useId(), species: useId(), list: useId() };
 
   const q = params.get('q') ?? '';
   const atc = params.get('atc') ?? '';
@@ -64,87 +71,49 @@ export function CataloguePage() {
     <>
       <PageHeader title={t('catalogue.title')} lead={t('catalogue.lead')} />
 
-      <form className="card filter-panel" role="search" onSubmit={(event) => event.preventDefault()}>
-        <div className="field field-search">
-          <label htmlFor={ids.search}>{t('catalogue.search')}</label>
-          <div className="search-input">
-            <svg viewBox="0 0 20 20" aria-hidden="true">
-              <circle cx="8.5" cy="8.5" r="5.5" fill="none" stroke="currentColor" strokeWidth="2" />
-              <path d="M13 13l4.5 4.5" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
-            </svg>
-            <input
-              id={ids.search}
-              type="search"
-              value={text}
-              placeholder={
-                example
-                  ? t('catalogue.searchPlaceholder', {
-                      name: example.name,
-                      substance: example.substance,
-                      atc: example.atcCode,
-                    })
-                  : t('catalogue.searchPlaceholderPlain')
-              }
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={100}
-              onChange={(event) => setText(event.target.value)}
-            />
-          </div>
-        </div>
-        <fieldset className="filter-row">
-          <legend className="visually-hidden">{t('catalogue.filters')}</legend>
-          <div className="field field-atc">
-            <label htmlFor={ids.atc}>{t('catalogue.atc')}</label>
-            <input
-              id={ids.atc}
-              type="text"
-              className="mono-input"
-              value={atcText}
-              placeholder={t('catalogue.atcPlaceholder')}
-              maxLength={7}
-              autoComplete="off"
-              spellCheck={false}
-              aria-invalid={atcShowError}
-              aria-describedby={atcShowError ? ids.atcError : undefined}
-              onChange={(event) => setAtcText(event.target.value.toUpperCase())}
-            />
-            {atcShowError && (
-              <span id={ids.atcError} className="field-error">
-                {t('catalogue.atcInvalid')}
-              </span>
-            )}
-          </div>
-          <div className="field field-species">
-            <label htmlFor={ids.species}>{t('catalogue.species')}</label>
-            <select
-              id={ids.species}
-              value={species ?? ''}
-              onChange={(event) => set({ species: event.target.value || undefined, offset: undefined })}
-            >
-              <option value="">{t('catalogue.speciesAll')}</option>
-              <option value="human">{t('catalogue.speciesHuman')}</option>
-              <option value="veterinary">{t('catalogue.speciesVeterinary')}</option>
-            </select>
-          </div>
-          <div className="field field-check">
-            <input
-              id={ids.list}
-              type="checkbox"
-              checked={onList}
-              onChange={(event) =>
-                set({ list: event.target.checked ? SOS_PRIORITISED_LIST : undefined, offset: undefined })
-              }
-            />
-            <label htmlFor={ids.list}>{t('catalogue.sosList')}</label>
-          </div>
-          {filtered && (
-            <button type="button" className="button button-link filter-clear" onClick={clear}>
-              {t('catalogue.clear')}
-            </button>
-          )}
-        </fieldset>
-      </form>
+      <FilterPanel>
+        <SearchField
+          icon
+          label={t('catalogue.search')}
+          value={text}
+          placeholder={
+            example
+              ? t('catalogue.searchPlaceholder', {
+                  name: example.name,
+                  substance: example.substance,
+                  atc: example.atcCode,
+                })
+              : t('catalogue.searchPlaceholderPlain')
+          }
+          onChange={setText}
+        />
+        <FilterRow legend={t('catalogue.filters')} onClear={filtered ? clear : undefined}>
+          <AtcField
+            value={atcText}
+            invalid={atcShowError}
+            error={t('catalogue.atcInvalid')}
+            onChange={setAtcText}
+          />
+          <SelectField
+            className="field-species"
+            label={t('catalogue.species')}
+            value={species ?? ''}
+            all={t('catalogue.speciesAll')}
+            options={[
+              { value: 'human', label: t('catalogue.speciesHuman') },
+              { value: 'veterinary', label: t('catalogue.speciesVeterinary') },
+            ]}
+            onChange={(value) => set({ species: value || undefined, offset: undefined })}
+          />
+          <CheckField
+            label={t('catalogue.sosList')}
+            checked={onList}
+            onChange={(checked) =>
+              set({ list: checked ? SOS_PRIORITISED_LIST : undefined, offset: undefined })
+            }
+          />
+        </FilterRow>
+      </FilterPanel>
 
       {products.status === 'error' ? (
         <ErrorState error={products.error} onRetry={products.reload} />
@@ -162,60 +131,41 @@ export function CataloguePage() {
           {t('catalogue.emptyBody')}
         </EmptyState>
       ) : (
-        <section className="card table-card" aria-labelledby="catalogue-count">
-          <div className="card-header">
-            <h2 id="catalogue-count" className="result-count" aria-live="polite" data-testid="result-count">
-              {page
-                ? page.total === 1
-                  ? t('catalogue.countOne')
-                  : t('catalogue.countOther', { n: formatNumber(page.total) })
-                : t('state.loading')}
-            </h2>
-            {products.status === 'loading' && page && <Spinner label={t('catalogue.updating')} showLabel />}
-          </div>
-          <div className="table-scroll">
-            <table className="data-table catalogue-table" aria-busy={products.status === 'loading'}>
-              <caption className="visually-hidden">{t('catalogue.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('col.name')}</th>
-                  <th scope="col">{t('col.substance')}</th>
-                  <th scope="col">{t('col.strength')}</th>
-                  <th scope="col">{t('col.form')}</th>
-                  <th scope="col">{t('col.pack')}</th>
-                  <th scope="col">{t('col.atc')}</th>
-                  <th scope="col">{t('col.company')}</th>
-                  <th scope="col">{t('col.flags')}</th>
-                  <th scope="col" className="num">
-                    {t('col.price')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('col.usableStock')}
-                  </th>
-                  <th scope="col">{t('col.risk')}</th>
-                  <th scope="col">{t('col.notice')}</th>
-                </tr>
-              </thead>
-              <tbody className={products.status === 'loading' && page ? 'is-stale' : undefined}>
-                {page ? (
-                  page.items.map((product) => <ProductRow key={product.id} product={product} />)
-                ) : (
-                  <SkeletonRows rows={10} columns={COLUMNS} />
-                )}
-              </tbody>
-            </table>
-          </div>
-          {page && (page.total > page.limit || page.offset > 0) && (
-            <div className="card-footer">
-              <Pager
-                total={page.total}
-                limit={page.limit}
-                offset={page.offset}
-                onChange={(next) => set({ offset: next ? String(next) : undefined })}
-              />
-            </div>
-          )}
-        </section>
+        <ResultCard
+          id="catalogue-count"
+          count={
+            page &&
+            (page.total === 1
+              ? t('catalogue.countOne')
+              : t('catalogue.countOther', { n: formatNumber(page.total) }))
+          }
+          updating={products.status === 'loading' && page !== undefined}
+        >
+          <DataTable
+            className="catalogue-table"
+            columns={[
+              'col.name',
+              'col.substance',
+              'col.strength',
+              'col.form',
+              'col.pack',
+              'col.atc',
+              'col.company',
+              'col.flags',
+              num('col.price'),
+              num('col.usableStock'),
+              'col.risk',
+              'col.notice',
+            ]}
+            caption={t('catalogue.tableCaption')}
+            loading={products.status === 'loading'}
+            skeletonRows={10}
+            rows={page?.items.map((product) => (
+              <ProductRow key={product.id} product={product} />
+            ))}
+          />
+          <CardPager page={page} />
+        </ResultCard>
       )}
     </>
   );

@@ -1,16 +1,18 @@
+import type { ReactNode } from 'react';
 import type { RegisterImport } from '../api-client.js';
 import { Badge } from '../components/badge.js';
 import { useDateTime } from '../components/freshness.js';
 import { PageHeader } from '../components/page-header.js';
-import { Pager } from '../components/pager.js';
-import { EmptyState, ErrorState, SkeletonBlock, SkeletonRows } from '../components/states.js';
+import { CardPager } from '../components/pager.js';
+import { DataTable, num } from '../components/data-table.js';
+import { TableCard } from '../components/table-card.js';
+import { EmptyState, ErrorState, SkeletonBlock } from '../components/states.js';
 import { DICTIONARIES, useI18n, type MessageKey } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
 import { useRegisterText } from './product-register.component.js';
 
 const PAGE_SIZE = 25;
-const LIST_COLUMNS = 11;
 /**
  * How many pack ids of one change list the detail view shows (ours: a national total export may add
  * 15,000 packages; the API gives the whole list).
@@ -74,7 +76,7 @@ function useImportText() {
  */
 export function ImportsPage() {
   const { t, formatNumber } = useI18n();
-  const { params, set } = useQueryState();
+  const { params } = useQueryState();
   const offset = Math.max(0, Number.parseInt(params.get('offset') ?? '0', 10) || 0);
   const imports = useApi(`imports:${offset}`, (api, signal) =>
     api.registerImports({ limit: PAGE_SIZE, offset }, signal),
@@ -88,62 +90,40 @@ export function ImportsPage() {
       ) : data && data.total === 0 ? (
         <EmptyState title={t('imports.empty')} />
       ) : (
-        <section className="card table-card" aria-labelledby="imports-table-title">
-          <div className="card-header">
-            <h2 id="imports-table-title" className="section-title">
-              {t('imports.tableCaption')}
-            </h2>
-            {data && (
+        <TableCard
+          id="imports-table-title"
+          title={t('imports.tableCaption')}
+          actions={
+            data && (
               <span className="muted" data-testid="imports-count">
                 {t('imports.count', { n: formatNumber(data.total) })}
               </span>
-            )}
-          </div>
-          <div className="table-scroll">
-            <table className="data-table compact-table imports-table" data-testid="imports-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('imports.col.id')}</th>
-                  <th scope="col">{t('imports.col.register')}</th>
-                  <th scope="col">{t('imports.col.source')}</th>
-                  <th scope="col">{t('imports.col.asOf')}</th>
-                  <th scope="col">{t('imports.col.receivedBy')}</th>
-                  <th scope="col">{t('imports.col.status')}</th>
-                  <th scope="col" className="num">
-                    {t('imports.col.added')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('imports.col.changed')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('imports.col.withdrawn')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('imports.col.unchanged')}
-                  </th>
-                  <th scope="col">{t('imports.col.notes')}</th>
-                </tr>
-              </thead>
-              <tbody className={imports.status === 'loading' && data ? 'is-stale' : undefined}>
-                {data ? (
-                  data.items.map((i) => <ImportRow key={i.id} item={i} />)
-                ) : (
-                  <SkeletonRows rows={5} columns={LIST_COLUMNS} />
-                )}
-              </tbody>
-            </table>
-          </div>
-          {data && data.total > PAGE_SIZE && (
-            <div className="card-footer">
-              <Pager
-                total={data.total}
-                limit={PAGE_SIZE}
-                offset={offset}
-                onChange={(next) => set({ offset: next ? String(next) : undefined })}
-              />
-            </div>
-          )}
-        </section>
+            )
+          }
+        >
+          <DataTable
+            className="compact-table imports-table"
+            columns={[
+              'imports.col.id',
+              'imports.col.register',
+              'imports.col.source',
+              'imports.col.asOf',
+              'imports.col.receivedBy',
+              'imports.col.status',
+              num('imports.col.added'),
+              num('imports.col.changed'),
+              num('imports.col.withdrawn'),
+              num('imports.col.unchanged'),
+              'imports.col.notes',
+            ]}
+            testId="imports-table"
+            loading={imports.status === 'loading'}
+            rows={data?.items.map((i) => (
+              <ImportRow key={i.id} item={i} />
+            ))}
+          />
+          <CardPager page={data && { total: data.total, limit: PAGE_SIZE, offset }} />
+        </TableCard>
       )}
     </>
   );
@@ -350,10 +330,6 @@ export function ImportPage({ id }: { id: string }) {
 function NplChangeLists({ changes }: { changes: NplChanges }) {
   const { t, formatNumber } = useI18n();
   const register = useRegisterText();
-  const more = (n: number) =>
-    n > CHANGE_LIST_SHOWN ? (
-      <p className="table-note">{t('imports.more', { n: formatNumber(n - CHANGE_LIST_SHOWN) })}</p>
-    ) : null;
   const packLink = (nplPackId: string) => (
     <Link className="mono" to={`/catalogue?q=${nplPackId}`}>
       {nplPackId}
@@ -361,64 +337,66 @@ function NplChangeLists({ changes }: { changes: NplChanges }) {
   );
   return (
     <div className="grid-3 import-changes" data-testid="import-changes">
-      <section className="card table-card" aria-labelledby="import-added">
-        <div className="card-header">
-          <h2 id="import-added" className="section-title">
-            {t('imports.addedTitle', { n: formatNumber(changes.added.length) })}
-          </h2>
-        </div>
-        {changes.added.length === 0 ? (
-          <p className="card-padded muted">{t('imports.noneInList')}</p>
-        ) : (
-          <ul className="pack-list" data-testid="import-added">
-            {changes.added.slice(0, CHANGE_LIST_SHOWN).map((p) => (
-              <li key={p}>{packLink(p)}</li>
-            ))}
-          </ul>
+      <ChangeList
+        id="import-added"
+        title={t('imports.addedTitle', { n: formatNumber(changes.added.length) })}
+        list={changes.added}
+        render={(p) => <li key={p}>{packLink(p)}</li>}
+      />
+      <ChangeList
+        id="import-changed"
+        title={t('imports.changedTitle', { n: formatNumber(changes.changed.length) })}
+        list={changes.changed}
+        render={(c) => (
+          <li key={c.nplPackId}>
+            {packLink(c.nplPackId)}
+            <span className="cell-sub">{c.fields.map((f) => register.field(f)).join(', ')}</span>
+          </li>
         )}
-        {more(changes.added.length)}
-      </section>
-      <section className="card table-card" aria-labelledby="import-changed">
-        <div className="card-header">
-          <h2 id="import-changed" className="section-title">
-            {t('imports.changedTitle', { n: formatNumber(changes.changed.length) })}
-          </h2>
-        </div>
-        {changes.changed.length === 0 ? (
-          <p className="card-padded muted">{t('imports.noneInList')}</p>
-        ) : (
-          <ul className="pack-list" data-testid="import-changed">
-            {changes.changed.slice(0, CHANGE_LIST_SHOWN).map((c) => (
-              <li key={c.nplPackId}>
-                {packLink(c.nplPackId)}
-                <span className="cell-sub">{c.fields.map((f) => register.field(f)).join(', ')}</span>
-              </li>
-            ))}
-          </ul>
+      />
+      <ChangeList
+        id="import-withdrawn"
+        title={t('imports.withdrawnTitle', { n: formatNumber(changes.withdrawn.length) })}
+        list={changes.withdrawn}
+        render={(w) => (
+          <li key={w.nplPackId}>
+            {packLink(w.nplPackId)}
+            {w.stockOrSales && <Badge tone="warning">{t('imports.stockOrSales')}</Badge>}
+          </li>
         )}
-        {more(changes.changed.length)}
-      </section>
-      <section className="card table-card" aria-labelledby="import-withdrawn">
-        <div className="card-header">
-          <h2 id="import-withdrawn" className="section-title">
-            {t('imports.withdrawnTitle', { n: formatNumber(changes.withdrawn.length) })}
-          </h2>
-        </div>
-        {changes.withdrawn.length === 0 ? (
-          <p className="card-padded muted">{t('imports.noneInList')}</p>
-        ) : (
-          <ul className="pack-list" data-testid="import-withdrawn">
-            {changes.withdrawn.slice(0, CHANGE_LIST_SHOWN).map((w) => (
-              <li key={w.nplPackId}>
-                {packLink(w.nplPackId)}
-                {w.stockOrSales && <Badge tone="warning">{t('imports.stockOrSales')}</Badge>}
-              </li>
-            ))}
-          </ul>
-        )}
-        {more(changes.withdrawn.length)}
-      </section>
+      />
     </div>
+  );
+}
+
+/** One list of an import's changes: its first CHANGE_LIST_SHOWN packages, and how many more there are. */
+function ChangeList<T>({
+  id,
+  title,
+  list,
+  render,
+}: {
+  id: string;
+  title: string;
+  list: readonly T[];
+  render: (entry: T) => ReactNode;
+}) {
+  const { t, formatNumber } = useI18n();
+  return (
+    <TableCard id={id} title={title}>
+      {list.length === 0 ? (
+        <p className="card-padded muted">{t('imports.noneInList')}</p>
+      ) : (
+        <ul className="pack-list" data-testid={id}>
+          {list.slice(0, CHANGE_LIST_SHOWN).map(render)}
+        </ul>
+      )}
+      {list.length > CHANGE_LIST_SHOWN && (
+        <p className="table-note">
+          {t('imports.more', { n: formatNumber(list.length - CHANGE_LIST_SHOWN) })}
+        </p>
+      )}
+    </TableCard>
   );
 }
 
@@ -433,36 +411,21 @@ function ProblemTable({
   problems: RegisterImport['problems'];
   testId: string;
 }) {
-  const { t } = useI18n();
   return (
-    <section className="card table-card" aria-labelledby={id}>
-      <div className="card-header">
-        <h2 id={id} className="section-title">
-          {title}
-        </h2>
-      </div>
-      <div className="table-scroll">
-        <table className="data-table compact-table problems-table" data-testid={testId}>
-          <thead>
-            <tr>
-              <th scope="col">{t('imports.col.at')}</th>
-              <th scope="col">{t('imports.col.field')}</th>
-              <th scope="col">{t('imports.col.expected')}</th>
-              <th scope="col">{t('imports.col.message')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {problems.map((p, i) => (
-              <tr key={i}>
-                <td className="mono">{p.at === undefined ? '–' : String(p.at)}</td>
-                <td className="mono">{p.field ?? '–'}</td>
-                <td>{p.expected ?? '–'}</td>
-                <td>{p.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
+    <TableCard id={id} title={title}>
+      <DataTable
+        className="compact-table problems-table"
+        columns={['imports.col.at', 'imports.col.field', 'imports.col.expected', 'imports.col.message']}
+        testId={testId}
+        rows={problems.map((p, i) => (
+          <tr key={i}>
+            <td className="mono">{p.at === undefined ? '–' : String(p.at)}</td>
+            <td className="mono">{p.field ?? '–'}</td>
+            <td>{p.expected ?? '–'}</td>
+            <td>{p.message}</td>
+          </tr>
+        ))}
+      />
+    </TableCard>
   );
 }

@@ -1,9 +1,18 @@
 import { useId } from 'react';
 import type { Query } from '../api-client.js';
 import { PageHeader } from '../components/page-header.js';
-import { Pager } from '../components/pager.js';
+import { CardPager } from '../components/pager.js';
+import { ResultCard } from '../components/table-card.js';
+import {
+  AtcField,
+  CheckField,
+  FilterPanel,
+  FilterRow,
+  SearchField,
+  SelectField,
+} from '../components/fields.js';
 import { AsOfLine, ClassificationMark, ExportButtons } from '../components/picture.js';
-import { EmptyState, ErrorState, Spinner } from '../components/states.js';
+import { EmptyState, ErrorState } from '../components/states.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { useQueryState } from '../router.js';
 import { useSession } from '../session.js';
@@ -29,18 +38,7 @@ export function ItemsPage() {
   const { t, formatNumber } = useI18n();
   const { me } = useSession();
   const { params, set } = useQueryState();
-  const ids = {
-    region: useId(),
-    risk: useId(),
-    tier: useId(),
-    atc: useId(),
-    q: useId(),
-    sort: useId(),
-    size: useId(),
-    prio: useId(),
-    notice: useId(),
-    pcs: useId(),
-  };
+  const pageSizeId = useId();
   const [atcText, setAtcText, atc] = useDebouncedParam('atc');
   const [text, setText, q] = useDebouncedParam('q');
   const regions = useApi('regions', (api, signal) => api.regions(signal));
@@ -101,145 +99,74 @@ export function ItemsPage() {
       />
       <ClassificationMark classification={data?.classification} />
 
-      <form className="card filter-panel" role="search" onSubmit={(event) => event.preventDefault()}>
-        <fieldset className="filter-row">
-          <legend className="visually-hidden">{t('catalogue.filters')}</legend>
+      <FilterPanel>
+        <FilterRow legend={t('catalogue.filters')}>
           {me.picture.regionalAggregates && (
-            <div className="field">
-              <label htmlFor={ids.region}>{t('col.region')}</label>
-              <select
-                id={ids.region}
-                value={region}
-                onChange={(event) => change({ region: event.target.value || undefined })}
-              >
-                <option value="">{t('items.national')}</option>
-                {(regions.data?.items ?? []).map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              label={t('col.region')}
+              value={region}
+              all={t('items.national')}
+              options={(regions.data?.items ?? []).map((r) => ({ value: r.code, label: r.name }))}
+              onChange={(value) => change({ region: value || undefined })}
+            />
           )}
-          <div className="field">
-            <label htmlFor={ids.risk}>{t('col.risk')}</label>
-            <select
-              id={ids.risk}
-              value={risk ?? ''}
-              onChange={(event) => change({ risk: event.target.value || undefined })}
-            >
-              <option value="">{t('items.allRisks')}</option>
-              {RISKS.map((r) => (
-                <option key={r} value={r}>
-                  {t(`risk.${r}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={ids.tier}>{t('items.tier')}</label>
-            <select
-              id={ids.tier}
-              value={tier ?? ''}
-              onChange={(event) => change({ tier: event.target.value || undefined })}
-            >
-              <option value="">{t('items.allTiers')}</option>
-              {TIERS.map((x) => (
-                <option key={x} value={x}>
-                  {t(`tier.${x}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field field-atc">
-            <label htmlFor={ids.atc}>{t('catalogue.atc')}</label>
-            <input
-              id={ids.atc}
-              type="text"
-              className="mono-input"
-              value={atcText}
-              placeholder={t('catalogue.atcPlaceholder')}
-              maxLength={7}
-              autoComplete="off"
-              aria-invalid={!atcValid}
-              onChange={(event) => setAtcText(event.target.value.toUpperCase())}
-            />
-          </div>
-          <div className="field field-search">
-            <label htmlFor={ids.q}>{t('items.search')}</label>
-            <input
-              id={ids.q}
-              type="search"
-              value={text}
-              autoComplete="off"
-              maxLength={100}
-              onChange={(event) => setText(event.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={ids.sort}>{t('where.sort')}</label>
-            <select
-              id={ids.sort}
-              value={sort ?? 'risk'}
-              onChange={(event) => change({ sort: event.target.value })}
-            >
-              {SORTS.map((s) => (
-                <option key={s} value={s}>
-                  {t(`items.sort.${s}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </div>
-        </fieldset>
-        <fieldset className="filter-row">
-          <legend className="visually-hidden">{t('items.flags')}</legend>
+          <SelectField
+            label={t('col.risk')}
+            value={risk ?? ''}
+            all={t('items.allRisks')}
+            options={RISKS.map((r) => ({ value: r, label: t(`risk.${r}`) }))}
+            onChange={(value) => change({ risk: value || undefined })}
+          />
+          <SelectField
+            label={t('items.tier')}
+            value={tier ?? ''}
+            all={t('items.allTiers')}
+            options={TIERS.map((x) => ({ value: x, label: t(`tier.${x}` as MessageKey) }))}
+            onChange={(value) => change({ tier: value || undefined })}
+          />
+          <AtcField value={atcText} invalid={!atcValid} onChange={setAtcText} />
+          <SearchField label={t('items.search')} value={text} onChange={setText} />
+          <SelectField
+            label={t('where.sort')}
+            value={sort ?? 'risk'}
+            options={SORTS.map((s) => ({ value: s, label: t(`items.sort.${s}` as MessageKey) }))}
+            onChange={(value) => change({ sort: value })}
+          />
+        </FilterRow>
+        <FilterRow legend={t('items.flags')} onClear={filtered ? clear : undefined}>
           {(
             [
-              ['prioritised', prioritised, ids.prio, 'notices.prioritisedOnly'],
-              ['notice', notice, ids.notice, 'items.noticeOnly'],
-              [
-                'possibleCriticalShortage',
-                possibleCriticalShortage,
-                ids.pcs,
-                'items.possibleCriticalShortageOnly',
-              ],
+              ['prioritised', prioritised, 'notices.prioritisedOnly'],
+              ['notice', notice, 'items.noticeOnly'],
+              ['possibleCriticalShortage', possibleCriticalShortage, 'items.possibleCriticalShortageOnly'],
             ] as const
-          ).map(([name, checked, id, label]) => (
-            <div key={name} className="field field-check">
-              <input
-                id={id}
-                type="checkbox"
-                checked={checked}
-                onChange={(event) => change({ [name]: event.target.checked ? 'true' : undefined })}
-              />
-              <label htmlFor={id}>{t(label)}</label>
-            </div>
+          ).map(([name, checked, label]) => (
+            <CheckField
+              key={name}
+              label={t(label)}
+              checked={checked}
+              onChange={(on) => change({ [name]: on ? 'true' : undefined })}
+            />
           ))}
-          {filtered && (
-            <button type="button" className="button button-link filter-clear" onClick={clear}>
-              {t('catalogue.clear')}
-            </button>
-          )}
-        </fieldset>
-      </form>
+        </FilterRow>
+      </FilterPanel>
 
       {items.status === 'error' ? (
         <ErrorState error={items.error} onRetry={items.reload} />
       ) : data && data.total === 0 && items.status === 'ready' ? (
         <EmptyState title={t('items.emptyTitle')}>{t('items.emptyBody')}</EmptyState>
       ) : (
-        <section className="card table-card" aria-labelledby="items-count">
-          <div className="card-header">
-            <h2 id="items-count" className="result-count" aria-live="polite" data-testid="result-count">
-              {data
-                ? t('items.count', { n: formatNumber(data.total), area: regionName ?? t('items.national') })
-                : t('state.loading')}
-            </h2>
-            {items.status === 'loading' && data && <Spinner label={t('catalogue.updating')} showLabel />}
+        <ResultCard
+          id="items-count"
+          count={
+            data && t('items.count', { n: formatNumber(data.total), area: regionName ?? t('items.national') })
+          }
+          updating={items.status === 'loading' && data !== undefined}
+          actions={
             <span className="field field-inline">
-              <label htmlFor={ids.size}>{t('items.pageSize')}</label>
+              <label htmlFor={pageSizeId}>{t('items.pageSize')}</label>
               <select
-                id={ids.size}
+                id={pageSizeId}
                 value={String(pageSize)}
                 onChange={(event) =>
                   change({ limit: event.target.value === PAGE_SIZES[0] ? undefined : event.target.value })
@@ -252,19 +179,11 @@ export function ItemsPage() {
                 ))}
               </select>
             </span>
-          </div>
+          }
+        >
           <ItemTable items={data?.items} emptyText={t('items.emptyBody')} />
-          {data && (data.total > data.limit || data.offset > 0) && (
-            <div className="card-footer">
-              <Pager
-                total={data.total}
-                limit={data.limit}
-                offset={data.offset}
-                onChange={(next) => set({ offset: next ? String(next) : undefined })}
-              />
-            </div>
-          )}
-        </section>
+          <CardPager page={data} />
+        </ResultCard>
       )}
     </>
   );

@@ -1,12 +1,20 @@
-import { useId } from 'react';
 import type { PictureLocation, Query, RiskClass } from '../api-client.js';
 import { Badge } from '../components/badge.js';
 import { LocationFreshnessCell } from '../components/freshness.js';
 import { PageHeader } from '../components/page-header.js';
-import { Pager } from '../components/pager.js';
-import { ClassificationMark, RiskBadge, useDays, useDemand } from '../components/picture.js';
-import { RunsOut, wholeStock } from '../components/runs-out.js';
-import { ErrorState, SkeletonRows, Spinner } from '../components/states.js';
+import { CardPager } from '../components/pager.js';
+import { DataTable } from '../components/data-table.js';
+import { CheckField, SelectField } from '../components/fields.js';
+import { TableCard } from '../components/table-card.js';
+import {
+  ClassificationMark,
+  COVERAGE_COLUMNS,
+  RunsOutCells,
+  useDays,
+  useDemand,
+} from '../components/picture.js';
+import { wholeStock } from '../components/runs-out.js';
+import { ErrorState } from '../components/states.js';
 import { useI18n } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
@@ -23,7 +31,6 @@ export function LocationPage({ id }: { id: string }) {
   const { t, formatNumber, kindLabel } = useI18n();
   const days = useDays();
   const demand = useDemand();
-  const ids = { risk: useId(), prio: useId() };
   const { params, set } = useQueryState();
   const risk = params.get('risk');
   const prioritised = params.get('prioritised') === 'true';
@@ -86,116 +93,62 @@ export function LocationPage({ id }: { id: string }) {
           <LocationFreshnessCell freshness={data.freshness} />
         </p>
       )}
-      <section className="card table-card" aria-labelledby="location-items">
-        <div className="card-header">
-          <h2 id="location-items" className="section-title">
-            {t('location.itemsTitle')}
-            {data && <span className="muted"> ({formatNumber(data.total)})</span>}
-          </h2>
-          {page.status === 'loading' && data && <Spinner label={t('catalogue.updating')} showLabel />}
-        </div>
+      <TableCard
+        id="location-items"
+        title={t('location.itemsTitle')}
+        count={data?.total}
+        updating={page.status === 'loading' && data !== undefined}
+      >
         <form className="filter-row card-controls" onSubmit={(event) => event.preventDefault()}>
-          <div className="field">
-            <label htmlFor={ids.risk}>{t('col.risk')}</label>
-            <select
-              id={ids.risk}
-              value={query.risk === undefined ? '' : String(query.risk)}
-              onChange={(event) => set({ risk: event.target.value || undefined, offset: undefined })}
-            >
-              <option value="">{t('items.allRisks')}</option>
-              {RISKS.map((r) => (
-                <option key={r} value={r}>
-                  {t(`risk.${r}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field field-check">
-            <input
-              id={ids.prio}
-              type="checkbox"
-              checked={prioritised}
-              onChange={(event) =>
-                set({ prioritised: event.target.checked ? 'true' : undefined, offset: undefined })
-              }
-            />
-            <label htmlFor={ids.prio}>{t('notices.prioritisedOnly')}</label>
-          </div>
+          <SelectField
+            label={t('col.risk')}
+            value={query.risk === undefined ? '' : String(query.risk)}
+            all={t('items.allRisks')}
+            options={RISKS.map((r) => ({ value: r, label: t(`risk.${r}`) }))}
+            onChange={(value) => set({ risk: value || undefined, offset: undefined })}
+          />
+          <CheckField
+            label={t('notices.prioritisedOnly')}
+            checked={prioritised}
+            onChange={(checked) => set({ prioritised: checked ? 'true' : undefined, offset: undefined })}
+          />
         </form>
         {data && data.total === 0 ? (
           <p className="card-padded muted">{t('location.empty')}</p>
         ) : (
-          <div className="table-scroll">
-            <table className="data-table" data-testid="location-items">
-              <thead>
-                <tr>
-                  <th scope="col">{t('col.name')}</th>
-                  <th scope="col">{t('col.atc')}</th>
-                  <th scope="col" className="num">
-                    {t('col.usableStock')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('col.demandPerDay')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('col.coverage')}
-                  </th>
-                  <th scope="col">{t('col.runsOut')}</th>
-                  <th scope="col">{t('col.risk')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data ? (
-                  data.items.map((item) => (
-                    <tr key={item.packageId} data-testid="location-item">
-                      <th scope="row">
-                        <Link to={`/products/${item.packageId}`} className="row-link">
-                          {item.name}
-                        </Link>
-                        <div className="cell-sub">
-                          {[item.pack, item.substance].filter(Boolean).join(' · ')}
-                        </div>
-                        {item.prioritised && <Badge tone="info">{t('picture.flag.prioritised')}</Badge>}
-                      </th>
-                      <td className="mono">{item.atcCode}</td>
-                      <td className="num">
-                        {formatNumber(wholeStock(item.stock.usable))}
-                        {item.reserve && (
-                          <div className="cell-sub">
-                            {t('location.reserve', { n: formatNumber(wholeStock(item.reserve.total)) })}
-                          </div>
-                        )}
-                      </td>
-                      <td className="num">{item.demandPerDay === null ? '–' : demand(item.demandPerDay)}</td>
-                      <td className="num strong">
-                        {item.demandBasis === 'no_basis'
-                          ? t('regionPicture.noBasis')
-                          : days(item.coverageDays)}
-                      </td>
-                      <td className="nowrap">
-                        <RunsOut on={item.runsOutOn} status={item.stockStatus} />
-                      </td>
-                      <td>{item.riskClass ? <RiskBadge risk={item.riskClass} /> : '–'}</td>
-                    </tr>
-                  ))
-                ) : (
-                  <SkeletonRows rows={6} columns={7} />
-                )}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={['col.name', 'col.atc', ...COVERAGE_COLUMNS]}
+            testId="location-items"
+            skeletonRows={6}
+            rows={data?.items.map((item) => (
+              <tr key={item.packageId} data-testid="location-item">
+                <th scope="row">
+                  <Link to={`/products/${item.packageId}`} className="row-link">
+                    {item.name}
+                  </Link>
+                  <div className="cell-sub">{[item.pack, item.substance].filter(Boolean).join(' · ')}</div>
+                  {item.prioritised && <Badge tone="info">{t('picture.flag.prioritised')}</Badge>}
+                </th>
+                <td className="mono">{item.atcCode}</td>
+                <td className="num">
+                  {formatNumber(wholeStock(item.stock.usable))}
+                  {item.reserve && (
+                    <div className="cell-sub">
+                      {t('location.reserve', { n: formatNumber(wholeStock(item.reserve.total)) })}
+                    </div>
+                  )}
+                </td>
+                <td className="num">{item.demandPerDay === null ? '–' : demand(item.demandPerDay)}</td>
+                <td className="num strong">
+                  {item.demandBasis === 'no_basis' ? t('regionPicture.noBasis') : days(item.coverageDays)}
+                </td>
+                <RunsOutCells on={item.runsOutOn} status={item.stockStatus} risk={item.riskClass} />
+              </tr>
+            ))}
+          />
         )}
-        {data && (data.total > data.limit || data.offset > 0) && (
-          <div className="card-footer">
-            <Pager
-              total={data.total}
-              limit={data.limit}
-              offset={data.offset}
-              onChange={(next) => set({ offset: next ? String(next) : undefined })}
-            />
-          </div>
-        )}
-      </section>
+        <CardPager page={data} />
+      </TableCard>
     </>
   );
 }

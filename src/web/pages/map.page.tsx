@@ -4,7 +4,9 @@ import {
   AsOfLine,
   ClassificationMark,
   ExportButtons,
+  OUTLOOK_COLUMNS,
   RiskBadge,
+  RunsOutCells,
   useDays,
   useDemand,
 } from '../components/picture.js';
@@ -13,7 +15,9 @@ import { useI18n } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
 import { SwedenMap } from './map.component.js';
-import { RunsOut, wholeStock } from '../components/runs-out.js';
+import { wholeStock } from '../components/runs-out.js';
+import { DataTable, num } from '../components/data-table.js';
+import { TableCard } from '../components/table-card.js';
 
 const DEFAULT_THRESHOLDS = { criticalBelowDays: 14, lowBelowDays: 30 };
 
@@ -145,15 +149,15 @@ function NationalLine({ figure }: { figure: PictureMap['national'] }) {
 export function RegionFigures({ map, subject }: { map: PictureMap; subject: MapSubject | undefined }) {
   const { t } = useI18n();
   return (
-    <section className="card table-card" aria-labelledby="map-table">
-      <div className="card-header">
-        <h2 id="map-table" className="section-title">
-          {t('map.tableTitle')}
-        </h2>
-        {subject && <ExportButtons path="/api/picture/export/map" query={{ ...subject }} name="karta" />}
-      </div>
+    <TableCard
+      id="map-table"
+      title={t('map.tableTitle')}
+      actions={
+        subject && <ExportButtons path="/api/picture/export/map" query={{ ...subject }} name="karta" />
+      }
+    >
       <RegionTable regions={map.regions} />
-    </section>
+    </TableCard>
   );
 }
 
@@ -163,55 +167,34 @@ export function RegionTable({ regions }: { regions: readonly PictureMap['regions
   const days = useDays();
   const demand = useDemand();
   return (
-    <div className="table-scroll">
-      <table className="data-table compact-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('col.region')}</th>
-            <th scope="col" className="num">
-              {t('col.usableStock')}
-            </th>
-            <th scope="col" className="num" title={t('product.tierShare')}>
-              {t('col.wholesaleShare')}
-            </th>
-            <th scope="col" className="num">
-              {t('col.demandPerDay')}
-            </th>
-            <th scope="col" className="num">
-              {t('col.coverage')}
-            </th>
-            <th scope="col">{t('col.runsOut')}</th>
-            <th scope="col">{t('col.risk')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {regions.map((r) => (
-            <tr key={r.area.code} data-testid="map-row">
-              <th scope="row">
-                <Link to={`/regions/${r.area.code}`} className="row-link">
-                  {r.area.name}
-                </Link>
-              </th>
-              <td className="num">{formatNumber(wholeStock(r.stock.usable))}</td>
-              <td
-                className={`num muted${r.wholesale.share.usable ? '' : ' zero'}`}
-                data-testid="wholesale-share"
-                title={t('map.wholesaleHeld', { n: formatNumber(wholeStock(r.wholesale.held.usable)) })}
-              >
-                {formatNumber(wholeStock(r.wholesale.share.usable))}
-              </td>
-              <td className="num">{demand(r.demandPerDay)}</td>
-              <td className="num strong">{days(r.coverageDays)}</td>
-              <td className="nowrap">
-                <RunsOut on={r.runsOutOn} status={r.stockStatus} />
-              </td>
-              <td>
-                <RiskBadge risk={r.riskClass} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      className="compact-table"
+      columns={[
+        'col.region',
+        num('col.usableStock'),
+        num('col.wholesaleShare', 'product.tierShare'),
+        ...OUTLOOK_COLUMNS,
+      ]}
+      rows={regions.map((r) => (
+        <tr key={r.area.code} data-testid="map-row">
+          <th scope="row">
+            <Link to={`/regions/${r.area.code}`} className="row-link">
+              {r.area.name}
+            </Link>
+          </th>
+          <td className="num">{formatNumber(wholeStock(r.stock.usable))}</td>
+          <td
+            className={`num muted${r.wholesale.share.usable ? '' : ' zero'}`}
+            data-testid="wholesale-share"
+            title={t('map.wholesaleHeld', { n: formatNumber(wholeStock(r.wholesale.held.usable)) })}
+          >
+            {formatNumber(wholeStock(r.wholesale.share.usable))}
+          </td>
+          <td className="num">{demand(r.demandPerDay)}</td>
+          <td className="num strong">{days(r.coverageDays)}</td>
+          <RunsOutCells on={r.runsOutOn} status={r.stockStatus} risk={r.riskClass} />
+        </tr>
+      ))}
+    />
   );
 }

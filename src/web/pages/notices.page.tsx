@@ -1,10 +1,20 @@
-import { Fragment, useId, useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { NoticeQuery, NoticeStatus, RegisterNotice } from '../api-client.js';
 import { Badge, type BadgeTone } from '../components/badge.js';
 import { useDateTime } from '../components/freshness.js';
 import { PageHeader } from '../components/page-header.js';
-import { Pager } from '../components/pager.js';
-import { EmptyState, ErrorState, SkeletonRows, Spinner } from '../components/states.js';
+import { CardPager } from '../components/pager.js';
+import { ResultCard } from '../components/table-card.js';
+import { DataTable } from '../components/data-table.js';
+import {
+  AtcField,
+  CheckField,
+  FilterPanel,
+  FilterRow,
+  SearchField,
+  SelectField,
+} from '../components/fields.js';
+import { EmptyState, ErrorState, Spinner } from '../components/states.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
@@ -15,6 +25,7 @@ const COLUMNS = 7;
 /** The API's rule for ?atc= (src/api/notice.routes.ts). */
 const ATC_PREFIX = /^[A-Za-z][0-9A-Za-z]{0,6}$/;
 const STATUSES: readonly NoticeStatus[] = ['active', 'upcoming', 'later', 'ended'];
+const KINDS = ['shortage', 'sales_stop'] as const;
 const STATUS_TONE: Readonly<Record<NoticeStatus, BadgeTone>> = {
   active: 'danger',
   upcoming: 'warning',
@@ -23,7 +34,7 @@ const STATUS_TONE: Readonly<Record<NoticeStatus, BadgeTone>> = {
 };
 
 const isStatus = (v: string | null): v is NoticeStatus => STATUSES.includes(v as NoticeStatus);
-const isKind = (v: string | null): v is 'shortage' | 'sales_stop' => v === 'shortage' || v === 'sales_stop';
+const isKind = (v: string | null): v is (typeof KINDS)[number] => KINDS.includes(v as (typeof KINDS)[number]);
 
 /**
  * Restnoteringar: the register of shortage notices (restanmälningar and försäljningsuppehåll) with
@@ -34,7 +45,6 @@ export function NoticesPage() {
   const { params, set } = useQueryState();
   const [text, setText] = useDebouncedParam('q');
   const [atcText, setAtcText] = useDebouncedParam('atc');
-  const ids = { search: useId(), atc: useId(), kind: useId(), status: useId(), prio: useId(), late: useId() };
 
   const q = params.get('q') ?? '';
   const atc = params.get('atc') ?? '';
@@ -80,84 +90,39 @@ export function NoticesPage() {
     <>
       <PageHeader title={t('notices.title')} lead={t('notices.lead')} />
 
-      <form className="card filter-panel" role="search" onSubmit={(event) => event.preventDefault()}>
-        <div className="field field-search">
-          <label htmlFor={ids.search}>{t('notices.search')}</label>
-          <input
-            id={ids.search}
-            type="search"
-            value={text}
-            placeholder={t('notices.searchPlaceholder')}
-            autoComplete="off"
-            maxLength={100}
-            onChange={(event) => setText(event.target.value)}
+      <FilterPanel>
+        <SearchField
+          label={t('notices.search')}
+          value={text}
+          placeholder={t('notices.searchPlaceholder')}
+          onChange={setText}
+        />
+        <FilterRow legend={t('catalogue.filters')} onClear={filtered ? clear : undefined}>
+          <SelectField
+            label={t('col.kind')}
+            value={isKind(kindParam) ? kindParam : ''}
+            all={t('notices.kindAll')}
+            options={KINDS.map((k) => ({ value: k, label: t(`notice.${k}`) }))}
+            onChange={(value) => set({ kind: value || undefined, offset: undefined })}
           />
-        </div>
-        <fieldset className="filter-row">
-          <legend className="visually-hidden">{t('catalogue.filters')}</legend>
-          <div className="field">
-            <label htmlFor={ids.kind}>{t('col.kind')}</label>
-            <select
-              id={ids.kind}
-              value={isKind(kindParam) ? kindParam : ''}
-              onChange={(event) => set({ kind: event.target.value || undefined, offset: undefined })}
-            >
-              <option value="">{t('notices.kindAll')}</option>
-              <option value="shortage">{t('notice.shortage')}</option>
-              <option value="sales_stop">{t('notice.sales_stop')}</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={ids.status}>{t('notices.status')}</label>
-            <select
-              id={ids.status}
-              value={isStatus(statusParam) ? statusParam : ''}
-              onChange={(event) => set({ status: event.target.value || undefined, offset: undefined })}
-            >
-              <option value="">{t('notices.statusCurrent')}</option>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`notices.status.${s}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field field-atc">
-            <label htmlFor={ids.atc}>{t('catalogue.atc')}</label>
-            <input
-              id={ids.atc}
-              type="text"
-              className="mono-input"
-              value={atcText}
-              placeholder={t('catalogue.atcPlaceholder')}
-              maxLength={7}
-              autoComplete="off"
-              aria-invalid={!atcValid}
-              onChange={(event) => setAtcText(event.target.value.toUpperCase())}
-            />
-          </div>
-          <div className="field field-check">
-            <input
-              id={ids.prio}
-              type="checkbox"
-              checked={prioritised}
-              onChange={(event) =>
-                set({ prioritised: event.target.checked ? 'true' : undefined, offset: undefined })
-              }
-            />
-            <label htmlFor={ids.prio}>{t('notices.prioritisedOnly')}</label>
-          </div>
-          <div className="field field-check">
-            <input
-              id={ids.late}
-              type="checkbox"
-              checked={late}
-              onChange={(event) =>
-                set({ late: event.target.checked ? 'true' : undefined, offset: undefined })
-              }
-            />
-            <label htmlFor={ids.late}>{t('notices.lateOnly')}</label>
-          </div>
+          <SelectField
+            label={t('notices.status')}
+            value={isStatus(statusParam) ? statusParam : ''}
+            all={t('notices.statusCurrent')}
+            options={STATUSES.map((s) => ({ value: s, label: t(`notices.status.${s}` as MessageKey) }))}
+            onChange={(value) => set({ status: value || undefined, offset: undefined })}
+          />
+          <AtcField value={atcText} invalid={!atcValid} onChange={setAtcText} />
+          <CheckField
+            label={t('notices.prioritisedOnly')}
+            checked={prioritised}
+            onChange={(checked) => set({ prioritised: checked ? 'true' : undefined, offset: undefined })}
+          />
+          <CheckField
+            label={t('notices.lateOnly')}
+            checked={late}
+            onChange={(checked) => set({ late: checked ? 'true' : undefined, offset: undefined })}
+          />
           {company && (
             <span className="filter-chip" data-testid="company-filter">
               {t('notices.companyFilter', { name: companyName ?? `#${company}` })}{' '}
@@ -170,79 +135,53 @@ export function NoticesPage() {
               </button>
             </span>
           )}
-          {filtered && (
-            <button type="button" className="button button-link filter-clear" onClick={clear}>
-              {t('catalogue.clear')}
-            </button>
-          )}
-        </fieldset>
-      </form>
+        </FilterRow>
+      </FilterPanel>
 
       {notices.status === 'error' ? (
         <ErrorState error={notices.error} onRetry={notices.reload} />
       ) : page && page.total === 0 && notices.status === 'ready' ? (
         <EmptyState title={t('notices.emptyTitle')}>{t('notices.emptyBody')}</EmptyState>
       ) : (
-        <section className="card table-card" aria-labelledby="notices-count">
-          <div className="card-header">
-            <h2 id="notices-count" className="result-count" aria-live="polite" data-testid="result-count">
-              {page
-                ? t(page.total === 1 ? 'notices.countOne' : 'notices.countOther', {
-                    n: formatNumber(page.total),
-                  })
-                : t('state.loading')}
-            </h2>
-            {page && (
+        <ResultCard
+          id="notices-count"
+          count={
+            page &&
+            t(page.total === 1 ? 'notices.countOne' : 'notices.countOther', { n: formatNumber(page.total) })
+          }
+          detail={
+            page && (
               <span className="muted">
                 {t('notices.judgedOn', { date: formatDate(page.today), days: String(page.leadDays) })}
               </span>
-            )}
-            {notices.status === 'loading' && page && <Spinner label={t('catalogue.updating')} showLabel />}
-          </div>
-          <div className="table-scroll">
-            <table
-              className="data-table"
-              aria-busy={notices.status === 'loading'}
-              data-testid="notice-register"
-            >
-              <caption className="visually-hidden">{t('notices.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('col.name')}</th>
-                  <th scope="col">{t('col.company')}</th>
-                  <th scope="col">{t('col.kind')}</th>
-                  <th scope="col">{t('notices.period')}</th>
-                  <th scope="col">{t('notices.status')}</th>
-                  <th scope="col">{t('notices.notified')}</th>
-                  <th scope="col">{t('notices.corrections')}</th>
-                </tr>
-              </thead>
-              <tbody className={notices.status === 'loading' && page ? 'is-stale' : undefined}>
-                {page ? (
-                  page.items.map((n) => (
-                    <NoticeRow
-                      key={n.id}
-                      notice={n}
-                      onCompany={(id) => set({ company: String(id), offset: undefined })}
-                    />
-                  ))
-                ) : (
-                  <SkeletonRows rows={8} columns={COLUMNS} />
-                )}
-              </tbody>
-            </table>
-          </div>
-          {page && (page.total > page.limit || page.offset > 0) && (
-            <div className="card-footer">
-              <Pager
-                total={page.total}
-                limit={page.limit}
-                offset={page.offset}
-                onChange={(next) => set({ offset: next ? String(next) : undefined })}
+            )
+          }
+          updating={notices.status === 'loading' && page !== undefined}
+        >
+          <DataTable
+            columns={[
+              'col.name',
+              'col.company',
+              'col.kind',
+              'notices.period',
+              'notices.status',
+              'notices.notified',
+              'notices.corrections',
+            ]}
+            caption={t('notices.title')}
+            testId="notice-register"
+            loading={notices.status === 'loading'}
+            skeletonRows={8}
+            rows={page?.items.map((n) => (
+              <NoticeRow
+                key={n.id}
+                notice={n}
+                onCompany={(id) => set({ company: String(id), offset: undefined })}
               />
-            </div>
-          )}
-        </section>
+            ))}
+          />
+          <CardPager page={page} />
+        </ResultCard>
       )}
     </>
   );

@@ -8,17 +8,20 @@ import {
   ExportButtons,
   ItemFlags,
   ReportButton,
-  RiskBadge,
+  COVERAGE_COLUMNS,
+  RunsOutCells,
   useDays,
   useDemand,
 } from '../components/picture.js';
 import { CompletenessStats, ReportedTodayCell, SalesThroughCell } from '../components/freshness.js';
-import { ErrorState, SkeletonRows } from '../components/states.js';
+import { DataTable, num } from '../components/data-table.js';
+import { ErrorState } from '../components/states.js';
+import { TableCard } from '../components/table-card.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
 import { ScopeSwitch } from './scope-switch.component.js';
-import { RunsOut, wholeStock } from '../components/runs-out.js';
+import { wholeStock } from '../components/runs-out.js';
 
 type Counts = PictureOverview['counts']['packages'];
 const RISK_STATS: { key: keyof Counts; label: MessageKey; tone: string }[] = [
@@ -181,64 +184,51 @@ export function OverviewPage() {
           </div>
 
           {data?.byRegion && (
-            <section className="card table-card" aria-labelledby="overview-regions">
-              <div className="card-header">
-                <h2 id="overview-regions" className="section-title">
-                  {t('overview.regionsTitle')}
-                </h2>
-                <Link to="/map">{t('overview.toMap')}</Link>
-              </div>
-              <div className="table-scroll">
-                <table className="data-table compact-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('col.region')}</th>
-                      {RISK_STATS.map(({ key, label }) => (
-                        <th key={key} scope="col" className="num">
-                          {t(label)}
-                        </th>
-                      ))}
-                      <th scope="col" className="num">
-                        {t('overview.prioritisedCriticalShort')}
-                      </th>
-                      <th scope="col">{t('freshness.salesThrough')}</th>
-                      <th scope="col">{t('freshness.reportedTodayShort')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.byRegion.map((row) => (
-                      <tr key={row.region.code} data-testid="overview-region-row">
-                        <th scope="row">
-                          <Link to={`/regions/${row.region.code}`} className="row-link">
-                            {row.region.name}
-                          </Link>
-                        </th>
-                        {RISK_STATS.map(({ key }) => (
-                          <td key={key} className={`num${row.packages[key] ? '' : ' zero'}`}>
-                            <Link
-                              to={`/items?region=${row.region.code}&risk=${key === 'noDemand' ? 'no_demand' : key}`}
-                            >
-                              {formatNumber(row.packages[key])}
-                            </Link>
-                          </td>
-                        ))}
-                        <td className={`num${row.packages.prioritisedCritical ? ' strong' : ' zero'}`}>
-                          <Link to={`/items?region=${row.region.code}&risk=critical&prioritised=true`}>
-                            {formatNumber(row.packages.prioritisedCritical)}
-                          </Link>
-                        </td>
-                        <td>
-                          <SalesThroughCell freshness={row.freshness} />
-                        </td>
-                        <td>
-                          <ReportedTodayCell freshness={row.freshness} />
-                        </td>
-                      </tr>
+            <TableCard
+              id="overview-regions"
+              title={t('overview.regionsTitle')}
+              actions={<Link to="/map">{t('overview.toMap')}</Link>}
+            >
+              <DataTable
+                className="compact-table"
+                columns={[
+                  'col.region',
+                  ...RISK_STATS.map(({ label }) => num(label)),
+                  num('overview.prioritisedCriticalShort'),
+                  'freshness.salesThrough',
+                  'freshness.reportedTodayShort',
+                ]}
+                rows={data.byRegion.map((row) => (
+                  <tr key={row.region.code} data-testid="overview-region-row">
+                    <th scope="row">
+                      <Link to={`/regions/${row.region.code}`} className="row-link">
+                        {row.region.name}
+                      </Link>
+                    </th>
+                    {RISK_STATS.map(({ key }) => (
+                      <td key={key} className={`num${row.packages[key] ? '' : ' zero'}`}>
+                        <Link
+                          to={`/items?region=${row.region.code}&risk=${key === 'noDemand' ? 'no_demand' : key}`}
+                        >
+                          {formatNumber(row.packages[key])}
+                        </Link>
+                      </td>
                     ))}
-                  </tbody>
-                </table>
-              </div>
-            </section>
+                    <td className={`num${row.packages.prioritisedCritical ? ' strong' : ' zero'}`}>
+                      <Link to={`/items?region=${row.region.code}&risk=critical&prioritised=true`}>
+                        {formatNumber(row.packages.prioritisedCritical)}
+                      </Link>
+                    </td>
+                    <td>
+                      <SalesThroughCell freshness={row.freshness} />
+                    </td>
+                    <td>
+                      <ReportedTodayCell freshness={row.freshness} />
+                    </td>
+                  </tr>
+                ))}
+              />
+            </TableCard>
           )}
         </>
       )}
@@ -256,70 +246,38 @@ export function ItemTable({
   emptyText: string;
   showArea?: boolean;
 }) {
-  const { t, formatNumber } = useI18n();
+  const { formatNumber } = useI18n();
   const days = useDays();
   const demand = useDemand();
   if (items && items.length === 0) return <p className="card-padded muted">{emptyText}</p>;
   return (
-    <div className="table-scroll">
-      <table className="data-table" data-testid="item-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('col.name')}</th>
-            {showArea && <th scope="col">{t('col.area')}</th>}
-            <th scope="col">{t('col.atc')}</th>
-            <th scope="col" className="num">
-              {t('col.usableStock')}
-            </th>
-            <th scope="col" className="num">
-              {t('col.demandPerDay')}
-            </th>
-            <th scope="col" className="num">
-              {t('col.coverage')}
-            </th>
-            <th scope="col">{t('col.runsOut')}</th>
-            <th scope="col">{t('col.risk')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items ? (
-            items.map((item) => (
-              <tr
-                key={`${item.kind}:${item.ref}:${item.area.code}:${item.tier ?? ''}`}
-                data-testid="item-row"
-              >
-                <th scope="row">
-                  {item.packageId !== null ? (
-                    <Link to={`/products/${item.packageId}`} className="row-link">
-                      {item.name}
-                    </Link>
-                  ) : (
-                    item.name
-                  )}
-                  <div className="cell-sub">
-                    {[item.pack, item.substance, item.strength].filter(Boolean).join(' · ')}
-                  </div>
-                  <ItemFlags item={item} />
-                </th>
-                {showArea && <td>{item.area.name}</td>}
-                <td className="mono">{item.atcCode}</td>
-                <td className="num">{formatNumber(wholeStock(item.stock.usable))}</td>
-                <td className="num">{demand(item.demand.perDay)}</td>
-                <td className="num strong">{days(item.coverageDays)}</td>
-                <td className="nowrap">
-                  <RunsOut on={item.runsOutOn} status={item.stockStatus} />
-                </td>
-                <td>
-                  <RiskBadge risk={item.riskClass} />
-                </td>
-              </tr>
-            ))
-          ) : (
-            <SkeletonRows rows={5} columns={showArea ? 8 : 7} />
-          )}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['col.name', showArea && 'col.area', 'col.atc', ...COVERAGE_COLUMNS]}
+      testId="item-table"
+      rows={items?.map((item) => (
+        <tr key={`${item.kind}:${item.ref}:${item.area.code}:${item.tier ?? ''}`} data-testid="item-row">
+          <th scope="row">
+            {item.packageId !== null ? (
+              <Link to={`/products/${item.packageId}`} className="row-link">
+                {item.name}
+              </Link>
+            ) : (
+              item.name
+            )}
+            <div className="cell-sub">
+              {[item.pack, item.substance, item.strength].filter(Boolean).join(' · ')}
+            </div>
+            <ItemFlags item={item} />
+          </th>
+          {showArea && <td>{item.area.name}</td>}
+          <td className="mono">{item.atcCode}</td>
+          <td className="num">{formatNumber(wholeStock(item.stock.usable))}</td>
+          <td className="num">{demand(item.demand.perDay)}</td>
+          <td className="num strong">{days(item.coverageDays)}</td>
+          <RunsOutCells on={item.runsOutOn} status={item.stockStatus} risk={item.riskClass} />
+        </tr>
+      ))}
+    />
   );
 }
 

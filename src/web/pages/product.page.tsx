@@ -13,7 +13,9 @@ import {
   useDays,
   useDemand,
 } from '../components/picture.js';
-import { ErrorState, SkeletonBlock, SkeletonRows } from '../components/states.js';
+import { DataTable, num } from '../components/data-table.js';
+import { ErrorState, SkeletonBlock } from '../components/states.js';
+import { TableCard } from '../components/table-card.js';
 import { useI18n } from '../i18n.js';
 import { Link } from '../router.js';
 import { useApi } from '../use-api.js';
@@ -210,12 +212,7 @@ export function ProductPage({ id }: { id: string }) {
             />
           }
         />
-        <section className="card table-card" aria-labelledby="product-deliveries">
-          <div className="card-header">
-            <h2 id="product-deliveries" className="section-title">
-              {t('product.deliveriesTitle')}
-            </h2>
-          </div>
+        <TableCard id="product-deliveries" title={t('product.deliveriesTitle')}>
           {data && data.deliveries.length === 0 ? (
             <p className="card-padded muted">{t('product.noDeliveries')}</p>
           ) : (
@@ -240,20 +237,20 @@ export function ProductPage({ id }: { id: string }) {
               </tbody>
             </table>
           )}
-        </section>
+        </TableCard>
       </div>
 
-      <section className="card table-card" aria-labelledby="product-alternatives">
-        <div className="card-header">
-          <h2 id="product-alternatives" className="section-title">
-            {t('product.alternativesTitle')}
-          </h2>
+      <TableCard
+        id="product-alternatives"
+        title={t('product.alternativesTitle')}
+        actions={
           <ExportButtons
             path={exportPath}
             query={{ table: 'alternatives' }}
             name={`produkt-${id}-alternativ`}
           />
-        </div>
+        }
+      >
         <h3 className="section-subtitle">{t('product.interchangeableTitle')}</h3>
         <ItemTable
           items={data?.alternatives.filter((a) => a.interchangeable).map((a) => a.item)}
@@ -265,7 +262,7 @@ export function ProductPage({ id }: { id: string }) {
           items={data?.alternatives.filter((a) => !a.interchangeable).map((a) => a.item)}
           emptyText={t('product.noAlternatives')}
         />
-      </section>
+      </TableCard>
 
       <RegisterSection packageId={packageId} />
     </>
@@ -298,63 +295,46 @@ function TierTable({
   const { t, formatNumber, tierLabel } = useI18n();
   const days = useDays();
   return (
-    <div className="table-scroll">
-      <table className="data-table" data-testid="tier-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('col.tier')}</th>
-            <th scope="col" className="num">
-              {t('col.locations')}
-            </th>
-            <th scope="col" className="num">
-              {t('col.totalStock')}
-            </th>
-            <th scope="col" className="num">
-              {t('col.usableStock')}
-            </th>
-            <th scope="col" className="num">
-              {t('col.coverage')}
-            </th>
-            <th scope="col">{t('col.risk')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows ? (
-            rows.map((r) => (
-              <tr
-                key={`${r.tier}:${r.line}`}
-                data-testid="tier-row"
-                data-line={r.line}
-                data-counted={r.counted ? 'yes' : 'no'}
-                className={r.counted ? undefined : 'muted'}
-              >
-                <th scope="row">
-                  {r.line === 'held' && r.tier === 'wholesale' && !r.counted
-                    ? t('product.wholesaleHeld')
-                    : r.line === 'serving_share'
-                      ? t('product.wholesaleShare')
-                      : tierLabel(r.tier)}
-                  {r.line === 'serving_share' && <div className="cell-sub">{t('product.tierShare')}</div>}
-                  {!r.counted && <div className="cell-sub">{t('product.tierNotCounted')}</div>}
-                </th>
-                <td className={`num${r.locations ? '' : ' zero'}`}>{formatNumber(r.locations)}</td>
-                <td className={`num${r.stock.total ? '' : ' zero'}`}>
-                  {formatNumber(wholeStock(r.stock.total))}
-                </td>
-                <td className={`num${r.stock.usable ? '' : ' zero'}`}>
-                  {formatNumber(wholeStock(r.stock.usable))}
-                </td>
-                <td className="num strong">{days(r.coverageDays)}</td>
-                <td>
-                  <RiskBadge risk={r.riskClass} />
-                </td>
-              </tr>
-            ))
-          ) : (
-            <SkeletonRows rows={5} columns={6} />
-          )}
-        </tbody>
-        {reserve && (
+    <DataTable
+      columns={[
+        'col.tier',
+        num('col.locations'),
+        num('col.totalStock'),
+        num('col.usableStock'),
+        num('col.coverage'),
+        'col.risk',
+      ]}
+      testId="tier-table"
+      rows={rows?.map((r) => (
+        <tr
+          key={`${r.tier}:${r.line}`}
+          data-testid="tier-row"
+          data-line={r.line}
+          data-counted={r.counted ? 'yes' : 'no'}
+          className={r.counted ? undefined : 'muted'}
+        >
+          <th scope="row">
+            {r.line === 'held' && r.tier === 'wholesale' && !r.counted
+              ? t('product.wholesaleHeld')
+              : r.line === 'serving_share'
+                ? t('product.wholesaleShare')
+                : tierLabel(r.tier)}
+            {r.line === 'serving_share' && <div className="cell-sub">{t('product.tierShare')}</div>}
+            {!r.counted && <div className="cell-sub">{t('product.tierNotCounted')}</div>}
+          </th>
+          <td className={`num${r.locations ? '' : ' zero'}`}>{formatNumber(r.locations)}</td>
+          <td className={`num${r.stock.total ? '' : ' zero'}`}>{formatNumber(wholeStock(r.stock.total))}</td>
+          <td className={`num${r.stock.usable ? '' : ' zero'}`}>
+            {formatNumber(wholeStock(r.stock.usable))}
+          </td>
+          <td className="num strong">{days(r.coverageDays)}</td>
+          <td>
+            <RiskBadge risk={r.riskClass} />
+          </td>
+        </tr>
+      ))}
+      foot={
+        reserve && (
           <tfoot>
             <tr data-testid="reserve-row" className="reserve-row">
               <th scope="row">
@@ -376,9 +356,9 @@ function TierTable({
               <td>{t('product.reserveApart')}</td>
             </tr>
           </tfoot>
-        )}
-      </table>
-    </div>
+        )
+      }
+    />
   );
 }
 

@@ -2,9 +2,12 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, isApiError, type Receipt, type ReportPath } from '../api-client.js';
 import { Badge } from '../components/badge.js';
 import { PageHeader } from '../components/page-header.js';
-import { Pager } from '../components/pager.js';
+import { CardPager } from '../components/pager.js';
+import { DataTable, num } from '../components/data-table.js';
+import { ResultCard } from '../components/table-card.js';
+import { SelectField } from '../components/fields.js';
 import { saveBlob } from '../components/picture.js';
-import { EmptyState, ErrorState, SkeletonRows, Spinner } from '../components/states.js';
+import { EmptyState, ErrorState, Spinner } from '../components/states.js';
 import { useDateTime } from '../components/freshness.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { useQueryState } from '../router.js';
@@ -12,7 +15,6 @@ import { useCan, useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 
 const PAGE_SIZE = 20;
-const LIST_COLUMNS = 8;
 
 const KINDS: { path: ReportPath; label: MessageKey }[] = [
   { path: 'stock-snapshots', label: 'reports.kind.stock_snapshot' },
@@ -53,10 +55,10 @@ export function ReportsPage() {
   const { t, formatNumber } = useI18n();
   const { api, me } = useSession();
   const canSend = useCan('report:write');
-  const { params, set } = useQueryState();
+  const { params } = useQueryState();
   const offset = Math.max(0, Number.parseInt(params.get('offset') ?? '0', 10) || 0);
   const reports = useApi(`reports:${offset}`, (a, signal) => a.reports({ limit: PAGE_SIZE, offset }, signal));
-  const ids = { kind: useId(), file: useId(), ref: useId(), fileHint: useId() };
+  const ids = { file: useId(), ref: useId(), fileHint: useId() };
   const [kind, setKind] = useState<ReportPath>('stock-snapshots');
   const [file, setFile] = useState<File | null>(null);
   const [clientRef, setClientRef] = useState('');
@@ -105,20 +107,12 @@ export function ReportsPage() {
             {t('reports.sendTitle')}
           </h2>
           <div className="report-form-fields">
-            <div className="field">
-              <label htmlFor={ids.kind}>{t('reports.kind')}</label>
-              <select
-                id={ids.kind}
-                value={kind}
-                onChange={(event) => setKind(event.target.value as ReportPath)}
-              >
-                {KINDS.map((k) => (
-                  <option key={k.path} value={k.path}>
-                    {t(k.label)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              label={t('reports.kind')}
+              value={kind}
+              options={KINDS.map((k) => ({ value: k.path, label: t(k.label) }))}
+              onChange={(value) => setKind(value as ReportPath)}
+            />
             <div className="field">
               <label htmlFor={ids.file}>{t('reports.file')}</label>
               <input
@@ -172,50 +166,31 @@ export function ReportsPage() {
       ) : page && page.total === 0 && reports.status === 'ready' ? (
         <EmptyState title={t('reports.emptyTitle')}>{t('reports.emptyBody')}</EmptyState>
       ) : (
-        <section className="card table-card" aria-labelledby="reports-count">
-          <div className="card-header">
-            <h2 id="reports-count" className="result-count">
-              {page ? t('reports.listTitle', { n: formatNumber(page.total) }) : t('state.loading')}
-            </h2>
-            {reports.status === 'loading' && page && <Spinner label={t('catalogue.updating')} showLabel />}
-          </div>
-          <div className="table-scroll">
-            <table className="data-table reports-table" aria-busy={reports.status === 'loading'}>
-              <caption className="visually-hidden">{t('reports.listCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('reports.col.id')}</th>
-                  <th scope="col">{t('reports.col.received')}</th>
-                  <th scope="col">{t('reports.col.kind')}</th>
-                  <th scope="col">{t('reports.col.file')}</th>
-                  <th scope="col" className="num">
-                    {t('reports.col.lines')}
-                  </th>
-                  <th scope="col">{t('reports.col.status')}</th>
-                  <th scope="col">{t('reports.col.notes')}</th>
-                  <th scope="col">{t('reports.col.checksum')}</th>
-                </tr>
-              </thead>
-              <tbody className={reports.status === 'loading' && page ? 'is-stale' : undefined}>
-                {page ? (
-                  page.items.map((r) => <ReportRow key={r.id} report={r} />)
-                ) : (
-                  <SkeletonRows rows={5} columns={LIST_COLUMNS} />
-                )}
-              </tbody>
-            </table>
-          </div>
-          {page && (page.total > page.limit || page.offset > 0) && (
-            <div className="card-footer">
-              <Pager
-                total={page.total}
-                limit={page.limit}
-                offset={page.offset}
-                onChange={(next) => set({ offset: next ? String(next) : undefined })}
-              />
-            </div>
-          )}
-        </section>
+        <ResultCard
+          id="reports-count"
+          count={page && t('reports.listTitle', { n: formatNumber(page.total) })}
+          updating={reports.status === 'loading' && page !== undefined}
+        >
+          <DataTable
+            className="reports-table"
+            columns={[
+              'reports.col.id',
+              'reports.col.received',
+              'reports.col.kind',
+              'reports.col.file',
+              num('reports.col.lines'),
+              'reports.col.status',
+              'reports.col.notes',
+              'reports.col.checksum',
+            ]}
+            caption={t('reports.listCaption')}
+            loading={reports.status === 'loading'}
+            rows={page?.items.map((r) => (
+              <ReportRow key={r.id} report={r} />
+            ))}
+          />
+          <CardPager page={page} />
+        </ResultCard>
       )}
     </>
   );

@@ -11,7 +11,10 @@ import { isApiError, type ApiError, type Page } from '../api-client.js';
 import { Badge, type BadgeTone } from '../components/badge.js';
 import { useDateTime } from '../components/freshness.js';
 import { PageHeader } from '../components/page-header.js';
-import { EmptyState, ErrorState, SkeletonRows } from '../components/states.js';
+import { DataTable } from '../components/data-table.js';
+import { SelectField } from '../components/fields.js';
+import { EmptyState, ErrorState } from '../components/states.js';
+import { TableCard } from '../components/table-card.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
 import { useSession } from '../session.js';
@@ -73,71 +76,52 @@ export function SubscriptionsPage() {
       />
       <div aria-live="polite">{created && <CreatedNote created={created} />}</div>
 
-      <section className="card table-card" aria-labelledby="subs-list">
-        <div className="card-header">
-          <h2 id="subs-list" className="section-title">
-            {t('subs.listTitle')}
-          </h2>
-        </div>
+      <TableCard id="subs-list" title={t('subs.listTitle')}>
         {removeError && <ErrorState error={removeError} />}
         {subscriptions.status === 'error' ? (
           <ErrorState error={subscriptions.error} onRetry={subscriptions.reload} />
         ) : subscriptions.data && subscriptions.data.items.length === 0 ? (
           <EmptyState title={t('subs.emptyTitle')}>{t('subs.emptyBody')}</EmptyState>
         ) : (
-          <div className="table-scroll">
-            <table className="data-table" data-testid="subscriptions">
-              <thead>
-                <tr>
-                  <th scope="col">{t('subs.col.what')}</th>
-                  <th scope="col">{t('subs.col.where')}</th>
-                  <th scope="col">{t('subs.col.how')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('subs.remove')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {subscriptions.data ? (
-                  subscriptions.data.items.map((s) => (
-                    <tr key={s.id} data-testid="subscription">
-                      <td>{t(`subs.kind.${s.kind}` as MessageKey)}</td>
-                      <td>
-                        <Where s={s} />
-                      </td>
-                      <td>
-                        {t(`subs.channel.${s.channel}` as MessageKey)}
-                        <span className="cell-sub">{s.email ?? s.webhookUrl ?? ''}</span>
-                      </td>
-                      <td className="num">
-                        <button
-                          type="button"
-                          className="button button-secondary"
-                          onClick={() => void remove(s.id)}
-                        >
-                          {t('subs.remove')}
-                        </button>
-                      </td>
-                    </tr>
-                  ))
-                ) : (
-                  <SkeletonRows rows={2} columns={4} />
-                )}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={[
+              'subs.col.what',
+              'subs.col.where',
+              'subs.col.how',
+              { label: 'subs.remove', hidden: true },
+            ]}
+            testId="subscriptions"
+            skeletonRows={2}
+            rows={subscriptions.data?.items.map((s) => (
+              <tr key={s.id} data-testid="subscription">
+                <td>{t(`subs.kind.${s.kind}` as MessageKey)}</td>
+                <td>
+                  <Where s={s} />
+                </td>
+                <td>
+                  {t(`subs.channel.${s.channel}` as MessageKey)}
+                  <span className="cell-sub">{s.email ?? s.webhookUrl ?? ''}</span>
+                </td>
+                <td className="num">
+                  <button type="button" className="button button-secondary" onClick={() => void remove(s.id)}>
+                    {t('subs.remove')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          />
         )}
-      </section>
+      </TableCard>
 
-      <section className="card table-card" aria-labelledby="alerts-list">
-        <div className="card-header">
-          <h2 id="alerts-list" className="section-title">
-            {t('subs.alertsTitle')}
-          </h2>
+      <TableCard
+        id="alerts-list"
+        title={t('subs.alertsTitle')}
+        actions={
           <button type="button" className="button button-secondary" onClick={alerts.reload}>
             {t('subs.refresh')}
           </button>
-        </div>
+        }
+      >
         {alerts.status === 'error' ? (
           <ErrorState error={alerts.error} onRetry={alerts.reload} />
         ) : alerts.data && alerts.data.items.length === 0 ? (
@@ -145,7 +129,7 @@ export function SubscriptionsPage() {
         ) : (
           <AlertTable alerts={alerts.data?.items} />
         )}
-      </section>
+      </TableCard>
     </>
   );
 }
@@ -168,44 +152,29 @@ function AlertTable({ alerts }: { alerts: AlertDto[] | undefined }) {
   const { t } = useI18n();
   const time = useDateTime();
   return (
-    <div className="table-scroll">
-      <table className="data-table" data-testid="alerts">
-        <thead>
-          <tr>
-            <th scope="col">{t('subs.col.when')}</th>
-            <th scope="col">{t('subs.col.alert')}</th>
-            <th scope="col">{t('subs.col.how')}</th>
-            <th scope="col">{t('subs.col.delivery')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {alerts ? (
-            alerts.map((a) => (
-              <tr key={a.id} data-testid="alert">
-                <td className="nowrap">{time(a.createdAt)}</td>
-                <td>
-                  <Link to={a.link}>{a.title}</Link>
-                  <span className="cell-sub">{a.reason}</span>
-                </td>
-                <td>{t(`subs.channel.${a.channel}` as MessageKey)}</td>
-                <td>
-                  <Badge tone={DELIVERY_TONE[a.delivery]}>
-                    {t(`subs.delivery.${a.delivery}` as MessageKey)}
-                  </Badge>
-                  {a.delivery !== 'delivered' && a.lastError && (
-                    <span className="cell-sub">
-                      {t('subs.attempts', { n: a.attempts })}: {a.lastError}
-                    </span>
-                  )}
-                </td>
-              </tr>
-            ))
-          ) : (
-            <SkeletonRows rows={3} columns={4} />
-          )}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['subs.col.when', 'subs.col.alert', 'subs.col.how', 'subs.col.delivery']}
+      testId="alerts"
+      skeletonRows={3}
+      rows={alerts?.map((a) => (
+        <tr key={a.id} data-testid="alert">
+          <td className="nowrap">{time(a.createdAt)}</td>
+          <td>
+            <Link to={a.link}>{a.title}</Link>
+            <span className="cell-sub">{a.reason}</span>
+          </td>
+          <td>{t(`subs.channel.${a.channel}` as MessageKey)}</td>
+          <td>
+            <Badge tone={DELIVERY_TONE[a.delivery]}>{t(`subs.delivery.${a.delivery}` as MessageKey)}</Badge>
+            {a.delivery !== 'delivered' && a.lastError && (
+              <span className="cell-sub">
+                {t('subs.attempts', { n: a.attempts })}: {a.lastError}
+              </span>
+            )}
+          </td>
+        </tr>
+      ))}
+    />
   );
 }
 
@@ -222,14 +191,7 @@ function SubscriptionForm({
 }) {
   const { t } = useI18n();
   const { api } = useSession();
-  const ids = {
-    kind: useId(),
-    scope: useId(),
-    pkg: useId(),
-    channel: useId(),
-    url: useId(),
-    urlHint: useId(),
-  };
+  const ids = { pkg: useId(), url: useId(), urlHint: useId() };
   const [kind, setKind] = useState<SubscriptionKind>(initialPackage ? 'notice' : 'critical');
   const scopes = SCOPES_OF_KIND[kind].filter((s) => s !== 'region' || hasRegion);
   const [scope, setScope] = useState<SubscriptionScope>(scopes[0] ?? 'national');
@@ -270,31 +232,22 @@ function SubscriptionForm({
         {t('subs.newTitle')}
       </h2>
       <div className="report-form-fields">
-        <div className="field">
-          <label htmlFor={ids.kind}>{t('subs.kind')}</label>
-          <select id={ids.kind} value={kind} onChange={(e) => setKind(e.target.value as SubscriptionKind)}>
-            {KINDS.filter((k) => k !== 'overdue' || canOverdue).map((k) => (
-              <option key={k} value={k}>
-                {t(`subs.kind.${k}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={t('subs.kind')}
+          value={kind}
+          options={KINDS.filter((k) => k !== 'overdue' || canOverdue).map((k) => ({
+            value: k,
+            label: t(`subs.kind.${k}` as MessageKey),
+          }))}
+          onChange={(value) => setKind(value as SubscriptionKind)}
+        />
         {kind === 'critical' && (
-          <div className="field">
-            <label htmlFor={ids.scope}>{t('subs.scope')}</label>
-            <select
-              id={ids.scope}
-              value={effectiveScope}
-              onChange={(e) => setScope(e.target.value as SubscriptionScope)}
-            >
-              {scopes.map((s) => (
-                <option key={s} value={s}>
-                  {t(`subs.scope.${s}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            label={t('subs.scope')}
+            value={effectiveScope}
+            options={scopes.map((s) => ({ value: s, label: t(`subs.scope.${s}` as MessageKey) }))}
+            onChange={(value) => setScope(value as SubscriptionScope)}
+          />
         )}
         {kind === 'notice' && (
           <div className="field">
@@ -309,20 +262,12 @@ function SubscriptionForm({
             />
           </div>
         )}
-        <div className="field">
-          <label htmlFor={ids.channel}>{t('subs.channel')}</label>
-          <select
-            id={ids.channel}
-            value={channel}
-            onChange={(e) => setChannel(e.target.value as AlertChannel)}
-          >
-            {CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {t(`subs.channel.${c}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={t('subs.channel')}
+          value={channel}
+          options={CHANNELS.map((c) => ({ value: c, label: t(`subs.channel.${c}` as MessageKey) }))}
+          onChange={(value) => setChannel(value as AlertChannel)}
+        />
         {channel === 'webhook' && (
           <div className="field">
             <label htmlFor={ids.url}>{t('subs.webhookUrl')}</label>

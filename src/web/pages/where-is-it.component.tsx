@@ -1,9 +1,11 @@
-import { useId } from 'react';
 import type { PictureWhereRow, Query } from '../api-client.js';
-import { Pager } from '../components/pager.js';
+import { CardPager } from '../components/pager.js';
+import { DataTable, num } from '../components/data-table.js';
+import { CheckField, SelectField } from '../components/fields.js';
+import { TableCard } from '../components/table-card.js';
 import { ExportButtons, RiskBadge, useDays } from '../components/picture.js';
 import { wholeStock } from '../components/runs-out.js';
-import { ErrorState, SkeletonRows, Spinner } from '../components/states.js';
+import { ErrorState, Spinner } from '../components/states.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
 import { useSession } from '../session.js';
@@ -22,9 +24,8 @@ const WHERE_PAGE_SIZE = 25;
  * the address (`near`, `wsort`, `wgroup`, `woffset`), so a shortlist can be shared as a link.
  */
 export function WhereIsIt({ packageId, groupKey }: { packageId: number; groupKey: string | null }) {
-  const { t, formatNumber } = useI18n();
+  const { t } = useI18n();
   const { me } = useSession();
-  const ids = { near: useId(), sort: useId(), group: useId() };
   const { params, set } = useQueryState();
   const near = params.get('near') ?? '';
   const sortParam = params.get('wsort');
@@ -48,69 +49,42 @@ export function WhereIsIt({ packageId, groupKey }: { packageId: number; groupKey
   const shownSort = data?.sort ?? sort ?? (near ? 'distance' : 'stock');
 
   return (
-    <section
-      className="card table-card"
-      aria-labelledby="where-title"
-      data-testid="where-is-it"
-      id="var-finns-det"
+    <TableCard
+      id="where-title"
+      title={t('where.title')}
+      count={data?.total}
+      actions={<ExportButtons path="/api/picture/export/where" query={exportQuery} name="kortlista" />}
+      testId="where-is-it"
+      anchor="var-finns-det"
     >
-      <div className="card-header">
-        <h2 id="where-title" className="section-title">
-          {t('where.title')}
-          {data && <span className="muted"> ({formatNumber(data.total)})</span>}
-        </h2>
-        <ExportButtons path="/api/picture/export/where" query={exportQuery} name="kortlista" />
-      </div>
       <form className="filter-row card-controls" onSubmit={(event) => event.preventDefault()}>
-        <div className="field">
-          <label htmlFor={ids.near}>{t('where.near')}</label>
-          <select
-            id={ids.near}
-            value={near}
-            onChange={(event) =>
-              set(
-                { near: event.target.value || undefined, wsort: undefined, woffset: undefined },
-                { replace: true },
-              )
-            }
-          >
-            <option value="">{t('where.nearNone')}</option>
-            {(municipalities.data?.items ?? []).map((m) => (
-              <option key={m.code} value={m.code}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.sort}>{t('where.sort')}</label>
-          <select
-            id={ids.sort}
-            value={shownSort}
-            onChange={(event) => set({ wsort: event.target.value, woffset: undefined }, { replace: true })}
-          >
-            {SORTS.map((s) => (
-              <option key={s} value={s} disabled={s === 'distance' && !near}>
-                {t(`where.sort.${s}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label={t('where.near')}
+          value={near}
+          all={t('where.nearNone')}
+          options={(municipalities.data?.items ?? []).map((m) => ({ value: m.code, label: m.name }))}
+          onChange={(value) =>
+            set({ near: value || undefined, wsort: undefined, woffset: undefined }, { replace: true })
+          }
+        />
+        <SelectField
+          label={t('where.sort')}
+          value={shownSort}
+          options={SORTS.map((s) => ({
+            value: s,
+            label: t(`where.sort.${s}` as MessageKey),
+            disabled: s === 'distance' && !near,
+          }))}
+          onChange={(value) => set({ wsort: value, woffset: undefined }, { replace: true })}
+        />
         {groupKey !== null && (
-          <div className="field field-check">
-            <input
-              id={ids.group}
-              type="checkbox"
-              checked={group}
-              onChange={(event) =>
-                set(
-                  { wgroup: event.target.checked ? 'true' : undefined, woffset: undefined },
-                  { replace: true },
-                )
-              }
-            />
-            <label htmlFor={ids.group}>{t('where.wholeGroup')}</label>
-          </div>
+          <CheckField
+            label={t('where.wholeGroup')}
+            checked={group}
+            onChange={(checked) =>
+              set({ wgroup: checked ? 'true' : undefined, woffset: undefined }, { replace: true })
+            }
+          />
         )}
         {where.status === 'loading' && data && <Spinner label={t('catalogue.updating')} showLabel />}
       </form>
@@ -123,20 +97,11 @@ export function WhereIsIt({ packageId, groupKey }: { packageId: number; groupKey
       ) : (
         <WhereTable rows={data?.items} showGroup={group} />
       )}
-      {data && (data.total > data.limit || data.offset > 0) && (
-        <div className="card-footer">
-          <Pager
-            total={data.total}
-            limit={data.limit}
-            offset={data.offset}
-            onChange={(next) => set({ woffset: next ? String(next) : undefined })}
-          />
-        </div>
-      )}
+      <CardPager page={data} param="woffset" />
       <p className="table-note">
         {t(me.seesEverything ? 'where.noteAll' : 'where.noteOwn')} {t('where.distanceNote')}
       </p>
-    </section>
+    </TableCard>
   );
 }
 
@@ -144,94 +109,80 @@ function WhereTable({ rows, showGroup }: { rows: PictureWhereRow[] | undefined; 
   const { t, formatNumber, formatDate, kindLabel } = useI18n();
   const days = useDays();
   return (
-    <div className="table-scroll">
-      <table className="data-table" data-testid="where-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('col.location')}</th>
-            <th scope="col">{t('where.owner')}</th>
-            <th scope="col">{t('col.municipality')}</th>
-            {showGroup && <th scope="col">{t('where.package')}</th>}
-            <th scope="col" className="num">
-              {t('col.usableStock')}
-            </th>
-            <th scope="col">{t('where.lots')}</th>
-            <th scope="col" className="num">
-              {t('where.coversHere')}
-            </th>
-            <th scope="col" className="num">
-              {t('where.distance')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows ? (
-            rows.map((r) => (
-              <tr key={`${r.location.id}:${r.package.id}`} data-testid="where-row">
-                <th scope="row">
-                  <Link to={`/locations/${r.location.id}`} className="row-link">
-                    {r.location.name}
-                  </Link>
-                  <div className="cell-sub">
-                    {kindLabel(r.location.kind)} · <span className="mono">{r.location.code}</span>
-                  </div>
-                </th>
-                <td>{r.location.organisation.name}</td>
-                <td>{r.location.municipality?.name ?? '–'}</td>
-                {showGroup && (
-                  <td>
-                    {r.package.name} <span className="cell-sub">{r.package.pack}</span>
-                  </td>
-                )}
-                <td className="num">
-                  {formatNumber(wholeStock(r.stock.usable))}
-                  {r.stock.usable !== r.stock.total && (
-                    <div className="cell-sub">
-                      {t('product.ofTotal', { n: formatNumber(wholeStock(r.stock.total)) })}
-                      {r.reserve && (
-                        <div className="cell-sub">
-                          {t('location.reserve', { n: formatNumber(wholeStock(r.reserve.total)) })}
-                        </div>
-                      )}
-                    </div>
-                  )}
-                </td>
-                <td>
-                  {r.lots.length === 0
-                    ? '–'
-                    : r.lots.map((lot) => (
-                        <div key={lot.expiry ?? 'none'} className="nowrap">
-                          {lot.expiry ? formatDate(lot.expiry) : t('where.noExpiry')}:{' '}
-                          {formatNumber(wholeStock(lot.quantity))}
-                        </div>
-                      ))}
-                </td>
-                <td className="num">
-                  {r.demandBasis === 'no_basis' ? (
-                    <span className="muted">{t('regionPicture.noBasis')}</span>
-                  ) : (
-                    <>
-                      <span className="strong">{days(r.coverageDays)}</span>
-                      {r.riskClass && (
-                        <div>
-                          <RiskBadge risk={r.riskClass} />
-                        </div>
-                      )}
-                    </>
-                  )}
-                </td>
-                <td className="num">
-                  {r.distanceKm === null
-                    ? '–'
-                    : t('where.km', { n: formatNumber(r.distanceKm, { maximumFractionDigits: 1 }) })}
-                </td>
-              </tr>
-            ))
-          ) : (
-            <SkeletonRows rows={4} columns={showGroup ? 8 : 7} />
+    <DataTable
+      columns={[
+        'col.location',
+        'where.owner',
+        'col.municipality',
+        showGroup && 'where.package',
+        num('col.usableStock'),
+        'where.lots',
+        num('where.coversHere'),
+        num('where.distance'),
+      ]}
+      testId="where-table"
+      skeletonRows={4}
+      rows={rows?.map((r) => (
+        <tr key={`${r.location.id}:${r.package.id}`} data-testid="where-row">
+          <th scope="row">
+            <Link to={`/locations/${r.location.id}`} className="row-link">
+              {r.location.name}
+            </Link>
+            <div className="cell-sub">
+              {kindLabel(r.location.kind)} · <span className="mono">{r.location.code}</span>
+            </div>
+          </th>
+          <td>{r.location.organisation.name}</td>
+          <td>{r.location.municipality?.name ?? '–'}</td>
+          {showGroup && (
+            <td>
+              {r.package.name} <span className="cell-sub">{r.package.pack}</span>
+            </td>
           )}
-        </tbody>
-      </table>
-    </div>
+          <td className="num">
+            {formatNumber(wholeStock(r.stock.usable))}
+            {r.stock.usable !== r.stock.total && (
+              <div className="cell-sub">
+                {t('product.ofTotal', { n: formatNumber(wholeStock(r.stock.total)) })}
+                {r.reserve && (
+                  <div className="cell-sub">
+                    {t('location.reserve', { n: formatNumber(wholeStock(r.reserve.total)) })}
+                  </div>
+                )}
+              </div>
+            )}
+          </td>
+          <td>
+            {r.lots.length === 0
+              ? '–'
+              : r.lots.map((lot) => (
+                  <div key={lot.expiry ?? 'none'} className="nowrap">
+                    {lot.expiry ? formatDate(lot.expiry) : t('where.noExpiry')}:{' '}
+                    {formatNumber(wholeStock(lot.quantity))}
+                  </div>
+                ))}
+          </td>
+          <td className="num">
+            {r.demandBasis === 'no_basis' ? (
+              <span className="muted">{t('regionPicture.noBasis')}</span>
+            ) : (
+              <>
+                <span className="strong">{days(r.coverageDays)}</span>
+                {r.riskClass && (
+                  <div>
+                    <RiskBadge risk={r.riskClass} />
+                  </div>
+                )}
+              </>
+            )}
+          </td>
+          <td className="num">
+            {r.distanceKm === null
+              ? '–'
+              : t('where.km', { n: formatNumber(r.distanceKm, { maximumFractionDigits: 1 }) })}
+          </td>
+        </tr>
+      ))}
+    />
   );
 }
