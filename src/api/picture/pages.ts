@@ -323,9 +323,25 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
   if (area !== NATIONAL_AREA && !names.has(area)) throw AppError.notFound(`region ${area}`);
 
   const ref = String(id);
+  // The assessment and the alternatives need only the item and its group: they start as soon as those
+  // are read, beside the other figures (they are the page's longest reads at national scale).
+  const itemRead = findItem(db, 'package', ref, area);
+  const groupRead =
+    scope.groups && product.group_key !== null ? findItem(db, 'group', product.group_key, area) : null;
+  const assessment = Promise.all([itemRead, groupRead]).then(([item, group]) =>
+    Promise.all([
+      assessItems(
+        db,
+        state,
+        [item, group].filter((r): r is ItemRow => r !== null),
+      ),
+      item === null ? [] : alternativesOf(db, item, scope),
+    ]),
+  );
   const [
     item,
     group,
+    [assessed, alternativeRows],
     tiers,
     lotsByTier,
     regionFigures,
@@ -336,8 +352,9 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
     deliveries,
     municipalities,
   ] = await Promise.all([
-    findItem(db, 'package', ref, area),
-    scope.groups && product.group_key !== null ? findItem(db, 'group', product.group_key, area) : null,
+    itemRead,
+    groupRead,
+    assessment,
     tierFigures(db, 'package', ref, [area]),
     tierLots(db, id, area),
     scope.regionalAggregates ? areaFigures(db, 'package', ref) : null,
@@ -347,14 +364,6 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
     listNotices(db, principal, state.today, { packageIds: [id], includeEnded: false }),
     deliveriesOf(db, [id], state.today),
     area === NATIONAL_AREA ? null : municipalityFigures(db, state, id, area),
-  ]);
-  const [assessed, alternativeRows] = await Promise.all([
-    assessItems(
-      db,
-      state,
-      [item, group].filter((r): r is ItemRow => r !== null),
-    ),
-    item === null ? [] : alternativesOf(db, item, scope),
   ]);
   const demandPerDay = item === null ? 0 : Number(item.demand_per_day);
 
