@@ -338,6 +338,33 @@ describeEach(testBackends())('picture on $name: wholesale stock serves an area',
     expect(await dump(store)).toEqual(after);
   });
 
+  it('rebuilds instead of moving a report that would move more item rows than deltaItemLimit (a warehouse feeds every region), ending where a full refresh ends', async () => {
+    // W's two lines feed every region and the nation: 2 × (regions + 1) item rows, above 3.
+    await buildStockSnapshot(
+      store.db,
+      x.w,
+      [
+        { packageId: x.p, quantity: 450, expiry: '2028-01-31' },
+        { packageId: x.q, quantity: 150, expiry: '2028-01-31' },
+      ],
+      '2026-02-28T22:00:00Z',
+    );
+    const warehouse = await refreshPicture(store, { today: TODAY, locationIds: [x.w], deltaItemLimit: 3 });
+    expect(warehouse.mode).toBe('stock');
+    const after = await dump(store);
+    await refreshPicture(store, { today: TODAY, full: true });
+    expect(await dump(store)).toEqual(after);
+    // A's one line feeds its region and the nation: 2 item rows, moved.
+    await buildStockSnapshot(
+      store.db,
+      x.a,
+      [{ packageId: x.p, quantity: 80, expiry: '2028-01-31' }],
+      '2026-02-28T23:00:00Z',
+    );
+    const pharmacy = await refreshPicture(store, { today: TODAY, locationIds: [x.a], deltaItemLimit: 3 });
+    expect(pharmacy.mode).toBe('incremental');
+  });
+
   it('draws a region’s usable stock from its share of each lot of the warehouses serving it, first expiry first out', async () => {
     // W's 450 of P again, but 300 of them now expire in 5 days: its total, and so every region's
     // share of it, is unchanged; what the regions can use before expiry is not.

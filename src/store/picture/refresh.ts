@@ -15,6 +15,7 @@ import { applyStockToItems, deleteItems, writeGroupItems, writePackageItems } fr
 import { writeProducts } from './products.js';
 import { helperOf } from './second-connection.js';
 import {
+  DEFAULT_DELTA_ITEM_LIMIT,
   DEFAULT_DELTA_LIMIT,
   type RefreshPictureOptions,
   type RefreshPictureResult,
@@ -121,7 +122,11 @@ export async function refreshPicture(
     if (reason !== null) {
       mode = 'full';
       ({ packages, aside } = await rebuild(trx, copy, settings, step, null, helperOf(store)));
-    } else if ((options.locationIds?.length ?? 0) > (options.deltaLimit ?? DEFAULT_DELTA_LIMIT)) {
+    } else if (
+      (options.locationIds?.length ?? 0) > (options.deltaLimit ?? DEFAULT_DELTA_LIMIT) ||
+      (await itemRowsToMove(trx, options.locationIds ?? [])) >
+        (options.deltaItemLimit ?? DEFAULT_DELTA_ITEM_LIMIT)
+    ) {
       mode = 'stock';
       ({ packages, aside } = await rebuild(
         trx,
@@ -190,6 +195,32 @@ export async function refreshPicture(
       milliseconds: Math.round(performance.now() - started),
     };
   });
+}
+
+/**
+ * About how many item rows moving the stock of `locationIds` would recompute: per location the lines
+ * that changed since the picture recorded it (a new snapshot: the larger of its and the recorded one's
+ * line counts; otherwise the difference lines since) × the areas it feeds (its region and the nation;
+ * a warehouse's share goes to every region it may serve).
+ */
+async function itemRowsToMove(trx: Tx, locationIds: readonly number[]): Promise<number> {
+  if (locationIds.length === 0) return 0;
+  const result = await sql<{ n: number | null }>`
+    SELECT sum(
+      CASE WHEN cs.snapshot_id IS DISTINCT FROM st.snapshot_id
+           THEN greatest(coalesce(ns.line_count, 0), coalesce(os.line_count, 0))
+           ELSE (SELECT count(*) FROM stock_difference_line d
+                 WHERE d.location_id = l.id AND d.report_id > coalesce(st.difference_report_id, 0))
+      END
+      * CASE WHEN l.kind = 'wholesaler_warehouse' THEN (SELECT count(*) FROM region) + 1 ELSE 2 END
+    )::float8 AS n
+    FROM location l
+    LEFT JOIN current_snapshot cs ON cs.location_id = l.id
+    LEFT JOIN stock_snapshot ns ON ns.id = cs.snapshot_id
+    LEFT JOIN picture_location_state st ON st.location_id = l.id
+    LEFT JOIN stock_snapshot os ON os.id = st.snapshot_id
+    WHERE l.id = ANY(${unique(locationIds)}::bigint[])`.execute(trx);
+  return Number(result.rows[0]?.n ?? 0);
 }
 
 /**
@@ -365,6 +396,7 @@ export { backfillStockHistory } from './history.js';
 export { splitByLines } from './second-connection.js';
 export type { LocationFacts } from './stock.js';
 export {
+  DEFAULT_DELTA_ITEM_LIMIT,
   DEFAULT_DELTA_LIMIT,
   PRIORITISED_LIST_CODE,
   type RefreshPictureOptions,

@@ -4,6 +4,15 @@ import type { RiskThresholds } from '../../domain/risk.js';
 export const PRIORITISED_LIST_CODE = 'sos-prioritised';
 /** Above this many locations in one refresh, stock and items are rebuilt rather than moved. */
 export const DEFAULT_DELTA_LIMIT = 400;
+/**
+ * Above this many item rows to move (lines changed × the areas each feeds: its region and the nation,
+ * for a warehouse every region and the nation), one refresh rebuilds stock and items instead. Our
+ * choice, from bench/lagesbild.ts at national scale: moving an item costs ~0.8 ms (its usable stock is
+ * drawn again from all its lots), a stock rebuild ~120 s for ~924,000 items, so a move of more than
+ * ~150,000 item rows is slower than the rebuild (one warehouse's snapshot, 25,000 lines × 22 areas:
+ * 392 s moved).
+ */
+export const DEFAULT_DELTA_ITEM_LIMIT = 150_000;
 /** "One year earlier" for the seasonal window, as in src/domain/demand.ts. */
 export const YEAR_DAYS = 365;
 /** A run-out date further away than this is not a date anyone plans by; stored as none. */
@@ -30,6 +39,8 @@ export interface RefreshPictureOptions {
    * rebuild. Default 400 (a fifth of the country's locations; measured in bench/lagesbild.ts).
    */
   deltaLimit?: number;
+  /** Above this many item rows to move, stock and items are rebuilt too (DEFAULT_DELTA_ITEM_LIMIT). */
+  deltaItemLimit?: number;
   /**
    * Minimum remaining shelf life at dispensing, in days: a lot is usable only until this many days
    * before its expiry (see usableBeforeExpiry in src/domain/coverage.ts). Default 0, our choice.
