@@ -315,22 +315,24 @@ describeEach(testBackends())('picture on $name: wholesale stock serves an area',
     expect(await dump(store)).toEqual(after);
   });
 
-  it('rebuilds a wave of reports with a warehouse among them, ending where a full refresh ends', async () => {
-    await buildStockSnapshot(
+  /** W counts 450 of P and 150 of Q, all expiring in 2028. */
+  const warehouseCounts450 = (w: number) =>
+    buildStockSnapshot(
       store.db,
-      x.w,
+      w,
       [
         { packageId: x.p, quantity: 450, expiry: '2028-01-31' },
         { packageId: x.q, quantity: 150, expiry: '2028-01-31' },
       ],
       '2026-02-28T22:00:00Z',
     );
-    await buildStockSnapshot(
-      store.db,
-      x.a,
-      [{ packageId: x.p, quantity: 80, expiry: '2028-01-31' }],
-      '2026-02-28T22:00:00Z',
-    );
+  /** A counts 80 of P, expiring in 2028. */
+  const pharmacyCounts80 = (a: number, at: string) =>
+    buildStockSnapshot(store.db, a, [{ packageId: x.p, quantity: 80, expiry: '2028-01-31' }], at);
+
+  it('rebuilds a wave of reports with a warehouse among them, ending where a full refresh ends', async () => {
+    await warehouseCounts450(x.w);
+    await pharmacyCounts80(x.a, '2026-02-28T22:00:00Z');
     const wave = await refreshPicture(store, { today: TODAY, locationIds: [x.w, x.a], deltaLimit: 1 });
     expect(wave.mode).toBe('stock');
     const after = await dump(store);
@@ -340,27 +342,14 @@ describeEach(testBackends())('picture on $name: wholesale stock serves an area',
 
   it('rebuilds instead of moving a report that would move more item rows than deltaItemLimit (a warehouse feeds every region), ending where a full refresh ends', async () => {
     // W's two lines feed every region and the nation: 2 × (regions + 1) item rows, above 3.
-    await buildStockSnapshot(
-      store.db,
-      x.w,
-      [
-        { packageId: x.p, quantity: 450, expiry: '2028-01-31' },
-        { packageId: x.q, quantity: 150, expiry: '2028-01-31' },
-      ],
-      '2026-02-28T22:00:00Z',
-    );
+    await warehouseCounts450(x.w);
     const warehouse = await refreshPicture(store, { today: TODAY, locationIds: [x.w], deltaItemLimit: 3 });
     expect(warehouse.mode).toBe('stock');
     const after = await dump(store);
     await refreshPicture(store, { today: TODAY, full: true });
     expect(await dump(store)).toEqual(after);
     // A's one line feeds its region and the nation: 2 item rows, moved.
-    await buildStockSnapshot(
-      store.db,
-      x.a,
-      [{ packageId: x.p, quantity: 80, expiry: '2028-01-31' }],
-      '2026-02-28T23:00:00Z',
-    );
+    await pharmacyCounts80(x.a, '2026-02-28T23:00:00Z');
     const pharmacy = await refreshPicture(store, { today: TODAY, locationIds: [x.a], deltaItemLimit: 3 });
     expect(pharmacy.mode).toBe('incremental');
   });
