@@ -12,14 +12,43 @@ export type Permission =
   | 'report:read' // list own reports and receipts
   | 'picture:read' // the national situational picture, within what the organisation may see
   | 'master-data:import' // import a register; only its owner or an administrator (mayImportRegister)
+  | 'preparedness:read' // obligations, dispensations, compensation, regional targets and funds: own, or all for authorities
+  | 'preparedness:apply' // a company applies (dispensation, compensation); a region records its funds used
+  | 'preparedness:decide' // publish obligations, decide an application; only the deciding authority (actors.ts mayDecide)
   | 'admin'; // tokens and users
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['catalogue:read', 'report:write', 'report:read', 'picture:read', 'master-data:import', 'admin'],
-  coordinator: ['catalogue:read', 'report:read', 'picture:read', 'master-data:import'],
-  analyst: ['catalogue:read', 'report:read', 'picture:read'],
-  reporter: ['catalogue:read', 'report:write', 'report:read', 'picture:read', 'master-data:import'],
-  reader: ['catalogue:read', 'picture:read'],
+  admin: [
+    'catalogue:read',
+    'report:write',
+    'report:read',
+    'picture:read',
+    'master-data:import',
+    'preparedness:read',
+    'preparedness:apply',
+    'preparedness:decide',
+    'admin',
+  ],
+  coordinator: [
+    'catalogue:read',
+    'report:read',
+    'picture:read',
+    'master-data:import',
+    'preparedness:read',
+    'preparedness:apply',
+    'preparedness:decide',
+  ],
+  analyst: ['catalogue:read', 'report:read', 'picture:read', 'preparedness:read'],
+  reporter: [
+    'catalogue:read',
+    'report:write',
+    'report:read',
+    'picture:read',
+    'master-data:import',
+    'preparedness:read',
+    'preparedness:apply',
+  ],
+  reader: ['catalogue:read', 'picture:read', 'preparedness:read'],
 };
 
 export function permissionsOf(role: Role): readonly Permission[] {

@@ -78,7 +78,7 @@ describeEach(testBackends())('API access control on $name', (backend) => {
       organisation: { kind: 'pharmacy_operator' },
       seesEverything: false,
     });
-    expect(res.json().permissions).toEqual(['catalogue:read', 'picture:read']);
+    expect(res.json().permissions).toEqual(['catalogue:read', 'picture:read', 'preparedness:read']);
   });
 
   it('answers an unknown API path with 404 in the error model, token or not', async () => {
