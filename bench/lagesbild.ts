@@ -48,6 +48,21 @@ const REBUILD = args.includes('--rebuild');
  * facts' schema or to the generator's parameters: those need new data.
  */
 const REUSE = args.includes('--reuse');
+/**
+ * `--expiries batch` (default): a package's stock lines share its few batches in circulation, as real
+ * stock does (a batch is made once and spread over many holders), so a package has a handful of
+ * expiry dates nationally. `--expiries line`: every stock line its own expiry (the stress case: as many
+ * distinct lots as lines, ~330 per package nationally), which the bench used until 2026-12-03.
+ */
+const EXPIRIES = option('expiries', 'batch');
+if (EXPIRIES !== 'batch' && EXPIRIES !== 'line')
+  throw new Error(`--expiries ${EXPIRIES}: expected batch or line`);
+/**
+ * Batches in circulation per package (`--expiries batch`): 2 to 6, by package. Our choice for the bench;
+ * no public figure gives the number for Swedish stock.
+ */
+const BATCHES_MIN = 2;
+const BATCHES_MAX = 6;
 /** `--only national`: only the national daily snapshot (ingest and refresh), for working on it. */
 const ONLY = option('only', '');
 /** National daily snapshots in a run: the machine is noisy, so several, and their median. */
@@ -94,7 +109,14 @@ const MIGRATIONS = hash(
     .map((f) => readFileSync(join(MIGRATION_DIR, f), 'utf8'))
     .join('\n'),
 );
-const PARAMS = JSON.stringify({ v: 6, SCALE, TODAY, LOCATION_PLAN, MIGRATIONS });
+const PARAMS = JSON.stringify({
+  v: 6,
+  SCALE,
+  TODAY,
+  LOCATION_PLAN,
+  MIGRATIONS,
+  ...(EXPIRIES === 'batch' ? { EXPIRIES, BATCHES_MIN, BATCHES_MAX } : {}),
+});
 
 const log = (message: string) => console.log(`[lagesbild] ${message}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -333,18 +355,31 @@ async function generate(store: Store, url: string): Promise<void> {
   );
   // Stock: each location holds `lines` distinct packages (a stride coprime with the package count),
   // expiring 5–900 days ahead (about 3 % within 30 days), its share of the package's demand for its
-  // cover (LOCATION_PLAN).
+  // cover (LOCATION_PLAN). `--expiries batch`: the line holds one of the package's batches (each with
+  // its own expiry, drawn once per package and batch), drawn at random; `line`: its own expiry.
+  const batchOf =
+    EXPIRIES === 'batch'
+      ? {
+          name: `'B' || x.package_id || '-' || x.k`,
+          expiry: `$1::date + (5 + (x.package_id * 7919 + x.k * 104729) % 896)::int`,
+          k: `floor(random() * (${BATCHES_MIN} + (1 + ((l.id * 7919 + g.j * 13) % ${PACKAGES})) % ${BATCHES_MAX - BATCHES_MIN + 1}))::int`,
+        }
+      : {
+          name: `'B' || (l.id % 97) || '-' || g.j`,
+          expiry: `$1::date + (5 + floor(random() * 896))::int`,
+          k: '0',
+        };
   await run(
     'stock lines',
     `INSERT INTO stock_line (snapshot_id, package_id, batch, expiry, quantity, stock_level)
-     SELECT s.id, x.package_id, 'B' || (l.id % 97) || '-' || g.j,
-            $1::date + (5 + floor(random() * 896))::int,
+     SELECT s.id, x.package_id, ${batchOf.name},
+            ${batchOf.expiry},
             greatest(1, round(bd.per_day * p.share / (p.count * least(p.lines, ${PACKAGES})::float8 / ${PACKAGES})
                               * (p.cover_min + random() * (p.cover_max - p.cover_min)))),
             CASE WHEN l.kind IN ('state_security_stock') THEN 3 ELSE 1 END
      FROM stock_snapshot s JOIN location l ON l.id = s.location_id JOIN plan p ON p.kind = l.kind
      CROSS JOIN LATERAL generate_series(0, least(p.lines, ${PACKAGES}) - 1) AS g(j)
-     CROSS JOIN LATERAL (SELECT 1 + ((l.id * 7919 + g.j * 13) % ${PACKAGES}) AS package_id) x
+     CROSS JOIN LATERAL (SELECT 1 + ((l.id * 7919 + g.j * 13) % ${PACKAGES}) AS package_id, ${batchOf.k} AS k) x
      JOIN bench_demand bd ON bd.id = x.package_id`,
     [TODAY],
   );

@@ -488,7 +488,7 @@ export async function assessItems(
 
   // Candidates: items of the same kind in the same area sharing group, substance or ATC level 4, or
   // recorded for the item. One index-backed lookup per relation.
-  const candidatesPromise = sql<ItemRow>`
+  const candidatesPromise = sql<ItemRow & { pack_size: number | null }>`
     WITH w AS (
       SELECT DISTINCT x.kind, x.area_code, x.package_id, x.group_key, x.substance_key, x.atc4
       FROM json_to_recordset(${JSON.stringify(
@@ -525,24 +525,12 @@ export async function assessItems(
       JOIN picture_item c ON c.kind = 'group' AND c.ref = b.group_key AND c.area_code = w.area_code
       WHERE w.kind = 'group'
     )
-    SELECT c.* FROM refs r
-    JOIN picture_item c ON c.kind = r.kind AND c.ref = r.ref AND c.area_code = r.area_code`.execute(db);
-  const [list, notices, candidates, recorded] = await Promise.all([
-    listPromise,
-    noticesPromise,
-    candidatesPromise,
-    recordedPromise,
-  ]);
+    SELECT c.*, pp.pack_size FROM refs r
+    JOIN picture_item c ON c.kind = r.kind AND c.ref = r.ref AND c.area_code = r.area_code
+    LEFT JOIN picture_product pp ON pp.package_id = c.package_id`.execute(db);
 
-  // The packages behind items and candidates (a group's: its members), with pack size and identity,
-  // and their lots per region.
-  const groupsNeeded = [
-    ...new Set([...items, ...candidates.rows].filter((i) => i.kind === 'group').map((i) => i.group_key)),
-  ];
-  const packagesNeeded = [
-    ...new Set([...items, ...candidates.rows].flatMap((i) => (i.package_id === null ? [] : [i.package_id]))),
-  ];
-  const members = await sql<{
+  // The items' own packages and their groups' members, with pack size and identity.
+  const membersPromise = sql<{
     package_id: number;
     group_key: string;
     pack_size: number;
@@ -553,8 +541,57 @@ export async function assessItems(
   }>`
     SELECT pp.package_id, pp.group_key, pp.pack_size, m.atc_code, m.substance, m.strength, m.form
     FROM picture_product pp JOIN package p ON p.id = pp.package_id JOIN medicine m ON m.id = p.medicine_id
-    WHERE pp.package_id = ANY(${packagesNeeded}::bigint[]) OR pp.group_key = ANY(${groupsNeeded}::text[])
+    WHERE pp.package_id = ANY(${packageIds}::bigint[]) OR pp.group_key = ANY(${groupKeys}::text[])
     ORDER BY pp.package_id`.execute(db);
+
+  // The lots of the candidates that can clear the signal, the interchangeable ones (same group, or
+  // recorded by an authority: alternativeRelation, src/domain/risk.ts), as their usable stock counts
+  // them: everyday lots only, in a region its share of the warehouses' serving it in place of those
+  // standing in it (expiry.ts packageAreaLots). The others are listed with the usable stock the picture
+  // shows and clear nothing, so their lots are never drawn (at national scale an ATC level 4 has
+  // hundreds of packages: reading all their lots took 1.1 s of a product page). Their packages are
+  // found here from the items (a package's group mates and recorded alternatives; a group's recorded
+  // groups' members), so the lots are read beside the candidates, not after them.
+  const packageItems = items.filter((i) => i.kind === 'package');
+  const groupItems = items.filter((i) => i.kind === 'group');
+  const lotAreas = [...new Set(items.map((i) => i.area_code))];
+  const lotsPromise = sql<{
+    package_id: number;
+    group_key: string;
+    pack_size: number;
+    area_code: string;
+    expiry: string;
+    quantity: number;
+  }>`
+    WITH ids AS (
+      SELECT pp.package_id FROM picture_product pp
+      WHERE pp.group_key = ANY(${packageItems.map((i) => i.group_key)}::text[])
+      UNION
+      SELECT r.alternative_package_id FROM recorded_alternative r
+      WHERE r.package_id = ANY(${packageItems.map((i) => i.package_id as number)}::bigint[])
+      UNION
+      SELECT pc.package_id FROM picture_product pa
+      JOIN recorded_alternative r ON r.package_id = pa.package_id
+      JOIN picture_product pb ON pb.package_id = r.alternative_package_id
+      JOIN picture_product pc ON pc.group_key = pb.group_key
+      WHERE pa.group_key = ANY(${groupItems.map((i) => i.group_key)}::text[])
+    ),
+    ids_array AS (SELECT array_agg(package_id) AS a FROM ids)
+    SELECT x.package_id, pp.group_key, pp.pack_size, x.area_code, x.expiry::text AS expiry,
+           sum(x.quantity) AS quantity
+    FROM (${packageAreaLots(OWN_LOTS, (c) => sql<boolean>`${sql.ref(c)} = ANY((SELECT a FROM ids_array)::bigint[])`, lotAreas)}) x
+    JOIN picture_product pp ON pp.package_id = x.package_id
+    GROUP BY x.package_id, pp.group_key, pp.pack_size, x.area_code, x.expiry`.execute(db);
+
+  const [list, notices, candidates, recorded, members, lotRows] = await Promise.all([
+    listPromise,
+    noticesPromise,
+    candidatesPromise,
+    recordedPromise,
+    membersPromise,
+    lotsPromise,
+  ]);
+
   const membersOf = (groupKey: string) => members.rows.filter((m) => m.group_key === groupKey);
   /** Units of `c` replacing one unit of `item`, when an authority recorded it (groups: the most asked). */
   const recordedFor = (item: ItemRow, c: ItemRow): number | null => {
@@ -566,52 +603,50 @@ export async function assessItems(
     return rows.length === 0 ? null : Math.max(...rows.map((r) => Number(r.units_per_unit)));
   };
 
-  // Each candidate's lots as its usable stock counts them: everyday lots only, in a region its share
-  // of the warehouses' serving it in place of those standing in it (expiry.ts packageAreaLots). Read
-  // only for the candidates that can clear the signal, the interchangeable ones (same group, or
-  // recorded by an authority: alternativeRelation, src/domain/risk.ts): the others are listed with the
-  // usable stock the picture shows and clear nothing, so their lots are never drawn. At national scale
-  // an ATC level 4 has hundreds of packages: reading all their lots took 1.1 s of a product page.
-  const interchangeable = candidates.rows.filter((c) =>
-    items.some(
-      (i) =>
-        i.kind === c.kind &&
-        i.area_code === c.area_code &&
-        i.ref !== c.ref &&
-        (c.group_key === i.group_key || recordedFor(i, c) !== null),
+  const packSize = new Map<number, number>([
+    ...members.rows.map((m) => [m.package_id, Number(m.pack_size)] as const),
+    ...candidates.rows.flatMap((c) =>
+      c.package_id === null ? [] : [[c.package_id, Number(c.pack_size)] as const],
     ),
-  );
-  const lotAreas = [...new Set(interchangeable.map((i) => i.area_code))];
-  const memberIds = [
-    ...new Set(
-      interchangeable.flatMap((c) =>
-        c.kind === 'package' ? [c.package_id as number] : membersOf(c.group_key).map((m) => m.package_id),
-      ),
-    ),
-  ];
-  const lotRows = await sql<{ package_id: number; area_code: string; expiry: string; quantity: number }>`
-    SELECT x.package_id, x.area_code, x.expiry::text AS expiry, sum(x.quantity) AS quantity
-    FROM (${packageAreaLots(OWN_LOTS, (c) => sql<boolean>`${sql.ref(c)} = ANY(${memberIds}::bigint[])`, lotAreas)}) x
-    GROUP BY x.package_id, x.area_code, x.expiry`.execute(db);
-  const packSize = new Map(members.rows.map((m) => [m.package_id, Number(m.pack_size)]));
+  ]);
   const lotsOfPackage = new Map<number, typeof lotRows.rows>();
-  for (const r of lotRows.rows)
-    lotsOfPackage.set(r.package_id, [...(lotsOfPackage.get(r.package_id) ?? []), r]);
-  /** An item's lots in its area (the nation: every region), in its counts. */
-  const lotsOf = (i: ItemRow): StockLot[] => {
-    const parts =
-      i.kind === 'package'
-        ? [{ id: i.package_id as number, factor: 1 }]
-        : membersOf(i.group_key).map((m) => ({ id: m.package_id, factor: Number(m.pack_size) }));
-    return parts.flatMap(({ id, factor }) =>
-      (lotsOfPackage.get(id) ?? [])
-        .filter((l) => l.area_code === i.area_code)
-        .map((l) => ({
-          expiry: l.expiry === 'infinity' ? null : l.expiry,
-          quantity: Number(l.quantity) * factor,
-        })),
-    );
-  };
+  const lotsOfGroup = new Map<string, typeof lotRows.rows>();
+  for (const r of lotRows.rows) {
+    const ofPackage = lotsOfPackage.get(r.package_id);
+    if (ofPackage === undefined) lotsOfPackage.set(r.package_id, [r]);
+    else ofPackage.push(r);
+    const ofGroup = lotsOfGroup.get(r.group_key);
+    if (ofGroup === undefined) lotsOfGroup.set(r.group_key, [r]);
+    else ofGroup.push(r);
+  }
+  // Only the interchangeable candidates' lots are drawn (the lots read may hold more: a package read
+  // for one item may be another item's therapeutic alternative, which clears nothing).
+  const interchangeable = new Set(
+    candidates.rows
+      .filter((c) =>
+        items.some(
+          (i) =>
+            i.kind === c.kind &&
+            i.area_code === c.area_code &&
+            i.ref !== c.ref &&
+            (c.group_key === i.group_key || recordedFor(i, c) !== null),
+        ),
+      )
+      .map(key),
+  );
+  /** A candidate's lots in its area (the nation: every region), in its counts (a group's: units). */
+  const lotsOf = (i: ItemRow): StockLot[] =>
+    !interchangeable.has(key(i))
+      ? []
+      : (i.kind === 'package'
+          ? (lotsOfPackage.get(i.package_id as number) ?? [])
+          : (lotsOfGroup.get(i.group_key) ?? [])
+        )
+          .filter((l) => l.area_code === i.area_code)
+          .map((l) => ({
+            expiry: l.expiry === 'infinity' ? null : l.expiry,
+            quantity: Number(l.quantity) * (i.kind === 'package' ? 1 : Number(l.pack_size)),
+          }));
   const unitSizeOf = (i: ItemRow) => (i.kind === 'package' ? (packSize.get(i.package_id as number) ?? 1) : 1);
   for (const item of items) {
     const alternatives: AlternativeCandidate[] = candidates.rows
