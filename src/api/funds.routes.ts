@@ -10,6 +10,7 @@ import { principalOf } from './auth.js';
 import { authErrors, ErrorResponse, StringEnum } from './common.js';
 import type { ExportTable } from './picture/export.js';
 import { sendExport } from './picture/exports.js';
+import { classification, Classification } from './picture/dto.js';
 
 /*
  * R2's funds (issue 12 item 7): the state–SKR agreements, each region's allocation by population share
@@ -68,6 +69,7 @@ const FundUseDto = Type.Object({
   id: Type.Integer(),
   agreementCode: Type.String(),
   regionCode: Type.String(),
+  regionName: Type.String(),
   amountSek: Type.Integer(),
   usedOn: Day,
   purpose: Type.String(),
@@ -77,7 +79,7 @@ const FundUseDto = Type.Object({
 export type FundUseDto = Static<typeof FundUseDto>;
 
 export const FundsDto = Type.Object({
-  classification: StringEnum(['open', 'restricted', 'protected'] as const),
+  classification: Classification,
   on: Day,
   /** The region the caller records for (its own), or null when it records none. */
   recordsFor: Nullable(Type.String({ description: 'the region the caller may record uses for' })),
@@ -121,7 +123,7 @@ export async function fundsOf(db: Db, p: Principal, on: string): Promise<FundsDt
   return {
     // Allocations are public (the agreement's annex); what one region used is shared within
     // preparedness work, not published.
-    classification: scope === undefined ? 'open' : 'restricted',
+    classification: classification(scope === undefined ? 'open' : 'restricted'),
     on,
     recordsFor: p.organisationKind === 'region' ? p.regionCode : null,
     agreements: agreements.map((a) => {
@@ -186,7 +188,7 @@ function fundsTable(f: FundsDto): ExportTable<FundExportRow> {
   return {
     name: 'beredskapsmedel',
     title: 'Medel för försörjningsberedskap: fördelning, använt och att återbetala',
-    classification: f.classification,
+    classification: f.classification.code,
     today: f.on,
     scope: regions.size === 1 ? [...regions][0]! : 'Alla regioner',
     columns: [

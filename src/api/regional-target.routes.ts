@@ -18,6 +18,7 @@ import { principalOf } from './auth.js';
 import { authErrors, StringEnum } from './common.js';
 import type { ExportTable } from './picture/export.js';
 import { sendExport } from './picture/exports.js';
+import { classification, Classification } from './picture/dto.js';
 import { requireState } from './picture/pages.js';
 
 /*
@@ -36,10 +37,6 @@ const ListVersionDto = Type.Object({
   version: Type.String(),
   name: Type.String(),
   validFrom: Type.String({ format: 'date' }),
-});
-
-const Classification = StringEnum(['open', 'restricted', 'protected'] as const, {
-  description: 'information class of the answer (src/domain/access.ts)',
 });
 
 const TargetBasis = {
@@ -127,7 +124,7 @@ async function regionsOf(db: Db): Promise<Map<string, string>> {
 
 function basis(day: string, list: ListVersion | null) {
   return {
-    classification: classOfAnswer({ aggregates: true, locationDetail: false, reserve: true }),
+    classification: classification(classOfAnswer({ aggregates: true, locationDetail: false, reserve: true })),
     day,
     list,
     targetMonths: TARGET_MONTHS,
@@ -199,7 +196,7 @@ function summaryTable(s: RegionalTargetSummaryDto): ExportTable<RegionalTargetSu
   return {
     name: 'regionalt-malet',
     title: `Regionernas mål om en månads förbrukning (${s.list ? `lista ${s.list.version}` : 'ingen lista'})`,
-    classification: s.classification,
+    classification: s.classification.code,
     today: s.day,
     scope: s.regions.length === 1 ? (s.regions[0]?.name ?? '') : 'Alla regioner',
     columns: [
@@ -223,7 +220,7 @@ function scorecardTable(s: RegionalScorecardDto): ExportTable<RegionalScorecardD
   return {
     name: `regionalt-malet-${s.region.code}`,
     title: `${s.region.name}: en månads förbrukning av prioriterade läkemedel (${COUNTED_SV})`,
-    classification: s.classification,
+    classification: s.classification.code,
     today: s.day,
     scope: s.region.name,
     columns: [

@@ -153,6 +153,7 @@ export interface FundUseRow {
   id: number;
   agreementCode: string;
   regionCode: string;
+  regionName: string;
   amountSek: number;
   usedOn: string;
   purpose: string;
@@ -165,7 +166,9 @@ export async function listFundUses(db: Db | Tx, regionCode: string | null): Prom
   let q = db
     .selectFrom('fund_use as u')
     .innerJoin('organisation as o', 'o.id', 'u.organisation_id')
+    .innerJoin('region as r', 'r.code', 'u.region_code')
     .select([
+      'r.name as region_name',
       'u.id',
       'u.agreement_code',
       sql<string>`u.region_code::text`.as('region_code'),
@@ -183,6 +186,7 @@ export async function listFundUses(db: Db | Tx, regionCode: string | null): Prom
     id: r.id,
     agreementCode: r.agreement_code,
     regionCode: r.region_code,
+    regionName: r.region_name,
     amountSek: Number(r.amount_sek),
     usedOn: r.used_on,
     purpose: r.purpose,
@@ -272,10 +276,16 @@ export async function recordFundUse(
       .select('name')
       .where('id', '=', actor.organisationId)
       .executeTakeFirstOrThrow();
+    const region = await trx
+      .selectFrom('region')
+      .select('name')
+      .where('code', '=', actor.regionCode)
+      .executeTakeFirstOrThrow();
     return {
       id: row.id,
       agreementCode,
       regionCode: actor.regionCode,
+      regionName: region.name,
       amountSek: input.amountSek,
       usedOn: input.usedOn,
       purpose,

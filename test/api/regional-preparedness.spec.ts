@@ -77,7 +77,7 @@ describeEach(testBackends())('regional target and funds (R2) on $name', (backend
   it('shows a region’s months of consumption held against one month, with its own and contracted stock', async () => {
     const card = await json<RegionalScorecardDto>('/api/preparedness/regional-target/01', f.tokens.region01);
     expect(card).toMatchObject({
-      classification: 'protected',
+      classification: { code: 'protected', label: 'Skyddad' },
       day: '2026-03-01',
       list: { code: 'sos-prioritised', version: '2023-05-12' },
       targetMonths: 1,
@@ -216,7 +216,7 @@ describeEach(testBackends())('regional target and funds (R2) on $name', (backend
     expect(twelve.uses).toEqual([]);
     const company = await json<FundsDto>('/api/preparedness/funds', f.tokens.c1);
     expect(company.agreements.map((a) => a.regions.length)).toEqual([0, 0, 0]);
-    expect(company.classification).toBe('open');
+    expect(company.classification.code).toBe('open');
   });
 
   it('refuses a use by anyone but the region, or beyond what is unused or the period, and changes nothing', async () => {
