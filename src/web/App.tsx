@@ -111,12 +111,12 @@ const PAGES: PageDef[] = [
   },
   {
     path: '/preparedness/regions',
-    nav: 'nav.regionalTarget',
+    nav: 'nav.regionalPreparedness',
     render: () => <RegionalTargetPage />,
     permission: 'preparedness:read',
     // R2: a region's figures hold its preparedness stock: shown to the region, authorities and Nationellt CT.
     visible: (me) => me.seesEverything || me.organisation.kind === 'region',
-    activeFor: ['/preparedness/regions/:code'],
+    activeFor: ['/preparedness/regions/:code', '/preparedness/funds'],
   },
   {
     path: '/preparedness/regions/:code',
@@ -126,7 +126,6 @@ const PAGES: PageDef[] = [
   },
   {
     path: '/preparedness/funds',
-    nav: 'nav.funds',
     render: () => <FundsPage />,
     permission: 'preparedness:read',
     visible: (me) => me.seesEverything || me.organisation.kind === 'region',

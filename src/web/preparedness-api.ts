@@ -25,8 +25,9 @@ export const regionalScorecard = (api: Api, region: string, signal?: AbortSignal
     signal,
   });
 
-export const funds = (api: Api, signal?: AbortSignal) =>
-  api.request<Funds>('/api/preparedness/funds', { signal });
+/** The funds on a day (`on`, YYYY-MM-DD; default today in Sweden). */
+export const funds = (api: Api, on: string | undefined, signal?: AbortSignal) =>
+  api.request<Funds>('/api/preparedness/funds', { query: { on }, signal });
 
 export const recordFundUse = (api: Api, body: FundUseInput) =>
   api.request<FundUse>('/api/preparedness/funds/uses', { method: 'POST', body });

@@ -16,7 +16,7 @@ CREATE TABLE fund_agreement (
   usable_from      date    NOT NULL,
   usable_to        date    NOT NULL,
   repay_by         date    NOT NULL,
-  source           text    NOT NULL,                     -- where each figure comes from
+  source           text    NOT NULL,                     -- where each figure comes from (Swedish: shown)
   CHECK (regions_sek + coalesce(skr_sek, 0) = total_sek),
   CHECK (usable_from <= usable_to AND usable_to < repay_by)
 );
@@ -27,19 +27,22 @@ INSERT INTO fund_agreement
 VALUES
   ('2022', 'Tilläggsöverenskommelse om försörjningsberedskap för läkemedel 2022',
    500000000, 500000000, NULL, '2023-08-31', NULL, '2022-01-01', '2024-12-31', '2025-03-31',
-   'Seed 003 §1.1 and §5: 500 MSEK; remaining funds cover 2022–2024; unused repaid to Kammarkollegiet by '
-   '31 March 2025. SKR''s share, the requisition day and the allocation key are not given (ours: all to '
-   'the regions by population share, of the population we hold).'),
+   'Källa: SKR:s meddelande med överenskommelsen 2024 (avsnitt 1.1 och 5): 500 miljoner kronor; kvarstående '
+   'medel avser 2022–2024; medel som inte använts återbetalas till Kammarkollegiet senast 31 mars 2025. '
+   'SKR:s andel, sista dag för rekvisition och fördelningsnyckel anges inte (vårt val: allt till regionerna '
+   'efter befolkningsandel, med den befolkning systemet har).'),
   ('2023', 'Tilläggsöverenskommelse om försörjningsberedskap för läkemedel 2023',
    400000000, 400000000, NULL, '2023-08-31', NULL, '2023-01-01', '2025-12-31', '2026-03-31',
-   'Seed 003 §1.1 and §5: 400 MSEK; remaining funds cover 2023–2025; unused repaid to Kammarkollegiet by '
-   '31 March 2026. SKR''s share, the requisition day and the allocation key are not given (ours: all to '
-   'the regions by population share, of the population we hold).'),
+   'Källa: SKR:s meddelande med överenskommelsen 2024 (avsnitt 1.1 och 5): 400 miljoner kronor; kvarstående '
+   'medel avser 2023–2025; medel som inte använts återbetalas till Kammarkollegiet senast 31 mars 2026. '
+   'SKR:s andel, sista dag för rekvisition och fördelningsnyckel anges inte (vårt val: allt till regionerna '
+   'efter befolkningsandel, med den befolkning systemet har).'),
   ('2024', 'Överenskommelse om försörjningsberedskap för läkemedel 2024',
    102000000, 100000000, 2000000, '2023-08-31', '2024-12-01', '2024-01-01', '2025-12-31', '2026-03-31',
-   'Seed 003 §3 and §5: 100 MSEK to the regions by population share (population of August 2023), 2 MSEK '
-   'to SKR, 102 MSEK in all; requisition to Kammarkollegiet by 1 December 2024; usable 2024 and 2025; '
-   'unused repaid by 31 March 2026.');
+   'Källa: överenskommelsen 2024 (avsnitt 3 och 5): 100 miljoner kronor till regionerna efter '
+   'befolkningsandel (befolkningsunderlaget i augusti 2023), 2 miljoner kronor till SKR, totalt 102 miljoner '
+   'kronor; rekvisition till Kammarkollegiet senast 1 december 2024; medlen får användas 2024 och 2025; '
+   'medel som inte använts återbetalas senast 31 mars 2026.');
 
 -- Each region's share of an agreement, fixed once (largest remainder, src/domain/funds.ts) with the
 -- population it was computed from: a later population never changes a past allocation.

@@ -16,7 +16,9 @@ import {
   type FundUse,
   type Funds,
 } from '../preparedness-api.js';
+import { useQueryState } from '../router.js';
 import { useSession } from '../session.js';
+import { PreparednessTabs } from './regional-target.page.js';
 import { useApi } from '../use-api.js';
 
 /*
@@ -47,7 +49,11 @@ function useKronor(): (sek: number | null) => string {
 export function FundsPage() {
   const { t } = useI18n();
   const { me } = useSession();
-  const state = useApi('funds', (api, signal) => loadFunds(api, signal));
+  const { params, set } = useQueryState();
+  const onId = useId();
+  const onParam = params.get('on') ?? '';
+  const on = /^\d{4}-\d{2}-\d{2}$/.test(onParam) ? onParam : undefined;
+  const state = useApi(`funds:${on ?? ''}`, (api, signal) => loadFunds(api, on, signal));
   const data = state.data;
   const canRecord =
     data?.recordsFor !== null &&
@@ -56,11 +62,29 @@ export function FundsPage() {
 
   return (
     <>
+      <PreparednessTabs current="funds" />
       <ClassificationMark classification={data?.classification} />
       <PageHeader
         title={t('funds.title')}
         lead={t('funds.lead')}
-        actions={<ExportButtons path="/api/preparedness/funds/export" name="beredskapsmedel" />}
+        actions={
+          <>
+            <div className="field field-inline">
+              <label htmlFor={onId}>{t('funds.asOf')}</label>
+              <input
+                id={onId}
+                type="date"
+                value={on ?? data?.on ?? ''}
+                onChange={(e) => set({ on: e.target.value }, { replace: true })}
+              />
+            </div>
+            <ExportButtons
+              path="/api/preparedness/funds/export"
+              query={on ? { on } : undefined}
+              name="beredskapsmedel"
+            />
+          </>
+        }
       />
       {state.status === 'error' && <ErrorState error={state.error} onRetry={state.reload} />}
       {data?.agreements.map((a) => (

@@ -38,6 +38,24 @@ export function TargetStatusBadge({ status }: { status: TargetStatus }) {
   return <Badge tone={STATUS_TONE[status]}>{t(STATUS_KEY[status])}</Badge>;
 }
 
+/** The two pages of the regions' preparedness (one item in the main menu). */
+export function PreparednessTabs({ current }: { current: 'target' | 'funds' }) {
+  const { t } = useI18n();
+  const tabs = [
+    { key: 'target', to: '/preparedness/regions', label: t('preparedness.tab.target') },
+    { key: 'funds', to: '/preparedness/funds', label: t('preparedness.tab.funds') },
+  ] as const;
+  return (
+    <nav className="subnav" aria-label={t('preparedness.tabs')}>
+      {tabs.map((tab) => (
+        <Link key={tab.key} to={tab.to} aria-current={tab.key === current ? 'page' : undefined}>
+          {tab.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
 /** What the figures rest on: the picture's day, the list version, what counts. */
 function TargetBasis({ data }: { data: RegionalTargetSummary | RegionalScorecard }) {
   const { t, formatDate, kindLabel } = useI18n();
@@ -62,6 +80,7 @@ export function RegionalTargetPage() {
 
   return (
     <>
+      <PreparednessTabs current="target" />
       <ClassificationMark classification={data?.classification} />
       <PageHeader
         title={t('target.title')}
@@ -152,6 +171,7 @@ export function RegionalScorecardPage({ code }: { code: string }) {
 
   return (
     <>
+      <PreparednessTabs current="target" />
       <ClassificationMark classification={data?.classification} />
       <PageHeader
         eyebrow={<Link to="/preparedness/regions">{t('target.title')}</Link>}
@@ -171,12 +191,16 @@ export function RegionalScorecardPage({ code }: { code: string }) {
       {data && (
         <section className="stats" aria-label={t('target.summary')} data-testid="scorecard-summary">
           <div className="stat card">
-            <div className="stat-label">{t('target.medicines')}</div>
-            <div className="stat-value">{formatNumber(data.summary.medicines)}</div>
-          </div>
-          <div className="stat card">
             <div className="stat-label">{t('target.met')}</div>
-            <div className="stat-value">{formatNumber(data.summary.met)}</div>
+            <div className="stat-value" data-testid="met-count">
+              {formatNumber(data.summary.met)}
+            </div>
+            <div className="stat-note">
+              {t('target.ofMedicines', {
+                n: formatNumber(data.summary.medicines),
+                none: formatNumber(data.summary.noConsumption),
+              })}
+            </div>
           </div>
           <div className={`stat card${data.summary.notMet > 0 ? ' stat-warning' : ''}`}>
             <div className="stat-label">{t('target.notMet')}</div>
