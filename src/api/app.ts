@@ -25,6 +25,8 @@ import { noticeRoutes } from './notice.routes.js';
 import { reportingRoutes } from './reporting.routes.js';
 import { alertRoutes } from './alert.routes.js';
 import type { Alerts } from './alert.delivery.js';
+import { regionalTargetRoutes } from './regional-target.routes.js';
+import { fundsRoutes } from './funds.routes.js';
 
 export type App = FastifyInstance;
 
@@ -124,6 +126,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(noticeRoutes, deps);
       await api.register(reportingRoutes, deps);
       await api.register(alertRoutes, { store: options.store, alerts: options.alerts });
+      await api.register(regionalTargetRoutes, deps);
+      await api.register(fundsRoutes, deps);
     },
     { prefix: '/api' },
   );

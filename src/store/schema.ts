@@ -588,6 +588,44 @@ export interface AuditChainHeadTable {
   hash: ColumnType<string, never, never>;
 }
 
+/** A state–SKR agreement on medicine supply preparedness funds (0025, R2). Amounts in whole kronor. */
+export interface FundAgreementTable {
+  code: string;
+  name: string;
+  total_sek: Numeric;
+  regions_sek: Numeric;
+  skr_sek: Numeric | null;
+  population_date: DateCol;
+  requisition_by: DateCol | null;
+  usable_from: DateCol;
+  usable_to: DateCol;
+  repay_by: DateCol;
+  source: string;
+}
+
+/** A region's share of an agreement, fixed once with the population it follows (0025). */
+export interface FundAllocationTable {
+  agreement_code: string;
+  region_code: string;
+  population: number;
+  population_date: DateCol;
+  amount_sek: Numeric;
+  allocated_at: DefaultTimestamp;
+}
+
+/** Funds a region recorded as used (0025). */
+export interface FundUseTable {
+  id: Id;
+  agreement_code: string;
+  region_code: string;
+  amount_sek: Numeric;
+  used_on: DateCol;
+  purpose: string;
+  organisation_id: number;
+  token_id: number | null;
+  recorded_at: DefaultTimestamp;
+}
+
 export interface Database {
   region: RegionTable;
   municipality: MunicipalityTable;
@@ -636,4 +674,7 @@ export interface Database {
   picture_wholesale_stock: PictureWholesaleStockTable;
   picture_region_window: PictureRegionWindowTable;
   picture_location_freshness: PictureLocationFreshnessTable;
+  fund_agreement: FundAgreementTable;
+  fund_allocation: FundAllocationTable;
+  fund_use: FundUseTable;
 }

@@ -11,6 +11,8 @@ import { MapPage } from './pages/map.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
 import { NoticesPage } from './pages/notices.page.js';
 import { OverviewPage } from './pages/overview.page.js';
+import { FundsPage } from './pages/funds.page.js';
+import { RegionalScorecardPage, RegionalTargetPage } from './pages/regional-target.page.js';
 import { RegionPage } from './pages/region.page.js';
 import { ReportingPage } from './pages/reporting.page.js';
 import { ReportsPage } from './pages/reports.page.js';
@@ -106,6 +108,27 @@ const PAGES: PageDef[] = [
     nav: 'nav.subscriptions',
     render: () => <SubscriptionsPage />,
     permission: 'picture:read',
+  },
+  {
+    path: '/preparedness/regions',
+    nav: 'nav.regionalPreparedness',
+    render: () => <RegionalTargetPage />,
+    permission: 'preparedness:read',
+    // R2: a region's figures hold its preparedness stock: shown to the region, authorities and Nationellt CT.
+    visible: (me) => me.seesEverything || me.organisation.kind === 'region',
+    activeFor: ['/preparedness/regions/:code', '/preparedness/funds'],
+  },
+  {
+    path: '/preparedness/regions/:code',
+    render: ({ code = '' }) => <RegionalScorecardPage key={code} code={code} />,
+    permission: 'preparedness:read',
+    visible: (me) => me.seesEverything || me.organisation.kind === 'region',
+  },
+  {
+    path: '/preparedness/funds',
+    render: () => <FundsPage />,
+    permission: 'preparedness:read',
+    visible: (me) => me.seesEverything || me.organisation.kind === 'region',
   },
   {
     path: '/imports',

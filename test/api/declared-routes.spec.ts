@@ -234,6 +234,22 @@ describeEach(testBackends())('only what is declared answers on $name', (backend)
         twin: `/api/stock/${code}`,
         rows: () => null,
       })),
+      // R2 (issue 12 items 6, 7): the regional target and the funds, as their JSON twins show them.
+      '/api/preparedness/regional-target/export': ['csv', 'xlsx'].map((format) => ({
+        url: `/api/preparedness/regional-target/export?format=${format}`,
+        twin: '/api/preparedness/regional-target',
+        rows: (j) => length(j.regions),
+      })),
+      '/api/preparedness/regional-target/{region}/export': ['01', '12', '03'].map((region) => ({
+        url: `/api/preparedness/regional-target/${region}/export?format=csv`,
+        twin: `/api/preparedness/regional-target/${region}`,
+        rows: (j) => length(j.items),
+      })),
+      '/api/preparedness/funds/export': ['csv', 'xlsx'].map((format) => ({
+        url: `/api/preparedness/funds/export?format=${format}&on=2025-06-01`,
+        twin: '/api/preparedness/funds?on=2025-06-01',
+        rows: (j) => (j.agreements as { regions: unknown[] }[]).reduce((n, a) => n + a.regions.length, 0),
+      })),
     };
     // Every export the API declares has its twin here (a new export fails this test until it has one).
     expect(exportRoutes).toEqual(Object.keys(cases).sort());
