@@ -338,9 +338,7 @@ export async function computeObligations(
   const basis = rollingYearBefore(params.cutoff);
   return db.transaction().execute(async (trx) => {
     const odb = obligationDb(trx);
-    const { listId, packageIds } = await packagesOnList(trx, params.cutoff);
-    const sales = await companySales(trx, basis, packageIds);
-    const bases = await basesOf(trx, packageIds, sales, params.cutoff);
+    const { listId, bases } = await obligationBases(trx, params.cutoff);
     const lines = bases.map((b) => obligationLine(b, params.months));
     const calc = await odb
       .insertInto('obligation_calculation')
@@ -360,6 +358,61 @@ export async function computeObligations(
       .executeTakeFirstOrThrow();
     await insertLines(odb, calc.id, lines);
     return toCalculation(calc);
+  });
+}
+
+/**
+ * The basis of every company × package for a cut-off: the packages on the list in force on it, each
+ * company's sales of them in the 12 months before, the flags and price. Must run in a transaction.
+ */
+export async function obligationBases(
+  trx: Tx,
+  cutoff: string,
+): Promise<{ listId: number | null; basis: Period; bases: ObligationBasis[] }> {
+  const basis = rollingYearBefore(cutoff);
+  const { listId, packageIds } = await packagesOnList(trx, cutoff);
+  const sales = await companySales(trx, basis, packageIds);
+  return { listId, basis, bases: await basesOf(trx, packageIds, sales, cutoff) };
+}
+
+/** A what-if: the lines of each scenario, and the companies' names. */
+export interface WhatIfResult {
+  year: number;
+  cutoff: string;
+  basis: Period;
+  listId: number | null;
+  months: number[];
+  /** Per scenario (in the order of `months`), the lines. Nothing is stored. */
+  scenarios: ObligationLine[][];
+  companyNames: Map<number, string>;
+}
+
+/**
+ * Item 2: the same year under other months, side by side, computed from one reading of the basis and
+ * stored nowhere (a what-if is a question, not a decision; computeObligations stores a calculation).
+ */
+export async function whatIf(
+  db: Db,
+  q: { year: number; cutoff: string; months: readonly number[] },
+): Promise<WhatIfResult> {
+  for (const months of q.months)
+    checkObligationParameters({ year: q.year, months, cutoff: q.cutoff, revisionThreshold: 0.25 });
+  return db.transaction().execute(async (trx) => {
+    const { listId, basis, bases } = await obligationBases(trx, q.cutoff);
+    const ids = [...new Set(bases.map((b) => b.companyId))];
+    const names =
+      ids.length === 0
+        ? []
+        : await trx.selectFrom('organisation').select(['id', 'name']).where('id', 'in', ids).execute();
+    return {
+      year: q.year,
+      cutoff: q.cutoff,
+      basis,
+      listId,
+      months: [...q.months],
+      scenarios: q.months.map((m) => bases.map((b) => obligationLine(b, m))),
+      companyNames: new Map(names.map((n) => [n.id, n.name])),
+    };
   });
 }
 
