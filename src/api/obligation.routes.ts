@@ -63,7 +63,7 @@ const ExemptReasonSchema = StringEnum(EXEMPT_REASONS, {
 });
 const tags = ['obligations'];
 
-const TotalsDto = Type.Object({
+export const TotalsDto = Type.Object({
   lines: Type.Integer(),
   obligatedLines: Type.Integer({ description: 'lines with a volume above 0' }),
   exemptLines: Type.Integer(),
@@ -74,7 +74,7 @@ const TotalsDto = Type.Object({
   }),
 });
 
-const CalculationDto = Type.Object({
+export const CalculationDto = Type.Object({
   id: Type.Integer(),
   year: Type.Integer(),
   months: Type.Number(),
@@ -98,7 +98,7 @@ const PackageRef = Type.Object({
   atcCode: Type.String(),
 });
 
-const RevisionDto = Type.Object({
+export const RevisionDto = Type.Object({
   id: Type.Integer(),
   companyId: Type.Integer(),
   packageId: Type.Integer(),
@@ -112,7 +112,7 @@ const RevisionDto = Type.Object({
   newVolume: Type.Integer(),
 });
 
-const LineDto = Type.Object({
+export const LineDto = Type.Object({
   company: Named,
   package: PackageRef,
   basisUnits: Type.Number({
@@ -127,7 +127,7 @@ const LineDto = Type.Object({
 });
 type LineDto = Static<typeof LineDto>;
 
-const LinesDto = Type.Object({
+export const LinesDto = Type.Object({
   calculation: CalculationDto,
   items: Type.Array(LineDto),
   total: Type.Integer(),
@@ -144,7 +144,7 @@ const WhatIfQuery = Type.Object({
     Type.String({ format: 'date', description: 'default: 1 October of the year before' }),
   ),
 });
-const WhatIfDto = Type.Object({
+export const WhatIfDto = Type.Object({
   year: Type.Integer(),
   cutoff: DateString,
   basisFrom: DateString,
@@ -155,7 +155,7 @@ const WhatIfDto = Type.Object({
 });
 type WhatIfDto = Static<typeof WhatIfDto>;
 
-const DecisionDto = Type.Object({
+export const DecisionDto = Type.Object({
   id: Type.Integer(),
   year: Type.Integer(),
   company: Named,
@@ -188,7 +188,11 @@ const InForceLineDto = Type.Object({
   version: Type.Integer(),
   validFrom: DateString,
 });
-const InForceDto = Type.Object({ year: Type.Integer(), on: DateString, items: Type.Array(InForceLineDto) });
+export const InForceDto = Type.Object({
+  year: Type.Integer(),
+  on: DateString,
+  items: Type.Array(InForceLineDto),
+});
 type InForceDto = Static<typeof InForceDto>;
 
 const Format = Type.Object({
@@ -349,6 +353,30 @@ export const obligationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
   }
 
   // Calculations --------------------------------------------------------------------------------
+  app.get(
+    '/obligations/access',
+    {
+      config: { permission: 'preparedness:read' },
+      schema: {
+        tags,
+        summary: 'What the caller may do with obligations (for the dashboard’s screens)',
+        response: {
+          200: Type.Object({
+            seesAllCompanies: Type.Boolean({ description: 'LV and TLV: every company; others: their own' }),
+            decides: Type.Boolean({ description: 'Läkemedelsverket: computes, revises and publishes' }),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      return {
+        seesAllCompanies: seesAllObligations(markOf(p)),
+        decides: mayDecide(markOf(p), 'obligation') && p.role !== 'reader' && p.role !== 'analyst',
+      };
+    },
+  );
 
   app.get(
     '/obligations/calculations',
