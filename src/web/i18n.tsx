@@ -793,6 +793,7 @@ const sv = {
   'obl.exempt.licence': 'Undantag: licens',
   'obl.obligatedBadge': 'Skyldighet',
   'obl.formerSeller': 'Säljer inte längre',
+  'obl.noSales': 'Ingen försäljning under underlagsperioden',
   'obl.revisedTo': 'Omprövad till {n} från {date}',
   'obl.publishTitle': 'Publicera beräkning {id} som beslut',
   'obl.publishExplain':
@@ -1594,6 +1595,7 @@ const en: Record<MessageKey, string> = {
   'obl.exempt.licence': 'Exempt: licence',
   'obl.obligatedBadge': 'Obligated',
   'obl.formerSeller': 'No longer sells it',
+  'obl.noSales': 'No sales in the basis period',
   'obl.revisedTo': 'Revised to {n} from {date}',
   'obl.publishTitle': 'Publish calculation {id} as decisions',
   'obl.publishExplain':

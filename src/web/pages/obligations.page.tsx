@@ -444,6 +444,8 @@ function LinesCard({ id, decides, onPublished }: { id: number; decides: boolean;
                 <span className="badges">
                   {l.exemptReason ? (
                     <Badge tone="neutral">{t(EXEMPT_KEY[l.exemptReason])}</Badge>
+                  ) : l.basisUnits === 0 ? (
+                    <Badge tone="neutral">{t('obl.noSales')}</Badge>
                   ) : (
                     <Badge tone="info">{t('obl.obligatedBadge')}</Badge>
                   )}
