@@ -3,6 +3,8 @@ import { obligationParameters } from '../../src/domain/obligation.js';
 import type { Store } from '../../src/store/database.js';
 import {
   calculationLines,
+  companySales,
+  companySalesByMonth,
   computeObligations,
   listDecisions,
   publishDecisions,
@@ -10,6 +12,7 @@ import {
   reviseObligations,
   type Actor,
 } from '../../src/store/obligation.repository.js';
+import { buildSales } from '../support/builders.js';
 import { buildObligationFixture } from '../support/obligation-fixture.js';
 import { describeEach, testBackends } from '../support/databases.js';
 
@@ -170,6 +173,44 @@ describeEach(testBackends())('obligations on $name', (backend) => {
         version: 2,
       }),
     });
+  });
+
+  it('reads the basis from monthly sales equal to the daily rows, and forgets a month when a report touches it', async () => {
+    const period = { from: '2025-10-01', to: '2026-09-30' };
+    const ids = [noradrenalin, parallel, propofol, paracetamol];
+    const read = () =>
+      store.db.transaction().execute(async (trx) => ({
+        daily: await companySales(trx, period, ids),
+        monthly: await companySalesByMonth(trx, period, ids),
+      }));
+    const before = await read();
+    expect(before.monthly).toEqual(before.daily);
+    // The weekly row of 2025-09-28 counts 4 of its 7 days in October: 4 × 31 + 40 = 164.
+    const months = store.db.withTables<{
+      obligation_sales_month: { package_id: number; month: string; units: number };
+    }>();
+    const october = await months
+      .selectFrom('obligation_sales_month')
+      .select('units')
+      .where('package_id', '=', noradrenalin)
+      .where('month', '=', '2025-10-01')
+      .executeTakeFirstOrThrow();
+    expect(Number(october.units)).toBe(164);
+    // Paracetamol (read by no other test): 50 a day; a late report of 100 on 2026-03-15 forgets March.
+    expect(before.daily.find((x) => x.packageId === paracetamol)?.units).toBe(50 * 365);
+    await buildSales(store.db, [
+      { packageId: paracetamol, regionCode: '01', periodStart: '2026-03-15', quantity: 100 },
+    ]);
+    const march = await months
+      .selectFrom('obligation_sales_month')
+      .select('units')
+      .where('package_id', '=', paracetamol)
+      .where('month', '=', '2026-03-01')
+      .executeTakeFirst();
+    expect(march).toBeUndefined();
+    const after = await read();
+    expect(after.monthly.find((x) => x.packageId === paracetamol)?.units).toBe(50 * 365 + 100);
+    expect(after.monthly).toEqual(after.daily);
   });
 
   it('refuses bad parameters with the field and what was expected, storing nothing', async () => {
