@@ -17,6 +17,7 @@ import { normaliseText } from '../domain/demand.js';
 import type { Db, Tx } from './database.js';
 import { coveredSalesDaysSql, findMixedSalesKeys } from './picture/demand.js';
 import { prioritisedEntries, prioritisedListInForce } from './picture/products.js';
+import { SALES_MONTHS_LOCK } from './sales-extent.repository.js';
 import type { Database } from './schema.js';
 
 /*
@@ -404,6 +405,9 @@ export async function obligationSalesMonths(
       if (!out.get(id)?.has(month))
         missing.push({ packageId: id, key: 0, from: month, to: addDays(addCalendarMonths(month, 1), -1) });
   if (missing.length === 0) return out;
+  // Writers of sales wait until this transaction ends (recordSalesExtent takes the shared lock), and
+  // forget what it kept if their rows touch it: a kept month never misses a committed report.
+  await sql`SELECT pg_advisory_xact_lock(${SALES_MONTHS_LOCK})`.execute(trx);
   const computed = await countedSalesOfSegments(trx, missing);
   const units = new Map(computed.map((c) => [`${c.packageId}|${c.from}`, c.units]));
   const rows = missing.map((g) => ({
