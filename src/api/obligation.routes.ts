@@ -287,10 +287,12 @@ export const obligationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
       basisFrom: r.basis.from,
       basisTo: r.basis.to,
       months: r.months,
-      companies: cmp.companies.map((c) => ({
-        company: { id: c.companyId, name: r.companyNames.get(c.companyId) ?? String(c.companyId) },
-        scenarios: c.scenarios,
-      })),
+      companies: cmp.companies
+        .map((c) => ({
+          company: { id: c.companyId, name: r.companyNames.get(c.companyId) ?? String(c.companyId) },
+          scenarios: c.scenarios,
+        }))
+        .sort((a, b) => a.company.name.localeCompare(b.company.name, 'sv') || a.company.id - b.company.id),
       national: cmp.national,
     };
   }
