@@ -441,7 +441,11 @@ async function main() {
     );
     const actor = { organisationId: lv, userId: null, tokenId: null };
 
-    await client.query(`DELETE FROM obligation_sales_month`);
+    // A clean year: the obligation tables are the bench's own (TRUNCATE passes the append-only triggers).
+    await client.query(
+      `TRUNCATE obligation_decision_line, obligation_decision, obligation_revision, obligation_line,
+                obligation_calculation, obligation_sales_month`,
+    );
     const cold = await time(() => computeObligations(store.db, PARAMS, actor));
     log(`engine, cold (computes and keeps the monthly sales): ${seconds(cold.ms)}`);
     const lines = await client.query<{ n: string; companies: string; exempt: string }>(
