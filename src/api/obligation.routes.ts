@@ -20,6 +20,7 @@ import {
   calculationLines,
   computeObligations,
   findCalculation,
+  findDecision,
   listCalculations,
   listDecisions,
   listRevisions,
@@ -591,6 +592,47 @@ export const obligationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
         ...(companyId === undefined ? {} : { companyId }),
       });
       return { items: rows.map(toDecisionDto) };
+    },
+  );
+
+  app.get(
+    '/obligations/decisions/:id',
+    {
+      config: { permission: 'preparedness:read' },
+      schema: {
+        tags,
+        summary:
+          'One decision version with its lines: volume and basis per package (LV, TLV, or the company)',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        response: {
+          200: Type.Object({
+            decision: DecisionDto,
+            lines: Type.Array(
+              Type.Object({
+                packageId: Type.Integer(),
+                volume: Type.Integer(),
+                basisUnits: Type.Number(),
+                basisFrom: DateString,
+                basisTo: DateString,
+                exemptReason: Nullable(ExemptReasonSchema),
+                revisionId: Nullable(Type.Integer({ description: 'the revision the volume comes from' })),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const found = await findDecision(db, request.params.id);
+      // Another company's decision answers as one that does not exist.
+      if (
+        found === undefined ||
+        (!seesAllObligations(markOf(p)) && found.decision.companyId !== p.organisationId)
+      )
+        throw AppError.notFound(`obligation decision ${request.params.id}`);
+      return { decision: toDecisionDto(found.decision), lines: found.lines };
     },
   );
 

@@ -163,6 +163,12 @@ describeEach(testBackends())('obligation API on $name', (backend) => {
     expect(other.items).toEqual([]);
     const decisionsOfA = (await call(t.a, 'GET', '/api/obligations/decisions?year=2027')).json();
     expect(decisionsOfA.items.map((d: { company: { id: number } }) => d.company.id)).toEqual([f.companyA]);
+    const ownDecision = await call(t.a, 'GET', `/api/obligations/decisions/${decisionsOfA.items[0].id}`);
+    expect(ownDecision.json().lines.map((l: { volume: number }) => l.volume)).toEqual([398, 455]);
+    const ofB = res.json().items.find((d: { company: { id: number } }) => d.company.id === f.companyB);
+    const notYours = await call(t.a, 'GET', `/api/obligations/decisions/${ofB.id}`);
+    expect(notYours.statusCode).toBe(404);
+    expect(notYours.json().error.message).toBe(`obligation decision ${ofB.id} was not found`);
     const allForLv = (await call(t.lv, 'GET', '/api/obligations/in-force?year=2027&on=2027-02-01')).json();
     expect(allForLv.items).toHaveLength(4);
     const b = allForLv.items.find((i: { package: { id: number } }) => i.package.id === f.parallel);

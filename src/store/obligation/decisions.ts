@@ -268,7 +268,7 @@ async function revisionsOnOrBefore(
 /** The decisions of a year (optionally one company's), newest version first per company. */
 export async function listDecisions(
   db: Db | Tx,
-  q: { year?: number; companyId?: number },
+  q: { year?: number; companyId?: number; id?: number },
 ): Promise<DecisionRow[]> {
   let query = obligationDb(db)
     .selectFrom('obligation_decision as d')
@@ -290,6 +290,7 @@ export async function listDecisions(
     .select(['o.name as company_name', 't.lines', 't.volume']);
   if (q.year !== undefined) query = query.where('d.year', '=', q.year);
   if (q.companyId !== undefined) query = query.where('d.company_id', '=', q.companyId);
+  if (q.id !== undefined) query = query.where('d.id', '=', q.id);
   const rows = await query.orderBy('d.year', 'desc').orderBy('o.name').orderBy('d.version', 'desc').execute();
   return rows.map((r) => ({
     id: Number(r.id),
@@ -306,4 +307,42 @@ export async function listDecisions(
     lines: Number(r.lines ?? 0),
     volume: Number(r.volume ?? 0),
   }));
+}
+
+/** One line of a published decision version. */
+export interface DecisionLineRow {
+  packageId: number;
+  volume: number;
+  basisUnits: number;
+  basisFrom: string;
+  basisTo: string;
+  exemptReason: ExemptReason | null;
+  revisionId: number | null;
+}
+
+/** A decision version with its lines, or undefined when there is none with that id. */
+export async function findDecision(
+  db: Db | Tx,
+  id: number,
+): Promise<{ decision: DecisionRow; lines: DecisionLineRow[] } | undefined> {
+  const decision = (await listDecisions(db, { id }))[0];
+  if (decision === undefined) return undefined;
+  const lines = await obligationDb(db)
+    .selectFrom('obligation_decision_line')
+    .selectAll()
+    .where('decision_id', '=', id)
+    .orderBy('package_id')
+    .execute();
+  return {
+    decision,
+    lines: lines.map((l) => ({
+      packageId: Number(l.package_id),
+      volume: l.volume,
+      basisUnits: Number(l.basis_units),
+      basisFrom: l.basis_from,
+      basisTo: l.basis_to,
+      exemptReason: l.exempt_reason,
+      revisionId: l.revision_id === null ? null : Number(l.revision_id),
+    })),
+  };
 }
