@@ -24,6 +24,7 @@ import { actorsRoutes } from './actors.routes.js';
 import { noticeRoutes } from './notice.routes.js';
 import { reportingRoutes } from './reporting.routes.js';
 import { alertRoutes } from './alert.routes.js';
+import { obligationRoutes } from './obligation.routes.js';
 import type { Alerts } from './alert.delivery.js';
 import { regionalTargetRoutes } from './regional-target.routes.js';
 import { fundsRoutes } from './funds.routes.js';
@@ -128,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(alertRoutes, { store: options.store, alerts: options.alerts });
       await api.register(regionalTargetRoutes, deps);
       await api.register(fundsRoutes, deps);
+      await api.register(obligationRoutes, deps);
     },
     { prefix: '/api' },
   );

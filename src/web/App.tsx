@@ -10,6 +10,7 @@ import { LocationPage } from './pages/location.page.js';
 import { MapPage } from './pages/map.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
 import { NoticesPage } from './pages/notices.page.js';
+import { ObligationsPage } from './pages/obligations.page.js';
 import { OverviewPage } from './pages/overview.page.js';
 import { FundsPage } from './pages/funds.page.js';
 import { RegionalScorecardPage, RegionalTargetPage } from './pages/regional-target.page.js';
@@ -101,6 +102,12 @@ const PAGES: PageDef[] = [
   { path: '/regions', nav: 'nav.start', render: () => <StartPage />, activeFor: ['/regions/:code'] },
   { path: '/regions/:code', render: ({ code = '' }) => <RegionPage key={code} code={code} /> },
   { path: '/catalogue', nav: 'nav.catalogue', render: () => <CataloguePage />, permission: 'catalogue:read' },
+  {
+    path: '/obligations',
+    nav: 'nav.obligations',
+    render: () => <ObligationsPage />,
+    permission: 'preparedness:read',
+  },
   { path: '/reports', nav: 'nav.reports', render: () => <ReportsPage />, permission: 'report:read' },
   { path: '/reporting', nav: 'nav.reporting', render: () => <ReportingPage />, permission: 'report:read' },
   {
