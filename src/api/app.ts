@@ -25,6 +25,9 @@ import { noticeRoutes } from './notice.routes.js';
 import { reportingRoutes } from './reporting.routes.js';
 import { alertRoutes } from './alert.routes.js';
 import type { Alerts } from './alert.delivery.js';
+import { dispensationRoutes } from './dispensation.routes.js';
+import { supervisionRoutes } from './supervision.routes.js';
+import { compensationRoutes } from './compensation.routes.js';
 
 export type App = FastifyInstance;
 
@@ -124,6 +127,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(noticeRoutes, deps);
       await api.register(reportingRoutes, deps);
       await api.register(alertRoutes, { store: options.store, alerts: options.alerts });
+      await api.register(dispensationRoutes, deps);
+      await api.register(supervisionRoutes, deps);
+      await api.register(compensationRoutes, deps);
     },
     { prefix: '/api' },
   );

@@ -1,3 +1,4 @@
+import type { Principal } from './access.js';
 import type { Problem } from './errors.js';
 
 /*
@@ -239,4 +240,21 @@ export function isIsoDay(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/**
+ * Whose obligations, applications and supervision statuses a caller sees (issue 12 item 9):
+ * authorities all of them ('all'), a company its own (its organisation id), everyone else none.
+ */
+export function companyScopeOf(p: Pick<Principal, 'organisationKind' | 'organisationId'>): number | 'all' | 'none' {
+  if (p.organisationKind === 'authority') return 'all';
+  if (p.organisationKind === 'company') return p.organisationId;
+  return 'none';
+}
+
+/** The day on which to read a year's published obligation for a filing made on `today`: today, kept inside the year. */
+export function dayInYear(year: number, today: string): string {
+  const first = `${year}-01-01`;
+  const last = `${year}-12-31`;
+  return today < first ? first : today > last ? last : today;
 }
