@@ -90,8 +90,24 @@ export async function writeProducts(
   }
 }
 
+/** The version of the prioritised list in force on `day`: the newest valid on it, or null. */
+export async function prioritisedListInForce(
+  trx: Db,
+  day: string,
+): Promise<{ id: number; version: string; validFrom: string } | null> {
+  const rows = await sql<{ id: number; version: string; valid_from: string }>`
+    SELECT l2.id, l2.version, l2.valid_from FROM product_list l2
+    WHERE l2.code = ${PRIORITISED_LIST_CODE} AND l2.valid_from <= ${day}::date
+      AND (l2.valid_to IS NULL OR l2.valid_to >= ${day}::date)
+    ORDER BY l2.valid_from DESC, l2.id DESC LIMIT 1`.execute(trx);
+  const r = rows.rows[0];
+  return r === undefined ? null : { id: Number(r.id), version: r.version, validFrom: r.valid_from };
+}
+
 /** The entries of the prioritised list in force on `today` (the newest version in force). */
 export async function prioritisedEntries(trx: Db, today: string): Promise<ListItemRef[]> {
+  const list = await prioritisedListInForce(trx, today);
+  if (list === null) return [];
   const rows = await sql<{
     code: string;
     position: number;
@@ -101,12 +117,7 @@ export async function prioritisedEntries(trx: Db, today: string): Promise<ListIt
   }>`
     SELECT l.code, i.position, i.atc_code, i.substance, i.form
     FROM product_list_item i JOIN product_list l ON l.id = i.list_id
-    WHERE l.id = (
-      SELECT l2.id FROM product_list l2
-      WHERE l2.code = ${PRIORITISED_LIST_CODE} AND l2.valid_from <= ${today}::date
-        AND (l2.valid_to IS NULL OR l2.valid_to >= ${today}::date)
-      ORDER BY l2.valid_from DESC, l2.id DESC LIMIT 1
-    )
+    WHERE l.id = ${list.id}
     ORDER BY i.position`.execute(trx);
   return rows.rows.map((r) => ({
     listCode: r.code,
