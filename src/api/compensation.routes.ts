@@ -69,7 +69,9 @@ export const CompensationApplicationDto = Type.Object({
   appliedAt: Type.String({ format: 'date-time' }),
   appliedBy: Type.String(),
   note: Nullable(Type.String()),
-  modelVersion: Type.Integer({ description: 'the model version the amount was computed with; never changes' }),
+  modelVersion: Type.Integer({
+    description: 'the model version the amount was computed with; never changes',
+  }),
   capitalCostSek: Type.Integer(),
   storageCostSek: Type.Integer(),
   computedSek: Type.Integer({ description: 'computed when the company applied; never changes' }),
@@ -193,12 +195,18 @@ export const compensationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = a
       const p = principalOf(request);
       const scope = companyScopeOf(p);
       const companyId = scope === 'all' ? request.query.company : scope === 'none' ? undefined : scope;
-      if (companyId === undefined || (scope !== 'all' && request.query.company !== undefined && request.query.company !== scope))
+      if (
+        companyId === undefined ||
+        (scope !== 'all' && request.query.company !== undefined && request.query.company !== scope)
+      )
         throw AppError.notFound(`company ${request.query.company ?? ''}`.trim());
       const today = await supervisionToday(store.db);
       const model = modelInForce(await listModels(store.db), today);
       if (model === undefined) throw AppError.conflict(`no compensation model is in force on ${today}`);
-      const result = computeCompensation(model, await obligationMonths(store.db, companyId, request.query.year));
+      const result = computeCompensation(
+        model,
+        await obligationMonths(store.db, companyId, request.query.year),
+      );
       const names = await store.db
         .selectFrom('package as p')
         .innerJoin('medicine as m', 'm.id', 'p.medicine_id')

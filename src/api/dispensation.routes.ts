@@ -192,7 +192,9 @@ export const dispensationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = a
           {
             outcome: StringEnum(DISPENSATION_OUTCOMES),
             reason: Reason,
-            volume: Type.Optional(Type.Integer({ minimum: 0, description: 'grant: packs to hold while valid' })),
+            volume: Type.Optional(
+              Type.Integer({ minimum: 0, description: 'grant: packs to hold while valid' }),
+            ),
             validFrom: Type.Optional(DateString),
             validTo: Type.Optional(DateString),
           },
@@ -219,10 +221,15 @@ export const dispensationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = a
         summary:
           'The obligation in force on a day: the published volume, replaced by a granted dispensation while it is valid',
         querystring: Type.Object({
-          on: Type.Optional(Type.String({ format: 'date', description: 'the day; default the picture’s day' })),
+          on: Type.Optional(
+            Type.String({ format: 'date', description: 'the day; default the picture’s day' }),
+          ),
           company: Type.Optional(Type.Integer({ minimum: 1 })),
         }),
-        response: { 200: Type.Object({ on: DateString, items: Type.Array(ObligationInForceDto) }), ...authErrors },
+        response: {
+          200: Type.Object({ on: DateString, items: Type.Array(ObligationInForceDto) }),
+          ...authErrors,
+        },
       },
     },
     async (request) => {
@@ -272,7 +279,10 @@ async function namesOf(store: Store, rows: readonly { companyId: number; package
   return {
     companies: new Map(companies.map((c) => [Number(c.id), c.name])),
     packages: new Map(
-      packages.map((x) => [Number(x.id), { name: `${x.name} ${x.strength}, ${x.description}`, nplPackId: x.npl_pack_id }]),
+      packages.map((x) => [
+        Number(x.id),
+        { name: `${x.name} ${x.strength}, ${x.description}`, nplPackId: x.npl_pack_id },
+      ]),
     ),
   };
 }

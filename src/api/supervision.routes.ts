@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { companyScopeOf } from '../domain/dispensation.js';
 import { AppError } from '../domain/errors.js';
-import { SUPERVISION_STATUS_NAMES_SV, SUPERVISION_STATUSES, type SupervisionStatus } from '../domain/supervision.js';
+import { SUPERVISION_STATUS_NAMES_SV, SUPERVISION_STATUSES } from '../domain/supervision.js';
 import type { Store } from '../store/database.js';
 import {
   ensureSupervised,
@@ -59,7 +59,9 @@ function toDto(r: SupervisionListRow): SupervisionDto {
 }
 
 const ListQuery = Type.Object({
-  day: Type.Optional(Type.String({ format: 'date', description: 'the day; default the picture’s day (today)' })),
+  day: Type.Optional(
+    Type.String({ format: 'date', description: 'the day; default the picture’s day (today)' }),
+  ),
   status: Type.Optional(Type.Array(StatusSchema, { description: 'one or more; none: all' })),
   company: Type.Optional(Type.Integer({ minimum: 1, description: 'the company’s organisation id' })),
   package: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -84,7 +86,12 @@ async function dayOf(store: Store, day: string | undefined): Promise<{ day: stri
 }
 
 function filterOf(day: string, q: Static<typeof ListQuery>): SupervisionFilter {
-  return { day, status: q.status as SupervisionStatus[] | undefined, companyId: q.company, packageId: q.package };
+  return {
+    day,
+    status: q.status,
+    companyId: q.company,
+    packageId: q.package,
+  };
 }
 
 const EXPORT_COLUMNS: readonly ExportColumn<SupervisionDto>[] = [
@@ -129,10 +136,15 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = as
     async (request) => {
       const q = request.query;
       const { day, today } = await dayOf(store, q.day);
-      const { rows, total, counts } = await supervisionList(store.db, principalOf(request), filterOf(day, q), {
-        limit: q.limit,
-        offset: q.offset,
-      });
+      const { rows, total, counts } = await supervisionList(
+        store.db,
+        principalOf(request),
+        filterOf(day, q),
+        {
+          limit: q.limit,
+          offset: q.offset,
+        },
+      );
       return { items: rows.map(toDto), total, limit: q.limit, offset: q.offset, day, today, counts };
     },
   );
@@ -158,7 +170,12 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = as
       const span = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
       if (!(span >= 0 && span <= 366))
         throw AppError.invalid(`from ${q.from} to ${q.to}: expected 0 to 366 days`, [
-          { field: 'to', value: q.to, expected: `a day from ${q.from} to 366 days after it`, message: 'bad span' },
+          {
+            field: 'to',
+            value: q.to,
+            expected: `a day from ${q.from} to 366 days after it`,
+            message: 'bad span',
+          },
         ]);
       const rows = await supervisionHistory(store.db, principalOf(request), {
         companyId: q.company,
@@ -199,7 +216,9 @@ export const supervisionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = as
         reply,
         {
           name: onlyBelow ? 'tillsyn-avvikelser' : 'tillsyn',
-          title: onlyBelow ? 'Tillsyn av lagerhållningsskyldighet: avvikelser' : 'Tillsyn av lagerhållningsskyldighet',
+          title: onlyBelow
+            ? 'Tillsyn av lagerhållningsskyldighet: avvikelser'
+            : 'Tillsyn av lagerhållningsskyldighet',
           // One company's business: need to know (src/domain/access.ts classOfAnswer, location detail).
           classification: 'protected',
           today: day,

@@ -246,7 +246,9 @@ export function isIsoDay(s: string): boolean {
  * Whose obligations, applications and supervision statuses a caller sees (issue 12 item 9):
  * authorities all of them ('all'), a company its own (its organisation id), everyone else none.
  */
-export function companyScopeOf(p: Pick<Principal, 'organisationKind' | 'organisationId'>): number | 'all' | 'none' {
+export function companyScopeOf(
+  p: Pick<Principal, 'organisationKind' | 'organisationId'>,
+): number | 'all' | 'none' {
   if (p.organisationKind === 'authority') return 'all';
   if (p.organisationKind === 'company') return p.organisationId;
   return 'none';

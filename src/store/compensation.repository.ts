@@ -48,7 +48,11 @@ export async function listModels(db: Db | Tx): Promise<CompensationModel[]> {
 }
 
 /** TLV adds a model version (the next number); earlier versions and decisions stay as they are. Audited. */
-export async function addModel(db: Db, principal: Principal, input: CompensationModelInput): Promise<CompensationModel> {
+export async function addModel(
+  db: Db,
+  principal: Principal,
+  input: CompensationModelInput,
+): Promise<CompensationModel> {
   assertTlv(principal, 'only TLV changes the compensation model');
   const problems = checkCompensationModel(input);
   if (problems.length > 0) throw AppError.invalid('the model version was not added', problems);
@@ -71,7 +75,9 @@ export async function addModel(db: Db, principal: Principal, input: Compensation
 }
 
 function assertTlv(principal: Principal, message: string): void {
-  if (!mayDecide({ kind: principal.organisationKind, authority: principal.authority ?? null }, 'compensation'))
+  if (
+    !mayDecide({ kind: principal.organisationKind, authority: principal.authority ?? null }, 'compensation')
+  )
     throw AppError.forbidden(message);
 }
 
@@ -81,7 +87,11 @@ function assertTlv(principal: Principal, message: string): void {
  * The company's obligation of `year` month by month: the volume in force on the first day of each
  * month (dispensations applied; exempt packages left out), at the package's current price (AIP).
  */
-export async function obligationMonths(db: Db | Tx, companyId: number, year: number): Promise<CompensationMonth[]> {
+export async function obligationMonths(
+  db: Db | Tx,
+  companyId: number,
+  year: number,
+): Promise<CompensationMonth[]> {
   const months: CompensationMonth[] = [];
   for (let month = 1; month <= 12; month++) {
     const on = `${year}-${String(month).padStart(2, '0')}-01`;
@@ -141,7 +151,8 @@ function toRow(r: CompensationApplicationRow): CompensationApplicationRow {
     storage_cost_sek: Number(r.storage_cost_sek),
     computed_sek: Number(r.computed_sek),
     decided_sek: r.decided_sek === null ? null : Number(r.decided_sek),
-    lines: typeof r.lines === 'string' ? (JSON.parse(r.lines) as CompensationApplicationRow['lines']) : r.lines,
+    lines:
+      typeof r.lines === 'string' ? (JSON.parse(r.lines) as CompensationApplicationRow['lines']) : r.lines,
   };
 }
 
@@ -207,13 +218,23 @@ export async function applyForCompensation(
       },
     ]);
   const result = computeCompensation(model, months);
-  const names = await packageNames(db, result.lines.map((l) => l.packageId));
-  const lines = result.lines.map((l) => ({ ...l, ...(names.get(l.packageId) ?? { packageName: '', nplPackId: '' }) }));
+  const names = await packageNames(
+    db,
+    result.lines.map((l) => l.packageId),
+  );
+  const lines = result.lines.map((l) => ({
+    ...l,
+    ...(names.get(l.packageId) ?? { packageName: '', nplPackId: '' }),
+  }));
   return db.transaction().execute(async (trx) => {
     const live = await sql`SELECT id FROM compensation_application
-      WHERE company_id = ${companyId} AND year = ${input.year} AND status <> 'denied' FOR UPDATE`.execute(trx);
+      WHERE company_id = ${companyId} AND year = ${input.year} AND status <> 'denied' FOR UPDATE`.execute(
+      trx,
+    );
     if (live.rows.length > 0)
-      throw AppError.conflict(`you already have a compensation application for ${input.year} that is not denied`);
+      throw AppError.conflict(
+        `you already have a compensation application for ${input.year} that is not denied`,
+      );
     const note = input.note?.trim() ? input.note.trim() : null;
     const { rows } = await sql<{ id: number }>`INSERT INTO compensation_application
         (company_id, year, applied_by_user_id, note, model_version, capital_cost_sek, storage_cost_sek,
@@ -238,7 +259,9 @@ async function packageNames(db: Db | Tx, ids: readonly number[]) {
   if (ids.length === 0) return out;
   const { rows } = await sql<{ id: number; name: string; npl_pack_id: string }>`
     SELECT p.id, m.name || ' ' || m.strength || ', ' || p.description AS name, p.npl_pack_id
-    FROM package p JOIN medicine m ON m.id = p.medicine_id WHERE p.id = ANY(${[...ids]}::bigint[])`.execute(db);
+    FROM package p JOIN medicine m ON m.id = p.medicine_id WHERE p.id = ANY(${[...ids]}::bigint[])`.execute(
+    db,
+  );
   for (const r of rows) out.set(Number(r.id), { packageName: r.name, nplPackId: r.npl_pack_id });
   return out;
 }
@@ -263,7 +286,8 @@ export async function decideCompensation(
       throw AppError.conflict(`compensation application ${id} is already decided (${current.status})`);
     const computed = Number(current.computed_sek);
     const { problems, decidedSek } = checkCompensationDecision(input, computed);
-    if (problems.length > 0) throw AppError.invalid(`compensation application ${id} was not decided`, problems);
+    if (problems.length > 0)
+      throw AppError.invalid(`compensation application ${id} was not decided`, problems);
     const status = statusOfOutcome(input.outcome);
     await sql`UPDATE compensation_application SET status = ${status}, decided_sek = ${decidedSek},
         decision_reason = ${input.reason.trim()}, decided_at = now(), decided_by_user_id = ${principal.userId},

@@ -158,7 +158,9 @@ export async function decideDispensation(
   id: number,
   input: DispensationDecisionInput,
 ): Promise<DispensationRow> {
-  if (!mayDecide({ kind: principal.organisationKind, authority: principal.authority ?? null }, 'dispensation'))
+  if (
+    !mayDecide({ kind: principal.organisationKind, authority: principal.authority ?? null }, 'dispensation')
+  )
     throw AppError.forbidden('only Läkemedelsverket decides dispensations');
   return db.transaction().execute(async (trx) => {
     const { rows } = await sql<{
@@ -178,7 +180,8 @@ export async function decideDispensation(
       requestedVolume: current.requested_volume,
       publishedVolume: current.published_volume,
     });
-    if (problems.length > 0) throw AppError.invalid(`dispensation application ${id} was not decided`, problems);
+    if (problems.length > 0)
+      throw AppError.invalid(`dispensation application ${id} was not decided`, problems);
     const granted = input.outcome === 'grant';
     await sql`UPDATE dispensation SET
         status = ${granted ? 'granted' : 'denied'},
@@ -190,10 +193,17 @@ export async function decideDispensation(
         decided_by_user_id = ${principal.userId},
         decided_by_organisation_id = ${principal.organisationId}
       WHERE id = ${id}`.execute(trx);
-    await auditPreparedness(trx, principal, `dispensation.${granted ? 'granted' : 'denied'}`, 'dispensation', id, {
-      reason: input.reason.trim(),
-      ...(granted ? { volume: input.volume, validFrom: input.validFrom, validTo: input.validTo } : {}),
-    });
+    await auditPreparedness(
+      trx,
+      principal,
+      `dispensation.${granted ? 'granted' : 'denied'}`,
+      'dispensation',
+      id,
+      {
+        reason: input.reason.trim(),
+        ...(granted ? { volume: input.volume, validFrom: input.validFrom, validTo: input.validTo } : {}),
+      },
+    );
     return (await findDispensation(trx, principal, id))!;
   });
 }

@@ -20,7 +20,9 @@ import { companyScopeSql, obligationsInForce } from './dispensation.repository.j
 
 /** The day supervision describes: the picture's day (its stock is the stock reported until then), else today. */
 export async function supervisionToday(db: Db | Tx): Promise<string> {
-  const { rows } = await sql<{ today: string }>`SELECT today::text AS today FROM picture_state LIMIT 1`.execute(db);
+  const { rows } = await sql<{
+    today: string;
+  }>`SELECT today::text AS today FROM picture_state LIMIT 1`.execute(db);
   return rows[0]?.today ?? calendarDateInSweden(new Date());
 }
 
@@ -134,7 +136,10 @@ function toRow(r: SupervisionListRow): SupervisionListRow {
 }
 
 function whereOf(principal: Principal, f: SupervisionFilter): RawBuilder<boolean> {
-  const c: RawBuilder<boolean>[] = [companyScopeSql(principal, sql`s.company_id`), sql<boolean>`s.day = ${f.day}::date`];
+  const c: RawBuilder<boolean>[] = [
+    companyScopeSql(principal, sql`s.company_id`),
+    sql<boolean>`s.day = ${f.day}::date`,
+  ];
   if (f.status !== undefined && f.status.length > 0)
     c.push(sql<boolean>`s.status = ANY(${[...f.status]}::text[])`);
   if (f.companyId !== undefined) c.push(sql<boolean>`s.company_id = ${f.companyId}`);
