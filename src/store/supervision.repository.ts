@@ -33,6 +33,10 @@ export async function supervisionToday(db: Db | Tx): Promise<string> {
  */
 export async function recordSupervision(db: Db, day: string): Promise<SupervisionRow[]> {
   return db.transaction().execute(async (trx) => {
+    // One recording of a day at a time (after a refresh and after a decision may overlap).
+    await sql`SELECT pg_advisory_xact_lock(23, ${Number(day.replaceAll('-', '')) % 2_147_483_647}::int)`.execute(
+      trx,
+    );
     const year = Number(day.slice(0, 4));
     const obligations = await obligationsInForce(trx, { year, on: day });
     const packageIds = [...new Set(obligations.map((o) => o.packageId))];
@@ -184,4 +188,16 @@ export async function supervisionHistory(
       AND s.package_id = ${key.packageId} AND s.day BETWEEN ${key.from}::date AND ${key.to}::date
     ORDER BY s.day`.execute(db);
   return rows.map(toRow);
+}
+
+/**
+ * After each refresh of the picture (src/cli/serve.ts): records the picture's day. Never throws (the
+ * maintainer does not wait for it); a failure is logged, and the next refresh or read records the day.
+ */
+export function superviseAfterRefresh(db: Db, log: (message: string) => void): void {
+  void (async () => {
+    const day = await supervisionToday(db);
+    const rows = await recordSupervision(db, day);
+    log(`tillsyn: ${rows.length} obligations supervised for ${day}`);
+  })().catch((err: unknown) => log(`tillsyn: supervision not recorded: ${String(err)}`));
 }
