@@ -17,6 +17,9 @@ import { ReportsPage } from './pages/reports.page.js';
 import { SignInPage } from './pages/sign-in.page.js';
 import { StartPage } from './pages/start.page.js';
 import { SubscriptionsPage } from './pages/subscriptions.page.js';
+import { CompensationPage } from './pages/compensation.page.js';
+import { DispensationsPage } from './pages/dispensations.page.js';
+import { SupervisionPage } from './pages/supervision.page.js';
 import { matchPath, useRouter } from './router.js';
 import { useSession, useSessionControl } from './session.js';
 
@@ -106,6 +109,29 @@ const PAGES: PageDef[] = [
     nav: 'nav.subscriptions',
     render: () => <SubscriptionsPage />,
     permission: 'picture:read',
+  },
+  // Issue 12 items 3–5: the stockpiling obligation's supervision, dispensations and compensation, for
+  // authorities (all companies) and companies (their own); others have nothing to see there.
+  {
+    path: '/supervision',
+    nav: 'nav.supervision',
+    render: () => <SupervisionPage />,
+    permission: 'preparedness:read',
+    visible: (me) => me.organisation.kind === 'authority' || me.organisation.kind === 'company',
+  },
+  {
+    path: '/dispensations',
+    nav: 'nav.dispensations',
+    render: () => <DispensationsPage />,
+    permission: 'preparedness:read',
+    visible: (me) => me.organisation.kind === 'authority' || me.organisation.kind === 'company',
+  },
+  {
+    path: '/compensation',
+    nav: 'nav.compensation',
+    render: () => <CompensationPage />,
+    permission: 'preparedness:read',
+    visible: (me) => me.organisation.kind === 'authority' || me.organisation.kind === 'company',
   },
   {
     path: '/imports',

@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/api/app.js';
-import type { Db, Store } from '../../src/store/database.js';
-import { obligationDb } from '../../src/store/obligation.repository.js';
+import type { Store } from '../../src/store/database.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
 import { recordSupervision } from '../../src/store/supervision.repository.js';
 import {
@@ -14,6 +13,7 @@ import {
   buildToken,
 } from '../support/builders.js';
 import { describeEach, testBackends } from '../support/databases.js';
+import { publishObligations as publish } from '../support/supervision-fixture.js';
 
 /** The picture's day: supervision describes it. */
 const TODAY = '2026-04-20';
@@ -424,58 +424,3 @@ describeEach(testBackends())('dispensations, supervision and compensation on $na
     ]);
   });
 });
-
-/** Publishes version 1 of a company's 2026 obligations, in force from 1 January (Helper A's tables). */
-async function publish(
-  db: Db,
-  lv: number,
-  companyId: number,
-  lines: readonly (readonly [number, number, ('parallel_traded' | 'licence')?])[],
-): Promise<void> {
-  const odb = obligationDb(db);
-  const calc = await odb
-    .insertInto('obligation_calculation')
-    .values({
-      year: 2026,
-      months: 3,
-      revision_threshold: 0.25,
-      cutoff: '2025-10-01',
-      basis_from: '2024-10-01',
-      basis_to: '2025-09-30',
-      list_id: null,
-      label: null,
-      computed_by_org: lv,
-      computed_by_user: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const decision = await odb
-    .insertInto('obligation_decision')
-    .values({
-      year: 2026,
-      company_id: companyId,
-      version: 1,
-      calculation_id: calc.id,
-      valid_from: '2026-01-01',
-      decided_by_user: null,
-      decided_by_org: lv,
-      reason: 'Skyldigheter 2026',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await odb
-    .insertInto('obligation_decision_line')
-    .values(
-      lines.map(([packageId, volume, exempt]) => ({
-        decision_id: decision.id,
-        package_id: packageId,
-        volume,
-        basis_units: volume * 4,
-        basis_from: '2024-10-01',
-        basis_to: '2025-09-30',
-        exempt_reason: exempt ?? null,
-        revision_id: null,
-      })),
-    )
-    .execute();
-}
