@@ -66,6 +66,10 @@ function Landing() {
   return <Spinner />;
 }
 
+/** Authorities see every company's obligations, a company its own; nobody else has any (issue 12 item 9). */
+const seesObligations = (me: Me) =>
+  me.organisation.kind === 'authority' || me.organisation.kind === 'company';
+
 const PAGES: PageDef[] = [
   {
     path: '/overview',
@@ -111,27 +115,27 @@ const PAGES: PageDef[] = [
     permission: 'picture:read',
   },
   // Issue 12 items 3–5: the stockpiling obligation's supervision, dispensations and compensation, for
-  // authorities (all companies) and companies (their own); others have nothing to see there.
+  // authorities (all companies) and companies (their own); others have nothing to see there. One menu
+  // item (Lagerhållning); the pages link to each other (OBLIGATION_TABS).
   {
     path: '/supervision',
-    nav: 'nav.supervision',
+    nav: 'nav.stockpiling',
     render: () => <SupervisionPage />,
     permission: 'preparedness:read',
-    visible: (me) => me.organisation.kind === 'authority' || me.organisation.kind === 'company',
+    visible: seesObligations,
+    activeFor: ['/dispensations', '/compensation'],
   },
   {
     path: '/dispensations',
-    nav: 'nav.dispensations',
     render: () => <DispensationsPage />,
     permission: 'preparedness:read',
-    visible: (me) => me.organisation.kind === 'authority' || me.organisation.kind === 'company',
+    visible: seesObligations,
   },
   {
     path: '/compensation',
-    nav: 'nav.compensation',
     render: () => <CompensationPage />,
     permission: 'preparedness:read',
-    visible: (me) => me.organisation.kind === 'authority' || me.organisation.kind === 'company',
+    visible: seesObligations,
   },
   {
     path: '/imports',

@@ -751,6 +751,7 @@ const sv = {
   'regionPicture.toLocation': 'Öppna',
 
   // Issue 12 items 3–5: supervision, dispensations, compensation (R1).
+  'nav.stockpiling': 'Lagerhållning',
   'nav.supervision': 'Tillsyn',
   'nav.dispensations': 'Dispenser',
   'nav.compensation': 'Ersättning',
@@ -1621,6 +1622,7 @@ const en: Record<MessageKey, string> = {
   'regionPicture.toLocation': 'Open',
 
   // Issue 12 items 3–5: supervision, dispensations, compensation (R1).
+  'nav.stockpiling': 'Stockpiling',
   'nav.supervision': 'Supervision',
   'nav.dispensations': 'Dispensations',
   'nav.compensation': 'Compensation',

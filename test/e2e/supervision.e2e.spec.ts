@@ -110,13 +110,19 @@ describe('Tillsyn, dispenser och ersättning in Chromium', () => {
     300_000,
   );
   const rows = () => d.page.getByTestId('supervision-row');
+  /** From the menu's Lagerhållning (Tillsyn) to one of its pages by its tabs. */
+  const openTab = async (tab: string, heading: string) => {
+    await d.openFromMenu('Lagerhållning', 'Tillsyn av lagerhållningsskyldighet');
+    await d.page.getByRole('navigation', { name: 'Lagerhållning' }).getByRole('link', { name: tab }).click();
+    await d.page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  };
 
   it('shows Läkemedelsverket the deviations, worst first, and a company its own status', async () => {
     const { page } = d;
     const below = chosen.filter((c) => c.owned < c.volume);
     expect(below.length).toBeGreaterThan(2);
     await d.signIn('demo-lv');
-    await d.openFromMenu('Tillsyn', 'Tillsyn av lagerhållningsskyldighet');
+    await d.openFromMenu('Lagerhållning', 'Tillsyn av lagerhållningsskyldighet');
     await expect.poll(() => rows().count()).toBe(below.length);
     // The largest shortfall first; each row says by how much and since when (the record's first day).
     const worst = [...below].sort((a, b) => b.volume - b.owned - (a.volume - a.owned))[0]!;
@@ -131,7 +137,7 @@ describe('Tillsyn, dispenser och ersättning in Chromium', () => {
 
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await d.signIn('demo-foretag');
-    await d.openFromMenu('Tillsyn', 'Tillsyn av lagerhållningsskyldighet');
+    await d.openFromMenu('Lagerhållning', 'Tillsyn av lagerhållningsskyldighet');
     const own = chosen.filter((c) => c.companyId === chosen[0]!.companyId);
     await expect.poll(() => rows().count()).toBe(own.length);
     expect(plain(await page.getByTestId('sup-counts').textContent())).toContain('Uppfyller1');
@@ -142,7 +148,7 @@ describe('Tillsyn, dispenser och ersättning in Chromium', () => {
     const { page } = d;
     const target = chosen[0]!; // COMP-001's first package, below its obligation
     // Signed in as the company by the test before.
-    await d.openFromMenu('Dispenser');
+    await openTab('Dispenser', 'Dispenser');
     await page.getByLabel('Förpackning', { exact: true }).selectOption(String(target.packageId));
     await page.getByLabel('Begärd volym (förpackningar)').fill(String(target.owned - 10));
     await page
@@ -156,7 +162,7 @@ describe('Tillsyn, dispenser och ersättning in Chromium', () => {
 
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await d.signIn('demo-lv');
-    await d.openFromMenu('Dispenser');
+    await openTab('Dispenser', 'Dispenser');
     await page.getByRole('button', { name: 'Besluta' }).click();
     const form = page.getByTestId('dispensation-decision');
     await form.getByLabel('Beviljad volym (förpackningar)').fill(String(target.owned));
@@ -183,7 +189,7 @@ describe('Tillsyn, dispenser och ersättning in Chromium', () => {
     const { page } = d;
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await d.signIn('demo-foretag');
-    await d.openFromMenu('Ersättning', 'Ersättning för lagerhållning');
+    await openTab('Ersättning', 'Ersättning för lagerhållning');
     const estimate = page.getByTestId('compensation-estimate');
     await expect.poll(async () => plain(await estimate.textContent())).toContain('enligt modellversion 1');
     await page.getByLabel('Kommentar (valfri)').fill('Helår 2026');
@@ -194,7 +200,7 @@ describe('Tillsyn, dispenser och ersättning in Chromium', () => {
 
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await d.signIn(TLV_TOKEN);
-    await d.openFromMenu('Ersättning', 'Ersättning för lagerhållning');
+    await openTab('Ersättning', 'Ersättning för lagerhållning');
     await page.getByRole('button', { name: 'Besluta' }).click();
     const form = page.getByTestId('compensation-decision');
     await form.getByLabel('Beslut').selectOption('adjust');

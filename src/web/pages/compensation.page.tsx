@@ -12,6 +12,8 @@ import { DataTable, num } from '../components/data-table.js';
 import { useDateTime } from '../components/freshness.js';
 import { SelectField } from '../components/fields.js';
 import { PageHeader } from '../components/page-header.js';
+import { SectionTabs } from '../components/section-tabs.js';
+import { OBLIGATION_TABS } from './supervision.page.js';
 import { CardPager } from '../components/pager.js';
 import { EmptyState, ErrorState, Spinner } from '../components/states.js';
 import { TableCard } from '../components/table-card.js';
@@ -38,7 +40,7 @@ const STATUS_TONE: Readonly<Record<CompensationStatus, BadgeTone>> = {
  * amount computed when the company applied.
  */
 export function CompensationPage() {
-  const { t, formatNumber } = useI18n();
+  const { t, formatNumber, formatDate } = useI18n();
   const { me } = useSession();
   const models = useApi('compensation-models', (api, signal) =>
     api.request<{ items: Model[]; inForce: number | null }>('/api/compensation/models', { signal }),
@@ -52,6 +54,7 @@ export function CompensationPage() {
 
   return (
     <>
+      <SectionTabs label="nav.stockpiling" tabs={OBLIGATION_TABS} />
       <PageHeader
         title={t('comp.title')}
         lead={company ? t('comp.leadCompany', { org: me.organisation.name }) : t('comp.leadAuthority')}
@@ -73,11 +76,11 @@ export function CompensationPage() {
             skeletonRows={1}
             rows={models.data?.items.map((m) => (
               <tr key={m.version}>
-                <td>
+                <td className="nowrap">
                   {m.version}{' '}
                   {models.data?.inForce === m.version && <Badge tone="success">{t('comp.inForce')}</Badge>}
                 </td>
-                <td>{m.validFrom}</td>
+                <td className="nowrap">{formatDate(m.validFrom)}</td>
                 <td className="num">
                   {formatNumber(m.referenceRatePercent, { maximumFractionDigits: 2 })} %
                 </td>
@@ -158,7 +161,7 @@ function ApplicationRow({
           </span>
         </td>
         <td>{a.year}</td>
-        <td>{t('comp.version', { n: a.modelVersion })}</td>
+        <td className="nowrap">{t('comp.version', { n: a.modelVersion })}</td>
         <td className="num">
           {sek(a.computedSek)}
           <span className="cell-sub">

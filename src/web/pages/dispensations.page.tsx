@@ -8,6 +8,8 @@ import { DataTable, num } from '../components/data-table.js';
 import { useDateTime } from '../components/freshness.js';
 import { FilterPanel, FilterRow, SelectField } from '../components/fields.js';
 import { PageHeader } from '../components/page-header.js';
+import { SectionTabs } from '../components/section-tabs.js';
+import { OBLIGATION_TABS } from './supervision.page.js';
 import { CardPager } from '../components/pager.js';
 import { EmptyState, ErrorState } from '../components/states.js';
 import { ResultCard } from '../components/table-card.js';
@@ -59,6 +61,7 @@ export function DispensationsPage() {
 
   return (
     <>
+      <SectionTabs label="nav.stockpiling" tabs={OBLIGATION_TABS} />
       <PageHeader
         title={t('disp.title')}
         lead={company ? t('disp.leadCompany', { org: me.organisation.name }) : t('disp.leadAuthority')}

@@ -7,6 +7,7 @@ import { Badge, type BadgeTone } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
 import { FilterPanel, FilterRow, SelectField } from '../components/fields.js';
 import { PageHeader } from '../components/page-header.js';
+import { SectionTabs, type SectionTab } from '../components/section-tabs.js';
 import { CardPager } from '../components/pager.js';
 import { ExportButtons } from '../components/picture.js';
 import { EmptyState, ErrorState } from '../components/states.js';
@@ -24,6 +25,13 @@ type SupervisionPage = Page<Row> & {
 };
 
 const PAGE_SIZE = 25;
+
+/** The pages of Lagerhållning in the main menu (issue 12): each links to the others. */
+export const OBLIGATION_TABS: readonly SectionTab[] = [
+  { to: '/supervision', label: 'nav.supervision' },
+  { to: '/dispensations', label: 'nav.dispensations' },
+  { to: '/compensation', label: 'nav.compensation' },
+];
 export const SUPERVISION_TONE: Readonly<Record<SupervisionStatus, BadgeTone>> = {
   compliant: 'success',
   under_dispensation: 'info',
@@ -62,6 +70,7 @@ export function SupervisionPage() {
 
   return (
     <>
+      <SectionTabs label="nav.stockpiling" tabs={OBLIGATION_TABS} />
       <PageHeader
         title={t('sup.title')}
         lead={authority ? t('sup.leadAuthority') : t('sup.leadCompany', { org: me.organisation.name })}
