@@ -24,6 +24,7 @@ import { actorsRoutes } from './actors.routes.js';
 import { noticeRoutes } from './notice.routes.js';
 import { reportingRoutes } from './reporting.routes.js';
 import { alertRoutes } from './alert.routes.js';
+import { obligationRoutes } from './obligation.routes.js';
 import type { Alerts } from './alert.delivery.js';
 import { dispensationRoutes } from './dispensation.routes.js';
 import { supervisionRoutes } from './supervision.routes.js';
@@ -130,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(dispensationRoutes, deps);
       await api.register(supervisionRoutes, deps);
       await api.register(compensationRoutes, deps);
+      await api.register(obligationRoutes, deps);
     },
     { prefix: '/api' },
   );

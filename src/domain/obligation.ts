@@ -1,4 +1,5 @@
 import { addCalendarMonths, addDays, dayNumber } from './calendar.js';
+import { isAuthority, mayDecide, type AuthorityMark } from './actors.js';
 import { AppError, type Problem } from './errors.js';
 
 /*
@@ -284,4 +285,15 @@ export function compareScenarios(
     })),
     national: scenarios.map((lines) => obligationTotals(lines)),
   };
+}
+
+// Who sees what (item 9) ---------------------------------------------------------------------------
+
+/**
+ * Who sees every company's obligations (calculations, what-ifs, every decision): Läkemedelsverket,
+ * which decides them, and TLV, which supports it (R1, DOMAIN.md). Everyone else sees only its own
+ * organisation's published decisions: a company its own list.
+ */
+export function seesAllObligations(org: AuthorityMark): boolean {
+  return mayDecide(org, 'obligation') || isAuthority(org, 'tlv');
 }

@@ -9,13 +9,25 @@ import type { Db } from './database.js';
  * one order, so concurrent reports cannot deadlock on them.
  */
 export async function recordSalesExtent(db: Db, reportId: number | null): Promise<void> {
+  // The same grouping also forgets the obligations' monthly sales (0022) of each package from the month
+  // of its first day to the month of its last: they are computed again from the sales when next needed.
   await sql`
+    WITH g AS (
+      SELECT package_id, region_code, channel, location_id IS NULL AS regional,
+             min(period_start) AS first_day, max(period_start + period_days - 1) AS last_day
+      FROM sales
+      WHERE ${reportId === null ? sql`true` : sql`report_id = ${reportId}`}
+      GROUP BY 1, 2, 3, 4
+    ),
+    forgotten AS (
+      DELETE FROM obligation_sales_month m
+      USING (SELECT package_id, min(first_day) AS first_day, max(last_day) AS last_day FROM g GROUP BY 1) x
+      WHERE m.package_id = x.package_id
+        AND m.month >= date_trunc('month', x.first_day)::date AND m.month <= x.last_day
+    )
     INSERT INTO sales_extent AS e (package_id, region_code, channel, regional, first_day, last_day)
-    SELECT package_id, region_code, channel, location_id IS NULL, min(period_start),
-           max(period_start + period_days - 1)
-    FROM sales
-    WHERE ${reportId === null ? sql`true` : sql`report_id = ${reportId}`}
-    GROUP BY 1, 2, 3, 4
+    SELECT package_id, region_code, channel, regional, first_day, last_day
+    FROM g
     ORDER BY 1, 2, 3, 4
     ON CONFLICT (package_id, region_code, channel, regional) DO UPDATE SET
       first_day = least(e.first_day, excluded.first_day),

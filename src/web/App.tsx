@@ -10,6 +10,7 @@ import { LocationPage } from './pages/location.page.js';
 import { MapPage } from './pages/map.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
 import { NoticesPage } from './pages/notices.page.js';
+import { ObligationsPage } from './pages/obligations.page.js';
 import { OverviewPage } from './pages/overview.page.js';
 import { RegionPage } from './pages/region.page.js';
 import { ReportingPage } from './pages/reporting.page.js';
@@ -106,20 +107,19 @@ const PAGES: PageDef[] = [
   { path: '/regions', nav: 'nav.start', render: () => <StartPage />, activeFor: ['/regions/:code'] },
   { path: '/regions/:code', render: ({ code = '' }) => <RegionPage key={code} code={code} /> },
   { path: '/catalogue', nav: 'nav.catalogue', render: () => <CataloguePage />, permission: 'catalogue:read' },
-  { path: '/reports', nav: 'nav.reports', render: () => <ReportsPage />, permission: 'report:read' },
-  { path: '/reporting', nav: 'nav.reporting', render: () => <ReportingPage />, permission: 'report:read' },
   {
-    path: '/subscriptions',
-    nav: 'nav.subscriptions',
-    render: () => <SubscriptionsPage />,
-    permission: 'picture:read',
+    path: '/obligations',
+    nav: 'nav.obligations',
+    render: () => <ObligationsPage />,
+    permission: 'preparedness:read',
   },
   // Issue 12 items 3–5: the stockpiling obligation's supervision, dispensations and compensation, for
   // authorities (all companies) and companies (their own); others have nothing to see there. One menu
-  // item (Lagerhållning); the pages link to each other (OBLIGATION_TABS).
+  // item (Tillsyn) beside the obligations; the pages link to each other and to the obligations
+  // (OBLIGATION_TABS).
   {
     path: '/supervision',
-    nav: 'nav.stockpiling',
+    nav: 'nav.supervision',
     render: () => <SupervisionPage />,
     permission: 'preparedness:read',
     visible: seesObligations,
@@ -136,6 +136,14 @@ const PAGES: PageDef[] = [
     render: () => <CompensationPage />,
     permission: 'preparedness:read',
     visible: seesObligations,
+  },
+  { path: '/reports', nav: 'nav.reports', render: () => <ReportsPage />, permission: 'report:read' },
+  { path: '/reporting', nav: 'nav.reporting', render: () => <ReportingPage />, permission: 'report:read' },
+  {
+    path: '/subscriptions',
+    nav: 'nav.subscriptions',
+    render: () => <SubscriptionsPage />,
+    permission: 'picture:read',
   },
   {
     path: '/imports',

@@ -20,6 +20,14 @@ import type { ProductDto } from '../api/product.routes.js';
 import type { MunicipalityDto, RegionDto } from '../api/region.routes.js';
 import type { WherePageDto } from '../api/picture/where.js';
 import type { ReceiptDto } from '../api/report.routes.js';
+import type {
+  CalculationDto,
+  DecisionDto,
+  InForceDto,
+  LinesDto,
+  RevisionDto,
+  WhatIfDto,
+} from '../api/obligation.routes.js';
 
 /*
  * The dashboard's only way to the API. The types come from the API's own TypeBox schemas (type-only
@@ -78,6 +86,19 @@ export type Classification = PictureOverview['classification'];
 export type RiskClass = PictureItem['riskClass'];
 /** Which item the map shows: one package, or one group of interchangeable packages. */
 export type MapSubject = { package: number } | { group: string };
+
+/** Stockpiling obligations (GET /api/obligations/...), issue 12. */
+export type ObligationCalculation = Static<typeof CalculationDto>;
+export type ObligationLines = Static<typeof LinesDto>;
+export type ObligationLine = ObligationLines['items'][number];
+export type ObligationWhatIf = Static<typeof WhatIfDto>;
+export type ObligationDecision = Static<typeof DecisionDto>;
+export type ObligationsInForce = Static<typeof InForceDto>;
+export type ObligationRevision = Static<typeof RevisionDto>;
+export interface ObligationAccess {
+  seesAllCompanies: boolean;
+  decides: boolean;
+}
 
 /** The dashboard's language for the server's messages: Swedish unless the page is in English. */
 function uiLanguage(): 'sv' | 'en' {

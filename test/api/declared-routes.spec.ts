@@ -156,6 +156,22 @@ describeEach(testBackends())('only what is declared answers on $name', (backend)
     const ids = [p.p1, p.p2, p.p3, p.p4, 999_999];
     const morfin = groupKey({ substance: 'morfin', strength: '10 mg/ml', form: 'injektionsvätska, lösning' });
     const cases: Record<string, Case[]> = {
+      // Issue 12 (obligations): lines of a calculation, the what-if, the list in force.
+      '/api/obligations/export/lines': [1, 999_999].map((id) => ({
+        url: `/api/obligations/export/lines?calculation=${id}&format=csv`,
+        twin: `/api/obligations/calculations/${id}/lines`,
+        rows: (j) => j.total as number,
+      })),
+      '/api/obligations/export/what-if': (['csv', 'xlsx'] as const).map((format) => ({
+        url: `/api/obligations/export/what-if?year=2026&months=3&months=6&format=${format}`,
+        twin: '/api/obligations/what-if?year=2026&months=3&months=6',
+        rows: (j) => (length(j.companies) ?? 0) + 1,
+      })),
+      '/api/obligations/export/in-force': (['csv', 'xlsx'] as const).map((format) => ({
+        url: `/api/obligations/export/in-force?year=2026&on=2026-02-01&format=${format}`,
+        twin: '/api/obligations/in-force?year=2026&on=2026-02-01',
+        rows: (j) => length(j.items),
+      })),
       '/api/picture/export/items': [
         '',
         'tier=preparedness',

@@ -3,6 +3,8 @@ import { obligationParameters } from '../../src/domain/obligation.js';
 import type { Store } from '../../src/store/database.js';
 import {
   calculationLines,
+  companySales,
+  companySalesByMonth,
   computeObligations,
   listDecisions,
   publishDecisions,
@@ -10,32 +12,11 @@ import {
   reviseObligations,
   type Actor,
 } from '../../src/store/obligation.repository.js';
-import {
-  buildLocation,
-  buildOrganisation,
-  buildPackage,
-  buildPrioritisedList,
-  buildRegion,
-  buildSales,
-  dailySales,
-} from '../support/builders.js';
+import { buildSales } from '../support/builders.js';
+import { buildObligationFixture } from '../support/obligation-fixture.js';
 import { describeEach, testBackends } from '../support/databases.js';
 
-/*
- * R1 on a database (issue 12 items 1 and 3). Year 2027, cut-off 2026-10-01 (the default): the basis is
- * 2025-10-01 … 2026-09-30, 365 days.
- *
- * Noradrenalin (company A, on the list):
- *   region-level community dispensing 4 a day all year            1,460
- *   the pharmacy's own rows, 3 a day in September, same channel       0  (the region's figure counts)
- *   the hospital pharmacy's requisitions 1 a day Jul–Sep (92 days)   92  (another channel: counts)
- *   a weekly region row of 70 from 2025-09-28: 4 of its 7 days       40
- *   basis                                                         1,592 → 3 months: 1,592 × 3 ÷ 12 = 398
- * Noradrenalin, parallel-traded (company B): sales 2 a day → basis 730, exempt, volume 0.
- * Propofol (on the list) sold by A until 2026-03-31 and by B from 2026-04-01 (the register's history),
- *   10 a day: A 182 days = 1,820 → 455; B 183 days = 1,830 → 457.5, held as 458.
- * Paracetamol (not on the list): no line.
- */
+/* R1 on a database (issue 12 items 1 and 3): the worked year of test/support/obligation-fixture.ts. */
 describeEach(testBackends())('obligations on $name', (backend) => {
   let store: Store;
   let lv: number;
@@ -49,76 +30,9 @@ describeEach(testBackends())('obligations on $name', (backend) => {
 
   beforeAll(async () => {
     store = await backend.open();
-    const db = store.db;
-    await buildRegion(db, { code: '01' });
-    lv = await buildOrganisation(db, { code: 'LV', kind: 'authority', authority: 'lv' });
-    const ehm = await buildOrganisation(db, { code: 'EHM', kind: 'authority', authority: 'ehm' });
-    const sos = await buildOrganisation(db, { code: 'SOS', kind: 'authority', authority: 'sos' });
-    const region = await buildOrganisation(db, { code: 'REG-01', kind: 'region', regionCode: '01' });
-    const pharmacyOrg = await buildOrganisation(db, { code: 'APO' });
-    companyA = await buildOrganisation(db, { code: 'COMP-A', kind: 'company', name: 'Alfa Pharma AB' });
-    companyB = await buildOrganisation(db, { code: 'COMP-B', kind: 'company', name: 'Beta Import AB' });
-    const pharmacy = await buildLocation(db, pharmacyOrg, { kind: 'community_pharmacy' });
-    const hospital = await buildLocation(db, region, { kind: 'hospital_pharmacy' });
-    await buildPrioritisedList(db, sos, [
-      { atcCode: 'C01CA03', substance: 'noradrenalin' },
-      { atcCode: 'N01AX10', substance: 'propofol' },
-    ]);
-    noradrenalin = await buildPackage(db, companyA, { substance: 'noradrenalin', atcCode: 'C01CA03' });
-    parallel = await buildPackage(db, companyB, {
-      substance: 'noradrenalin',
-      atcCode: 'C01CA03',
-      parallelTraded: true,
-    });
-    propofol = await buildPackage(db, companyB, { substance: 'propofol', atcCode: 'N01AX10' });
-    paracetamol = await buildPackage(db, companyA);
-    // The register's history of propofol: A sold it until 2026-03-31, B from 2026-04-01.
-    const version = {
-      package_id: propofol,
-      import_id: null,
-      npl_id: 'NPL-PROPOFOL',
-      name: 'Propofol',
-      atc_code: 'N01AX10',
-      substance: 'propofol',
-      form: 'tablett',
-      strength: '10 mg/ml',
-      species: 'human' as const,
-      product_class: null,
-      nordic_article_number: null,
-      gtin: null,
-      pack_size: 100,
-      pack_unit: 'st',
-      description: '100 st',
-      parallel_traded: false,
-      licence: false,
-      market_status: 'marketed' as const,
-    };
-    await db
-      .withTables<{ package_version: Record<string, unknown> }>()
-      .insertInto('package_version')
-      .values([
-        { ...version, valid_from: null, valid_to: '2026-04-01', holder_id: companyA, seller_id: companyA },
-        { ...version, valid_from: '2026-04-01', valid_to: null, holder_id: companyB, seller_id: companyB },
-      ])
-      .execute();
-
-    await buildSales(db, dailySales(noradrenalin, '01', '2025-10-01', '2026-09-30', 4), ehm);
-    await buildSales(
-      db,
-      dailySales(noradrenalin, '01', '2026-09-01', '2026-09-30', 3, pharmacy),
-      pharmacyOrg,
-    );
-    await buildSales(db, dailySales(noradrenalin, '01', '2026-07-01', '2026-09-30', 1, hospital), region);
-    await buildSales(
-      db,
-      [{ packageId: noradrenalin, regionCode: '01', periodStart: '2025-09-28', periodDays: 7, quantity: 70 }],
-      ehm,
-    );
-    await buildSales(db, dailySales(parallel, '01', '2025-10-01', '2026-09-30', 2), ehm);
-    await buildSales(db, dailySales(propofol, '01', '2025-10-01', '2027-03-31', 10), ehm);
-    await buildSales(db, dailySales(paracetamol, '01', '2025-10-01', '2026-09-30', 50), ehm);
-    // During the year noradrenalin sells 8 a day (Oct–Mar, 182 days).
-    await buildSales(db, dailySales(noradrenalin, '01', '2026-10-01', '2027-03-31', 8), ehm);
+    ({ lv, companyA, companyB, noradrenalin, parallel, propofol, paracetamol } = await buildObligationFixture(
+      store.db,
+    ));
     lvActor = { organisationId: lv, userId: null, tokenId: null };
   });
   afterAll(async () => {
@@ -259,6 +173,44 @@ describeEach(testBackends())('obligations on $name', (backend) => {
         version: 2,
       }),
     });
+  });
+
+  it('reads the basis from monthly sales equal to the daily rows, and forgets a month when a report touches it', async () => {
+    const period = { from: '2025-10-01', to: '2026-09-30' };
+    const ids = [noradrenalin, parallel, propofol, paracetamol];
+    const read = () =>
+      store.db.transaction().execute(async (trx) => ({
+        daily: await companySales(trx, period, ids),
+        monthly: await companySalesByMonth(trx, period, ids),
+      }));
+    const before = await read();
+    expect(before.monthly).toEqual(before.daily);
+    // The weekly row of 2025-09-28 counts 4 of its 7 days in October: 4 × 31 + 40 = 164.
+    const months = store.db.withTables<{
+      obligation_sales_month: { package_id: number; month: string; units: number };
+    }>();
+    const october = await months
+      .selectFrom('obligation_sales_month')
+      .select('units')
+      .where('package_id', '=', noradrenalin)
+      .where('month', '=', '2025-10-01')
+      .executeTakeFirstOrThrow();
+    expect(Number(october.units)).toBe(164);
+    // Paracetamol (read by no other test): 50 a day; a late report of 100 on 2026-03-15 forgets March.
+    expect(before.daily.find((x) => x.packageId === paracetamol)?.units).toBe(50 * 365);
+    await buildSales(store.db, [
+      { packageId: paracetamol, regionCode: '01', periodStart: '2026-03-15', quantity: 100 },
+    ]);
+    const march = await months
+      .selectFrom('obligation_sales_month')
+      .select('units')
+      .where('package_id', '=', paracetamol)
+      .where('month', '=', '2026-03-01')
+      .executeTakeFirst();
+    expect(march).toBeUndefined();
+    const after = await read();
+    expect(after.monthly.find((x) => x.packageId === paracetamol)?.units).toBe(50 * 365 + 100);
+    expect(after.monthly).toEqual(after.daily);
   });
 
   it('refuses bad parameters with the field and what was expected, storing nothing', async () => {

@@ -26,8 +26,9 @@ type SupervisionPage = Page<Row> & {
 
 const PAGE_SIZE = 25;
 
-/** The pages of Lagerhållning in the main menu (issue 12): each links to the others. */
+/** The pages of the stockpiling obligation (issue 12): each of Tillsyn's links to the others. */
 export const OBLIGATION_TABS: readonly SectionTab[] = [
+  { to: '/obligations', label: 'nav.obligations' },
   { to: '/supervision', label: 'nav.supervision' },
   { to: '/dispensations', label: 'nav.dispensations' },
   { to: '/compensation', label: 'nav.compensation' },
