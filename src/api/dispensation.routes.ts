@@ -213,7 +213,7 @@ export const dispensationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = a
   );
 
   app.get(
-    '/obligations/in-force',
+    '/dispensations/in-force',
     {
       config: { permission: 'preparedness:read' },
       schema: {

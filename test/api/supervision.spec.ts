@@ -242,7 +242,7 @@ describeEach(testBackends())('dispensations, supervision and compensation on $na
 
     // The obligation in force: 500 while valid, 900 before and after.
     const inForce = async (on: string) =>
-      (await call('GET', `/api/obligations/in-force?on=${on}`, tokens.a))
+      (await call('GET', `/api/dispensations/in-force?on=${on}`, tokens.a))
         .json<{ items: { package: { id: number }; volume: number; publishedVolume: number }[] }>()
         .items.map((r) => [r.package.id, r.publishedVolume, r.volume]);
     expect(await inForce('2026-03-31')).toEqual([

@@ -64,9 +64,9 @@ describe('R1 basis period and parameters', () => {
   });
 
   it('refuses a cut-off inside the year and months outside (0, 24], naming each field', () => {
-    expect(() => checkObligationParameters(obligationParameters({ year: 2027, cutoff: '2027-03-01' }))).toThrow(
-      /cutoff: expected a date from 2026-01-01 to 2027-01-01/,
-    );
+    expect(() =>
+      checkObligationParameters(obligationParameters({ year: 2027, cutoff: '2027-03-01' })),
+    ).toThrow(/cutoff: expected a date from 2026-01-01 to 2027-01-01/);
     try {
       checkObligationParameters({ year: 2027, months: 30, revisionThreshold: 0, cutoff: '2026-10-01' });
       expect.unreachable();

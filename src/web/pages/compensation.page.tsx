@@ -245,7 +245,7 @@ function ApplyCard({ onFiled }: { onFiled: () => void }) {
   const ids = { year: useId(), note: useId() };
   // The year of the obligations in force on the picture's day, until the user picks another.
   const inForce = useApi('obligations-in-force-day', (a, signal) =>
-    a.request<{ on: string }>('/api/obligations/in-force', { signal }),
+    a.request<{ on: string }>('/api/dispensations/in-force', { signal }),
   );
   const [yearText, setYear] = useState<string | null>(null);
   const year = yearText ?? inForce.data?.on.slice(0, 4) ?? '';

@@ -195,7 +195,7 @@ function ApplicationForm({ onFiled }: { onFiled: () => void }) {
   const { api } = useSession();
   const ids = { volume: useId(), reason: useId() };
   const obligations = useApi('obligations-in-force', (a, signal) =>
-    a.request<InForce>('/api/obligations/in-force', { signal }),
+    a.request<InForce>('/api/dispensations/in-force', { signal }),
   );
   const [packageId, setPackageId] = useState('');
   const [volume, setVolume] = useState('');
