@@ -20,7 +20,8 @@ import { StartPage } from './pages/start.page.js';
 import { SubscriptionsPage } from './pages/subscriptions.page.js';
 import { CompensationPage } from './pages/compensation.page.js';
 import { DispensationsPage } from './pages/dispensations.page.js';
-import { SupervisionPage } from './pages/supervision.page.js';
+import { OBLIGATION_TABS, seesObligations, SupervisionPage } from './pages/supervision.page.js';
+import { SectionTabs } from './components/section-tabs.js';
 import { matchPath, useRouter } from './router.js';
 import { useSession, useSessionControl } from './session.js';
 
@@ -67,10 +68,6 @@ function Landing() {
   return <Spinner />;
 }
 
-/** Authorities see every company's obligations, a company its own; nobody else has any (issue 12 item 9). */
-const seesObligations = (me: Me) =>
-  me.organisation.kind === 'authority' || me.organisation.kind === 'company';
-
 const PAGES: PageDef[] = [
   {
     path: '/overview',
@@ -110,20 +107,24 @@ const PAGES: PageDef[] = [
   {
     path: '/obligations',
     nav: 'nav.obligations',
-    render: () => <ObligationsPage />,
+    // One menu item for the obligation's pages (issue 12); the tabs lead to the others.
+    render: () => (
+      <>
+        <SectionTabs label="nav.stockpiling" tabs={OBLIGATION_TABS} />
+        <ObligationsPage />
+      </>
+    ),
     permission: 'preparedness:read',
+    activeFor: ['/supervision', '/dispensations', '/compensation'],
   },
   // Issue 12 items 3–5: the stockpiling obligation's supervision, dispensations and compensation, for
-  // authorities (all companies) and companies (their own); others have nothing to see there. One menu
-  // item (Tillsyn) beside the obligations; the pages link to each other and to the obligations
-  // (OBLIGATION_TABS).
+  // authorities (all companies) and companies (their own); others have nothing to see there. Reached
+  // by the tabs of Lagerhållningsskyldighet (OBLIGATION_TABS).
   {
     path: '/supervision',
-    nav: 'nav.supervision',
     render: () => <SupervisionPage />,
     permission: 'preparedness:read',
     visible: seesObligations,
-    activeFor: ['/dispensations', '/compensation'],
   },
   {
     path: '/dispensations',

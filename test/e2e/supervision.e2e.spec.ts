@@ -110,9 +110,9 @@ describe('Tillsyn, dispenser och ersättning in Chromium', () => {
     300_000,
   );
   const rows = () => d.page.getByTestId('supervision-row');
-  /** From the menu's Tillsyn to one of its pages by its tabs. */
+  /** From the menu's Lagerhållningsskyldighet to one of its pages by its tabs. */
   const openTab = async (tab: string, heading: string) => {
-    await d.openFromMenu('Tillsyn', 'Tillsyn av lagerhållningsskyldighet');
+    await d.openFromMenu('Lagerhållningsskyldighet');
     await d.page.getByRole('navigation', { name: 'Lagerhållning' }).getByRole('link', { name: tab }).click();
     await d.page.getByRole('heading', { level: 1, name: heading }).waitFor();
   };
@@ -122,7 +122,7 @@ describe('Tillsyn, dispenser och ersättning in Chromium', () => {
     const below = chosen.filter((c) => c.owned < c.volume);
     expect(below.length).toBeGreaterThan(2);
     await d.signIn('demo-lv');
-    await d.openFromMenu('Tillsyn', 'Tillsyn av lagerhållningsskyldighet');
+    await openTab('Tillsyn', 'Tillsyn av lagerhållningsskyldighet');
     await expect.poll(() => rows().count()).toBe(below.length);
     // The largest shortfall first; each row says by how much and since when (the record's first day).
     const worst = [...below].sort((a, b) => b.volume - b.owned - (a.volume - a.owned))[0]!;
@@ -137,7 +137,7 @@ describe('Tillsyn, dispenser och ersättning in Chromium', () => {
 
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await d.signIn('demo-foretag');
-    await d.openFromMenu('Tillsyn', 'Tillsyn av lagerhållningsskyldighet');
+    await openTab('Tillsyn', 'Tillsyn av lagerhållningsskyldighet');
     const own = chosen.filter((c) => c.companyId === chosen[0]!.companyId);
     await expect.poll(() => rows().count()).toBe(own.length);
     expect(plain(await page.getByTestId('sup-counts').textContent())).toContain('Uppfyller1');

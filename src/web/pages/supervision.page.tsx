@@ -2,7 +2,7 @@ import { useId } from 'react';
 import type { Static } from '@sinclair/typebox';
 import type { SupervisionDto } from '../../api/supervision.routes.js';
 import { SUPERVISION_STATUSES, type SupervisionStatus } from '../../domain/supervision.js';
-import type { Page } from '../api-client.js';
+import type { Me, Page } from '../api-client.js';
 import { Badge, type BadgeTone } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
 import { FilterPanel, FilterRow, SelectField } from '../components/fields.js';
@@ -26,12 +26,19 @@ type SupervisionPage = Page<Row> & {
 
 const PAGE_SIZE = 25;
 
-/** The pages of the stockpiling obligation (issue 12): each of Tillsyn's links to the others. */
+/** Authorities see every company's obligations, a company its own; nobody else has any (issue 12 item 9). */
+export const seesObligations = (me: Me) =>
+  me.organisation.kind === 'authority' || me.organisation.kind === 'company';
+
+/**
+ * The pages of the stockpiling obligation (issue 12): one item in the main menu
+ * (Lagerhållningsskyldighet), these tabs between its pages.
+ */
 export const OBLIGATION_TABS: readonly SectionTab[] = [
   { to: '/obligations', label: 'nav.obligations' },
-  { to: '/supervision', label: 'nav.supervision' },
-  { to: '/dispensations', label: 'nav.dispensations' },
-  { to: '/compensation', label: 'nav.compensation' },
+  { to: '/supervision', label: 'nav.supervision', visible: seesObligations },
+  { to: '/dispensations', label: 'nav.dispensations', visible: seesObligations },
+  { to: '/compensation', label: 'nav.compensation', visible: seesObligations },
 ];
 export const SUPERVISION_TONE: Readonly<Record<SupervisionStatus, BadgeTone>> = {
   compliant: 'success',
