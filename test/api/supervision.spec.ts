@@ -3,12 +3,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
-import { recordSupervision } from '../../src/store/supervision.repository.js';
+import { recordSupervision, superviseAfterRefresh } from '../../src/store/supervision.repository.js';
 import {
   buildLocation,
   buildOrganisation,
   buildPackage,
   buildRegion,
+  buildReport,
   buildStockSnapshot,
   buildToken,
 } from '../support/builders.js';
@@ -422,5 +423,35 @@ describeEach(testBackends())('dispensations, supervision and compensation on $na
       ['compensation-model.added', ids.tlv],
       ['compensation.adjusted', ids.tlv],
     ]);
+  });
+
+  it('records today again after a refresh of the picture (a stock report reached it)', async () => {
+    // The wholesaler reports 120 packs of Beta's P3 (a difference after its count): Beta reaches 100.
+    const reportId = await buildReport(store.db, ids.w, 'stock_difference');
+    const location = await store.db
+      .selectFrom('location')
+      .select('id')
+      .where('organisation_id', '=', ids.w)
+      .executeTakeFirstOrThrow();
+    await store.db
+      .insertInto('stock_difference_line')
+      .values({
+        report_id: reportId,
+        location_id: location.id,
+        counted_at: '2026-04-20T12:00:00Z',
+        package_id: ids.p3,
+        batch: 'B3',
+        expiry: '2030-01-01',
+        quantity: 120,
+        stock_level: 1,
+        owner_id: ids.b,
+      })
+      .execute();
+    const logged: string[] = [];
+    superviseAfterRefresh(store.db, (m) => logged.push(m));
+    await expect.poll(() => logged.length).toBe(1);
+    expect(logged[0]).toBe(`tillsyn: 3 obligations supervised for ${TODAY}`);
+    const beta = await rowsOf(`/api/supervision?company=${ids.b}`, tokens.lv);
+    expect(beta.items.map(brief)).toEqual([[ids.b, ids.p3, 100, 120, 'compliant', 0, null]]);
   });
 });
