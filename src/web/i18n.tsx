@@ -881,6 +881,13 @@ const sv = {
   'comp.amount': 'Beslutat belopp (kr)',
   'comp.reason': 'Motivering',
   'comp.saveDecision': 'Fatta beslut',
+  'comp.newModel': 'Ny version av modellen',
+  'comp.ratePercent': 'Referensränta (%)',
+  'comp.marginPp': 'Påslag (procentenheter)',
+  'comp.storageSek': 'Lager per förp. och månad (kr)',
+  'comp.modelNote': 'Vad ändras och varför',
+  'comp.addModel': 'Lägg till version',
+  'comp.modelHint': 'Ansökningar som redan lämnats behåller sin version och sitt belopp.',
   'comp.rule':
     'R1: Företagen kan ansöka hos TLV om ersättning för lagerhållningen. Modellen är vårt val och versionerad: kapitalkostnad med referensränta plus påslag på lagrets värde (volym × AIP), plus lagerkostnad per förpackning och månad. Ett beslut behåller modellversionen och beloppet från ansökan.',
   // Lagerhållningsskyldighet (R1, issue 12: obligations.page.tsx)
@@ -1818,6 +1825,13 @@ const en: Record<MessageKey, string> = {
   'comp.amount': 'Amount decided (SEK)',
   'comp.reason': 'Reason',
   'comp.saveDecision': 'Decide',
+  'comp.newModel': 'New version of the model',
+  'comp.ratePercent': 'Reference rate (%)',
+  'comp.marginPp': 'Margin (percentage points)',
+  'comp.storageSek': 'Storage per pack and month (SEK)',
+  'comp.modelNote': 'What changes and why',
+  'comp.addModel': 'Add version',
+  'comp.modelHint': 'Applications already filed keep their version and amount.',
   'comp.rule':
     'R1: companies may apply to TLV for compensation for holding the stock. The model is our choice and versioned: capital cost at a reference rate plus a margin on the stock’s value (volume × AIP), plus a storage cost per pack and month. A decision keeps the model version and the amount of the application.',
   // Stockpiling obligation (R1, issue 12: obligations.page.tsx)

@@ -201,6 +201,12 @@ describe('Tillsyn, dispenser och ersättning in Chromium', () => {
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await d.signIn(TLV_TOKEN);
     await openTab('Ersättning', 'Ersättning för lagerhållning');
+    // TLV raises the reference rate from 1 July: version 2, while the filed application keeps version 1.
+    await page.getByLabel('Gäller från').fill('2026-07-01');
+    await page.getByLabel('Referensränta (%)').fill('2.5');
+    await page.getByLabel('Vad ändras och varför').fill('Referensräntan höjd till 2,5 %');
+    await page.getByRole('button', { name: 'Lägg till version' }).click();
+    await expect.poll(() => page.getByTestId('compensation-models').locator('tbody tr').count()).toBe(2);
     await page.getByRole('button', { name: 'Besluta' }).click();
     const form = page.getByTestId('compensation-decision');
     await form.getByLabel('Beslut').selectOption('adjust');
@@ -211,6 +217,7 @@ describe('Tillsyn, dispenser och ersättning in Chromium', () => {
       .poll(async () => plain(await page.getByTestId('compensation-row').textContent()))
       .toContain('Justerad');
     expect(plain(await page.getByTestId('compensation-row').textContent())).toContain('1 000 kr');
+    expect(plain(await page.getByTestId('compensation-row').textContent())).toContain('version 1');
     await d.screenshot('compensation-decided');
     expect(d.problems).toEqual([]);
   });

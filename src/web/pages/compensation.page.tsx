@@ -97,6 +97,9 @@ export function CompensationPage() {
         )}
       </TableCard>
 
+      {page?.mayDecide && models.data && (
+        <ModelForm latest={models.data.items[models.data.items.length - 1]} onAdded={models.reload} />
+      )}
       {page?.mayApply && <ApplyCard onFiled={list.reload} />}
 
       <TableCard id="comp-applications" title={t('comp.applications')} count={page?.total}>
@@ -396,6 +399,106 @@ function DecisionForm({ a, onDecided }: { a: Application; onDecided: () => void 
         <button type="submit" className="button button-primary" disabled={saving}>
           {t('comp.saveDecision')}
         </button>
+      </div>
+      {error && <ErrorState error={error} title={t('comp.refused')} />}
+    </form>
+  );
+}
+
+/**
+ * TLV adds a version of the model (starting from the latest one's figures). Applications already filed
+ * and their decisions keep the version they were computed with.
+ */
+function ModelForm({ latest, onAdded }: { latest: Model | undefined; onAdded: () => void }) {
+  const { t } = useI18n();
+  const { api } = useSession();
+  const ids = { from: useId(), rate: useId(), margin: useId(), storage: useId(), note: useId() };
+  const [validFrom, setValidFrom] = useState('');
+  const [rate, setRate] = useState(String(latest?.referenceRatePercent ?? ''));
+  const [margin, setMargin] = useState(String(latest?.marginPercentagePoints ?? ''));
+  const [storage, setStorage] = useState(String(latest?.storageSekPerUnitMonth ?? ''));
+  const [note, setNote] = useState('');
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    try {
+      await api.request<Model>('/api/compensation/models', {
+        method: 'POST',
+        body: {
+          validFrom,
+          referenceRatePercent: Number(rate),
+          marginPercentagePoints: Number(margin),
+          storageSekPerUnitMonth: Number(storage),
+          note,
+        },
+      });
+      setNote('');
+      onAdded();
+    } catch (err) {
+      if (isApiError(err)) setError(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form
+      className="card card-padded report-form"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby="comp-model"
+    >
+      <h2 id="comp-model" className="section-title">
+        {t('comp.newModel')}
+      </h2>
+      <div className="decision-form-fields">
+        <div className="field">
+          <label htmlFor={ids.from}>{t('comp.col.validFrom')}</label>
+          <input id={ids.from} type="date" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.rate}>{t('comp.ratePercent')}</label>
+          <input
+            id={ids.rate}
+            type="number"
+            step="0.01"
+            value={rate}
+            onChange={(e) => setRate(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.margin}>{t('comp.marginPp')}</label>
+          <input
+            id={ids.margin}
+            type="number"
+            step="0.01"
+            value={margin}
+            onChange={(e) => setMargin(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.storage}>{t('comp.storageSek')}</label>
+          <input
+            id={ids.storage}
+            type="number"
+            step="0.01"
+            value={storage}
+            onChange={(e) => setStorage(e.target.value)}
+          />
+        </div>
+        <div className="field decision-reason">
+          <label htmlFor={ids.note}>{t('comp.modelNote')}</label>
+          <textarea id={ids.note} rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
+        </div>
+      </div>
+      <div className="report-form-actions">
+        <button type="submit" className="button button-primary" disabled={saving}>
+          {t('comp.addModel')}
+        </button>
+        <span className="muted">{t('comp.modelHint')}</span>
       </div>
       {error && <ErrorState error={error} title={t('comp.refused')} />}
     </form>
