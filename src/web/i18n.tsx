@@ -783,6 +783,8 @@ const sv = {
   'sup.col.shortfallValue': 'Underskott, kr',
   'sup.col.since': 'Under sedan',
   'sup.published': 'beslutat {n}',
+  'sup.history': 'Historik',
+  'sup.historyLine': 'eget lager {stock} mot skyldighet {volume}, underskott {shortfall}',
   'sup.rule':
     'R1: Läkemedelsverket utövar tillsyn över att företagen håller beslutad volym i Sverige. Statusen sparas varje dag efter varje lagerrapport; ”under sedan” är första dagen i en obruten följd under skyldigheten. Underskottets värde räknas i AIP.',
   'disp.title': 'Dispenser',
@@ -1726,6 +1728,8 @@ const en: Record<MessageKey, string> = {
   'sup.col.shortfallValue': 'Shortfall, SEK',
   'sup.col.since': 'Below since',
   'sup.published': 'decided {n}',
+  'sup.history': 'History',
+  'sup.historyLine': 'own stock {stock} against an obligation of {volume}, shortfall {shortfall}',
   'sup.rule':
     'R1: the Medical Products Agency supervises that companies hold the decided volume in Sweden. The status is stored every day after each stock report; “below since” is the first day of an unbroken run below the obligation. The shortfall is valued at the pharmacy purchase price (AIP).',
   'disp.title': 'Dispensations',

@@ -141,6 +141,12 @@ describe('Tillsyn, dispenser och ersättning in Chromium', () => {
     const own = chosen.filter((c) => c.companyId === chosen[0]!.companyId);
     await expect.poll(() => rows().count()).toBe(own.length);
     expect(plain(await page.getByTestId('sup-counts').textContent())).toContain('Uppfyller1');
+    // The company's own daily record of one obligation: the day a week ago and today.
+    await rows().first().getByTestId('history-toggle').click();
+    await expect.poll(() => page.getByTestId('supervision-history').locator('li').count()).toBe(2);
+    expect(plain(await page.getByTestId('supervision-history').locator('li').last().textContent())).toContain(
+      '23 feb. 2026',
+    );
     await d.screenshot('supervision-own');
   });
 

@@ -1,6 +1,7 @@
-import { useId } from 'react';
+import { Fragment, useId, useState } from 'react';
 import type { Static } from '@sinclair/typebox';
 import type { SupervisionDto } from '../../api/supervision.routes.js';
+import { addDays } from '../../domain/calendar.js';
 import { SUPERVISION_STATUSES, type SupervisionStatus } from '../../domain/supervision.js';
 import type { Me, Page } from '../api-client.js';
 import { Badge, type BadgeTone } from '../components/badge.js';
@@ -10,7 +11,7 @@ import { PageHeader } from '../components/page-header.js';
 import { SectionTabs, type SectionTab } from '../components/section-tabs.js';
 import { CardPager } from '../components/pager.js';
 import { ExportButtons } from '../components/picture.js';
-import { EmptyState, ErrorState } from '../components/states.js';
+import { EmptyState, ErrorState, Spinner } from '../components/states.js';
 import { ResultCard } from '../components/table-card.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { useQueryState } from '../router.js';
@@ -144,7 +145,7 @@ export function SupervisionPage() {
         >
           <DataTable
             columns={[
-              'col.company',
+              authority && 'col.company',
               'col.name',
               num('sup.col.obligation', 'sup.col.obligationTitle'),
               num('sup.col.stock', 'sup.col.stockTitle'),
@@ -152,37 +153,13 @@ export function SupervisionPage() {
               num('sup.col.shortfall'),
               num('sup.col.shortfallValue'),
               'sup.col.since',
+              { label: 'sup.history', hidden: true },
             ]}
             caption={t('sup.title')}
             testId="supervision"
             loading={list.status === 'loading'}
             rows={page?.items.map((r) => (
-              <tr key={`${r.company.id}:${r.package.id}`} data-testid="supervision-row">
-                <td>{r.company.name}</td>
-                <th scope="row">
-                  {r.package.name}
-                  <span className="cell-sub mono">NPL {r.package.nplPackId}</span>
-                </th>
-                <td className="num">
-                  {formatNumber(r.volume)}
-                  {r.volume !== r.publishedVolume && (
-                    <span className="cell-sub">
-                      {t('sup.published', { n: formatNumber(r.publishedVolume) })}
-                    </span>
-                  )}
-                </td>
-                <td className="num">{formatNumber(r.stock)}</td>
-                <td>
-                  <Badge tone={SUPERVISION_TONE[r.status]}>{t(`sup.status.${r.status}` as MessageKey)}</Badge>
-                </td>
-                <td className="num">{r.shortfall > 0 ? formatNumber(r.shortfall) : '–'}</td>
-                <td className="num">
-                  {r.shortfall > 0 && r.shortfallValueSek !== null
-                    ? formatNumber(r.shortfallValueSek, { maximumFractionDigits: 0 })
-                    : '–'}
-                </td>
-                <td className="nowrap">{r.belowSince ? formatDate(r.belowSince) : '–'}</td>
-              </tr>
+              <SupervisionRow key={`${r.company.id}:${r.package.id}`} r={r} showCompany={authority} />
             ))}
           />
           <CardPager page={page} />
@@ -190,5 +167,92 @@ export function SupervisionPage() {
       )}
       <p className="muted">{t('sup.rule')}</p>
     </>
+  );
+}
+
+/** Days of history shown under a row. */
+const HISTORY_DAYS = 30;
+const COLUMNS = 9;
+
+/** One obligation's row; `showCompany` for those who see several companies (a company sees its own). */
+function SupervisionRow({ r, showCompany }: { r: Row; showCompany: boolean }) {
+  const { t, formatNumber, formatDate } = useI18n();
+  const [open, setOpen] = useState(false);
+  return (
+    <Fragment>
+      <tr data-testid="supervision-row">
+        {showCompany && <td>{r.company.name}</td>}
+        <th scope="row">
+          {r.package.name}
+          <span className="cell-sub mono">NPL {r.package.nplPackId}</span>
+        </th>
+        <td className="num">
+          {formatNumber(r.volume)}
+          {r.volume !== r.publishedVolume && (
+            <span className="cell-sub">{t('sup.published', { n: formatNumber(r.publishedVolume) })}</span>
+          )}
+        </td>
+        <td className="num">{formatNumber(r.stock)}</td>
+        <td>
+          <Badge tone={SUPERVISION_TONE[r.status]}>{t(`sup.status.${r.status}` as MessageKey)}</Badge>
+        </td>
+        <td className="num">{r.shortfall > 0 ? formatNumber(r.shortfall) : '–'}</td>
+        <td className="num">
+          {r.shortfall > 0 && r.shortfallValueSek !== null
+            ? formatNumber(r.shortfallValueSek, { maximumFractionDigits: 0 })
+            : '–'}
+        </td>
+        <td className="nowrap">{r.belowSince ? formatDate(r.belowSince) : '–'}</td>
+        <td>
+          <button
+            type="button"
+            className="button button-link"
+            aria-expanded={open}
+            onClick={() => setOpen((o) => !o)}
+            data-testid="history-toggle"
+          >
+            {t('sup.history')}
+          </button>
+        </td>
+      </tr>
+      {open && (
+        <tr className="row-detail">
+          <td colSpan={showCompany ? COLUMNS : COLUMNS - 1}>
+            <History r={r} />
+          </td>
+        </tr>
+      )}
+    </Fragment>
+  );
+}
+
+/** The obligation's stored days, newest first, up to HISTORY_DAYS before the row's day. */
+function History({ r }: { r: Row }) {
+  const { t, formatNumber, formatDate } = useI18n();
+  const query = {
+    company: r.company.id,
+    package: r.package.id,
+    from: addDays(r.day, -HISTORY_DAYS),
+    to: r.day,
+  };
+  const history = useApi(`supervision-history:${JSON.stringify(query)}`, (api, signal) =>
+    api.request<{ items: Row[] }>('/api/supervision/history', { query, signal }),
+  );
+  if (history.status === 'error') return <ErrorState error={history.error} onRetry={history.reload} />;
+  if (!history.data) return <Spinner />;
+  return (
+    <ol className="notice-history" data-testid="supervision-history">
+      {[...history.data.items].reverse().map((h) => (
+        <li key={h.day}>
+          <strong>{formatDate(h.day)}</strong>:{' '}
+          <Badge tone={SUPERVISION_TONE[h.status]}>{t(`sup.status.${h.status}` as MessageKey)}</Badge>{' '}
+          {t('sup.historyLine', {
+            stock: formatNumber(h.stock),
+            volume: formatNumber(h.volume),
+            shortfall: formatNumber(h.shortfall),
+          })}
+        </li>
+      ))}
+    </ol>
   );
 }
