@@ -287,10 +287,12 @@ export const obligationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
       basisFrom: r.basis.from,
       basisTo: r.basis.to,
       months: r.months,
-      companies: cmp.companies.map((c) => ({
-        company: { id: c.companyId, name: r.companyNames.get(c.companyId) ?? String(c.companyId) },
-        scenarios: c.scenarios,
-      })),
+      companies: cmp.companies
+        .map((c) => ({
+          company: { id: c.companyId, name: r.companyNames.get(c.companyId) ?? String(c.companyId) },
+          scenarios: c.scenarios,
+        }))
+        .sort((a, b) => a.company.name.localeCompare(b.company.name, 'sv') || a.company.id - b.company.id),
       national: cmp.national,
     };
   }
@@ -327,28 +329,36 @@ export const obligationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
     return {
       year: q.year,
       on,
-      items: rows.map((r) => {
-        const x = pkgOf.get(r.packageId);
-        return {
-          company: { id: r.companyId, name: nameOf.get(r.companyId) ?? '' },
-          package: {
-            id: r.packageId,
-            nplPackId: x?.npl_pack_id ?? '',
-            name: x?.name ?? '',
-            description: x?.description ?? '',
-            substance: x?.substance ?? '',
-            atcCode: x?.atc_code ?? '',
-          },
-          volume: r.volume,
-          basisUnits: r.basisUnits,
-          basisFrom: r.basisFrom,
-          basisTo: r.basisTo,
-          exemptReason: r.exemptReason,
-          decisionId: r.decisionId,
-          version: r.version,
-          validFrom: r.validFrom,
-        };
-      }),
+      items: rows
+        .map((r) => {
+          const x = pkgOf.get(r.packageId);
+          return {
+            company: { id: r.companyId, name: nameOf.get(r.companyId) ?? '' },
+            package: {
+              id: r.packageId,
+              nplPackId: x?.npl_pack_id ?? '',
+              name: x?.name ?? '',
+              description: x?.description ?? '',
+              substance: x?.substance ?? '',
+              atcCode: x?.atc_code ?? '',
+            },
+            volume: r.volume,
+            basisUnits: r.basisUnits,
+            basisFrom: r.basisFrom,
+            basisTo: r.basisTo,
+            exemptReason: r.exemptReason,
+            decisionId: r.decisionId,
+            version: r.version,
+            validFrom: r.validFrom,
+          };
+        })
+        // By company and medicine name, as the lines of a calculation.
+        .sort(
+          (a, b) =>
+            a.company.name.localeCompare(b.company.name, 'sv') ||
+            a.package.name.localeCompare(b.package.name, 'sv') ||
+            a.package.id - b.package.id,
+        ),
     };
   }
 

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from './database.js';
 
+/** The advisory lock between writers of sales and the obligations' monthly sales (0022). */
+export const SALES_MONTHS_LOCK = 2_022_001;
+
 /**
  * Keeps `sales_extent` (0014) current for the sales rows of one report (`reportId`), or of all rows
  * (`null`, after a bulk load): per package, region, channel and source (region-level or location
@@ -11,6 +14,9 @@ import type { Db } from './database.js';
 export async function recordSalesExtent(db: Db, reportId: number | null): Promise<void> {
   // The same grouping also forgets the obligations' monthly sales (0022) of each package from the month
   // of its first day to the month of its last: they are computed again from the sales when next needed.
+  // The shared lock waits for a computation of months in progress (obligationSalesMonths holds the
+  // exclusive one until it commits), so that a month computed without this report's rows is forgotten.
+  await sql`SELECT pg_advisory_xact_lock_shared(${SALES_MONTHS_LOCK})`.execute(db);
   await sql`
     WITH g AS (
       SELECT package_id, region_code, channel, location_id IS NULL AS regional,

@@ -938,6 +938,12 @@ const sv = {
   'obl.formerSeller': 'Säljer inte längre',
   'obl.noSales': 'Ingen försäljning under underlagsperioden',
   'obl.revisedTo': 'Omprövad till {n} från {date}',
+  'obl.reviseTitle': 'Omprövning',
+  'obl.reviseExplain':
+    'Jämför varje företags försäljning de 12 månaderna före dagen med underlaget: har den ökat eller minskat med minst {pct} % omprövas volymen och sparas med sitt nya underlag. Publicera sedan beräkningen från samma dag för att omprövningen ska gälla.',
+  'obl.reviseOn': 'Pröva per dag',
+  'obl.revise': 'Pröva omprövning',
+  'obl.revisedN': '{n} omprövningar sparade',
   'obl.publishTitle': 'Publicera beräkning {id} som beslut',
   'obl.publishExplain':
     'Varje företag får en ny version av sitt beslut för året. Ett företag vars rader inte ändrats får ingen ny version. Beslutet loggas med vem, när och varför.',
@@ -1884,6 +1890,12 @@ const en: Record<MessageKey, string> = {
   'obl.formerSeller': 'No longer sells it',
   'obl.noSales': 'No sales in the basis period',
   'obl.revisedTo': 'Revised to {n} from {date}',
+  'obl.reviseTitle': 'Revision',
+  'obl.reviseExplain':
+    "Compares each company's sales in the 12 months before the day with the basis: where they rose or fell by at least {pct} %, the volume is revised and stored with its new basis. Then publish the calculation from the same day for the revision to take effect.",
+  'obl.reviseOn': 'Test on',
+  'obl.revise': 'Run the revision test',
+  'obl.revisedN': '{n} revisions stored',
   'obl.publishTitle': 'Publish calculation {id} as decisions',
   'obl.publishExplain':
     'Each company gets a new version of its decision for the year. A company whose lines did not change gets none. The decision is logged with who, when and why.',

@@ -175,6 +175,30 @@ describeEach(testBackends())('obligation API on $name', (backend) => {
     );
     expect(csv.body.split('\r\n').length - 3).toBe(2);
 
+    // The ±25 % test on 2027-04-01 (LV only): the three revisions of the worked year, kept with their basis.
+    expect(
+      (await call(t.a, 'POST', `/api/obligations/calculations/${calc.id}/revisions`, { on: '2027-04-01' }))
+        .statusCode,
+    ).toBe(403);
+    const revised = await call(t.lv, 'POST', `/api/obligations/calculations/${calc.id}/revisions`, {
+      on: '2027-04-01',
+    });
+    expect(revised.statusCode).toBe(201);
+    expect(
+      revised
+        .json()
+        .items.map((r: { rollingBasis: number; newVolume: number }) => [r.rollingBasis, r.newVolume])
+        .sort(),
+    ).toEqual(
+      [
+        [0, 0],
+        [2280, 570],
+        [3650, 913],
+      ].sort(),
+    );
+    const listed = (await call(t.tlv, 'GET', `/api/obligations/calculations/${calc.id}/revisions`)).json();
+    expect(listed.items).toHaveLength(3);
+
     const audit = await store.db
       .selectFrom('audit_log')
       .select(['action', 'token_id', 'organisation_id'])

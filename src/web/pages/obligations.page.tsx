@@ -6,6 +6,7 @@ import {
   type ObligationCalculation,
   type ObligationDecision,
   type ObligationLines,
+  type ObligationRevision,
   type ObligationsInForce,
   type ObligationWhatIf,
 } from '../api-client.js';
@@ -469,8 +470,70 @@ function LinesCard({ id, decides, onPublished }: { id: number; decides: boolean;
           </div>
         )}
       </TableCard>
+      {decides && c && <ReviseForm calc={c} onRevised={lines.reload} />}
       {decides && c && <PublishForm calc={c} onPublished={onPublished} />}
     </>
+  );
+}
+
+/** R1: the ±25 % test on a day; the revisions due are stored and shown on the lines. */
+function ReviseForm({ calc, onRevised }: { calc: ObligationCalculation; onRevised: () => void }) {
+  const { t, formatNumber } = useI18n();
+  const { api } = useSession();
+  const id = useId();
+  const [on, setOn] = useState(`${calc.year}-04-01`);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [made, setMade] = useState<ObligationRevision[] | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.request<{ items: ObligationRevision[] }>(
+        `/api/obligations/calculations/${calc.id}/revisions`,
+        { method: 'POST', body: { on } },
+      );
+      setMade(res.items);
+      onRevised();
+    } catch (err) {
+      if (isApiError(err)) setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      className="card card-padded report-form"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby="obl-revise"
+    >
+      <h2 id="obl-revise" className="section-title">
+        {t('obl.reviseTitle')}
+      </h2>
+      <p className="muted">
+        {t('obl.reviseExplain', {
+          pct: formatNumber(calc.revisionThreshold * 100, { maximumFractionDigits: 1 }),
+        })}
+      </p>
+      <div className="report-form-fields">
+        <div className="field">
+          <label htmlFor={id}>{t('obl.reviseOn')}</label>
+          <input id={id} type="date" value={on} onChange={(e) => setOn(e.target.value)} />
+        </div>
+      </div>
+      <div className="report-form-actions">
+        <button type="submit" className="button button-secondary" disabled={busy}>
+          {t('obl.revise')}
+        </button>
+        {made && (
+          <span role="status" data-testid="obl-revised">
+            {t('obl.revisedN', { n: formatNumber(made.length) })}
+          </span>
+        )}
+      </div>
+      {error && <ErrorState error={error} title={t('obl.refused')} />}
+    </form>
   );
 }
 
