@@ -1,4 +1,5 @@
 import type { Principal } from './access.js';
+import { seesAllObligations } from './obligation.js';
 import type { Problem } from './errors.js';
 
 /*
@@ -244,12 +245,13 @@ export function isIsoDay(s: string): boolean {
 
 /**
  * Whose obligations, applications and supervision statuses a caller sees (issue 12 item 9):
- * authorities all of them ('all'), a company its own (its organisation id), everyone else none.
+ * Läkemedelsverket and TLV all of them ('all', as for the published obligations: `seesAllObligations`),
+ * a company its own (its organisation id), everyone else none.
  */
 export function companyScopeOf(
-  p: Pick<Principal, 'organisationKind' | 'organisationId'>,
+  p: Pick<Principal, 'organisationKind' | 'organisationId' | 'authority'>,
 ): number | 'all' | 'none' {
-  if (p.organisationKind === 'authority') return 'all';
+  if (seesAllObligations({ kind: p.organisationKind, authority: p.authority ?? null })) return 'all';
   if (p.organisationKind === 'company') return p.organisationId;
   return 'none';
 }

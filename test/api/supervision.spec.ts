@@ -33,8 +33,8 @@ const TODAY = '2026-04-20';
 describeEach(testBackends())('dispensations, supervision and compensation on $name', (backend) => {
   let store: Store;
   let app: App;
-  const ids = { lv: 0, tlv: 0, a: 0, b: 0, w: 0, p1: 0, p2: 0, p3: 0, p4: 0 };
-  const tokens = { lv: '', lvReader: '', tlv: '', a: '', b: '', w: '' };
+  const ids = { lv: 0, tlv: 0, sos: 0, a: 0, b: 0, w: 0, p1: 0, p2: 0, p3: 0, p4: 0 };
+  const tokens = { lv: '', lvReader: '', tlv: '', sos: '', a: '', b: '', w: '' };
 
   beforeAll(async () => {
     store = await backend.open();
@@ -42,6 +42,7 @@ describeEach(testBackends())('dispensations, supervision and compensation on $na
     await buildRegion(db, { code: '01' });
     ids.lv = await buildOrganisation(db, { code: 'LV', kind: 'authority', authority: 'lv' });
     ids.tlv = await buildOrganisation(db, { code: 'TLV', kind: 'authority', authority: 'tlv' });
+    ids.sos = await buildOrganisation(db, { code: 'SOS', kind: 'authority', authority: 'sos' });
     ids.a = await buildOrganisation(db, { code: 'COMP-A', kind: 'company', name: 'Alfa Pharma AB' });
     ids.b = await buildOrganisation(db, { code: 'COMP-B', kind: 'company', name: 'Beta Pharma AB' });
     ids.w = await buildOrganisation(db, { code: 'WHS', kind: 'wholesaler', name: 'Grossisten AB' });
@@ -83,6 +84,7 @@ describeEach(testBackends())('dispensations, supervision and compensation on $na
     tokens.lv = await buildToken(db, ids.lv, 'coordinator');
     tokens.lvReader = await buildToken(db, ids.lv, 'reader');
     tokens.tlv = await buildToken(db, ids.tlv, 'coordinator');
+    tokens.sos = await buildToken(db, ids.sos, 'coordinator');
     tokens.a = await buildToken(db, ids.a, 'reporter');
     tokens.b = await buildToken(db, ids.b, 'coordinator');
     tokens.w = await buildToken(db, ids.w, 'coordinator');
@@ -144,7 +146,10 @@ describeEach(testBackends())('dispensations, supervision and compensation on $na
     // The company sees its own status, and nothing of Beta's; the wholesaler sees no company's.
     const a = await rowsOf('/api/supervision', tokens.a);
     expect(a.items.map((r) => r.package.id)).toEqual([ids.p1, ids.p2]);
+    // The wholesaler and an authority other than LV and TLV see no company's (as for the published list).
     expect((await rowsOf('/api/supervision', tokens.w)).items).toEqual([]);
+    expect((await rowsOf('/api/supervision', tokens.sos)).items).toEqual([]);
+    expect((await rowsOf('/api/supervision', tokens.tlv)).items).toHaveLength(3);
     // The daily history of one obligation.
     const history = await rowsOf(
       `/api/supervision/history?company=${ids.a}&package=${ids.p1}&from=2026-04-01&to=${TODAY}`,
