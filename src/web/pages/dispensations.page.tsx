@@ -88,7 +88,9 @@ export function DispensationsPage() {
       ) : (
         <ResultCard
           id="disp-count"
-          count={page && t('disp.count', { n: formatNumber(page.total) })}
+          count={
+            page && t(page.total === 1 ? 'disp.countOne' : 'disp.count', { n: formatNumber(page.total) })
+          }
           updating={list.status === 'loading' && page !== undefined}
         >
           <DataTable

@@ -139,7 +139,13 @@ export function SupervisionPage() {
       ) : (
         <ResultCard
           id="sup-count"
-          count={page && t('sup.count', { n: formatNumber(page.total), day: formatDate(page.day) })}
+          count={
+            page &&
+            t(page.total === 1 ? 'sup.countOne' : 'sup.count', {
+              n: formatNumber(page.total),
+              day: formatDate(page.day),
+            })
+          }
           updating={list.status === 'loading' && page !== undefined}
           actions={<ExportButtons path="/api/supervision/export" query={exportQuery} name="tillsyn" />}
         >
