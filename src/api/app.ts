@@ -28,6 +28,9 @@ import { obligationRoutes } from './obligation.routes.js';
 import type { Alerts } from './alert.delivery.js';
 import { regionalTargetRoutes } from './regional-target.routes.js';
 import { fundsRoutes } from './funds.routes.js';
+import { dispensationRoutes } from './dispensation.routes.js';
+import { supervisionRoutes } from './supervision.routes.js';
+import { compensationRoutes } from './compensation.routes.js';
 
 export type App = FastifyInstance;
 
@@ -129,6 +132,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(alertRoutes, { store: options.store, alerts: options.alerts });
       await api.register(regionalTargetRoutes, deps);
       await api.register(fundsRoutes, deps);
+      await api.register(dispensationRoutes, deps);
+      await api.register(supervisionRoutes, deps);
+      await api.register(compensationRoutes, deps);
       await api.register(obligationRoutes, deps);
     },
     { prefix: '/api' },

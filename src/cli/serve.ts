@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildApp, type App } from '../api/app.js';
 import { RETRY_AFTER_SECONDS, type ErrorBody } from '../api/errors.js';
 import type { Store } from '../store/database.js';
+import { superviseAfterRefresh } from '../store/supervision.repository.js';
 import { PictureMaintainer } from '../store/picture/maintainer.js';
 import { Alerts, mailConfigFromEnv } from '../api/alert.delivery.js';
 
@@ -70,7 +71,14 @@ export async function startServer(
     baseUrl: configuredUrl ?? `http://${host}:${port}`,
     log,
   });
-  const picture = new PictureMaintainer(store, { log, onRefreshed: () => alerts.evaluateSoon() });
+  // Supervision of the stockpiling obligations (docs/obligations.md) is recorded after each refresh too.
+  const picture = new PictureMaintainer(store, {
+    log,
+    onRefreshed: () => {
+      alerts.evaluateSoon();
+      superviseAfterRefresh(store.db, log);
+    },
+  });
   if (options.pictureFirst === true) {
     if (!(await picture.isCurrent()))
       process.stderr.write('Beräknar lägesbilden … / computing the situational picture …\n');

@@ -20,6 +20,10 @@ import { ReportsPage } from './pages/reports.page.js';
 import { SignInPage } from './pages/sign-in.page.js';
 import { StartPage } from './pages/start.page.js';
 import { SubscriptionsPage } from './pages/subscriptions.page.js';
+import { CompensationPage } from './pages/compensation.page.js';
+import { DispensationsPage } from './pages/dispensations.page.js';
+import { OBLIGATION_TABS, seesObligations, SupervisionPage } from './pages/supervision.page.js';
+import { SectionTabs } from './components/section-tabs.js';
 import { matchPath, useRouter } from './router.js';
 import { useSession, useSessionControl } from './session.js';
 
@@ -105,8 +109,36 @@ const PAGES: PageDef[] = [
   {
     path: '/obligations',
     nav: 'nav.obligations',
-    render: () => <ObligationsPage />,
+    // One menu item for the obligation's pages (issue 12); the tabs lead to the others.
+    render: () => (
+      <>
+        <SectionTabs label="nav.stockpiling" tabs={OBLIGATION_TABS} />
+        <ObligationsPage />
+      </>
+    ),
     permission: 'preparedness:read',
+    activeFor: ['/supervision', '/dispensations', '/compensation'],
+  },
+  // Issue 12 items 3–5: the stockpiling obligation's supervision, dispensations and compensation, for
+  // authorities (all companies) and companies (their own); others have nothing to see there. Reached
+  // by the tabs of Lagerhållningsskyldighet (OBLIGATION_TABS).
+  {
+    path: '/supervision',
+    render: () => <SupervisionPage />,
+    permission: 'preparedness:read',
+    visible: seesObligations,
+  },
+  {
+    path: '/dispensations',
+    render: () => <DispensationsPage />,
+    permission: 'preparedness:read',
+    visible: seesObligations,
+  },
+  {
+    path: '/compensation',
+    render: () => <CompensationPage />,
+    permission: 'preparedness:read',
+    visible: seesObligations,
   },
   { path: '/reports', nav: 'nav.reports', render: () => <ReportsPage />, permission: 'report:read' },
   { path: '/reporting', nav: 'nav.reporting', render: () => <ReportingPage />, permission: 'report:read' },

@@ -232,6 +232,14 @@ describeEach(testBackends())('only what is declared answers on $name', (backend)
         twin: `/api/picture/overview${q}`,
         rows: () => null,
       })),
+      // Supervision of the stockpiling obligations (issue 12 item 4): the deviations, and every status.
+      '/api/supervision/export': ['status=below', ''].flatMap((q) =>
+        (['csv', 'xlsx'] as const).map((format) => ({
+          url: `/api/supervision/export?format=${format}${q ? `&${q}` : ''}`,
+          twin: `/api/supervision?limit=500${q ? `&${q}` : ''}`,
+          rows: (j) => j.total as number,
+        })),
+      ),
       // A template holds the caller's own codes: it answers whom the caller's own report list answers.
       '/api/reports/templates/{kind}': ['stock-snapshots', 'sales', 'shortage-notices'].map((kind) => ({
         url: `/api/reports/templates/${kind}?columns=sv`,
