@@ -284,33 +284,10 @@ async function displacedSales(
   to: string,
   ids: readonly number[] | null,
 ): Promise<void> {
-  await sql`
-    CREATE TEMP TABLE picture_sales_mixed ON COMMIT DROP AS
-    SELECT r.package_id, r.region_code::text AS region_code, r.channel
-    FROM sales_extent r
-    JOIN sales_extent l ON l.package_id = r.package_id AND l.region_code = r.region_code
-      AND l.channel = r.channel AND NOT l.regional
-    WHERE r.regional AND r.first_day <= l.last_day AND l.first_day <= r.last_day
-      AND l.last_day >= ${from}::date AND l.first_day <= ${to}::date
-      AND ${idIn('r.package_id', ids)}`.execute(trx);
-  await sql`ANALYZE picture_sales_mixed`.execute(trx);
+  await findMixedSalesKeys(trx, 'picture_sales_mixed', from, to, ids);
   await sql`
     CREATE TEMP TABLE picture_sales_displaced ON COMMIT DROP AS
-    WITH r AS (
-      SELECT row_number() OVER () AS rid, s.package_id, s.region_code, s.channel,
-             s.location_id IS NULL AS regional, s.period_start, s.period_days, s.quantity
-      FROM sales s
-      JOIN picture_sales_mixed k
-        ON k.package_id = s.package_id AND k.region_code = s.region_code::text AND k.channel = s.channel
-      WHERE s.period_start >= ${from}::date AND s.period_start <= ${to}::date
-        AND ${idIn('s.package_id', ids)}
-    ),
-    days AS (
-      SELECT r.rid, r.package_id, r.region_code, r.channel, r.regional, r.period_start, r.period_days,
-             r.quantity, r.period_start + g.i AS day
-      FROM r CROSS JOIN LATERAL generate_series(0, r.period_days - 1) AS g(i)
-    ),
-    covered AS (SELECT DISTINCT package_id, region_code, channel, day FROM days WHERE regional)
+    WITH ${coveredSalesDaysSql('picture_sales_mixed', from, to, ids)}
     SELECT d.package_id, d.region_code::text AS region_code, d.period_start AS row_start,
       d.quantity * count(*) FILTER (WHERE d.day BETWEEN w.recent_from AND w.window_end) / d.period_days
         AS recent,
@@ -326,5 +303,62 @@ async function displacedSales(
     WHERE NOT d.regional
     GROUP BY d.rid, d.package_id, d.region_code, d.period_start, d.period_days, d.quantity,
              w.recent_from, w.baseline_from, w.season_from, w.season_to, w.window_end`.execute(trx);
-  await sql`DROP TABLE picture_sales_mixed`.execute(trx);
+  await sql`DROP TABLE ${sql.table('picture_sales_mixed')}`.execute(trx);
+}
+
+/**
+ * One source per sale, in SQL (the twin of salesThatCount, src/domain/demand.ts), step 1: the
+ * (package, region, channel) keys that have both region-level rows and location rows whose days
+ * overlap within [from, to], read from sales_extent (kept by every writer), into the temporary table
+ * `table` (dropped at commit: call it inside a transaction). Shared by the picture's demand and the
+ * obligations' basis (src/store/obligation.repository.ts), so that both count a sale once the same way.
+ */
+export async function findMixedSalesKeys(
+  trx: Tx,
+  table: string,
+  from: string,
+  to: string,
+  ids: readonly number[] | null,
+): Promise<void> {
+  await sql`
+    CREATE TEMP TABLE ${sql.table(table)} ON COMMIT DROP AS
+    SELECT r.package_id, r.region_code::text AS region_code, r.channel
+    FROM sales_extent r
+    JOIN sales_extent l ON l.package_id = r.package_id AND l.region_code = r.region_code
+      AND l.channel = r.channel AND NOT l.regional
+    WHERE r.regional AND r.first_day <= l.last_day AND l.first_day <= r.last_day
+      AND l.last_day >= ${from}::date AND l.first_day <= ${to}::date
+      AND ${idIn('r.package_id', ids)}`.execute(trx);
+  await sql`ANALYZE ${sql.table(table)}`.execute(trx);
+}
+
+/**
+ * Step 2, as three CTEs for a WITH: `r` the sales rows of the mixed keys starting in [from, to] (rid
+ * numbers each row), `days` one row per day each covers, and `covered` the (package, region, channel,
+ * day) a region-level row covers. A location row's day in `covered` does not count: the region-level
+ * figure does. A caller sums `quantity × (its covered days in a window) ÷ period_days` per rid, so that
+ * a wholly covered row cancels exactly.
+ */
+export function coveredSalesDaysSql(
+  mixedTable: string,
+  from: string,
+  to: string,
+  ids: readonly number[] | null,
+): RawBuilder<unknown> {
+  return sql`
+    r AS (
+      SELECT row_number() OVER () AS rid, s.package_id, s.region_code, s.channel,
+             s.location_id IS NULL AS regional, s.period_start, s.period_days, s.quantity
+      FROM sales s
+      JOIN ${sql.table(mixedTable)} k
+        ON k.package_id = s.package_id AND k.region_code = s.region_code::text AND k.channel = s.channel
+      WHERE s.period_start >= ${from}::date AND s.period_start <= ${to}::date
+        AND ${idIn('s.package_id', ids)}
+    ),
+    days AS (
+      SELECT r.rid, r.package_id, r.region_code, r.channel, r.regional, r.period_start, r.period_days,
+             r.quantity, r.period_start + g.i AS day
+      FROM r CROSS JOIN LATERAL generate_series(0, r.period_days - 1) AS g(i)
+    ),
+    covered AS (SELECT DISTINCT package_id, region_code, channel, day FROM days WHERE regional)`;
 }
