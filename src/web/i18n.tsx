@@ -650,8 +650,8 @@ const sv = {
   'target.basis': 'Lägesbilden per {day}. Lista: {list}. Räknas som regionens eget lager: {kinds}.',
   'target.contracted': 'Lager som regionen äger hos en upphandlad aktör räknas också.',
   'target.consumption':
-    'Förbrukning: vårdens rekvisitioner ({channels}), varje försäljning en gång, under de senaste {days} dagarna till regionens senast rapporterade dag (eller sedan regionen började rapportera dem). Recept som lämnas ut på öppenvårdsapotek räknas inte: målet gäller slutenvårdens läkemedel.',
-  'target.channel.care_requisition': 'rekvisition till vården',
+    'Förbrukning: {channels}, varje försäljning en gång, under de senaste {days} dagarna till regionens senast rapporterade dag (eller sedan regionen började rapportera dem). Recept som lämnas ut på öppenvårdsapotek räknas inte: målet gäller slutenvårdens läkemedel.',
+  'target.channel.care_requisition': 'vårdens rekvisitioner',
   'target.channel.community_dispensing': 'öppenvårdsförsäljning',
   'target.channel.dose_dispensing': 'dosdispensering',
   'target.noList': 'ingen prioriteringslista gäller',
@@ -1478,8 +1478,8 @@ const en: Record<MessageKey, string> = {
     'The situational picture of {day}. List: {list}. Counted as the region’s own stock: {kinds}.',
   'target.contracted': 'Stock the region owns at a procured actor counts too.',
   'target.consumption':
-    'Consumption: the care’s requisitions ({channels}), each sale once, over the last {days} days to the region’s last reported day (or since the region began reporting them). Prescriptions dispensed at community pharmacies do not count: the target is about inpatient medicines.',
-  'target.channel.care_requisition': 'requisitions by care',
+    'Consumption: {channels}, each sale once, over the last {days} days to the region’s last reported day (or since the region began reporting them). Prescriptions dispensed at community pharmacies do not count: the target is about inpatient medicines.',
+  'target.channel.care_requisition': 'the care’s requisitions',
   'target.channel.community_dispensing': 'community dispensing',
   'target.channel.dose_dispensing': 'dose dispensing',
   'target.noList': 'no prioritised list in force',
