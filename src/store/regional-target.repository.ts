@@ -139,19 +139,37 @@ export async function regionalConsumption(
     .where('region_code', 'in', [...regionCodes])
     .execute();
   if (ends.length === 0) return [];
-  const windows = ends.map((w) => ({
-    region_code: w.region_code,
-    win_from: addDays(w.window_end, 1 - CONSUMPTION_WINDOW_DAYS),
-    win_to: w.window_end,
-  }));
-  let from = windows[0]!.win_from;
+  // Where each region's figures in the channels begin: no row of them starts earlier, so the scan
+  // starts there (a region that has reported care requisitions for a fortnight reads a fortnight).
+  const reported = await sql<{ region_code: string; first_day: string }>`
+    SELECT e.region_code::text AS region_code, min(e.first_day) AS first_day
+    FROM sales_extent e
+    WHERE e.region_code = ANY(${regionCodes}::bpchar[]) AND e.channel = ANY(${channels}::text[])
+    GROUP BY 1`.execute(db);
+  const firstDay = new Map(reported.rows.map((r) => [r.region_code, r.first_day]));
+  const windows = ends.flatMap((w) => {
+    const first = firstDay.get(w.region_code);
+    const winFrom = addDays(w.window_end, 1 - CONSUMPTION_WINDOW_DAYS);
+    if (first === undefined || first > w.window_end) return [];
+    const earliest = addDays(winFrom, -6);
+    return [
+      {
+        region_code: w.region_code,
+        win_from: winFrom,
+        win_to: w.window_end,
+        scan_from: first > earliest ? first : earliest,
+      },
+    ];
+  });
+  if (windows.length === 0) return [];
+  let from = windows[0]!.scan_from;
   let to = windows[0]!.win_to;
   for (const w of windows) {
-    if (w.win_from < from) from = w.win_from;
+    if (w.scan_from < from) from = w.scan_from;
     if (w.win_to > to) to = w.win_to;
   }
   const win = sql`(SELECT * FROM json_to_recordset(${JSON.stringify(windows)}::json)
-    AS x(region_code char(2), win_from date, win_to date))`;
+    AS x(region_code char(2), win_from date, win_to date, scan_from date))`;
   const last = sql`(s.period_start + s.period_days - 1)`;
   const rows = await db.transaction().execute(async (trx) => {
     await findMixedSalesKeys(trx, 'target_sales_mixed', from, to, packageIds);
@@ -169,14 +187,14 @@ export async function regionalConsumption(
                         / s.period_days END) AS packages
         FROM ${win} w
         JOIN sales s ON s.region_code = w.region_code
-         AND s.period_start >= w.win_from - 6 AND s.period_start <= w.win_to
+         AND s.period_start >= w.scan_from AND s.period_start <= w.win_to
         WHERE s.package_id = ANY(${packageIds}::bigint[]) AND s.channel = ANY(${channels}::text[])
           AND ${last} >= w.win_from
         GROUP BY 1, 2, 3
       ),
       displaced AS (
         SELECT x.region_code, x.package_id, x.channel, sum(x.units) AS packages FROM (
-          WITH ${coveredSalesDaysSql('target_sales_mixed', addDays(from, -6), to, packageIds)}
+          WITH ${coveredSalesDaysSql('target_sales_mixed', from, to, packageIds)}
           SELECT d.region_code, d.package_id, d.channel, d.quantity * count(*) / d.period_days AS units
           FROM days d
           JOIN covered c ON c.package_id = d.package_id AND c.region_code = d.region_code
