@@ -223,8 +223,8 @@ export function planStock(ctx: StockContext): SnapshotPlan[] {
 
 /**
  * The regions whose preparedness stocks fall short of R2's month (ours, for the demo: a country with
- * a few real problems): Sörmland, Västra Götaland and Västernorrland keep 5–20 days of their care's
- * consumption; every other region 30–60 days.
+ * a few real problems): Sörmland, Västra Götaland and Västernorrland keep 1–4 days of their care's
+ * consumption (a token stock); every other region 45–75 days.
  */
 export const SHORT_PREPAREDNESS_REGIONS: readonly string[] = ['04', '14', '22'];
 
@@ -236,7 +236,7 @@ export const SHORT_PREPAREDNESS_REGIONS: readonly string[] = ['04', '14', '22'];
  */
 export function preparednessAmbition(seed: number, r: number, regionCode: string): number {
   const u = new Rng(seed, 'ambition', r).next();
-  return SHORT_PREPAREDNESS_REGIONS.includes(regionCode) ? 5 + 15 * u : 45 + 30 * u;
+  return SHORT_PREPAREDNESS_REGIONS.includes(regionCode) ? 1 + 3 * u : 45 + 30 * u;
 }
 
 const BATCH_LETTERS = 'ABCDEFGHJKLMNPRSTUVXYZ';
