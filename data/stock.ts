@@ -3,6 +3,7 @@ import { FORMS } from './catalogue.js';
 import type { LocationModel, PackageModel, StockLineRow, StockSnapshotRow } from './model.js';
 import { nationalPerDay, type Chunk } from './sales.js';
 import { hash32, Rng } from './random.js';
+import { REGIONS } from './sweden.js';
 
 export interface StockContext {
   seed: number;
@@ -32,7 +33,7 @@ export interface SnapshotPlan {
  * A wholesaler's warehouse holds the companies' Swedish stock (R2: companies keep their stock at a
  * wholesaler), five to thirteen weeks of its share of national demand, so that an ordinary package is
  * covered and the picture's problems are the seeded ones (scarce packages, notices, a late region, a
- * stale warehouse, regions short of R2's month in their preparedness stocks).
+ * stale warehouse, a few regions short of R2's month in their preparedness stocks).
  */
 const COVER = {
   community: [8, 45, 0, 4],
@@ -105,7 +106,10 @@ export function planStock(ctx: StockContext): SnapshotPlan[] {
   const doseable = market.filter((p) => p.dose > 0);
   const municipal = market.filter((p) => p.spec.municipal && p.spec.species === 'human');
   const stateStock = market.filter((p) => p.spec.stateStock);
-  const prioritisedInpatient = market.filter((p) => p.spec.prioritised && p.hospital >= 0.25);
+  // R2: a region's preparedness stock carries the prioritised medicines its care uses at all (ours:
+  // before issue 12's follow-up only those mostly used in care, hospital share ≥ 0.25, so that e.g.
+  // an antibiotic's care requisitions had no preparedness stock behind them anywhere).
+  const prioritisedInCare = market.filter((p) => p.spec.prioritised && p.hospital > 0);
   // Each wholesaler carries most of the range; its warehouses most of what it carries.
   const wholesalerRange = new Map<number, Set<number>>();
 
@@ -164,7 +168,7 @@ export function planStock(ctx: StockContext): SnapshotPlan[] {
         older = true;
         break;
       case 'regional_preparedness_stock':
-        held = prioritisedInpatient.filter(() => lr.chance(0.85));
+        held = prioritisedInCare.filter(() => lr.chance(0.95));
         older = true;
         break;
     }
@@ -217,6 +221,24 @@ export function planStock(ctx: StockContext): SnapshotPlan[] {
   return snapshots;
 }
 
+/**
+ * The regions whose preparedness stocks fall short of R2's month (ours, for the demo: a country with
+ * a few real problems): Sörmland, Västra Götaland and Västernorrland keep 1–4 days of their care's
+ * consumption (a token stock); every other region 45–75 days.
+ */
+export const SHORT_PREPAREDNESS_REGIONS: readonly string[] = ['04', '14', '22'];
+
+/**
+ * R2: how many days of its care's consumption the region with code `regionCode` keeps in its
+ * preparedness stock: with the hospital pharmacies' own 14–40 days most regions meet the one-month
+ * target for most of the list, the SHORT_PREPAREDNESS_REGIONS do not. One draw from the region's own
+ * random stream (the one the ambition always used): no other draw depends on it.
+ */
+export function preparednessAmbition(seed: number, r: number, regionCode: string): number {
+  const u = new Rng(seed, 'ambition', r).next();
+  return SHORT_PREPAREDNESS_REGIONS.includes(regionCode) ? 1 + 3 * u : 45 + 30 * u;
+}
+
 const BATCH_LETTERS = 'ABCDEFGHJKLMNPRSTUVXYZ';
 
 /** The stock lines of the planned snapshots, in snapshot order, in chunks of about `chunkRows`. */
@@ -225,8 +247,7 @@ export function* stockLineChunks(
   plans: readonly SnapshotPlan[],
   chunkRows = 50_000,
 ): Generator<Chunk<StockLineRow>> {
-  // R2: how many days of inpatient demand each region keeps in its preparedness stock.
-  const ambition = ctx.regionShares.map((_, r) => new Rng(ctx.seed, 'ambition', r).uniform(4, 34));
+  const ambition = ctx.regionShares.map((_, r) => preparednessAmbition(ctx.seed, r, REGIONS[r]?.code ?? ''));
   const servedShare = ctx.locations.map(() => 0);
   ctx.doseLocationOfRegion.forEach((d, r) => {
     servedShare[d.row.id - 1] = (servedShare[d.row.id - 1] ?? 0) + (ctx.regionShares[r] ?? 0);

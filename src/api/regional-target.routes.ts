@@ -2,12 +2,15 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { classOfAnswer, seesEverything, type Principal } from '../domain/access.js';
 import { AppError } from '../domain/errors.js';
+import { SALES_CHANNELS } from '../domain/sales-channel.js';
 import {
+  CONSUMPTION_WINDOW_DAYS,
   CONTRACTED_STOCK_COUNTS,
   DAYS_PER_MONTH,
   REGIONAL_TARGET_LOCATION_KINDS,
   regionalScorecard,
   summariseTarget,
+  TARGET_CHANNELS,
   TARGET_MONTHS,
   type TargetRow,
   type TargetStatus,
@@ -41,10 +44,23 @@ const ListVersionDto = Type.Object({
 
 const TargetBasis = {
   classification: Classification,
-  day: Type.String({ format: 'date', description: 'the picture’s day: its demand and the current stock' }),
+  day: Type.String({
+    format: 'date',
+    description: 'the picture’s day: the current stock, and the regions’ sales windows it keeps',
+  }),
   list: Nullable(ListVersionDto),
   targetMonths: Type.Number({ description: 'R2: at least one month of consumption' }),
   daysPerMonth: Type.Number({ description: 'days in a month for months held: 365 / 12' }),
+  channels: Type.Array(StringEnum(SALES_CHANNELS), {
+    description:
+      'the sales channels whose sales are the consumption measured (TARGET_CHANNELS): care requisitions, ' +
+      'the inpatient care’s consumption, not prescriptions dispensed at community pharmacies',
+  }),
+  consumptionWindowDays: Type.Integer({
+    description:
+      'consumption is read over this many days to each region’s own last reported day (counted once), ' +
+      'or since the region first reported the channel or the package was first sold, if later',
+  }),
   countedKinds: Type.Array(Type.String(), {
     description: 'location kinds whose stock owned by the region counts (REGIONAL_TARGET_LOCATION_KINDS)',
   }),
@@ -85,7 +101,7 @@ const TargetRowDto = Type.Object({
   preparednessUnits: Type.Number({ description: 'of which in the regional preparedness stock' }),
   contractedUnits: Type.Number({ description: 'of which owned by the region, held by another organisation' }),
   monthlyUnits: Type.Number({
-    description: 'units consumed per month: the picture’s demand per day × 365/12',
+    description: 'units the region’s care consumes per month (channels): sales per day × 365/12',
   }),
   monthsHeld: Nullable(Type.Number()),
   status: StringEnum(['met', 'not_met', 'no_consumption'] as const),
@@ -129,6 +145,8 @@ function basis(day: string, list: ListVersion | null) {
     list,
     targetMonths: TARGET_MONTHS,
     daysPerMonth: DAYS_PER_MONTH,
+    channels: [...TARGET_CHANNELS],
+    consumptionWindowDays: CONSUMPTION_WINDOW_DAYS,
     countedKinds: [...REGIONAL_TARGET_LOCATION_KINDS],
     contractedStockCounts: CONTRACTED_STOCK_COUNTS,
   };
@@ -138,17 +156,15 @@ export async function regionalTargetSummary(db: Db, p: Principal): Promise<Regio
   const state = await requireState(db);
   const names = await regionsOf(db);
   const codes = visibleRegions(p, [...names.keys()]);
-  const [list, inputs] = await Promise.all([
-    listInForce(db, state.today),
-    targetInputs(db, state.today, codes),
-  ]);
+  const list = await listInForce(db, state.today);
+  const inputs = await targetInputs(db, state.today, codes);
   const all: Pick<TargetRow, 'status'>[] = [];
   const regions = codes.map((code) => {
     const { rows, summary } = regionalScorecard({
       list: inputs.list,
       packages: inputs.packages,
       stock: inputs.stock.get(code) ?? [],
-      demand: inputs.demand.get(code) ?? [],
+      consumption: inputs.consumption.get(code) ?? [],
     });
     all.push(...rows);
     return { code, name: names.get(code) ?? code, ...summary };
@@ -166,15 +182,13 @@ export async function regionalScorecardOf(
   // "Not found" and "not yours" answer the same.
   if (!visibleRegions(p, [...names.keys()]).includes(region))
     throw AppError.notFound(`region ${region}'s scorecard`);
-  const [list, inputs] = await Promise.all([
-    listInForce(db, state.today),
-    targetInputs(db, state.today, [region]),
-  ]);
+  const list = await listInForce(db, state.today);
+  const inputs = await targetInputs(db, state.today, [region]);
   const { rows, summary } = regionalScorecard({
     list: inputs.list,
     packages: inputs.packages,
     stock: inputs.stock.get(region) ?? [],
-    demand: inputs.demand.get(region) ?? [],
+    consumption: inputs.consumption.get(region) ?? [],
   });
   return {
     ...basis(state.today, list),
@@ -187,7 +201,7 @@ export async function regionalScorecardOf(
 export const TARGET_STATUS_NAMES_SV: Readonly<Record<TargetStatus, string>> = {
   met: 'Uppfyllt',
   not_met: 'Ej uppfyllt',
-  no_consumption: 'Ingen förbrukning',
+  no_consumption: 'Ingen förbrukning i vården',
 };
 
 const COUNTED_SV = 'sjukhusapotek, vårdnära lager, regionala beredskapslager och avtalat lager';
@@ -205,7 +219,7 @@ function summaryTable(s: RegionalTargetSummaryDto): ExportTable<RegionalTargetSu
       { header: 'Läkemedel på listan', value: (r) => r.medicines },
       { header: 'Uppfyllt', value: (r) => r.met },
       { header: 'Ej uppfyllt', value: (r) => r.notMet },
-      { header: 'Ingen förbrukning', value: (r) => r.noConsumption },
+      { header: 'Ingen förbrukning i vården', value: (r) => r.noConsumption },
       {
         header: 'Andel uppfyllt (%)',
         value: (r) => (r.shareMet === null ? null : r.shareMet * 100),
@@ -232,7 +246,7 @@ function scorecardTable(s: RegionalScorecardDto): ExportTable<RegionalScorecardD
       { header: 'Lager (enheter)', value: (r) => r.stockUnits, decimals: 0 },
       { header: 'Varav beredskapslager (enheter)', value: (r) => r.preparednessUnits, decimals: 0 },
       { header: 'Varav avtalat lager (enheter)', value: (r) => r.contractedUnits, decimals: 0 },
-      { header: 'Förbrukning per månad (enheter)', value: (r) => r.monthlyUnits, decimals: 1 },
+      { header: 'Vårdens förbrukning per månad (enheter)', value: (r) => r.monthlyUnits, decimals: 1 },
       { header: 'Månader i lager', value: (r) => r.monthsHeld, decimals: 2 },
       { header: 'Status', value: (r) => TARGET_STATUS_NAMES_SV[r.status] },
     ],

@@ -1,4 +1,5 @@
 import { matchesListItem, type ListItemRef } from './risk.js';
+import type { SalesChannel } from './sales-channel.js';
 import type { LocationKind } from './vocabulary.js';
 
 /*
@@ -61,10 +62,52 @@ export function countsTowardTarget(line: Pick<TargetStockLine, 'locationKind' | 
   return REGIONAL_TARGET_LOCATION_KINDS.includes(line.locationKind);
 }
 
-/** The region's demand of one package, as the picture estimates it (packages per day). */
-export interface TargetDemand {
+/**
+ * The sales channels whose sales are the consumption the target measures (ours, from R2: "prioriterade
+ * läkemedel inom slutenvården", a month of the care's consumption): what the region's care units and
+ * hospitals requisition. Prescriptions dispensed at community pharmacies and dose dispensing are the
+ * patients' own supply, not what the region's stock close to care must carry. A parameter: add a channel
+ * here to measure it too.
+ */
+export const TARGET_CHANNELS: readonly SalesChannel[] = ['care_requisition'];
+
+/**
+ * How far back consumption is read (ours): the year to the region's own last reported day, the
+ * "normal consumption" of 12 months that R1 also uses, so that a winter peak neither inflates nor a
+ * summer lull deflates the month. A region whose channel, or a package whose sales, began within the
+ * year is read over the days since then (see {@link TargetConsumption}).
+ */
+export const CONSUMPTION_WINDOW_DAYS = 365;
+
+/**
+ * The region's sales of one package in one channel over the consumption window, counted once (one
+ * source per sale: the region-level figure where reported, else the locations' rows), in packages;
+ * `days` is the days they are read over: the window's days from the later of the first day the region
+ * reported the channel at all (any package) and the package's first sale. A channel not reported is
+ * unknown, not zero: a region that began reporting its hospitals' requisitions a fortnight ago is
+ * measured over that fortnight, not diluted over the year.
+ */
+export interface TargetConsumption {
   packageId: number;
-  perDay: number;
+  channel: SalesChannel;
+  packages: number;
+  days: number;
+}
+
+/**
+ * Packages consumed per day of each package in `channels`: per channel its packages ÷ its days,
+ * summed over the channels. Rows of other channels, and rows over no day, count nothing.
+ */
+export function consumptionPerDay(
+  rows: readonly TargetConsumption[],
+  channels: readonly SalesChannel[] = TARGET_CHANNELS,
+): Map<number, number> {
+  const perDay = new Map<number, number>();
+  for (const r of rows) {
+    if (!channels.includes(r.channel) || r.days <= 0) continue;
+    perDay.set(r.packageId, (perDay.get(r.packageId) ?? 0) + r.packages / r.days);
+  }
+  return perDay;
 }
 
 /** How a medicine stands against the target. */
@@ -84,7 +127,7 @@ export interface TargetRow {
   preparednessUnits: number;
   /** Of which owned by the region and held by another organisation under contract. */
   contractedUnits: number;
-  /** Units consumed per month: the picture's demand per day × DAYS_PER_MONTH. */
+  /** Units consumed per month in the care (TARGET_CHANNELS): consumption per day × DAYS_PER_MONTH. */
   monthlyUnits: number;
   /** stockUnits / monthlyUnits; null when there is no consumption. */
   monthsHeld: number | null;
@@ -96,6 +139,7 @@ export interface TargetSummary {
   medicines: number;
   met: number;
   notMet: number;
+  /** Medicines the region's care does not consume ("ingen förbrukning i vården"). */
   noConsumption: number;
   /** met / (met + not met): the share of the medicines the region consumes that meet the target; null when it consumes none. */
   shareMet: number | null;
@@ -104,20 +148,23 @@ export interface TargetSummary {
 /**
  * R2: a region's scorecard. For each entry of the prioritised list (the version in force on the day),
  * the packages it covers; the region's own stock of them (lines that `countsTowardTarget`) and its
- * consumption, both in units (pack size × packages: packs of 28 and 100 do not add up as 2);
- * months held = stock / (demand per day × DAYS_PER_MONTH); met when months held ≥ `targetMonths`.
- * A medicine the region does not consume has no months (`no_consumption`) and is left out of the
+ * care's consumption (`consumptionPerDay` in `channels`, default TARGET_CHANNELS), both in units
+ * (pack size × packages: packs of 28 and 100 do not add up as 2); months held = stock / (consumption
+ * per day × DAYS_PER_MONTH); met when months held ≥ `targetMonths`. A medicine the region's care does
+ * not consume has no months (`no_consumption`, "ingen förbrukning i vården") and is left out of the
  * share met: one month of nothing is not a measure.
  *
- * Worked example (tests/domain/regional-target.spec.ts): morfin injektionsvätska, packs of 10 ml;
- * the region holds 30 packs at its hospital pharmacy and 20 in its preparedness stock (500 units),
- * consumes 1.5 packs a day (15 units): 456.25 units a month, 500 / 456.25 = 1.096 months: met.
+ * Worked example (test/domain/regional-target.spec.ts): morfin injektionsvätska, packs of 10 ml;
+ * the region holds 30 packs at its hospital pharmacy and 20 in its preparedness stock (500 units);
+ * its care requisitioned 547.5 packs over 365 days, 1.5 packs a day (15 units): 456.25 units a
+ * month, 500 / 456.25 = 1.096 months: met.
  */
 export function regionalScorecard(input: {
   list: readonly ListItemRef[];
   packages: readonly TargetPackage[];
   stock: readonly TargetStockLine[];
-  demand: readonly TargetDemand[];
+  consumption: readonly TargetConsumption[];
+  channels?: readonly SalesChannel[];
   targetMonths?: number;
 }): { rows: TargetRow[]; summary: TargetSummary } {
   const targetMonths = input.targetMonths ?? TARGET_MONTHS;
@@ -130,8 +177,7 @@ export function regionalScorecard(input: {
     if (!line.heldByRegion) s.contracted += line.quantity;
     stockOf.set(line.packageId, s);
   }
-  const demandOf = new Map<number, number>();
-  for (const d of input.demand) demandOf.set(d.packageId, (demandOf.get(d.packageId) ?? 0) + d.perDay);
+  const demandOf = consumptionPerDay(input.consumption, input.channels ?? TARGET_CHANNELS);
 
   const rows = input.list.map((entry): TargetRow => {
     const covered = input.packages.filter((p) => matchesListItem(p, entry));

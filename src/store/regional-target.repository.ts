@@ -1,8 +1,17 @@
 import { sql } from 'kysely';
+import { addDays } from '../domain/calendar.js';
 import type { ListItemRef } from '../domain/risk.js';
-import type { TargetDemand, TargetPackage, TargetStockLine } from '../domain/regional-target.js';
+import {
+  CONSUMPTION_WINDOW_DAYS,
+  TARGET_CHANNELS,
+  type TargetConsumption,
+  type TargetPackage,
+  type TargetStockLine,
+} from '../domain/regional-target.js';
+import type { SalesChannel } from '../domain/sales-channel.js';
 import type { LocationKind } from '../domain/vocabulary.js';
 import type { Db } from './database.js';
+import { coveredSalesDaysSql, findMixedSalesKeys } from './picture/demand.js';
 import { prioritisedEntries } from './picture/products.js';
 import { PRIORITISED_LIST_CODE } from './picture/settings.js';
 
@@ -10,7 +19,8 @@ import { PRIORITISED_LIST_CODE } from './picture/settings.js';
  * The inputs of R2's regional target (issue 12 item 6, src/domain/regional-target.ts): the prioritised
  * list in force on the picture's day, the packages it covers, each region's own stock of them (stock
  * lines whose owner is the region's organisation: current_stock_by_owner, 0013) and each region's
- * demand of them as the picture estimated it (picture_demand: one source per sale, 0014).
+ * care consumption of them (regionalConsumption: the channels' sales counted once, as the picture
+ * counts them).
  */
 
 export interface ListVersion {
@@ -40,7 +50,7 @@ export interface TargetInputs {
   packages: TargetPackage[];
   /** Per region code. */
   stock: Map<string, TargetStockLine[]>;
-  demand: Map<string, TargetDemand[]>;
+  consumption: Map<string, TargetConsumption[]>;
 }
 
 /** Everything the scorecards of `regionCodes` need, on the picture's day `day`. */
@@ -51,8 +61,8 @@ export async function targetInputs(
 ): Promise<TargetInputs> {
   const list = await prioritisedEntries(db, day);
   const stock = new Map<string, TargetStockLine[]>(regionCodes.map((c) => [c, []]));
-  const demand = new Map<string, TargetDemand[]>(regionCodes.map((c) => [c, []]));
-  if (list.length === 0 || regionCodes.length === 0) return { list, packages: [], stock, demand };
+  const consumption = new Map<string, TargetConsumption[]>(regionCodes.map((c) => [c, []]));
+  if (list.length === 0 || regionCodes.length === 0) return { list, packages: [], stock, consumption };
 
   // Candidates by substance; the domain's matchesListItem decides (ATC prefix and form).
   const substances = [...new Set(list.map((e) => e.substance.normalize('NFC').trim().toLowerCase()))];
@@ -75,7 +85,7 @@ export async function targetInputs(
     packSize: Number(p.pack_size),
   }));
   const ids = pkgs.map((p) => p.id);
-  if (ids.length === 0) return { list, packages: pkgs, stock, demand };
+  if (ids.length === 0) return { list, packages: pkgs, stock, consumption };
 
   const lines = await sql<{
     region_code: string;
@@ -101,11 +111,123 @@ export async function targetInputs(
       quantity: Number(l.quantity),
     });
 
-  const rows = await sql<{ region_code: string; package_id: number; per_day: string }>`
-    SELECT d.region_code::text AS region_code, d.package_id, d.per_day::text AS per_day
-    FROM picture_demand d
-    WHERE d.region_code = ANY(${regionCodes}::bpchar[]) AND d.package_id = ANY(${ids}::bigint[])`.execute(db);
-  for (const r of rows.rows)
-    demand.get(r.region_code)?.push({ packageId: r.package_id, perDay: Number(r.per_day) });
-  return { list, packages: pkgs, stock, demand };
+  for (const c of await regionalConsumption(db, regionCodes, ids, TARGET_CHANNELS))
+    consumption.get(c.regionCode)?.push(c);
+  return { list, packages: pkgs, stock, consumption };
+}
+
+/**
+ * Each region's sales of `packageIds` in `channels` over the consumption window
+ * (CONSUMPTION_WINDOW_DAYS to the region's window end as the picture keeps it, picture_region_window:
+ * its own last reported day, so a region whose figures arrive late is not read as consuming nothing
+ * for those days), counted once: the region-level figure where one covers the day, otherwise the
+ * locations' rows (findMixedSalesKeys and coveredSalesDaysSql, the picture's own SQL). A weekly row
+ * across the window's start counts pro rata by its days inside. `days`: the window's days from the
+ * later of the region's first figure in the channel (any package, sales_extent) and the package's
+ * first sale (picture_product.first_sale_day), see TargetConsumption.
+ */
+export async function regionalConsumption(
+  db: Db,
+  regionCodes: readonly string[],
+  packageIds: readonly number[],
+  channels: readonly SalesChannel[],
+): Promise<(TargetConsumption & { regionCode: string })[]> {
+  if (regionCodes.length === 0 || packageIds.length === 0 || channels.length === 0) return [];
+  const ends = await db
+    .selectFrom('picture_region_window')
+    .select(['region_code', 'window_end'])
+    .where('region_code', 'in', [...regionCodes])
+    .execute();
+  if (ends.length === 0) return [];
+  // Where each region's figures in the channels begin: no row of them starts earlier, so the scan
+  // starts there (a region that has reported care requisitions for a fortnight reads a fortnight).
+  const reported = await sql<{ region_code: string; first_day: string }>`
+    SELECT e.region_code::text AS region_code, min(e.first_day) AS first_day
+    FROM sales_extent e
+    WHERE e.region_code = ANY(${regionCodes}::bpchar[]) AND e.channel = ANY(${channels}::text[])
+    GROUP BY 1`.execute(db);
+  const firstDay = new Map(reported.rows.map((r) => [r.region_code, r.first_day]));
+  const windows = ends.flatMap((w) => {
+    const first = firstDay.get(w.region_code);
+    const winFrom = addDays(w.window_end, 1 - CONSUMPTION_WINDOW_DAYS);
+    if (first === undefined || first > w.window_end) return [];
+    const earliest = addDays(winFrom, -6);
+    return [
+      {
+        region_code: w.region_code,
+        win_from: winFrom,
+        win_to: w.window_end,
+        scan_from: first > earliest ? first : earliest,
+      },
+    ];
+  });
+  if (windows.length === 0) return [];
+  let from = windows[0]!.scan_from;
+  let to = windows[0]!.win_to;
+  for (const w of windows) {
+    if (w.scan_from < from) from = w.scan_from;
+    if (w.win_to > to) to = w.win_to;
+  }
+  const win = sql`(SELECT * FROM json_to_recordset(${JSON.stringify(windows)}::json)
+    AS x(region_code char(2), win_from date, win_to date, scan_from date))`;
+  const last = sql`(s.period_start + s.period_days - 1)`;
+  const rows = await db.transaction().execute(async (trx) => {
+    await findMixedSalesKeys(trx, 'target_sales_mixed', from, to, packageIds);
+    const result = await sql<{
+      region_code: string;
+      package_id: number;
+      channel: SalesChannel;
+      packages: string;
+      days: number;
+    }>`
+      WITH gross AS (
+        SELECT s.region_code, s.package_id, s.channel,
+          sum(CASE WHEN s.period_start >= w.win_from AND ${last} <= w.win_to THEN s.quantity
+                   ELSE s.quantity * (least(${last}, w.win_to) - greatest(s.period_start, w.win_from) + 1)
+                        / s.period_days END) AS packages
+        FROM ${win} w
+        JOIN sales s ON s.region_code = w.region_code
+         AND s.period_start >= w.scan_from AND s.period_start <= w.win_to
+        WHERE s.package_id = ANY(${packageIds}::bigint[]) AND s.channel = ANY(${channels}::text[])
+          AND ${last} >= w.win_from
+        GROUP BY 1, 2, 3
+      ),
+      displaced AS (
+        SELECT x.region_code, x.package_id, x.channel, sum(x.units) AS packages FROM (
+          WITH ${coveredSalesDaysSql('target_sales_mixed', from, to, packageIds)}
+          SELECT d.region_code, d.package_id, d.channel, d.quantity * count(*) / d.period_days AS units
+          FROM days d
+          JOIN covered c ON c.package_id = d.package_id AND c.region_code = d.region_code
+            AND c.channel = d.channel AND c.day = d.day
+          JOIN ${win} w ON w.region_code = d.region_code AND d.day BETWEEN w.win_from AND w.win_to
+          WHERE NOT d.regional AND d.channel = ANY(${channels}::text[])
+          GROUP BY d.rid, d.region_code, d.package_id, d.channel, d.quantity, d.period_days
+        ) x GROUP BY 1, 2, 3
+      ),
+      reported AS (
+        SELECT e.region_code, e.channel, min(e.first_day) AS first_day
+        FROM sales_extent e
+        WHERE e.region_code = ANY(${regionCodes}::bpchar[]) AND e.channel = ANY(${channels}::text[])
+        GROUP BY 1, 2
+      )
+      SELECT g.region_code::text AS region_code, g.package_id, g.channel,
+             (g.packages - coalesce(d.packages, 0))::text AS packages,
+             (w.win_to - greatest(w.win_from, r.first_day, coalesce(pp.first_sale_day, w.win_from)) + 1)::int
+               AS days
+      FROM gross g
+      JOIN ${win} w ON w.region_code = g.region_code
+      JOIN reported r ON r.region_code = g.region_code AND r.channel = g.channel
+      LEFT JOIN displaced d ON d.region_code = g.region_code AND d.package_id = g.package_id
+        AND d.channel = g.channel
+      LEFT JOIN picture_product pp ON pp.package_id = g.package_id
+      ORDER BY 1, 2, 3`.execute(trx);
+    return result.rows;
+  });
+  return rows.map((r) => ({
+    regionCode: r.region_code,
+    packageId: Number(r.package_id),
+    channel: r.channel,
+    packages: Number(r.packages),
+    days: Number(r.days),
+  }));
 }

@@ -4,17 +4,34 @@ import { buildApp, type App } from '../../src/api/app.js';
 import type { FundsDto } from '../../src/api/funds.routes.js';
 import type { RegionalScorecardDto, RegionalTargetSummaryDto } from '../../src/api/regional-target.routes.js';
 import type { Store } from '../../src/store/database.js';
-import { buildLocation, buildStockSnapshot, buildToken } from '../support/builders.js';
+import { refreshPicture } from '../../src/store/picture/refresh.js';
+import {
+  buildLocation,
+  buildSales,
+  buildStockSnapshot,
+  buildToken,
+  dailySales,
+} from '../support/builders.js';
 import { describeEach, testBackends } from '../support/databases.js';
-import { buildPictureFixture, type PictureFixture } from '../support/picture-fixture.js';
+import { buildPictureFixture, TODAY, type PictureFixture } from '../support/picture-fixture.js';
 
 /**
  * Issue 12 items 6, 7 and 9 (R2) over the picture fixture (today 2026-03-01; list: morfin
  * injektionsvätska, N02AA), plus:
  * - region 01's preparedness stock RBL holds 130 packs of P2 (morfin 10 ml), and region 01 owns 10
  *   packs of P2 held at the wholesaler's W1 (contracted); with H1's 30: 170 packs = 1,700 ml;
- * - region 01's demand of P2 as the picture estimates it: 5 packs a day (3 region rows + 2 at H1 in
- *   the last 28 days) = 50 ml a day = 1,520.83 ml a month → 1.1178 months: met;
+ * - region 01's consumption of P2 in the care (care requisitions; the fixture's 3 packs a day of
+ *   region rows are the authority's community dispensing): H1's 2 packs a day in February, the only
+ *   days region 01 has reported care requisitions at all → 2 packs = 20 ml a day = 608.33 ml a month
+ *   → 1,700 / 608.33 = 2.7945 months: met (against all channels, 5 a day, it read 1.1178);
+ * - region 12 (item 6 follow-up: the care's consumption, not the prescriptions): its community
+ *   pharmacies dispense 30 packs of P3 a day (the authority's figures) over the year 2025-03-01 to
+ *   2026-02-28; its care requisitioned 365 packs in that year by its own region-level figures (a weekly
+ *   row from 2025-02-26, 4 of whose 7 days are in the year, then 1 a day) and its hospital pharmacy
+ *   H12's own rows of 4 a day for the last fortnight repeat what the region-level figure already counts
+ *   (one source per sale: they do not count). 365 / 365 = 1 pack = 10 ml a day = 304.17 ml a month;
+ *   H12 holds 40 packs = 400 ml → 1.3151 months: met. Against every channel (31 packs a day, the
+ *   picture's demand) it would read 400 / 9,429.2 = 0.0424 months: not met;
  * - populations 01 2,452,000 and 12 1,421,800 (of 2023-08-31): 2024's 100,000,000 kr → 01
  *   63,297,021.01 → 63,297,021; 12 36,702,978.99 → 36,702,979 (the krona left goes to the larger
  *   remainder).
@@ -61,6 +78,36 @@ describeEach(testBackends())('regional target and funds (R2) on $name', (backend
       .insertInto('stock_line')
       .values({ snapshot_id: w1.id, package_id: f.packages.p2, quantity: 10, owner_id: f.orgs.region01 })
       .execute();
+    // Region 12: large community dispensing, small care requisitions, and a hospital pharmacy.
+    const h12 = await buildLocation(db, f.orgs.region12, {
+      code: 'SE-SJH-12',
+      name: 'Sjukhusapoteket Lund',
+      kind: 'hospital_pharmacy',
+      regionCode: '12',
+    });
+    await buildStockSnapshot(db, h12, [{ packageId: f.packages.p3, quantity: 40, expiry: '2028-01-31' }]);
+    await buildSales(
+      db,
+      dailySales(f.packages.p3, '12', '2025-03-01', '2026-02-28', 30).map((r) => ({
+        ...r,
+        channel: 'community_dispensing' as const,
+      })),
+      f.orgs.lv,
+    );
+    await buildSales(
+      db,
+      [
+        { packageId: f.packages.p3, regionCode: '12', periodStart: '2025-02-26', periodDays: 7, quantity: 7 },
+        ...dailySales(f.packages.p3, '12', '2025-03-05', '2026-02-28', 1),
+      ],
+      f.orgs.region12,
+    );
+    await buildSales(
+      db,
+      dailySales(f.packages.p3, '12', '2026-02-15', '2026-02-28', 4, h12),
+      f.orgs.region12,
+    );
+    await refreshPicture(store, { today: TODAY });
     await sql`UPDATE region SET population = CASE code WHEN '01' THEN 2452000 ELSE 1421800 END`.execute(db);
     t = {
       region01Reporter: await buildToken(db, f.orgs.region01, 'reporter'),
@@ -96,18 +143,37 @@ describeEach(testBackends())('regional target and funds (R2) on $name', (backend
       contractedUnits: 100,
       status: 'met',
     });
-    expect(morfin!.monthlyUnits).toBeCloseTo(1_520.833, 3);
-    expect(morfin!.monthsHeld).toBeCloseTo(1.1178, 4);
+    expect(morfin!.monthlyUnits).toBeCloseTo(608.333, 3);
+    expect(morfin!.monthsHeld).toBeCloseTo(2.7945, 4);
+  });
+
+  it('measures months held against the care’s requisitions, not the prescriptions the pharmacies dispense', async () => {
+    const card = await json<RegionalScorecardDto>('/api/preparedness/regional-target/12', t.region12);
+    const [morfin] = card.items;
+    // 365 packs of care requisitions in 365 days (H12's repeated rows not counted again): 10 ml a day.
+    expect(morfin!.monthlyUnits).toBeCloseTo(304.167, 3);
+    expect(morfin!.monthsHeld).toBeCloseTo(1.3151, 4);
+    // 40 packs of 10 ml at H12; P3's 500 packs at community pharmacy B1 are not the region's.
+    expect(morfin).toMatchObject({
+      stockUnits: 400,
+      preparednessUnits: 0,
+      contractedUnits: 0,
+      status: 'met',
+    });
+    expect(card).toMatchObject({
+      channels: ['care_requisition'],
+      consumptionWindowDays: 365,
+      summary: { medicines: 1, met: 1, notMet: 0, noConsumption: 0, shareMet: 1 },
+    });
   });
 
   it('gives authorities and Nationellt CT every region, a region only its own, others none', async () => {
     const national = await json<RegionalTargetSummaryDto>('/api/preparedness/regional-target', f.tokens.lv);
     expect(national.regions.map((r) => [r.code, r.met, r.notMet, r.noConsumption])).toEqual([
       ['01', 1, 0, 0],
-      // Region 12 consumes no morfin: nothing to measure.
-      ['12', 0, 0, 1],
+      ['12', 1, 0, 0],
     ]);
-    expect(national.totals).toEqual({ medicines: 2, met: 1, notMet: 0, noConsumption: 1, shareMet: 1 });
+    expect(national.totals).toEqual({ medicines: 2, met: 2, notMet: 0, noConsumption: 0, shareMet: 1 });
     expect(
       (await json<RegionalTargetSummaryDto>('/api/preparedness/regional-target', f.tokens.ct)).regions,
     ).toHaveLength(2);
@@ -143,7 +209,7 @@ describeEach(testBackends())('regional target and funds (R2) on $name', (backend
     expect(csv.headers['x-information-class']).toBe('protected');
     const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).toMatch(/^Informationsklass: Skyddad\. SKYDDAD – Region Stockholm/);
-    expect(lines[2]).toBe('1;N02AA;Morfin;injektionsvätska;2;1700;1300;100;1520,8;1,12;Uppfyllt');
+    expect(lines[2]).toBe('1;N02AA;Morfin;injektionsvätska;2;1700;1300;100;608,3;2,79;Uppfyllt');
     const xlsx = await call('GET', '/api/preparedness/regional-target/export?format=xlsx', f.tokens.lv);
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.headers['content-disposition']).toBe(

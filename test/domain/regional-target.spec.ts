@@ -1,16 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import {
+  consumptionPerDay,
   countsTowardTarget,
   DAYS_PER_MONTH,
   regionalScorecard,
   summariseTarget,
+  TARGET_CHANNELS,
+  type TargetConsumption,
 } from '../../src/domain/regional-target.js';
 
 /**
  * R2 (seed 003): regions hold at least one month's consumption of the prioritised inpatient medicines,
  * in their own stock close to care (hospital pharmacies, care-unit stores, their preparedness stock)
- * or contracted. Worked numbers: a month is 365 / 12 = 30.4167 days.
+ * or contracted. Worked numbers: a month is 365 / 12 = 30.4167 days. Consumption is the care's
+ * (TARGET_CHANNELS: care requisitions), over the year to the region's last reported day.
  */
+
+/** Care requisitions of `perDay` packages a day over a full year (365 days). */
+const care = (packageId: number, perDay: number): TargetConsumption => ({
+  packageId,
+  channel: 'care_requisition',
+  packages: perDay * 365,
+  days: 365,
+});
 
 const list = [
   {
@@ -54,14 +66,14 @@ describe('regionalScorecard (R2: months of consumption held against one month)',
         { packageId: 4, locationKind: 'wholesaler_warehouse', heldByRegion: false, quantity: 200 },
         { packageId: 4, locationKind: 'municipal_store', heldByRegion: true, quantity: 50 },
       ],
-      demand: [
-        // Morfin: 1.5 packs of 10 a day (15 units) + 0.1 pack of 50 (5 units) = 20 units a day
-        // → 608.33 units a month; 600 / 608.33 = 0.986 months: not met.
-        { packageId: 1, perDay: 1.5 },
-        { packageId: 2, perDay: 0.1 },
-        { packageId: 3, perDay: 4 },
-        // Natriumklorid: 12 bags a day → 365 a month; 600 / 365 = 1.644 months: met.
-        { packageId: 4, perDay: 12 },
+      consumption: [
+        // Morfin: 547.5 packs of 10 a year = 1.5 a day (15 units) + 36.5 packs of 50 = 0.1 a day
+        // (5 units) = 20 units a day → 608.33 units a month; 600 / 608.33 = 0.986 months: not met.
+        care(1, 1.5),
+        care(2, 0.1),
+        care(3, 4),
+        // Natriumklorid: 4,380 bags a year = 12 a day → 365 a month; 600 / 365 = 1.644 months: met.
+        care(4, 12),
       ],
     });
 
@@ -99,7 +111,7 @@ describe('regionalScorecard (R2: months of consumption held against one month)',
       list: [list[1]!],
       packages,
       stock: [{ packageId: 4, locationKind: 'hospital_pharmacy', heldByRegion: true, quantity: 365 }],
-      demand: [{ packageId: 4, perDay: 12 }],
+      consumption: [care(4, 12)],
     });
     expect(rows[0]!.monthsHeld).toBeCloseTo(1, 12);
     expect(rows[0]!.status).toBe('met');
@@ -110,10 +122,64 @@ describe('regionalScorecard (R2: months of consumption held against one month)',
       list: [list[1]!],
       packages,
       stock: [{ packageId: 4, locationKind: 'hospital_pharmacy', heldByRegion: true, quantity: 600 }],
-      demand: [{ packageId: 4, perDay: 12 }],
+      consumption: [care(4, 12)],
       targetMonths: 3,
     });
     expect(summary).toMatchObject({ met: 0, notMet: 1, shareMet: 0 });
+  });
+});
+
+describe('the care’s consumption (TARGET_CHANNELS)', () => {
+  // Amoxicillin, packs of 20: the region's community pharmacies dispensed 36,500 packs on prescription
+  // in the year (100 a day), its hospitals requisitioned 730 packs (2 a day = 40 tablets), and dose
+  // pharmacies packed 3,650. The hospital pharmacy holds 70 packs = 1,400 tablets.
+  const amoxicillin: TargetConsumption[] = [
+    { packageId: 5, channel: 'community_dispensing', packages: 36_500, days: 365 },
+    { packageId: 5, channel: 'care_requisition', packages: 730, days: 365 },
+    { packageId: 5, channel: 'dose_dispensing', packages: 3_650, days: 365 },
+  ];
+  const stock = [
+    { packageId: 5, locationKind: 'hospital_pharmacy' as const, heldByRegion: true, quantity: 70 },
+  ];
+
+  it('measures the region’s stock against its care requisitions, not the prescriptions dispensed', () => {
+    expect(TARGET_CHANNELS).toEqual(['care_requisition']);
+    const { rows } = regionalScorecard({ list: [list[2]!], packages, stock, consumption: amoxicillin });
+    // 2 packs × 20 tablets = 40 a day → 1,216.67 a month; 1,400 / 1,216.67 = 1.151 months: met.
+    expect(rows[0]!.monthlyUnits).toBeCloseTo(1_216.667, 3);
+    expect(rows[0]!.monthsHeld).toBeCloseTo(1.1507, 4);
+    expect(rows[0]!.status).toBe('met');
+    // Against every channel (the picture's demand) it would read 0.0205 months: 1,400 / (112 × 20 × 30.42 = 68,133).
+    const all = regionalScorecard({
+      list: [list[2]!],
+      packages,
+      stock,
+      consumption: amoxicillin,
+      channels: ['care_requisition', 'community_dispensing', 'dose_dispensing'],
+    });
+    expect(all.rows[0]!.monthsHeld).toBeCloseTo(0.02055, 5);
+    expect(all.rows[0]!.status).toBe('not_met');
+  });
+
+  it('reads no consumption when the care consumes none, whatever the pharmacies dispense', () => {
+    const { rows, summary } = regionalScorecard({
+      list: [list[2]!],
+      packages,
+      stock,
+      consumption: amoxicillin.filter((c) => c.channel !== 'care_requisition'),
+    });
+    expect(rows[0]).toMatchObject({ monthlyUnits: 0, monthsHeld: null, status: 'no_consumption' });
+    expect(summary.shareMet).toBeNull();
+  });
+
+  it('reads a channel over the days it was reported: 28 packs in a fortnight are 2 a day', () => {
+    const perDay = consumptionPerDay([
+      { packageId: 5, channel: 'care_requisition', packages: 28, days: 14 },
+      { packageId: 5, channel: 'community_dispensing', packages: 1_000, days: 365 },
+      // A channel reported over no day of the window counts nothing (no division by zero).
+      { packageId: 6, channel: 'care_requisition', packages: 0, days: 0 },
+    ]);
+    expect([...perDay]).toEqual([[5, 2]]);
   });
 });
 

@@ -5,7 +5,8 @@ import { plain, swedenWithPicture, useDashboard } from './support.js';
 /**
  * Issue 12 items 6–9 (R2) in Chromium over synthetic Sweden (scale 0.02, seed 42): the regions'
  * one-month target (national summary and a region's scorecard), the funds per agreement, and a region
- * recording its funds used. Screenshots: docs/screenshots/regional-*.png and funds-*.png.
+ * recording its funds used. The target is measured against the care's consumption (care requisitions).
+ * Screenshots: docs/screenshots/regional-*.png and funds-*.png.
  */
 describe('Beredskapsmål och beredskapsmedel in Chromium', () => {
   const d = useDashboard({ load: swedenWithPicture() });
@@ -16,6 +17,8 @@ describe('Beredskapsmål och beredskapsmedel in Chromium', () => {
     expect(summary.regions).toHaveLength(21);
     expect(summary.list, 'synthetic Sweden has a prioritised list').not.toBeNull();
     expect(summary.totals.met + summary.totals.notMet).toBeGreaterThan(0);
+    // Measured against the care's consumption (care requisitions), not every sales channel.
+    expect(summary.channels).toEqual(['care_requisition']);
 
     await d.signIn('demo-lv');
     await d.openFromMenu('Regionernas beredskap', 'Regionernas beredskapsmål');
@@ -25,6 +28,9 @@ describe('Beredskapsmål och beredskapsmedel in Chromium', () => {
     expect(plain(await rows.first().textContent())).toContain(first.name);
     expect(plain(await page.getByTestId('target-totals').textContent())).toContain(
       `Alla regioner${summary.totals.medicines}`,
+    );
+    expect(plain(await page.getByTestId('target-basis').textContent())).toContain(
+      'Förbrukning: vårdens rekvisitioner, varje försäljning en gång, under de senaste 365 dagarna',
     );
     await d.screenshot('regional-summary');
 

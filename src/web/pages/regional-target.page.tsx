@@ -58,7 +58,7 @@ export function PreparednessTabs({ current }: { current: 'target' | 'funds' }) {
 
 /** What the figures rest on: the picture's day, the list version, what counts. */
 function TargetBasis({ data }: { data: RegionalTargetSummary | RegionalScorecard }) {
-  const { t, formatDate, kindLabel } = useI18n();
+  const { t, formatDate, formatNumber, kindLabel } = useI18n();
   return (
     <p className="muted" data-testid="target-basis">
       {t('target.basis', {
@@ -66,7 +66,11 @@ function TargetBasis({ data }: { data: RegionalTargetSummary | RegionalScorecard
         list: data.list ? `${data.list.name} (${formatDate(data.list.validFrom)})` : t('target.noList'),
         kinds: data.countedKinds.map((k) => kindLabel(k).toLowerCase()).join(', '),
       })}
-      {data.contractedStockCounts && ` ${t('target.contracted')}`}
+      {data.contractedStockCounts && ` ${t('target.contracted')}`}{' '}
+      {t('target.consumption', {
+        channels: data.channels.map((c) => t(`target.channel.${c}`)).join(', '),
+        days: formatNumber(data.consumptionWindowDays),
+      })}
     </p>
   );
 }
