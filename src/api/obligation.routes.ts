@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { grantedDispensations } from '../store/dispensation.repository.js';
+import { applyDispensations } from '../domain/dispensation.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Principal } from '../domain/access.js';
 import { mayDecide } from '../domain/actors.js';
@@ -180,7 +182,13 @@ const InForceQuery = Type.Object({
 const InForceLineDto = Type.Object({
   company: Named,
   package: PackageRef,
-  volume: Type.Integer({ description: 'packages to hold, before any dispensation' }),
+  volume: Type.Integer({
+    description: 'packages to hold on the day: the published volume, or a granted dispensation’s while valid',
+  }),
+  publishedVolume: Type.Integer({ description: 'the volume of the decision version in force' }),
+  dispensationId: Nullable(
+    Type.Integer({ description: 'the granted dispensation that sets volume, if any' }),
+  ),
   basisUnits: Type.Number(),
   basisFrom: DateString,
   basisTo: DateString,
@@ -310,6 +318,18 @@ export const obligationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
       on,
       ...(companyId === undefined ? {} : { companyId }),
     });
+    // The obligation in force always reflects the decisions (issue 12 item 3): a granted dispensation
+    // replaces the published volume while it is valid.
+    const granted = await grantedDispensations(db, { on, companyId });
+    const applied = new Map(
+      applyDispensations(
+        rows
+          .filter((r) => r.exemptReason === null && r.volume > 0)
+          .map((r) => ({ companyId: r.companyId, packageId: r.packageId, volume: r.volume })),
+        granted,
+        on,
+      ).map((a) => [`${a.companyId}:${a.packageId}`, a]),
+    );
     const ids = [...new Set(rows.map((r) => r.packageId))];
     const orgIds = [...new Set(rows.map((r) => r.companyId))];
     const packages =
@@ -333,6 +353,7 @@ export const obligationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
       items: rows
         .map((r) => {
           const x = pkgOf.get(r.packageId);
+          const a = applied.get(`${r.companyId}:${r.packageId}`);
           return {
             company: { id: r.companyId, name: nameOf.get(r.companyId) ?? '' },
             package: {
@@ -343,7 +364,9 @@ export const obligationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
               substance: x?.substance ?? '',
               atcCode: x?.atc_code ?? '',
             },
-            volume: r.volume,
+            volume: a?.volume ?? r.volume,
+            publishedVolume: r.volume,
+            dispensationId: a?.dispensationId ?? null,
             basisUnits: r.basisUnits,
             basisFrom: r.basisFrom,
             basisTo: r.basisTo,

@@ -263,6 +263,16 @@ describeEach(testBackends())('dispensations, supervision and compensation on $na
       [ids.p1, 900, 900],
       [ids.p2, 40, 40],
     ]);
+    // Läkemedelsverket's list in force (and so its export) shows the same: the dispensation's volume.
+    const list = await call('GET', `/api/obligations/in-force?year=2026&on=2026-04-20`, tokens.a);
+    expect(list.statusCode, list.body).toBe(200);
+    expect(
+      list
+        .json<{ items: { package: { id: number }; volume: number; publishedVolume: number }[] }>()
+        .items.filter((r) => r.package.id === ids.p1)
+        .map((r) => [r.publishedVolume, r.volume]),
+    ).toEqual([[900, 500]]);
+
     // Today's supervision followed the decision: 620 owned reaches 500, not 900.
     const lv = await rowsOf(`/api/supervision?company=${ids.a}`, tokens.lv);
     expect(lv.items.map(brief)).toEqual([
