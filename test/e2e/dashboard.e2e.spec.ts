@@ -184,7 +184,10 @@ describe('dashboard in Chromium', () => {
     );
     // Issue 10 item 2: a region's user lands on its region's picture.
     await expect.poll(() => page.url()).toContain('/overview?region=12');
-    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Regioner' }).click();
+    await page
+      .getByRole('navigation', { name: 'Huvudmeny' })
+      .getByRole('link', { name: 'Regioner', exact: true })
+      .click();
     const rows = page.getByTestId('region-row');
     await expect.poll(() => rows.count()).toBe(21);
     // 14 locations less the state security stock in Uppsala; Skåne's own preparedness stock still counts.
