@@ -21,7 +21,10 @@ describe('the demo in Chromium', () => {
     await d.signIn('demo-lv');
     expect(plain(await page.getByTestId('account').innerText())).toMatch(/Läkemedelsverket/);
     // LV lands on the national picture (issue 10 item 2); the regions are one menu item away.
-    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Regioner' }).click();
+    await page
+      .getByRole('navigation', { name: 'Huvudmeny' })
+      .getByRole('link', { name: 'Regioner', exact: true })
+      .click();
     const rows = page.getByTestId('region-row');
     await expect.poll(() => rows.count()).toBe(21);
 
