@@ -17,7 +17,10 @@ describe('Lagerhållningsskyldighet in Chromium', () => {
     await d.openFromMenu('Lagerhållningsskyldighet');
     await d.go('/obligations?year=2026');
     await page.getByRole('heading', { name: 'Beräkningar för 2026' }).waitFor();
-    expect(plain(await page.getByTestId('obl-calcs').textContent())).toContain('Ingen beräkning ännu');
+    // The heading shows before the list has loaded (the table's header row then stands alone): wait for it.
+    await expect
+      .poll(async () => plain(await page.getByTestId('obl-calcs').textContent()))
+      .toContain('Ingen beräkning ännu');
 
     await page.getByLabel('Månader', { exact: true }).fill('3');
     await page.getByRole('button', { name: 'Beräkna', exact: true }).click();
