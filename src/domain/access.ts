@@ -15,6 +15,10 @@ export type Permission =
   | 'preparedness:read' // obligations, dispensations, compensation, regional targets and funds: own, or all for authorities
   | 'preparedness:apply' // a company applies (dispensation, compensation); a region records its funds used
   | 'preparedness:decide' // publish obligations, decide an application; only the deciding authority (actors.ts mayDecide)
+  | 'shortage:read' // shortage cases, allocation and redistribution plans and decisions: own instructions, or all for authorities
+  | 'shortage:manage' // open and move a shortage case, record consultations, compute plans (authorities and the joint function)
+  | 'shortage:decide' // designate a critical shortage, decide a plan; only the deciding authority (actors.ts mayDecide)
+  | 'shortage:confirm' // an organisation confirms sending and receiving what a decided plan instructs it
   | 'admin'; // tokens and users
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -28,6 +32,10 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'preparedness:apply',
     'preparedness:decide',
     'admin',
+    'shortage:read',
+    'shortage:manage',
+    'shortage:decide',
+    'shortage:confirm',
   ],
   coordinator: [
     'catalogue:read',
@@ -37,8 +45,12 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'preparedness:read',
     'preparedness:apply',
     'preparedness:decide',
+    'shortage:read',
+    'shortage:manage',
+    'shortage:decide',
+    'shortage:confirm',
   ],
-  analyst: ['catalogue:read', 'report:read', 'picture:read', 'preparedness:read'],
+  analyst: ['catalogue:read', 'report:read', 'picture:read', 'preparedness:read', 'shortage:read'],
   reporter: [
     'catalogue:read',
     'report:write',
@@ -47,8 +59,10 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'master-data:import',
     'preparedness:read',
     'preparedness:apply',
+    'shortage:read',
+    'shortage:confirm',
   ],
-  reader: ['catalogue:read', 'picture:read', 'preparedness:read'],
+  reader: ['catalogue:read', 'picture:read', 'preparedness:read', 'shortage:read'],
 };
 
 export function permissionsOf(role: Role): readonly Permission[] {

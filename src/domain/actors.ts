@@ -32,6 +32,8 @@ export const DECIDED_BY = {
   /** R3: LV decides distribution and redistribution in an individual case. */
   distribution: 'lv',
   redistribution: 'lv',
+  /** R4 (seed 004): whether a shortage is "kritisk brist" is Läkemedelsverket's assessment. */
+  criticalShortage: 'lv',
   /** R1: companies apply to TLV for compensation. */
   compensation: 'tlv',
   /** R1, R2: Socialstyrelsen's list of medicines for care that cannot wait. */
