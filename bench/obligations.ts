@@ -21,6 +21,8 @@
  *
  * Measured (year 2026: cut-off 2025-10-01, basis 2024-10-01 … 2025-09-30; the day 2026-03-02):
  *   1. the engine cold: computeObligations with no monthly sales kept (it computes and keeps them);
+ *   1b. the months kept ahead as the server keeps them after a refresh (keepSalesMonths, timed: one-off
+ *      work off the critical path), then the first calculation of the year (the critical path);
  *   2. the engine warm: computeObligations (the monthly sales kept), then supervision: the obligations
  *      in force that day (publishedObligations, after publishDecisions) against the stock each company
  *      owns (current_stock_by_owner, the listed packages only);
@@ -45,6 +47,7 @@ import {
   publishedObligations,
   whatIf,
 } from '../src/store/obligation.repository.js';
+import { keepSalesMonths } from '../src/store/obligation/months.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
@@ -457,7 +460,20 @@ async function main() {
       `  ${lines.rows[0]!.n} lines, ${lines.rows[0]!.companies} companies, ${lines.rows[0]!.exempt} exempt`,
     );
 
-    let calcId = cold.result.id;
+    // Item 10's critical path: the server keeps the closed months ahead after each refresh
+    // (keepSalesMonthsAfterRefresh), so the first calculation of a year finds them kept. Forget them
+    // again, keep them ahead as the server does (timed: the one-off work, off the critical path), then
+    // time the first calculation.
+    await client.query(`TRUNCATE obligation_sales_month`);
+    const ahead = await time(() => keepSalesMonths(store.db, TODAY));
+    log(
+      `months kept ahead (the server, after a refresh): ${ahead.result.computed} package-months of ` +
+        `${ahead.result.packages} listed packages (${ahead.result.from} … ${ahead.result.to}) in ${seconds(ahead.ms)}`,
+    );
+    const first = await time(() => computeObligations(store.db, PARAMS, actor));
+    log(`engine, first calculation of the year with the months kept ahead: ${seconds(first.ms)}`);
+
+    let calcId = first.result.id;
     const computeMs = await median(ROUNDS, async () => {
       calcId = (await computeObligations(store.db, PARAMS, actor)).id;
     });
@@ -490,7 +506,8 @@ async function main() {
         ` (${naiveAnswer.volumes.size} obligations, ${naiveAnswer.below.size} below their volume that day)`,
     );
     log(
-      `ratio naive ÷ engine (warm): ${(naiveMs / engineMs).toFixed(1)}× (target ≥ 20×); cold: ${(naiveMs / (cold.ms + superviseMs)).toFixed(1)}×`,
+      `ratio naive ÷ engine (warm): ${(naiveMs / engineMs).toFixed(1)}× (target ≥ 20×); first calculation, months kept ahead: ` +
+        `${(naiveMs / (first.ms + superviseMs)).toFixed(1)}×; cold (nothing kept): ${(naiveMs / (cold.ms + superviseMs)).toFixed(1)}×`,
     );
 
     const whatIfMs = await median(ROUNDS, () =>

@@ -5,6 +5,7 @@ import { buildApp, type App } from '../api/app.js';
 import { RETRY_AFTER_SECONDS, type ErrorBody } from '../api/errors.js';
 import type { Store } from '../store/database.js';
 import { superviseAfterRefresh } from '../store/supervision.repository.js';
+import { keepSalesMonthsAfterRefresh } from '../store/obligation/months.js';
 import { PictureMaintainer } from '../store/picture/maintainer.js';
 import { Alerts, mailConfigFromEnv } from '../api/alert.delivery.js';
 
@@ -77,6 +78,7 @@ export async function startServer(
     onRefreshed: () => {
       alerts.evaluateSoon();
       superviseAfterRefresh(store.db, log);
+      keepSalesMonthsAfterRefresh(store.db, log);
     },
   });
   if (options.pictureFirst === true) {
