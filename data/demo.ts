@@ -55,6 +55,14 @@ export const DEMO_PERSONAS: readonly DemoPersona[] = [
     'Demo Analytiker SoS',
   ),
   persona(
+    'demo-tlv',
+    'TLV',
+    'coordinator',
+    'TLV, handläggare av ersättning för lagerhållning',
+    'Dental and Pharmaceutical Benefits Agency, compensation officer',
+    'Demo Handläggare TLV',
+  ),
+  persona(
     'demo-nct',
     'NCT',
     'coordinator',

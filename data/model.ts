@@ -224,6 +224,8 @@ export interface StockLineRow {
   expiry: string | null;
   quantity: number;
   stock_level: number;
+  /** Whose stock it is when not the holder's: the company, for a warehouse's stock (DOMAIN.md). */
+  owner_id: number | null;
 }
 
 export interface SalesRow {

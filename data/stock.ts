@@ -189,7 +189,11 @@ export function planStock(ctx: StockContext): SnapshotPlan[] {
         twoBatches[i] = expected > 300 ? 1 : 0;
       });
     }
-    const lines = p.packages.length + twoBatches.reduce((a, x) => a + x, 0);
+    // The obligatory stock's own line (obligatoryHeld), counted as the current count would hold it.
+    const obligatory = p.packages.filter(
+      (pkg) => obligatoryHeld(ctx, p.location, pkg, ctx.today - 1) > 0,
+    ).length;
+    const lines = p.packages.length + twoBatches.reduce((a, x) => a + x, 0) + obligatory;
     // Most locations count early today (01–05 UTC); one in eight has not yet reported today and
     // counted yesterday; the stale warehouse last counted STALE_WAREHOUSE_DAYS ago.
     const notYet = hash32(ctx.seed, p.location.row.id) % 8 === 0;
@@ -237,6 +241,44 @@ export const SHORT_PREPAREDNESS_REGIONS: readonly string[] = ['04', '14', '22'];
 export function preparednessAmbition(seed: number, r: number, regionCode: string): number {
   const u = new Rng(seed, 'ambition', r).next();
   return SHORT_PREPAREDNESS_REGIONS.includes(regionCode) ? 1 + 3 * u : 45 + 30 * u;
+}
+
+/**
+ * R1's obligatory stock, held by the companies at the wholesalers' warehouses (DOMAIN.md: the
+ * warehouses hold stock on the companies' behalf) as level-2 stock beside the everyday stock: days of
+ * the warehouse's share of national demand (ours, for the demo: with the everyday 35–90 days nearly all
+ * companies hold the three months R1 asks; OBLIGATION_SHORT_COMPANY_SHARE of the companies, and scarce
+ * packages, hold far less, so supervision has a few real deviations).
+ */
+export const OBLIGATORY_DAYS: readonly [number, number] = [45, 75];
+export const OBLIGATORY_SHORT_DAYS: readonly [number, number] = [0, 20];
+export const OBLIGATION_SHORT_COMPANY_SHARE = 0.1;
+
+/** Whether the package is on Socialstyrelsen's list as the generator writes it, and not exempt (R1). */
+function carriesObligation(p: PackageModel): boolean {
+  const listed = p.spec.prioritised;
+  if (listed === undefined || p.medicine.species !== 'human') return false;
+  if (listed.form !== undefined && listed.form !== p.formKey) return false;
+  return !p.row.parallel_traded && !p.row.licence;
+}
+
+/**
+ * The obligatory stock a warehouse holds of a package for its company, in packs (0: none). Its own
+ * random streams, so that no other draw of the demo changes; the same for every count of the warehouse.
+ */
+function obligatoryHeld(
+  ctx: StockContext,
+  l: SnapshotPlan['location'],
+  p: PackageModel,
+  countedDay: number,
+): number {
+  if (l.row.kind !== 'wholesaler_warehouse' || p.scarce || !carriesObligation(p)) return 0;
+  const o = new Rng(ctx.seed, 'obligatory', l.row.id * 100_003 + p.row.id);
+  const short = new Rng(ctx.seed, 'obligation-short', p.row.company_id).chance(
+    OBLIGATION_SHORT_COMPANY_SHARE,
+  );
+  const [lo, hi] = short ? OBLIGATORY_SHORT_DAYS : OBLIGATORY_DAYS;
+  return Math.round(nationalPerDay(p, countedDay, ctx.today) * l.share * o.uniform(lo, hi));
 }
 
 const BATCH_LETTERS = 'ABCDEFGHJKLMNPRSTUVXYZ';
@@ -313,6 +355,21 @@ export function* stockLineChunks(
           : drift.uniform(0.85, 1.2);
       }
       const whole = p.scarce ? Math.floor(quantity) : Math.max(1, Math.round(quantity));
+      // A warehouse holds the companies' stock (DOMAIN.md): the package's company owns it.
+      const owner = l.row.kind === 'wholesaler_warehouse' ? p.row.company_id : null;
+      const held = owner === null ? 0 : obligatoryHeld(ctx, l, p, countedDay);
+      if (held > 0) {
+        const o = new Rng(ctx.seed, 'obligatory-batch', l.row.id * 100_003 + p.row.id);
+        rows.push({
+          snapshot_id: plan.row.id,
+          package_id: p.row.id,
+          batch: `${BATCH_LETTERS[o.int(0, BATCH_LETTERS.length - 1)] ?? 'A'}${o.int(10_000, 99_999)}R`,
+          expiry: dateOfDayNumber(ctx.today + o.int(365, 1095)),
+          quantity: held,
+          stock_level: 2,
+          owner_id: owner,
+        });
+      }
       const expiry = (): string => {
         if (longExpiry) return dateOfDayNumber(ctx.today + rng.int(365, 1800));
         if (rng.chance(0.03)) return dateOfDayNumber(ctx.today + rng.int(3, 60));
@@ -329,6 +386,7 @@ export function* stockLineChunks(
           expiry: expiry(),
           quantity: first,
           stock_level: level,
+          owner_id: owner,
         });
         rows.push({
           snapshot_id: plan.row.id,
@@ -337,6 +395,7 @@ export function* stockLineChunks(
           expiry: expiry(),
           quantity: whole - first,
           stock_level: level,
+          owner_id: owner,
         });
       } else {
         rows.push({
@@ -346,6 +405,7 @@ export function* stockLineChunks(
           expiry: expiry(),
           quantity: whole,
           stock_level: level,
+          owner_id: owner,
         });
       }
     });

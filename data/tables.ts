@@ -213,6 +213,7 @@ export const STOCK_LINE_COLUMNS = [
   'expiry',
   'quantity',
   'stock_level',
+  'owner_id',
 ] as const satisfies readonly (keyof StockLineRow)[];
 
 /** Sales rows as CSV; the hot path, so written out by hand (no field needs quoting). */
@@ -235,7 +236,7 @@ export function stockLineCsv(rows: readonly StockLineRow[]): string[] {
   const chunks: string[] = [];
   let chunk = '';
   for (const r of rows) {
-    chunk += `${r.snapshot_id},${r.package_id},${r.batch ?? ''},${r.expiry ?? ''},${r.quantity},${r.stock_level}\n`;
+    chunk += `${r.snapshot_id},${r.package_id},${r.batch ?? ''},${r.expiry ?? ''},${r.quantity},${r.stock_level},${r.owner_id ?? ''}\n`;
     if (chunk.length >= 65_536) {
       chunks.push(chunk);
       chunk = '';

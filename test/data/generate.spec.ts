@@ -332,6 +332,7 @@ describe('synthetic Sweden: actors and catalogue', () => {
     expect(DEMO_PERSONAS.map((p) => p.token)).toEqual([
       'demo-lv',
       'demo-sos',
+      'demo-tlv',
       'demo-nct',
       'demo-region-01',
       'demo-region-12',

@@ -10,7 +10,7 @@ import type { Store } from '../../src/store/database.js';
 import { findPrincipalByTokenHash } from '../../src/store/token.repository.js';
 import { registerGenerateCommand } from '../../src/cli/generate.command.js';
 import { writeSwedenFiles } from '../../data/files.js';
-import { generateSweden } from '../../data/generate.js';
+import { DEMO_PERSONAS, generateSweden } from '../../data/generate.js';
 import { loadSweden, type LoadCounts, type LoadProgress } from '../../data/load.js';
 import { describeEach, testBackends } from '../support/databases.js';
 
@@ -56,8 +56,8 @@ describeEach(testBackends())('loadSweden on $name', (backend) => {
       package: data.packages.length,
       product_list: 1,
       product_list_item: data.productListItems.length,
-      app_user: 10,
-      api_token: 10,
+      app_user: DEMO_PERSONAS.length,
+      api_token: DEMO_PERSONAS.length,
       report: 1,
       stock_snapshot: data.stockSnapshots.length,
       shortage_notice: data.shortageNotices.length,

@@ -2,28 +2,26 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/database.js';
 import { recordSupervision } from '../../src/store/supervision.repository.js';
-import { buildReport, buildToken } from '../support/builders.js';
 import { publishObligations } from '../support/supervision-fixture.js';
-import { plain, swedenWithPicture, TODAY, useDashboard } from './support.js';
+import { plain, swedenWithPicture, useDashboard } from './support.js';
 
-/** TLV has no demo persona: the test gives its organisation a token of its own. */
-const TLV_TOKEN = 'e2e-tlv';
+/** TLV's demo persona (data/demo.ts), who decides compensation. */
+const TLV_TOKEN = 'demo-tlv';
 /** A week before the picture's day: the supervision's record starts then, so "below since" shows it. */
 const WEEK_AGO = '2026-02-23';
 
 interface Chosen {
   companyId: number;
   packageId: number;
-  locationId: number;
   owned: number;
   volume: number;
 }
 
 /**
  * An obligation year on synthetic Sweden (scale 0.02, seed 42): four companies (COMP-001, the demo's
- * company persona, first) each own part of their stock at a wholesaler (the synthetic data names no
- * owner, so the wholesaler owns it all: a stock difference moves packs into each company's ownership),
- * and Läkemedelsverket has published their 2026 obligations: below, compliant, just below in turn.
+ * company persona, first) own their stock at the wholesalers' warehouses (the synthetic data names the
+ * package's company as the owner of a warehouse's stock), and Läkemedelsverket has published their 2026
+ * obligations against what each owns: below, compliant, just below in turn.
  */
 async function obligationYear(store: Store): Promise<Chosen[]> {
   const db = store.db;
@@ -33,57 +31,27 @@ async function obligationYear(store: Store): Promise<Chosen[]> {
         .id,
     );
   const lv = await org('LV');
-  await buildToken(db, await org('TLV'), 'coordinator', TLV_TOKEN);
   const companies = await Promise.all(['COMP-001', 'COMP-002', 'COMP-003', 'COMP-004'].map(org));
-  const { rows } = await sql<{
-    company_id: number;
-    package_id: number;
-    location_id: number;
-    quantity: number;
-  }>`
-    SELECT DISTINCT ON (p.company_id, s.package_id) p.company_id, s.package_id, s.location_id,
-           s.quantity::int AS quantity
+  const { rows } = await sql<{ company_id: number; package_id: number; quantity: number }>`
+    SELECT s.owner_id AS company_id, s.package_id, sum(s.quantity)::int AS quantity
     FROM current_stock_by_owner s
-    JOIN package p ON p.id = s.package_id
-    JOIN location l ON l.id = s.location_id
-    WHERE l.kind = 'wholesaler_warehouse' AND p.company_id = ANY(${companies}::bigint[])
-      AND NOT p.parallel_traded AND NOT p.licence AND s.quantity >= 40
-    ORDER BY p.company_id, s.package_id, s.quantity DESC`.execute(db);
+    JOIN package p ON p.id = s.package_id AND p.company_id = s.owner_id
+    WHERE s.owner_id = ANY(${companies}::bigint[]) AND NOT p.parallel_traded AND NOT p.licence
+    GROUP BY 1, 2
+    HAVING sum(s.quantity) >= 40
+    ORDER BY 1, 2`.execute(db);
   const chosen: Chosen[] = [];
   for (const companyId of companies) {
     const mine = rows
       .filter((r) => Number(r.company_id) === companyId)
       .slice(0, companyId === companies[0] ? 4 : 2);
     mine.forEach((r, i) => {
-      const owned = Math.floor(Number(r.quantity) / 2);
+      const owned = Number(r.quantity);
       const volume = [Math.ceil(owned * 1.6), Math.max(1, Math.floor(owned * 0.7)), owned + 25][
         (chosen.length + i) % 3
       ]!;
-      chosen.push({
-        companyId,
-        packageId: Number(r.package_id),
-        locationId: Number(r.location_id),
-        owned,
-        volume,
-      });
+      chosen.push({ companyId, packageId: Number(r.package_id), owned, volume });
     });
-  }
-  for (const c of chosen) {
-    const reportId = await buildReport(db, lv, 'stock_difference');
-    await db
-      .insertInto('stock_difference_line')
-      .values({
-        report_id: reportId,
-        location_id: c.locationId,
-        counted_at: `${TODAY}T05:00:00Z`,
-        package_id: c.packageId,
-        batch: `E2E-${c.companyId}`,
-        expiry: '2028-01-01',
-        quantity: c.owned,
-        stock_level: 1,
-        owner_id: c.companyId,
-      })
-      .execute();
   }
   for (const companyId of companies) {
     const lines = chosen
