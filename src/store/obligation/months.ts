@@ -3,6 +3,7 @@ import { addCalendarMonths } from '../../domain/calendar.js';
 import type { Db } from '../database.js';
 import { supervisionToday } from '../supervision.repository.js';
 import { obligationSalesMonths, packagesOnList } from './basis.js';
+import { scheduledRevision } from './revisions.js';
 
 /*
  * Issue 12 item 10: the monthly sales an obligation's basis reads (obligation_sales_month, 0022) are
@@ -75,8 +76,9 @@ export async function keepSalesMonths(
 let keeping: Promise<void> | null = null;
 
 /**
- * After a refresh of the picture (src/cli/serve.ts): keeps the months for the picture's day in the
- * background; one run at a time (a refresh during a run is covered by the next one's check).
+ * After a refresh of the picture (src/cli/serve.ts), in the background: keeps the months for the
+ * picture's day, then runs the month's revision test (scheduledRevision) on them. One run at a time (a
+ * refresh during a run is covered by the next one's check).
  */
 export function keepSalesMonthsAfterRefresh(db: Db, log: (message: string) => void): void {
   if (keeping !== null) return;
@@ -85,8 +87,11 @@ export function keepSalesMonthsAfterRefresh(db: Db, log: (message: string) => vo
     const kept = await keepSalesMonths(db, day);
     if (kept.computed > 0)
       log(`skyldighet: ${kept.computed} package-months of sales kept (${kept.from} … ${kept.to})`);
+    const revised = await scheduledRevision(db, day);
+    if (revised !== null && revised.length > 0)
+      log(`skyldighet: ${revised.length} obligations due for revision (±25 %), awaiting Läkemedelsverket`);
   })()
-    .catch((err: unknown) => log(`skyldighet: monthly sales not kept: ${String(err)}`))
+    .catch((err: unknown) => log(`skyldighet: monthly sales or revision not done: ${String(err)}`))
     .finally(() => {
       keeping = null;
     });

@@ -122,3 +122,27 @@ export async function listRevisions(
     newVolume: r.new_volume,
   }));
 }
+
+/**
+ * The revision test runs by itself once a month (ours: R1 says volumes are revised when sales have
+ * moved by 25 %, not how often to look; monthly follows the months the basis is kept in): on the first
+ * day of the picture's month, for the calculation Läkemedelsverket last published for that year.
+ * Nothing is published: the revisions wait for Läkemedelsverket's decision (publishDecisions).
+ * Returns the revisions made, or null when there is nothing to test (no published year, or before the
+ * cut-off).
+ */
+export async function scheduledRevision(db: Db, day: string): Promise<RevisionRow[] | null> {
+  const on = `${day.slice(0, 7)}-01`;
+  const published = await obligationDb(db)
+    .selectFrom('obligation_decision')
+    .select('calculation_id')
+    .where('year', '=', Number(day.slice(0, 4)))
+    .orderBy('decided_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (published === undefined) return null;
+  const calc = await findCalculation(db, Number(published.calculation_id));
+  if (calc === undefined || on <= calc.cutoff) return null;
+  return reviseObligations(db, { calculationId: calc.id, on });
+}
