@@ -6,7 +6,8 @@ import type {
   CompensationModelDto,
 } from '../../api/compensation.routes.js';
 import type { CompensationStatus } from '../../domain/compensation.js';
-import { isApiError, type ApiError, type Page } from '../api-client.js';
+import { type Page } from '../api-client.js';
+import { DecisionCell, DetailRow, FormCard, useSubmission } from '../components/form-card.js';
 import { Badge, type BadgeTone } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
 import { useDateTime } from '../components/freshness.js';
@@ -175,35 +176,29 @@ function ApplicationRow({
           <Badge tone={STATUS_TONE[a.status]}>{t(`comp.status.${a.status}` as MessageKey)}</Badge>
         </td>
         <td className="num">{a.decision ? sek(a.decision.amountSek) : '–'}</td>
-        <td>
-          {a.decision ? (
-            <>
-              {a.decision.reason}
-              <span className="cell-sub">
-                {a.decision.decidedBy}, {a.decision.organisation}, {time(a.decision.decidedAt)}
-              </span>
-            </>
-          ) : mayDecide ? (
-            <button
-              type="button"
-              className="button button-secondary button-small"
-              aria-expanded={open}
-              onClick={() => setOpen((o) => !o)}
-            >
-              {t('comp.decide')}
-            </button>
-          ) : (
-            <span className="muted">{t('comp.awaiting')}</span>
-          )}
-        </td>
+        <DecisionCell
+          decided={
+            a.decision ? (
+              <>
+                {a.decision.reason}
+                <span className="cell-sub">
+                  {a.decision.decidedBy}, {a.decision.organisation}, {time(a.decision.decidedAt)}
+                </span>
+              </>
+            ) : null
+          }
+          mayDecide={mayDecide}
+          open={open}
+          onToggle={() => setOpen((o) => !o)}
+          decideLabel={t('comp.decide')}
+          awaitingLabel={t('comp.awaiting')}
+        />
       </tr>
       {open && a.decision === null && (
-        <tr className="row-detail">
-          <td colSpan={COLUMNS}>
-            <Lines lines={a.lines} sek={sek} />
-            <DecisionForm a={a} onDecided={onDecided} />
-          </td>
-        </tr>
+        <DetailRow columns={COLUMNS}>
+          <Lines lines={a.lines} sek={sek} />
+          <DecisionForm a={a} onDecided={onDecided} />
+        </DetailRow>
       )}
     </Fragment>
   );
@@ -253,8 +248,7 @@ function ApplyCard({ onFiled }: { onFiled: () => void }) {
   const [yearText, setYear] = useState<string | null>(null);
   const year = yearText ?? inForce.data?.on.slice(0, 4) ?? '';
   const [note, setNote] = useState('');
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy: saving, error, run } = useSubmission();
   const y = Number.parseInt(year, 10);
   const estimate = useApi(`compensation-estimate:${y}`, (a, signal) =>
     y >= 2000 && y <= 2200
@@ -263,33 +257,18 @@ function ApplyCard({ onFiled }: { onFiled: () => void }) {
   );
   const sek = (n: number) => t('comp.sek', { n: formatNumber(n) });
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
       await api.request<Application>('/api/compensation/applications', {
         method: 'POST',
         body: { year: y, ...(note.trim() ? { note } : {}) },
       });
       setNote('');
       onFiled();
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+    });
 
   return (
-    <form
-      className="card card-padded report-form"
-      onSubmit={(e) => void submit(e)}
-      aria-labelledby="comp-new"
-    >
-      <h2 id="comp-new" className="section-title">
-        {t('comp.newTitle')}
-      </h2>
+    <FormCard id="comp-new" title={t('comp.newTitle')} onSubmit={submit}>
       <div className="report-form-fields">
         <div className="field">
           <label htmlFor={ids.year}>{t('comp.year')}</label>
@@ -332,7 +311,7 @@ function ApplyCard({ onFiled }: { onFiled: () => void }) {
         </button>
       </div>
       {error && <ErrorState error={error} title={t('comp.refused')} />}
-    </form>
+    </FormCard>
   );
 }
 
@@ -344,14 +323,10 @@ function DecisionForm({ a, onDecided }: { a: Application; onDecided: () => void 
   const [outcome, setOutcome] = useState<'approve' | 'adjust' | 'deny'>('approve');
   const [amount, setAmount] = useState(String(a.computedSek));
   const [reason, setReason] = useState('');
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy: saving, error, run } = useSubmission();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
       const body =
         outcome === 'adjust' ? { outcome, reason, amountSek: Number(amount) } : { outcome, reason };
       await api.request<Application>(`/api/compensation/applications/${a.id}/decision`, {
@@ -359,12 +334,7 @@ function DecisionForm({ a, onDecided }: { a: Application; onDecided: () => void 
         body,
       });
       onDecided();
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+    });
 
   return (
     <form className="decision-form" onSubmit={(e) => void submit(e)} data-testid="compensation-decision">
@@ -418,14 +388,10 @@ function ModelForm({ latest, onAdded }: { latest: Model | undefined; onAdded: ()
   const [margin, setMargin] = useState(String(latest?.marginPercentagePoints ?? ''));
   const [storage, setStorage] = useState(String(latest?.storageSekPerUnitMonth ?? ''));
   const [note, setNote] = useState('');
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy: saving, error, run } = useSubmission();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
       await api.request<Model>('/api/compensation/models', {
         method: 'POST',
         body: {
@@ -438,22 +404,10 @@ function ModelForm({ latest, onAdded }: { latest: Model | undefined; onAdded: ()
       });
       setNote('');
       onAdded();
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+    });
 
   return (
-    <form
-      className="card card-padded report-form"
-      onSubmit={(e) => void submit(e)}
-      aria-labelledby="comp-model"
-    >
-      <h2 id="comp-model" className="section-title">
-        {t('comp.newModel')}
-      </h2>
+    <FormCard id="comp-model" title={t('comp.newModel')} onSubmit={submit}>
       <div className="decision-form-fields">
         <div className="field">
           <label htmlFor={ids.from}>{t('comp.col.validFrom')}</label>
@@ -501,6 +455,6 @@ function ModelForm({ latest, onAdded }: { latest: Model | undefined; onAdded: ()
         <span className="muted">{t('comp.modelHint')}</span>
       </div>
       {error && <ErrorState error={error} title={t('comp.refused')} />}
-    </form>
+    </FormCard>
   );
 }

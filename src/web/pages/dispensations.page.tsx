@@ -2,7 +2,8 @@ import { Fragment, useId, useState, type FormEvent } from 'react';
 import type { Static } from '@sinclair/typebox';
 import type { DispensationDto } from '../../api/dispensation.routes.js';
 import { DISPENSATION_STATUSES, type DispensationStatus } from '../../domain/dispensation.js';
-import { isApiError, type ApiError, type Page } from '../api-client.js';
+import { type Page } from '../api-client.js';
+import { DecisionCell, DetailRow, FormCard, useSubmission } from '../components/form-card.js';
 import { Badge, type BadgeTone } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
 import { useDateTime } from '../components/freshness.js';
@@ -151,41 +152,35 @@ function DispensationRow({
         <td>
           <Badge tone={STATUS_TONE[d.status]}>{t(`disp.status.${d.status}` as MessageKey)}</Badge>
         </td>
-        <td>
-          {d.decision ? (
-            <>
-              {d.decision.volume !== null && d.decision.validFrom && d.decision.validTo
-                ? t('disp.grantedText', {
-                    n: formatNumber(d.decision.volume),
-                    from: formatDate(d.decision.validFrom),
-                    to: formatDate(d.decision.validTo),
-                  })
-                : t('disp.deniedText')}
-              <span className="cell-sub">
-                {d.decision.reason} · {d.decision.decidedBy}, {d.decision.organisation},{' '}
-                {time(d.decision.decidedAt)}
-              </span>
-            </>
-          ) : mayDecide ? (
-            <button
-              type="button"
-              className="button button-secondary button-small"
-              aria-expanded={open}
-              onClick={() => setOpen((o) => !o)}
-            >
-              {t('disp.decide')}
-            </button>
-          ) : (
-            <span className="muted">{t('disp.awaiting')}</span>
-          )}
-        </td>
+        <DecisionCell
+          decided={
+            d.decision ? (
+              <>
+                {d.decision.volume !== null && d.decision.validFrom && d.decision.validTo
+                  ? t('disp.grantedText', {
+                      n: formatNumber(d.decision.volume),
+                      from: formatDate(d.decision.validFrom),
+                      to: formatDate(d.decision.validTo),
+                    })
+                  : t('disp.deniedText')}
+                <span className="cell-sub">
+                  {d.decision.reason} · {d.decision.decidedBy}, {d.decision.organisation},{' '}
+                  {time(d.decision.decidedAt)}
+                </span>
+              </>
+            ) : null
+          }
+          mayDecide={mayDecide}
+          open={open}
+          onToggle={() => setOpen((o) => !o)}
+          decideLabel={t('disp.decide')}
+          awaitingLabel={t('disp.awaiting')}
+        />
       </tr>
       {open && d.decision === null && (
-        <tr className="row-detail">
-          <td colSpan={COLUMNS}>
-            <DecisionForm d={d} onDecided={onDecided} />
-          </td>
-        </tr>
+        <DetailRow columns={COLUMNS}>
+          <DecisionForm d={d} onDecided={onDecided} />
+        </DetailRow>
       )}
     </Fragment>
   );
@@ -202,17 +197,13 @@ function ApplicationForm({ onFiled }: { onFiled: () => void }) {
   const [packageId, setPackageId] = useState('');
   const [volume, setVolume] = useState('');
   const [reason, setReason] = useState('');
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy: saving, error, run } = useSubmission();
   const [filed, setFiled] = useState<Dispensation | null>(null);
   const items = obligations.data?.items ?? [];
   const year = obligations.data ? Number(obligations.data.on.slice(0, 4)) : undefined;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
       const body = {
         year,
         packageId: Number.parseInt(packageId, 10) || 0,
@@ -223,22 +214,10 @@ function ApplicationForm({ onFiled }: { onFiled: () => void }) {
       setVolume('');
       setReason('');
       onFiled();
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+    });
 
   return (
-    <form
-      className="card card-padded report-form"
-      onSubmit={(e) => void submit(e)}
-      aria-labelledby="disp-new"
-    >
-      <h2 id="disp-new" className="section-title">
-        {t('disp.newTitle', { year: year ?? '' })}
-      </h2>
+    <FormCard id="disp-new" title={t('disp.newTitle', { year: year ?? '' })} onSubmit={submit}>
       <div className="report-form-fields">
         <SelectField
           label={t('disp.package')}
@@ -282,7 +261,7 @@ function ApplicationForm({ onFiled }: { onFiled: () => void }) {
         )}
       </div>
       {error && <ErrorState error={error} title={t('disp.refused')} />}
-    </form>
+    </FormCard>
   );
 }
 
@@ -296,26 +275,17 @@ function DecisionForm({ d, onDecided }: { d: Dispensation; onDecided: () => void
   const [validFrom, setValidFrom] = useState(`${d.year}-01-01`);
   const [validTo, setValidTo] = useState(`${d.year}-12-31`);
   const [reason, setReason] = useState('');
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy: saving, error, run } = useSubmission();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
       const body =
         outcome === 'grant'
           ? { outcome, reason, volume: Number(volume), validFrom, validTo }
           : { outcome, reason };
       await api.request<Dispensation>(`/api/dispensations/${d.id}/decision`, { method: 'POST', body });
       onDecided();
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+    });
 
   return (
     <form className="decision-form" onSubmit={(e) => void submit(e)} data-testid="dispensation-decision">

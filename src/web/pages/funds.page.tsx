@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { isApiError, type ApiError } from '../api-client.js';
+
+import { FormCard, useSubmission } from '../components/form-card.js';
 import { Badge, type BadgeTone } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
 import { SelectField } from '../components/fields.js';
@@ -186,38 +187,22 @@ function RecordUseForm({ funds, onRecorded }: { funds: Funds; onRecorded: () => 
   const [amount, setAmount] = useState('');
   const [usedOn, setUsedOn] = useState('');
   const [purpose, setPurpose] = useState('');
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy: saving, error, run } = useSubmission();
   const [recorded, setRecorded] = useState<FundUse | null>(null);
   const kronor = useKronor();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSaving(true);
-    setError(null);
-    setRecorded(null);
-    try {
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
+      setRecorded(null);
       const amountSek = Number(amount.replace(/[\s\u00a0]/g, ''));
       setRecorded(await recordFundUse(api, { agreement, amountSek, usedOn, purpose }));
       setAmount('');
       setPurpose('');
       onRecorded();
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    } finally {
-      setSaving(false);
-    }
-  };
+    });
 
   return (
-    <form
-      className="card card-padded report-form"
-      onSubmit={(e) => void submit(e)}
-      aria-labelledby="funds-record"
-    >
-      <h2 id="funds-record" className="section-title">
-        {t('funds.recordTitle')}
-      </h2>
+    <FormCard id="funds-record" title={t('funds.recordTitle')} onSubmit={submit}>
       <div className="report-form-fields">
         <SelectField
           label={t('funds.agreement')}
@@ -274,7 +259,7 @@ function RecordUseForm({ funds, onRecorded }: { funds: Funds; onRecorded: () => 
         </div>
       )}
       {error && <ErrorState error={error} title={t('funds.refused')} />}
-    </form>
+    </FormCard>
   );
 }
 

@@ -1,6 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
 import {
-  isApiError,
   type ApiError,
   type ObligationAccess,
   type ObligationCalculation,
@@ -10,6 +9,7 @@ import {
   type ObligationsInForce,
   type ObligationWhatIf,
 } from '../api-client.js';
+import { FormCard, useSubmission } from '../components/form-card.js';
 import { Badge } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
 import { useDateTime } from '../components/freshness.js';
@@ -202,32 +202,16 @@ function ComputeForm({ year, onComputed }: { year: number; onComputed: (c: Oblig
   const [months, setMonths] = useState('3');
   const [cutoff, setCutoff] = useState(`${year - 1}-10-01`);
   const [label, setLabel] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, run } = useSubmission();
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
       const body = { year, months: Number(months.replace(',', '.')), cutoff, ...(label ? { label } : {}) };
       onComputed(
         await api.request<ObligationCalculation>('/api/obligations/calculations', { method: 'POST', body }),
       );
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
-    <form
-      className="card card-padded report-form"
-      onSubmit={(e) => void submit(e)}
-      aria-labelledby="obl-compute"
-    >
-      <h2 id="obl-compute" className="section-title">
-        {t('obl.computeTitle', { year: String(year) })}
-      </h2>
+    <FormCard id="obl-compute" title={t('obl.computeTitle', { year: String(year) })} onSubmit={submit}>
       <div className="report-form-fields">
         <div className="field">
           <label htmlFor={ids.months}>{t('obl.months')}</label>
@@ -254,7 +238,7 @@ function ComputeForm({ year, onComputed }: { year: number; onComputed: (c: Oblig
         </button>
       </div>
       {error && <ErrorState error={error} title={t('obl.refused')} />}
-    </form>
+    </FormCard>
   );
 }
 
@@ -482,35 +466,19 @@ function ReviseForm({ calc, onRevised }: { calc: ObligationCalculation; onRevise
   const { api } = useSession();
   const id = useId();
   const [on, setOn] = useState(`${calc.year}-04-01`);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useSubmission();
   const [made, setMade] = useState<ObligationRevision[] | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
       const res = await api.request<{ items: ObligationRevision[] }>(
         `/api/obligations/calculations/${calc.id}/revisions`,
         { method: 'POST', body: { on } },
       );
       setMade(res.items);
       onRevised();
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
-    <form
-      className="card card-padded report-form"
-      onSubmit={(e) => void submit(e)}
-      aria-labelledby="obl-revise"
-    >
-      <h2 id="obl-revise" className="section-title">
-        {t('obl.reviseTitle')}
-      </h2>
+    <FormCard id="obl-revise" title={t('obl.reviseTitle')} onSubmit={submit}>
       <p className="muted">
         {t('obl.reviseExplain', {
           pct: formatNumber(calc.revisionThreshold * 100, { maximumFractionDigits: 1 }),
@@ -533,7 +501,7 @@ function ReviseForm({ calc, onRevised }: { calc: ObligationCalculation; onRevise
         )}
       </div>
       {error && <ErrorState error={error} title={t('obl.refused')} />}
-    </form>
+    </FormCard>
   );
 }
 
@@ -543,14 +511,10 @@ function PublishForm({ calc, onPublished }: { calc: ObligationCalculation; onPub
   const ids = { reason: useId(), from: useId() };
   const [reason, setReason] = useState('');
   const [validFrom, setValidFrom] = useState(`${calc.year}-01-01`);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useSubmission();
   const [made, setMade] = useState<ObligationDecision[] | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
       const body = { calculationId: calc.id, reason, validFrom };
       const res = await api.request<{ items: ObligationDecision[] }>('/api/obligations/decisions', {
         method: 'POST',
@@ -558,21 +522,9 @@ function PublishForm({ calc, onPublished }: { calc: ObligationCalculation; onPub
       });
       setMade(res.items);
       onPublished();
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
-    <form
-      className="card card-padded report-form"
-      onSubmit={(e) => void submit(e)}
-      aria-labelledby="obl-publish"
-    >
-      <h2 id="obl-publish" className="section-title">
-        {t('obl.publishTitle', { id: String(calc.id) })}
-      </h2>
+    <FormCard id="obl-publish" title={t('obl.publishTitle', { id: String(calc.id) })} onSubmit={submit}>
       <p className="muted">{t('obl.publishExplain')}</p>
       <div className="report-form-fields">
         <div className="field field-wide">
@@ -610,7 +562,7 @@ function PublishForm({ calc, onPublished }: { calc: ObligationCalculation; onPub
           </div>
         </div>
       )}
-    </form>
+    </FormCard>
   );
 }
 
