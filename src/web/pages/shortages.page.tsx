@@ -106,12 +106,12 @@ export function ShortagesPage() {
           <button
             key={s}
             type="button"
-            className={`stat sc-stat${state === s ? ' sc-stat-current' : ''}`}
+            className={`stat card stat-link sc-stat sc-stat-${s}${state === s ? ' is-current' : ''}`}
             aria-pressed={state === s}
             onClick={() => set({ state: state === s ? undefined : s })}
           >
-            <span className="stat-value">{all ? formatNumber(counts.get(s) ?? 0) : '–'}</span>
             <span className="stat-label">{t(`sc.state.${s}` as MessageKey)}</span>
+            <span className="stat-value">{all ? formatNumber(counts.get(s) ?? 0) : '–'}</span>
           </button>
         ))}
       </section>
@@ -133,7 +133,9 @@ export function ShortagesPage() {
       ) : (
         <ResultCard
           id="sc-count"
-          count={shown && t('sc.count', { n: formatNumber(shown.length) })}
+          count={
+            shown && t(shown.length === 1 ? 'sc.countOne' : 'sc.count', { n: formatNumber(shown.length) })
+          }
           updating={list.status === 'loading' && all !== undefined}
         >
           <DataTable
