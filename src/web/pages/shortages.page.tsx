@@ -772,6 +772,8 @@ function DoseSection({ id }: { id: number }) {
       signal,
     }),
   );
+  const regions = useApi('regions', (api, signal) => api.regions(signal));
+  const regionName = (code: string) => regions.data?.items.find((r) => r.code === code)?.name ?? code;
   const n = (v: number) => formatNumber(v, { maximumFractionDigits: 0 });
   const days = (v: number | null) => (v === null ? '–' : t('sc.days', { n: n(v) }));
   const d = dose.data;
@@ -812,7 +814,7 @@ function DoseSection({ id }: { id: number }) {
                   <td className="num">{n(p.patients)}</td>
                   <td className="num">{n(p.stockUnits)}</td>
                   <td className="num">{days(p.coverageDays)}</td>
-                  <td>{p.regions.map((r) => `${r.regionCode}: ${n(r.patients)}`).join(', ')}</td>
+                  <td>{p.regions.map((r) => `${regionName(r.regionCode)} ${n(r.patients)}`).join(', ')}</td>
                 </tr>
               ))}
             />
@@ -834,7 +836,7 @@ function DoseSection({ id }: { id: number }) {
                   {t('sc.stopsRegions', {
                     regions:
                       d.stops.regionsLosingSupply
-                        .map((r) => `${r.regionCode} (${n(r.patients)})`)
+                        .map((r) => `${regionName(r.regionCode)} (${n(r.patients)})`)
                         .join(', ') || '–',
                   })}
                 </p>
