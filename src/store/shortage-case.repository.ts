@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { seesEverything, type Principal } from '../domain/access.js';
 import { mayDecide } from '../domain/actors.js';
+import { dayNumber } from '../domain/calendar.js';
 import { groupKey } from '../domain/demand.js';
 import { AppError, type Problem } from '../domain/errors.js';
 import {
@@ -591,7 +592,19 @@ export async function recordConsultation(
       ...checkText(input.partyName, 'partyName', 200),
       ...checkText(input.summary, 'summary', 4000),
     ];
-    if (input.consultedOn > today)
+    let realDate = true;
+    try {
+      dayNumber(input.consultedOn);
+    } catch {
+      realDate = false;
+      problems.push({
+        field: 'consultedOn',
+        value: input.consultedOn,
+        expected: 'a calendar date YYYY-MM-DD',
+        message: 'not a real date',
+      });
+    }
+    if (realDate && input.consultedOn > today)
       problems.push({
         field: 'consultedOn',
         value: input.consultedOn,

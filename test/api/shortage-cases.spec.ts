@@ -316,6 +316,13 @@ describeEach(testBackends())('shortage cases API on $name', (backend) => {
       summary: 'x',
     });
     expect(badDay.statusCode).toBe(400);
+    const noDay = await call('POST', `/shortage-cases/${caseId}/consultations`, seed.tokens.lvAdmin, {
+      party: 'nag_lok',
+      partyName: 'NAG LOK',
+      consultedOn: '2026-02-30',
+      summary: 'x',
+    });
+    expect(noDay.statusCode).toBe(400);
     const consulted = await ok<Case>('POST', `/shortage-cases/${caseId}/consultations`, seed.tokens.lvAdmin, {
       party: 'regions_nationellt_ct',
       partyName: 'Nationellt CT',
