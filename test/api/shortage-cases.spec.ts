@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
 import { refreshPicture } from '../../src/store/picture/refresh.js';
+import { groupKey } from '../../src/domain/demand.js';
 import { describeEach, testBackends } from '../support/databases.js';
 import { seedMinimal, type MinimalSeed } from '../support/seed.js';
 import {
@@ -114,6 +115,7 @@ describeEach(testBackends())('shortage cases API on $name', (backend) => {
     // The alternative is held somewhere, so that the picture has an item of it.
     await buildStockSnapshot(store.db, seed.locations.pharmacy1, [
       { packageId: alternativeId, quantity: 10 },
+      { packageId: seed.packages.paracetamol, quantity: 10 },
     ]);
     await refreshPicture(store, { today: TODAY, full: true });
     app = await buildApp({ store, webDir: '/nonexistent' });
@@ -385,6 +387,45 @@ describeEach(testBackends())('shortage cases API on $name', (backend) => {
       seed.tokens.lvAnalyst,
     );
     expect(notDose.statusCode).toBe(400);
+  });
+
+  it('a group case designates every package of the group in the picture', async () => {
+    const key = groupKey({ substance: 'Paracetamol', strength: '500 mg', form: 'tablett' });
+    const bad = await call('POST', '/shortage-cases', seed.tokens.lvAdmin, {
+      groupKey: 'finns|inte|alls',
+      reason: 'Test',
+    });
+    expect(bad.statusCode).toBe(400);
+    const opened = await call('POST', '/shortage-cases', seed.tokens.lvAdmin, {
+      groupKey: key,
+      reason: 'Signal från regionerna',
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const id = opened.json<Case>().id;
+    await ok('POST', `/shortage-cases/${id}/moves`, seed.tokens.lvAdmin, {
+      to: 'assessed',
+      reason: 'Bedömd',
+    });
+    await ok('PUT', `/shortage-cases/${id}/checklist`, seed.tokens.lvAdmin, {
+      checklist: {
+        lifeThreatening: false,
+        irreversibleProgressive: false,
+        seriousPublicHealthHarm: true,
+        seriousAnimalHealthHarm: false,
+        noRelevantAlternative: true,
+      },
+      reason: 'Folkhälsan',
+    });
+    await ok('POST', `/shortage-cases/${id}/designation`, seed.tokens.lvAdmin, {
+      outcome: 'designated',
+      reason: 'R4 uppfyllt',
+    });
+    const p = await ok<{
+      item: { designatedCriticalShortage: unknown };
+      group: { designatedCriticalShortage: unknown } | null;
+    }>('GET', `/picture/products/${seed.packages.paracetamol}`, seed.tokens.lvAnalyst);
+    expect(p.item.designatedCriticalShortage).not.toBeNull();
+    expect(p.group?.designatedCriticalShortage).not.toBeNull();
   });
 
   it('closing ends the designation in the picture', async () => {
