@@ -24,7 +24,8 @@ import { CompensationPage } from './pages/compensation.page.js';
 import { DispensationsPage } from './pages/dispensations.page.js';
 import { OBLIGATION_TABS, seesObligations, SupervisionPage } from './pages/supervision.page.js';
 import { SectionTabs } from './components/section-tabs.js';
-import { ShortageCasePage, ShortagesPage } from './pages/shortages.page.js';
+import { ShortagesPage } from './pages/shortages.page.js';
+import { ShortageCasePage } from './pages/shortage-case.page.js';
 import { matchPath, useRouter } from './router.js';
 import { useSession, useSessionControl } from './session.js';
 
