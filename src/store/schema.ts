@@ -439,6 +439,8 @@ export interface RecordedAlternativeTable {
   organisation_id: number;
   decided_on: DateCol;
   note: string | null;
+  /** The shortage case whose assessment named it (0029); null: recorded otherwise. */
+  case_id: number | null;
 }
 
 /** Sales window sums and expected demand per package x region (0003). */
@@ -626,6 +628,67 @@ export interface FundUseTable {
   recorded_at: DefaultTimestamp;
 }
 
+/** A shortage case (0029, issue 13 item 1). */
+export interface ShortageCaseTable {
+  id: Id;
+  subject_kind: 'package' | 'group';
+  package_id: number | null;
+  group_key: string | null;
+  title: string;
+  notice_id: number | null;
+  state: Generated<string>;
+  life_threatening: boolean | null;
+  irreversible_progressive: boolean | null;
+  serious_public_health_harm: boolean | null;
+  serious_animal_health_harm: boolean | null;
+  no_relevant_alternative: boolean | null;
+  checklist_note: string | null;
+  confidential_note: string | null;
+  designated_on: DateCol | null;
+  designated_by_organisation_id: number | null;
+  opened_at: DefaultTimestamp;
+  opened_by_organisation_id: number;
+  opened_by_user_id: number;
+}
+
+/** The append-only history of a shortage case (0029). */
+export interface ShortageCaseEventTable {
+  id: Id;
+  case_id: number;
+  kind: string;
+  from_state: string | null;
+  to_state: string | null;
+  outcome: string | null;
+  reason: string | null;
+  at: DefaultTimestamp;
+  organisation_id: number;
+  user_id: number;
+}
+
+/** An R4 remedy chosen for a case (0029). */
+export interface ShortageCaseRemedyTable {
+  id: Id;
+  case_id: number;
+  kind: string;
+  note: string;
+  recorded_at: DefaultTimestamp;
+  organisation_id: number;
+  user_id: number;
+}
+
+/** R3: a consultation recorded for a case (0029). */
+export interface ShortageCaseConsultationTable {
+  id: Id;
+  case_id: number;
+  party: string;
+  party_name: string;
+  consulted_on: DateCol;
+  summary: string;
+  recorded_at: DefaultTimestamp;
+  organisation_id: number;
+  user_id: number;
+}
+
 export interface Database {
   region: RegionTable;
   municipality: MunicipalityTable;
@@ -677,4 +740,8 @@ export interface Database {
   fund_agreement: FundAgreementTable;
   fund_allocation: FundAllocationTable;
   fund_use: FundUseTable;
+  shortage_case: ShortageCaseTable;
+  shortage_case_event: ShortageCaseEventTable;
+  shortage_case_remedy: ShortageCaseRemedyTable;
+  shortage_case_consultation: ShortageCaseConsultationTable;
 }

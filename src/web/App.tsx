@@ -24,6 +24,8 @@ import { CompensationPage } from './pages/compensation.page.js';
 import { DispensationsPage } from './pages/dispensations.page.js';
 import { OBLIGATION_TABS, seesObligations, SupervisionPage } from './pages/supervision.page.js';
 import { SectionTabs } from './components/section-tabs.js';
+import { ShortagesPage } from './pages/shortages.page.js';
+import { ShortageCasePage } from './pages/shortage-case.page.js';
 import { matchPath, useRouter } from './router.js';
 import { useSession, useSessionControl } from './session.js';
 
@@ -139,6 +141,20 @@ const PAGES: PageDef[] = [
     render: () => <CompensationPage />,
     permission: 'preparedness:read',
     visible: seesObligations,
+  },
+  // Issue 13: shortage cases. One menu item for the section; its tabs lead to allocation,
+  // redistribution and instructions (built by the other parts of the issue).
+  {
+    path: '/shortages',
+    nav: 'nav.shortages',
+    render: () => <ShortagesPage />,
+    permission: 'shortage:read',
+    activeFor: ['/shortages/:id', '/allocations', '/redistributions', '/instructions'],
+  },
+  {
+    path: '/shortages/:id',
+    render: ({ id = '' }) => <ShortageCasePage key={id} id={id} />,
+    permission: 'shortage:read',
   },
   { path: '/reports', nav: 'nav.reports', render: () => <ReportsPage />, permission: 'report:read' },
   { path: '/reporting', nav: 'nav.reporting', render: () => <ReportingPage />, permission: 'report:read' },

@@ -78,7 +78,12 @@ describeEach(testBackends())('API access control on $name', (backend) => {
       organisation: { kind: 'pharmacy_operator' },
       seesEverything: false,
     });
-    expect(res.json().permissions).toEqual(['catalogue:read', 'picture:read', 'preparedness:read']);
+    expect(res.json().permissions).toEqual([
+      'catalogue:read',
+      'picture:read',
+      'preparedness:read',
+      'shortage:read',
+    ]);
   });
 
   it('answers an unknown API path with 404 in the error model, token or not', async () => {

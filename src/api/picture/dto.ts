@@ -8,6 +8,7 @@ import {
 } from '../../domain/access.js';
 import type { Completeness } from '../../domain/freshness.js';
 import type { RiskAssessment } from '../../domain/risk.js';
+import { designationOf, type Designation } from '../../domain/shortage-case.js';
 import { STOCK_STATUSES, stockStatus } from '../../domain/stock-status.js';
 import { SUPPLY_TIER_NAMES_SV, SUPPLY_TIERS, type SupplyTier } from '../../domain/supply-tier.js';
 import type {
@@ -189,7 +190,7 @@ export const DesignatedCriticalShortage = Type.Union(
   ],
   {
     description:
-      'R4 kritisk brist as designated by an authority (Läkemedelsverket’s assessment, seed 004). Null: none recorded; recording designations is a later issue, so it is null today',
+      'R4 kritisk brist as designated by Läkemedelsverket on a shortage case (seed 004), for the package or its group; national, so shown in every area. Null: none in force',
   },
 );
 
@@ -242,7 +243,12 @@ export function toItemDto(
   r: ItemRow,
   regionNames: ReadonlyMap<string, string>,
   assessment?: RiskAssessment,
+  designations?: ReadonlyMap<string, Designation>,
 ): ItemDto {
+  const designation =
+    designations === undefined
+      ? null
+      : designationOf(designations, { kind: r.kind, packageId: r.package_id, groupKey: r.group_key });
   const basis = (BASES as readonly string[]).includes(r.demand_basis)
     ? (r.demand_basis as Basis)
     : 'no_sales';
@@ -280,8 +286,9 @@ export function toItemDto(
       activeNotice: r.active_notice,
       possibleCriticalShortage: r.possible_critical_shortage,
     },
-    // Designations are not recorded yet (a later issue): the picture never makes one.
-    designatedCriticalShortage: null,
+    // Läkemedelsverket's designation (a shortage case, issue 13), national: shown in every area.
+    designatedCriticalShortage:
+      designation === null ? null : { decidedBy: designation.decidedBy, decidedOn: designation.decidedOn },
     ...(assessment ? { reasons: assessment.reasons } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { Static } from '@sinclair/typebox';
+import { designationsInForce } from '../../store/shortage-case.repository.js';
 import {
   classOfAnswer,
   maySeeArea,
@@ -122,7 +123,7 @@ export async function overviewPage(db: Db, principal: Principal, options: Overvi
   const scope = pictureScopeOf(principal);
   const area = options.region ?? NATIONAL_AREA;
   requireArea(principal, area);
-  const names = await regionNames(db);
+  const [names, designations] = await Promise.all([regionNames(db), designationsInForce(db)]);
   if (area !== NATIONAL_AREA && !names.has(area)) throw AppError.notFound(`region ${area}`);
 
   const areas = scope.regionalAggregates ? null : [NATIONAL_AREA];
@@ -177,7 +178,7 @@ export async function overviewPage(db: Db, principal: Principal, options: Overvi
         ? freshness.regions.filter((f) => f.salesStale).map((f) => f.regionCode)
         : null,
     },
-    critical: critical.rows.map((r) => toItemDto(r, names)),
+    critical: critical.rows.map((r) => toItemDto(r, names, undefined, designations)),
     criticalTotal: critical.total,
     notices: {
       active: noticeDtos.filter((n) => n.active),
@@ -226,7 +227,7 @@ export async function itemsPage(db: Db, principal: Principal, query: ItemsQuery)
   }
   // The tier `preparedness` is the reserve (src/domain/reserve.ts): need to know only.
   const reserve = query.tier === 'preparedness';
-  const names = await regionNames(db);
+  const [names, designations] = await Promise.all([regionNames(db), designationsInForce(db)]);
   const filter: ItemFilter = {
     kind,
     area,
@@ -247,7 +248,7 @@ export async function itemsPage(db: Db, principal: Principal, query: ItemsQuery)
   return {
     classification: classification(classOfAnswer({ aggregates: true, locationDetail: false, reserve })),
     asOf: toAsOf(state),
-    items: rows.map((r) => toItemDto(r, names, assessments?.get(key(r)))),
+    items: rows.map((r) => toItemDto(r, names, assessments?.get(key(r)), designations)),
     total,
     limit: query.limit,
     offset: query.offset,
@@ -310,10 +311,11 @@ export interface ProductOptions {
 
 export async function productPage(db: Db, principal: Principal, id: number, options: ProductOptions = {}) {
   const scope = pictureScopeOf(principal);
-  const [state, product, names] = await Promise.all([
+  const [state, product, names, designations] = await Promise.all([
     requireState(db),
     findPictureProduct(db, id),
     regionNames(db),
+    designationsInForce(db),
   ]);
   if (!product || !maySeePackage(principal, { companyId: product.company_id })) {
     throw AppError.notFound(`package ${id}`);
@@ -426,7 +428,7 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
   const alternatives = alternativeRows.map((a) => ({
     relation: a.relation,
     interchangeable: a.relation === 'same_group' || a.relation === 'recorded',
-    item: toItemDto(a, names),
+    item: toItemDto(a, names, undefined, designations),
   }));
 
   // A region counts its share of the deliveries to the warehouses serving it (as the item table does).
@@ -474,8 +476,8 @@ export async function productPage(db: Db, principal: Principal, id: number, opti
       prioritised: product.prioritised ?? false,
     },
     area: { code: area, name: areaName(area, names) },
-    item: item === null ? null : toItemDto(item, names, assessed.get(key(item))),
-    group: group === null ? null : toItemDto(group, names, assessed.get(key(group))),
+    item: item === null ? null : toItemDto(item, names, assessed.get(key(item)), designations),
+    group: group === null ? null : toItemDto(group, names, assessed.get(key(group)), designations),
     stockByTier,
     reserve,
     stockByRegion:
@@ -675,7 +677,8 @@ export async function regionPage(db: Db, principal: Principal, code: string) {
       packages: toCountsDto(packages.get(code) ?? EMPTY_COUNTS),
       groups: groups === null ? null : toCountsDto(groups.get(code) ?? EMPTY_COUNTS),
     };
-    critical = items.rows.map((r) => toItemDto(r, names));
+    const designations = await designationsInForce(db);
+    critical = items.rows.map((r) => toItemDto(r, names, undefined, designations));
   }
   const cls: InformationClass = classOfAnswer({
     aggregates: scope.regionalAggregates,

@@ -77,12 +77,28 @@ export function useDemand(): (perDay: number) => string {
 }
 
 /** The flags of an item as badges: prioritised list, notice, the possible-critical-shortage signal (R4). */
-export function ItemFlags({ item }: { item: Pick<PictureItem, 'flags'> }) {
-  const { t } = useI18n();
+export function ItemFlags({
+  item,
+}: {
+  item: Pick<PictureItem, 'flags'> & Partial<Pick<PictureItem, 'designatedCriticalShortage'>>;
+}) {
+  const { t, formatDate } = useI18n();
   const { prioritised, activeNotice, possibleCriticalShortage } = item.flags;
-  if (!prioritised && !activeNotice && !possibleCriticalShortage) return null;
+  const designated = item.designatedCriticalShortage ?? null;
+  if (!prioritised && !activeNotice && !possibleCriticalShortage && designated === null) return null;
   return (
     <span className="badges">
+      {designated !== null && (
+        <Badge
+          tone="danger"
+          title={t('sc.flag.designatedHint', {
+            by: designated.decidedBy.name,
+            date: formatDate(designated.decidedOn),
+          })}
+        >
+          {t('sc.flag.designated')}
+        </Badge>
+      )}
       {possibleCriticalShortage && (
         <Badge tone="danger" title={t('picture.flag.possibleCriticalShortageHint')}>
           {t('picture.flag.possibleCriticalShortage')}

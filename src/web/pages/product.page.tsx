@@ -76,6 +76,22 @@ export function ProductPage({ id }: { id: string }) {
         actions={
           data && (
             <span className="badges">
+              {item?.designatedCriticalShortage && (
+                <Badge
+                  tone="danger"
+                  title={t('sc.flag.designatedHint', {
+                    by: item.designatedCriticalShortage.decidedBy.name,
+                    date: formatDate(item.designatedCriticalShortage.decidedOn),
+                  })}
+                >
+                  {t('sc.flag.designated')}
+                </Badge>
+              )}
+              {item?.flags.possibleCriticalShortage && (
+                <Badge tone="danger" title={t('picture.flag.possibleCriticalShortageHint')}>
+                  {t('picture.flag.possibleCriticalShortage')}
+                </Badge>
+              )}
               {data.product.prioritised && <Badge tone="info">{t('picture.flag.prioritised')}</Badge>}
               {data.product.parallelTraded && <Badge>{t('badge.parallel')}</Badge>}
               {data.product.licence && <Badge>{t('badge.licence')}</Badge>}
