@@ -163,7 +163,7 @@ export function independentOptimum(instance: CheckInstance): {
   };
   const feasible = (t: number) => {
     const { net, need } = network(t);
-    return maxFlow(net, S, Z) >= need - 1e-7 * Math.max(1, need);
+    return maxFlow(net, S, Z) >= need - 1e-10 * Math.max(1, need);
   };
   let lo = 0;
   let hi =
