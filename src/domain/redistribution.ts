@@ -751,3 +751,69 @@ export function planFromSolution(
 
 /** The location kinds of the vocabulary a plan may draw from (type check against the vocabulary). */
 export const REDISTRIBUTION_LOCATION_KINDS: readonly LocationKind[] = REDISTRIBUTION_KINDS;
+
+// ---------------------------------------------------------------------------------------------------
+// The decision (issue 13 item 5)
+
+/** Conditions of a decision; the same field names as allocation decisions (h-alloc). */
+export interface DecisionConditions {
+  /** At most this many packs per dispensing to a private person. */
+  capPerDispensing?: number;
+  /** A shortened shelf-life requirement (days) for what is moved. */
+  minRemainingShelfLifeDays?: number;
+  note?: string;
+}
+
+/** Läkemedelsverket's decision on a plan (R3: voluntary or mandatory). */
+export interface RedistributionDecisionInput {
+  mode: 'voluntary' | 'mandatory';
+  legalBasis: string;
+  validFrom: string;
+  validTo: string;
+  conditions: DecisionConditions;
+  reason: string;
+}
+
+/** Checks a decision: dates in order, a reason and a legal basis, conditions in range. */
+export function checkDecision(d: RedistributionDecisionInput): RedistributionDecisionInput {
+  const problems: Problem[] = [];
+  if (d.legalBasis.trim() === '') {
+    problems.push({
+      field: 'legalBasis',
+      value: d.legalBasis,
+      expected: 'the legal basis',
+      message: 'legalBasis is empty',
+    });
+  }
+  if (d.reason.trim() === '') {
+    problems.push({
+      field: 'reason',
+      value: d.reason,
+      expected: 'why it is decided',
+      message: 'reason is empty',
+    });
+  }
+  if (d.validTo < d.validFrom) {
+    problems.push({
+      field: 'validTo',
+      value: d.validTo,
+      expected: `a day on or after validFrom ${d.validFrom}`,
+      message: `validTo ${d.validTo} is before validFrom ${d.validFrom}`,
+    });
+  }
+  const cap = d.conditions.capPerDispensing;
+  if (cap !== undefined && (!Number.isInteger(cap) || cap < 1)) {
+    problems.push({
+      field: 'conditions.capPerDispensing',
+      value: cap,
+      expected: 'a whole number ≥ 1',
+      message: 'capPerDispensing must be a whole number ≥ 1',
+    });
+  }
+  if (problems.length)
+    throw AppError.invalid(
+      `the decision has ${problems.length} problem(s): ${problems[0]!.message}`,
+      problems,
+    );
+  return d;
+}
