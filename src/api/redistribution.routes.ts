@@ -78,7 +78,8 @@ const decisionFields = {
   conditions: ConditionsDto,
   reason: Type.String({ minLength: 1, maxLength: 2000 }),
 };
-const DecisionBody = Type.Object(decisionFields, { additionalProperties: false });
+export const DecisionBody = Type.Object(decisionFields, { additionalProperties: false });
+export type DecisionBodyDto = Static<typeof DecisionBody>;
 const DecisionDto = Type.Object({ ...decisionFields, decidedBy: Type.String(), decidedAt: DateTime });
 
 const TransferDto = Type.Object({
@@ -147,7 +148,8 @@ const PlanDto = Type.Intersect([
     ),
   }),
 ]);
-type PlanDto = Static<typeof PlanDto>;
+export type PlanDto = Static<typeof PlanDto>;
+export type PlanSummaryDto = Static<typeof PlanSummaryDto>;
 
 const ComputeBody = Type.Object(
   {
@@ -178,6 +180,7 @@ const ComputeBody = Type.Object(
   { additionalProperties: false },
 );
 
+export type InstructionDto = Static<typeof InstructionDto>;
 const InstructionDto = Type.Intersect([
   TransferDto,
   Type.Object({

@@ -24,6 +24,7 @@ import { CompensationPage } from './pages/compensation.page.js';
 import { DispensationsPage } from './pages/dispensations.page.js';
 import { OBLIGATION_TABS, seesObligations, SupervisionPage } from './pages/supervision.page.js';
 import { SectionTabs } from './components/section-tabs.js';
+import { InstructionsPage, RedistributionPage, RedistributionsPage } from './pages/redistribution.page.js';
 import { matchPath, useRouter } from './router.js';
 import { useSession, useSessionControl } from './session.js';
 
@@ -183,6 +184,14 @@ const PAGES: PageDef[] = [
     permission: 'master-data:import',
     visible: (me) => me.registers.length > 0,
   },
+  // Redistribution (h-redist, issue 13): routes without menu items; the lead wires the tabs.
+  { path: '/redistributions', render: () => <RedistributionsPage />, permission: 'shortage:read' },
+  {
+    path: '/redistributions/:id',
+    render: ({ id = '' }) => <RedistributionPage key={id} id={Number(id)} />,
+    permission: 'shortage:read',
+  },
+  { path: '/instructions', render: () => <InstructionsPage />, permission: 'shortage:read' },
 ];
 
 export function App() {
