@@ -32,6 +32,7 @@ import { dispensationRoutes } from './dispensation.routes.js';
 import { supervisionRoutes } from './supervision.routes.js';
 import { compensationRoutes } from './compensation.routes.js';
 import { shortageCaseRoutes } from './shortage-case.routes.js';
+import { redistributionRoutes } from './redistribution.routes.js';
 
 export type App = FastifyInstance;
 
@@ -138,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(compensationRoutes, deps);
       await api.register(obligationRoutes, deps);
       await api.register(shortageCaseRoutes, deps);
+      await api.register(redistributionRoutes, deps);
     },
     { prefix: '/api' },
   );

@@ -9,6 +9,7 @@ import { registerImportActorsCommands } from './import-actors.command.js';
 import { registerImportCommand } from './import.command.js';
 import { registerIngestCommand } from './ingest.command.js';
 import { registerPictureCommand } from './picture.command.js';
+import { registerPlanCommand } from './plan.command.js';
 import { portFromEnv, startServer } from './serve.js';
 import { chooseCliLanguage, cliTexts } from './messages.js';
 
@@ -66,6 +67,7 @@ export function buildProgram(): Command {
   registerImportActorsCommands(program);
   registerImportCommand(program);
   registerPictureCommand(program);
+  registerPlanCommand(program);
 
   const db = program.command('db').description('database administration');
   db.command('migrate')

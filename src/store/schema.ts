@@ -689,6 +689,76 @@ export interface ShortageCaseConsultationTable {
   user_id: number;
 }
 
+/** A redistribution plan (issue 13 items 3, 4; 0026). Frozen once decided (trigger). */
+export interface RedistributionPlanTable {
+  id: Id;
+  subject: string;
+  unit: string;
+  source: 'picture' | 'instance';
+  package_ids: number[] | null;
+  transfer_date: DateCol;
+  parameters: ColumnType<unknown, string, string>;
+  status: Generated<'draft' | 'decided' | 'withdrawn'>;
+  case_id: number | null;
+  lowest_coverage_before: number | null;
+  lowest_coverage_after: number | null;
+  lowest_coverage_optimum: number | null;
+  transport_optimum: number;
+  equity: ColumnType<unknown, string, string>;
+  outcome: ColumnType<unknown, string, string>;
+  total_quantity: Numeric;
+  total_value_sek: Numeric;
+  created_by_organisation: number;
+  created_by: string;
+  created_at: Generated<Date>;
+}
+
+/** One batch transfer of a plan (0026); only the confirmations change after the decision. */
+export interface RedistributionTransferTable {
+  plan_id: number;
+  line: number;
+  from_code: string;
+  to_code: string;
+  from_location_id: number | null;
+  to_location_id: number | null;
+  package: string;
+  batch: string;
+  expiry: DateCol;
+  quantity: Numeric;
+  value_sek: Numeric;
+  distance_km: number;
+  sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  sent_by: ColumnType<string | null, string | null | undefined, string | null>;
+  received_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  received_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Läkemedelsverket's decision on a plan (0027), append-only. */
+export interface RedistributionDecisionTable {
+  plan_id: number;
+  mode: 'voluntary' | 'mandatory';
+  legal_basis: string;
+  valid_from: DateCol;
+  valid_to: DateCol;
+  conditions: ColumnType<unknown, string, never>;
+  reason: string;
+  decided_by_organisation: number;
+  decided_by: string;
+  decided_at: Generated<Date>;
+}
+
+/** The append-only decision log of redistribution plans (0027). */
+export interface RedistributionDecisionLogTable {
+  id: Id;
+  plan_id: number;
+  event: 'decided' | 'withdrawn' | 'sent' | 'received';
+  line: number | null;
+  organisation_id: number;
+  actor: string;
+  reason: string | null;
+  at: Generated<Date>;
+}
+
 export interface Database {
   region: RegionTable;
   municipality: MunicipalityTable;
@@ -744,4 +814,8 @@ export interface Database {
   shortage_case_event: ShortageCaseEventTable;
   shortage_case_remedy: ShortageCaseRemedyTable;
   shortage_case_consultation: ShortageCaseConsultationTable;
+  redistribution_plan: RedistributionPlanTable;
+  redistribution_transfer: RedistributionTransferTable;
+  redistribution_decision: RedistributionDecisionTable;
+  redistribution_decision_log: RedistributionDecisionLogTable;
 }

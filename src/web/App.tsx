@@ -26,6 +26,8 @@ import { OBLIGATION_TABS, seesObligations, SupervisionPage } from './pages/super
 import { SectionTabs } from './components/section-tabs.js';
 import { ShortagesPage } from './pages/shortages.page.js';
 import { ShortageCasePage } from './pages/shortage-case.page.js';
+import { SHORTAGE_TABS } from './pages/shortage-parts.component.js';
+import { InstructionsPage, RedistributionPage, RedistributionsPage } from './pages/redistribution.page.js';
 import { matchPath, useRouter } from './router.js';
 import { useSession, useSessionControl } from './session.js';
 
@@ -198,6 +200,38 @@ const PAGES: PageDef[] = [
     render: ({ id = '' }) => <ImportPage key={id} id={id} />,
     permission: 'master-data:import',
     visible: (me) => me.registers.length > 0,
+  },
+  // Issue 13 items 3–5: redistribution plans, their decision and each organisation's instructions,
+  // reached by the tabs of Bristsituationer (SHORTAGE_TABS).
+  {
+    path: '/redistributions',
+    render: () => (
+      <>
+        <SectionTabs label="sc.section" tabs={SHORTAGE_TABS} />
+        <RedistributionsPage />
+      </>
+    ),
+    permission: 'shortage:read',
+  },
+  {
+    path: '/redistributions/:id',
+    render: ({ id = '' }) => (
+      <>
+        <SectionTabs label="sc.section" tabs={SHORTAGE_TABS} />
+        <RedistributionPage key={id} id={Number(id)} />
+      </>
+    ),
+    permission: 'shortage:read',
+  },
+  {
+    path: '/instructions',
+    render: () => (
+      <>
+        <SectionTabs label="sc.section" tabs={SHORTAGE_TABS} />
+        <InstructionsPage />
+      </>
+    ),
+    permission: 'shortage:read',
   },
 ];
 

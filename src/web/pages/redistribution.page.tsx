@@ -1,0 +1,604 @@
+import sweden from '@svg-maps/sweden';
+import { useState, type FormEvent } from 'react';
+import { isApiError, type ApiError } from '../api-client.js';
+import { Badge, type BadgeTone } from '../components/badge.js';
+import { DataTable } from '../components/data-table.js';
+import { PageHeader } from '../components/page-header.js';
+import { EmptyState, ErrorState } from '../components/states.js';
+import { useI18n, type MessageKey } from '../i18n.js';
+import {
+  computeRedistribution,
+  confirmTransfer,
+  decideRedistribution,
+  listRedistributions,
+  myInstructions,
+  redistribution,
+  type RedistributionPlan,
+} from '../redistribution-api.js';
+import { Link, useRouter } from '../router.js';
+import { useSession } from '../session.js';
+import { useApi } from '../use-api.js';
+import { colourSteps, REGION_CODE_OF_MAP_ID } from './map.component.js';
+
+/*
+ * Redistribution (omfördelning, issue 13 items 3–5 and 7): the plans with a form for a new one, a plan
+ * with the region map before/after, the equity table, the transfers and Läkemedelsverket's decision
+ * panel, and an organisation's own instructions with confirm buttons.
+ */
+
+type Status = RedistributionPlan['status'];
+const STATUS_TONE: Readonly<Record<Status, BadgeTone>> = {
+  draft: 'info',
+  decided: 'success',
+  withdrawn: 'neutral',
+};
+const STATUS_KEY: Readonly<Record<Status, MessageKey>> = {
+  draft: 'redist.status.draft',
+  decided: 'redist.status.decided',
+  withdrawn: 'redist.status.withdrawn',
+};
+// The map's colour scale (ours, for plans): the picture's default thresholds, 7 and 14 days.
+const STEPS = colourSteps({ criticalBelowDays: 7, lowBelowDays: 14 });
+const fill = (days: number | null | undefined) =>
+  days === null || days === undefined
+    ? '#eef1f5'
+    : ((STEPS.find((s) => days < s.below) ?? STEPS[STEPS.length - 1])?.colour ?? '#eef1f5');
+
+function useFormat() {
+  const { formatNumber } = useI18n();
+  return {
+    days: (n: number | null | undefined) =>
+      n === null || n === undefined ? '–' : formatNumber(n, { maximumFractionDigits: 1 }),
+    qty: (n: number) => formatNumber(n, { maximumFractionDigits: 0 }),
+    kr: (n: number) => formatNumber(n, { maximumFractionDigits: 0 }),
+  };
+}
+
+export function RedistributionsPage() {
+  const { t, formatDate } = useI18n();
+  const { me } = useSession();
+  const f = useFormat();
+  const state = useApi('redistributions', (api, signal) => listRedistributions(api, signal));
+  const canCompute = me.permissions.includes('shortage:manage');
+  return (
+    <>
+      <PageHeader title={t('redist.title')} lead={t('redist.lead')} />
+      {canCompute && <NewPlanForm />}
+      {state.status === 'error' && <ErrorState error={state.error} onRetry={state.reload} />}
+      {state.data?.length === 0 ? (
+        <EmptyState title={t('redist.empty')}>{t('redist.emptyBody')}</EmptyState>
+      ) : (
+        <section className="card card-padded section-gap">
+          <h2 className="section-title">{t('redist.plans')}</h2>
+          <DataTable
+            testId="redist-plans"
+            columns={[
+              'redist.col.plan',
+              'redist.col.status',
+              'redist.col.date',
+              { label: 'redist.col.lowestBefore', num: true },
+              { label: 'redist.col.lowestAfter', num: true },
+              { label: 'redist.col.quantity', num: true },
+              { label: 'redist.col.value', num: true },
+            ]}
+            loading={state.status === 'loading'}
+            rows={state.data?.map((p) => (
+              <tr key={p.id}>
+                <td>
+                  <Link to={`/redistributions/${p.id}`}>{`#${p.id} ${p.subject}`}</Link>
+                </td>
+                <td>
+                  <Badge tone={STATUS_TONE[p.status]}>{t(STATUS_KEY[p.status])}</Badge>
+                </td>
+                <td>{formatDate(p.transferDate)}</td>
+                <td className="num">{f.days(p.lowestCoverageBefore)}</td>
+                <td className="num">{f.days(p.lowestCoverageAfter)}</td>
+                <td className="num">{f.qty(p.totalQuantity)}</td>
+                <td className="num">{f.kr(p.totalValueSek)}</td>
+              </tr>
+            ))}
+          />
+        </section>
+      )}
+    </>
+  );
+}
+
+function NewPlanForm() {
+  const { t } = useI18n();
+  const { api } = useSession();
+  const { navigate } = useRouter();
+  const [packageIds, setPackageIds] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | string | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    let body: object;
+    if (file) {
+      try {
+        body = { instance: JSON.parse(await file.text()) as unknown };
+      } catch {
+        setError(t('redist.form.badFile'));
+        return;
+      }
+    } else {
+      const ids = packageIds
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(Number);
+      if (ids.length === 0 || ids.some((n) => !Number.isInteger(n) || n < 1)) {
+        setError(t('redist.form.needInput'));
+        return;
+      }
+      body = { packageIds: ids };
+    }
+    setBusy(true);
+    try {
+      const plan = await computeRedistribution(api, body);
+      navigate(`/redistributions/${plan.id}`);
+    } catch (err) {
+      setError(isApiError(err) ? err : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      className="card card-padded section-gap redist-form"
+      onSubmit={(e) => void submit(e)}
+      data-testid="redist-form"
+    >
+      <h2 className="section-title">{t('redist.form.title')}</h2>
+      <p className="muted">{t('redist.form.lead')}</p>
+      <div className="redist-form-row">
+        <div className="field">
+          <label htmlFor="redist-packages">{t('redist.form.packages')}</label>
+          <input
+            id="redist-packages"
+            type="text"
+            value={packageIds}
+            onChange={(e) => setPackageIds(e.target.value)}
+            disabled={file !== null}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="redist-file">{t('redist.form.file')}</label>
+          <input
+            id="redist-file"
+            type="file"
+            accept="application/json,.json"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? t('redist.form.computing') : t('redist.form.compute')}
+        </button>
+      </div>
+      {error !== null &&
+        (typeof error === 'string' ? (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <ErrorState error={error} />
+        ))}
+    </form>
+  );
+}
+
+function RegionMap({ plan, when }: { plan: RedistributionPlan; when: 'before' | 'after' }) {
+  const { t } = useI18n();
+  const f = useFormat();
+  const byCode = new Map(plan.equity.regions.map((r) => [r.region, r]));
+  return (
+    <figure className="redist-map">
+      <figcaption>{t(when === 'before' ? 'redist.map.before' : 'redist.map.after')}</figcaption>
+      <svg
+        viewBox={sweden.viewBox}
+        role="img"
+        aria-label={t(when === 'before' ? 'redist.map.before' : 'redist.map.after')}
+        data-testid={`redist-map-${when}`}
+      >
+        {sweden.locations.map((loc) => {
+          const code = REGION_CODE_OF_MAP_ID[loc.id];
+          const region = code ? byCode.get(code) : undefined;
+          const days = region
+            ? when === 'before'
+              ? region.coverageBefore
+              : region.coverageAfter
+            : undefined;
+          return (
+            <path key={loc.id} d={loc.path} fill={fill(days)} stroke="#fff" strokeWidth={1}>
+              <title>{`${loc.name}: ${region ? `${f.days(days)} ${t('redist.daysUnit')}` : t('redist.map.none')}`}</title>
+            </path>
+          );
+        })}
+      </svg>
+    </figure>
+  );
+}
+
+export function RedistributionPage({ id }: { id: number }) {
+  const { t, formatDate } = useI18n();
+  const f = useFormat();
+  const state = useApi(`redistribution:${id}`, (api, signal) => redistribution(api, id, signal));
+  const plan = state.data;
+  if (state.status === 'error' && !plan) return <ErrorState error={state.error} onRetry={state.reload} />;
+  return (
+    <>
+      <PageHeader
+        title={plan ? t('redist.planTitle', { id: String(id), subject: plan.subject }) : t('redist.loading')}
+        lead={
+          plan ? t('redist.planLead', { date: formatDate(plan.transferDate), unit: plan.unit }) : undefined
+        }
+        eyebrow={<Link to="/redistributions">{t('redist.back')}</Link>}
+        actions={plan && <Badge tone={STATUS_TONE[plan.status]}>{t(STATUS_KEY[plan.status])}</Badge>}
+      />
+      {plan && (
+        <>
+          <section className="card card-padded section-gap redist-summary" data-testid="redist-summary">
+            <dl className="redist-figures">
+              <div>
+                <dt>{t('redist.lowest')}</dt>
+                <dd>{`${f.days(plan.lowestCoverageBefore)} → ${f.days(plan.lowestCoverageAfter)} ${t('redist.daysUnit')}`}</dd>
+              </div>
+              <div>
+                <dt>{t('redist.spread')}</dt>
+                <dd>{`${f.days(plan.equity.before.spread)} → ${f.days(plan.equity.after.spread)} ${t('redist.daysUnit')}`}</dd>
+              </div>
+              <div>
+                <dt>{t('redist.moved')}</dt>
+                <dd>{`${f.qty(plan.totalQuantity)} ${plan.unit}`}</dd>
+              </div>
+              <div>
+                <dt>{t('redist.value')}</dt>
+                <dd>{t('redist.kronor', { n: f.kr(plan.totalValueSek) })}</dd>
+              </div>
+              <div>
+                <dt>{t('redist.transport')}</dt>
+                <dd>{f.qty(plan.transportOptimum)}</dd>
+              </div>
+            </dl>
+            {plan.unreachable.length > 0 && (
+              <p className="muted">{t('redist.unreachable', { ids: plan.unreachable.join(', ') })}</p>
+            )}
+            {plan.refusedArcs.length > 0 && (
+              <p className="muted">{t('redist.refused', { n: String(plan.refusedArcs.length) })}</p>
+            )}
+          </section>
+          <section className="card card-padded section-gap">
+            <h2 className="section-title">{t('redist.equity')}</h2>
+            <div className="redist-maps">
+              <RegionMap plan={plan} when="before" />
+              <RegionMap plan={plan} when="after" />
+            </div>
+            <DataTable
+              testId="redist-equity"
+              columns={[
+                'redist.col.region',
+                { label: 'redist.col.stockBefore', num: true },
+                { label: 'redist.col.stockAfter', num: true },
+                { label: 'redist.col.demand', num: true },
+                { label: 'redist.col.coverageBefore', num: true },
+                { label: 'redist.col.coverageAfter', num: true },
+              ]}
+              rows={plan.equity.regions.map((r) => (
+                <tr key={r.region}>
+                  <td>{r.region}</td>
+                  <td className="num">{f.qty(r.stockBefore)}</td>
+                  <td className="num">{f.qty(r.stockAfter)}</td>
+                  <td className="num">{f.days(r.demandPerDay)}</td>
+                  <td className="num">{f.days(r.coverageBefore)}</td>
+                  <td className="num">{f.days(r.coverageAfter)}</td>
+                </tr>
+              ))}
+            />
+          </section>
+          <section className="card card-padded section-gap">
+            <h2 className="section-title">{t('redist.transfers', { n: String(plan.transfers.length) })}</h2>
+            {plan.transfers.length === 0 ? (
+              <p className="muted">{t('redist.noTransfers')}</p>
+            ) : (
+              <TransferTable plan={plan} />
+            )}
+          </section>
+          <DecisionPanel plan={plan} onDecided={state.reload} />
+        </>
+      )}
+    </>
+  );
+}
+
+function TransferTable({ plan }: { plan: RedistributionPlan }) {
+  const { formatDate } = useI18n();
+  const f = useFormat();
+  return (
+    <DataTable
+      testId="redist-transfers"
+      columns={[
+        'redist.col.from',
+        'redist.col.to',
+        'redist.col.package',
+        'redist.col.batch',
+        'redist.col.expiry',
+        { label: 'redist.col.quantity', num: true },
+        { label: 'redist.col.value', num: true },
+        { label: 'redist.col.km', num: true },
+        'redist.col.confirmed',
+      ]}
+      rows={plan.transfers.map((x) => (
+        <tr key={x.line}>
+          <td>{x.fromCode}</td>
+          <td>{x.toCode}</td>
+          <td>{x.package}</td>
+          <td>{x.batch}</td>
+          <td>{formatDate(x.expiry)}</td>
+          <td className="num">{f.qty(x.quantity)}</td>
+          <td className="num">{f.kr(x.valueSek)}</td>
+          <td className="num">{f.days(x.distanceKm)}</td>
+          <td>{`${x.sentAt ? '✓' : '–'} / ${x.receivedAt ? '✓' : '–'}`}</td>
+        </tr>
+      ))}
+    />
+  );
+}
+
+function DecisionPanel({ plan, onDecided }: { plan: RedistributionPlan; onDecided: () => void }) {
+  const { t, formatDate } = useI18n();
+  const { api, me } = useSession();
+  const [mode, setMode] = useState<'voluntary' | 'mandatory'>('voluntary');
+  const [legalBasis, setLegalBasis] = useState('');
+  const [validFrom, setValidFrom] = useState(plan.transferDate);
+  const [validTo, setValidTo] = useState('');
+  const [cap, setCap] = useState('');
+  const [shelf, setShelf] = useState('');
+  const [note, setNote] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const d = plan.decision;
+  if (d) {
+    return (
+      <section className="card card-padded section-gap" data-testid="redist-decision">
+        <h2 className="section-title">{t('redist.decision.title')}</h2>
+        <dl className="redist-figures">
+          <div>
+            <dt>{t('redist.decision.mode')}</dt>
+            <dd>{t(d.mode === 'voluntary' ? 'redist.decision.voluntary' : 'redist.decision.mandatory')}</dd>
+          </div>
+          <div>
+            <dt>{t('redist.decision.legalBasis')}</dt>
+            <dd>{d.legalBasis}</dd>
+          </div>
+          <div>
+            <dt>{t('redist.decision.validity')}</dt>
+            <dd>{`${formatDate(d.validFrom)} – ${formatDate(d.validTo)}`}</dd>
+          </div>
+          {d.conditions.capPerDispensing !== undefined && (
+            <div>
+              <dt>{t('redist.decision.cap')}</dt>
+              <dd>{d.conditions.capPerDispensing}</dd>
+            </div>
+          )}
+          {d.conditions.minRemainingShelfLifeDays !== undefined && (
+            <div>
+              <dt>{t('redist.decision.shelf')}</dt>
+              <dd>{d.conditions.minRemainingShelfLifeDays}</dd>
+            </div>
+          )}
+          <div>
+            <dt>{t('redist.decision.reason')}</dt>
+            <dd>{d.reason}</dd>
+          </div>
+          <div>
+            <dt>{t('redist.decision.by')}</dt>
+            <dd>{`${d.decidedBy}, ${formatDate(d.decidedAt.slice(0, 10))}`}</dd>
+          </div>
+        </dl>
+        <h3>{t('redist.log')}</h3>
+        <ul className="redist-log">
+          {plan.log.map((l) => (
+            <li
+              key={l.id}
+            >{`${formatDate(l.at.slice(0, 10))} ${l.actor}: ${t(`redist.event.${l.event}` as MessageKey)}${l.line !== null ? ` (${t('redist.line', { n: String(l.line) })})` : ''}`}</li>
+          ))}
+        </ul>
+      </section>
+    );
+  }
+  if (plan.status !== 'draft' || !me.permissions.includes('shortage:decide')) return null;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await decideRedistribution(api, plan.id, {
+        mode,
+        legalBasis,
+        validFrom,
+        validTo,
+        conditions: {
+          ...(cap ? { capPerDispensing: Number(cap) } : {}),
+          ...(shelf ? { minRemainingShelfLifeDays: Number(shelf) } : {}),
+          ...(note ? { note } : {}),
+        },
+        reason,
+      });
+      onDecided();
+    } catch (err) {
+      if (isApiError(err)) setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      className="card card-padded section-gap redist-decide"
+      onSubmit={(e) => void submit(e)}
+      data-testid="redist-decide"
+    >
+      <h2 className="section-title">{t('redist.decide.title')}</h2>
+      <p className="muted">{t('redist.decide.lead')}</p>
+      <div className="redist-grid">
+        <div className="field">
+          <label htmlFor="rd-mode">{t('redist.decision.mode')}</label>
+          <select
+            id="rd-mode"
+            value={mode}
+            onChange={(e) => setMode(e.target.value as 'voluntary' | 'mandatory')}
+          >
+            <option value="voluntary">{t('redist.decision.voluntary')}</option>
+            <option value="mandatory">{t('redist.decision.mandatory')}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="rd-basis">{t('redist.decision.legalBasis')}</label>
+          <input
+            id="rd-basis"
+            type="text"
+            required
+            value={legalBasis}
+            onChange={(e) => setLegalBasis(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="rd-from">{t('redist.decision.validFrom')}</label>
+          <input
+            id="rd-from"
+            type="date"
+            required
+            value={validFrom}
+            onChange={(e) => setValidFrom(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="rd-to">{t('redist.decision.validTo')}</label>
+          <input
+            id="rd-to"
+            type="date"
+            required
+            value={validTo}
+            onChange={(e) => setValidTo(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="rd-cap">{t('redist.decision.cap')}</label>
+          <input
+            id="rd-cap"
+            type="number"
+            min={1}
+            step={1}
+            value={cap}
+            onChange={(e) => setCap(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="rd-shelf">{t('redist.decision.shelf')}</label>
+          <input
+            id="rd-shelf"
+            type="number"
+            min={0}
+            step={1}
+            value={shelf}
+            onChange={(e) => setShelf(e.target.value)}
+          />
+        </div>
+        <div className="field redist-wide">
+          <label htmlFor="rd-note">{t('redist.decision.note')}</label>
+          <input id="rd-note" type="text" value={note} onChange={(e) => setNote(e.target.value)} />
+        </div>
+        <div className="field redist-wide">
+          <label htmlFor="rd-reason">{t('redist.decision.reason')}</label>
+          <textarea id="rd-reason" required value={reason} onChange={(e) => setReason(e.target.value)} />
+        </div>
+      </div>
+      <p className="muted">{t('redist.decide.freezes')}</p>
+      <button type="submit" className="button" disabled={busy}>
+        {t('redist.decide.submit')}
+      </button>
+      {error && <ErrorState error={error} />}
+    </form>
+  );
+}
+
+export function InstructionsPage() {
+  const { t, formatDate } = useI18n();
+  const { api, me } = useSession();
+  const f = useFormat();
+  const state = useApi('instructions', (a, signal) => myInstructions(a, signal));
+  const [error, setError] = useState<ApiError | null>(null);
+  const canConfirm = me.permissions.includes('shortage:confirm');
+  const confirm = async (planId: number, line: number, what: 'sent' | 'received') => {
+    setError(null);
+    try {
+      await confirmTransfer(api, planId, line, what);
+      state.reload();
+    } catch (err) {
+      if (isApiError(err)) setError(err);
+    }
+  };
+  return (
+    <>
+      <PageHeader title={t('redist.instr.title')} lead={t('redist.instr.lead')} />
+      {state.status === 'error' && <ErrorState error={state.error} onRetry={state.reload} />}
+      {error && <ErrorState error={error} />}
+      {state.data?.length === 0 ? (
+        <EmptyState title={t('redist.instr.empty')}>{t('redist.instr.emptyBody')}</EmptyState>
+      ) : (
+        <section className="card card-padded section-gap">
+          <DataTable
+            testId="redist-instructions"
+            columns={[
+              'redist.col.plan',
+              'redist.col.role',
+              'redist.col.counterpart',
+              'redist.col.batch',
+              'redist.col.expiry',
+              { label: 'redist.col.quantity', num: true },
+              { label: 'redist.col.value', num: true },
+              'redist.col.confirmed',
+            ]}
+            loading={state.status === 'loading'}
+            rows={state.data?.map((x) => {
+              const done = x.role === 'send' ? x.sentAt : x.receivedAt;
+              return (
+                <tr key={`${x.planId}:${x.line}:${x.role}`}>
+                  <td>
+                    <Link to={`/redistributions/${x.planId}`}>{`#${x.planId} ${x.subject}`}</Link>
+                  </td>
+                  <td>{t(x.role === 'send' ? 'redist.instr.send' : 'redist.instr.receive')}</td>
+                  <td>{x.role === 'send' ? `${x.fromCode} → ${x.toCode}` : `${x.toCode} ← ${x.fromCode}`}</td>
+                  <td>{`${x.package} / ${x.batch}`}</td>
+                  <td>{formatDate(x.expiry)}</td>
+                  <td className="num">{`${f.qty(x.quantity)} ${x.unit}`}</td>
+                  <td className="num">{f.kr(x.valueSek)}</td>
+                  <td>
+                    {done ? (
+                      <Badge tone="success">
+                        {t('redist.instr.done', { date: formatDate(done.slice(0, 10)) })}
+                      </Badge>
+                    ) : canConfirm ? (
+                      <button
+                        type="button"
+                        className="button button-secondary"
+                        onClick={() =>
+                          void confirm(x.planId, x.line, x.role === 'send' ? 'sent' : 'received')
+                        }
+                      >
+                        {t(x.role === 'send' ? 'redist.instr.confirmSent' : 'redist.instr.confirmReceived')}
+                      </button>
+                    ) : (
+                      '–'
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          />
+        </section>
+      )}
+    </>
+  );
+}

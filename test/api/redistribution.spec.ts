@@ -1,0 +1,214 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp, type App } from '../../src/api/app.js';
+import type { Store } from '../../src/store/database.js';
+import { buildLocation, buildOrganisation, buildRegion, buildToken } from '../support/builders.js';
+import { describeEach, testBackends } from '../support/databases.js';
+import { exampleInstance } from '../support/redistribution-example.js';
+
+/**
+ * Issue 13 items 3–5 through the API: the worked example of docs/redistribution.md uploaded as an
+ * instance whose ids are real locations (A, B at Apotek Nord; C at Region Syd's hospital pharmacy):
+ * Nationellt CT computes it (t* = 22: A → B 34, A → C 22), Läkemedelsverket decides it, the plan is
+ * frozen, each organisation sees and confirms only its own transfers, and the log is append-only.
+ */
+describeEach(testBackends())('redistribution plans on $name', (backend) => {
+  let store: Store;
+  let app: App;
+  let t: { lv: string; ct: string; tlv: string; pharmacy: string; hospital: string };
+  const call = (method: 'GET' | 'POST', url: string, token: string, payload?: object) =>
+    app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload ? { payload } : {}),
+    });
+
+  const decision = {
+    mode: 'voluntary',
+    legalBasis: 'LVFS-beslut om omfördelning (exempel)',
+    validFrom: '2026-12-07',
+    validTo: '2027-01-31',
+    conditions: {
+      capPerDispensing: 1,
+      minRemainingShelfLifeDays: 60,
+      note: 'Expediera en förpackning per recept',
+    },
+    reason: 'Brist i region 03; överskott hos Apotek Nord',
+  };
+
+  beforeAll(async () => {
+    store = await backend.open();
+    const db = store.db;
+    await buildRegion(db, { code: '01' });
+    await buildRegion(db, { code: '03' });
+    const lv = await buildOrganisation(db, {
+      kind: 'authority',
+      code: 'LV',
+      authority: 'lv',
+      name: 'Läkemedelsverket',
+    });
+    const tlv = await buildOrganisation(db, {
+      kind: 'authority',
+      code: 'TLV',
+      authority: 'tlv',
+      name: 'TLV',
+    });
+    const ct = await buildOrganisation(db, { kind: 'joint_function', code: 'NCT', name: 'Nationellt CT' });
+    const nord = await buildOrganisation(db, {
+      kind: 'pharmacy_operator',
+      code: 'NORD',
+      name: 'Apotek Nord',
+    });
+    const syd = await buildOrganisation(db, {
+      kind: 'region',
+      code: 'R03',
+      name: 'Region Syd',
+      regionCode: '03',
+    });
+    await buildLocation(db, nord, { code: 'A', kind: 'community_pharmacy', regionCode: '01' });
+    await buildLocation(db, nord, { code: 'B', kind: 'community_pharmacy', regionCode: '01' });
+    await buildLocation(db, syd, { code: 'C', kind: 'hospital_pharmacy', regionCode: '03' });
+    t = {
+      lv: await buildToken(db, lv, 'coordinator'),
+      tlv: await buildToken(db, tlv, 'coordinator'),
+      ct: await buildToken(db, ct, 'coordinator'),
+      pharmacy: await buildToken(db, nord, 'coordinator'),
+      hospital: await buildToken(db, syd, 'coordinator'),
+    };
+    app = await buildApp({ store });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+  });
+
+  it('computes, decides, freezes, instructs and confirms a plan, batch by batch', async () => {
+    const instance = exampleInstance();
+    expect((await call('POST', '/api/redistributions', t.pharmacy, { instance })).statusCode).toBe(403);
+
+    const created = await call('POST', '/api/redistributions', t.ct, { instance, caseId: 7 });
+    expect(created.statusCode, created.body).toBe(201);
+    const plan = created.json();
+    expect(plan).toMatchObject({
+      status: 'draft',
+      caseId: 7,
+      lowestCoverageBefore: 0,
+      lowestCoverageAfter: 22,
+      totalQuantity: 56,
+      totalValueSek: 4480,
+    });
+    expect(
+      plan.transfers.map(
+        (x: { fromCode: string; toCode: string; quantity: number }) =>
+          `${x.fromCode}>${x.toCode} ${x.quantity}`,
+      ),
+    ).toEqual(['A>B 34', 'A>C 22']);
+    expect(plan.equity.after).toEqual({ min: 11, max: 22, spread: 11 });
+    expect(plan.refusedArcs).toHaveLength(1);
+
+    // A draft is nobody's business but the planners': the pharmacy is told "not found".
+    expect((await call('GET', `/api/redistributions/${plan.id}`, t.pharmacy)).statusCode).toBe(404);
+
+    // Only Läkemedelsverket decides; a bad decision names its field and changes nothing.
+    expect((await call('POST', `/api/redistributions/${plan.id}/decision`, t.tlv, decision)).statusCode).toBe(
+      403,
+    );
+    const bad = await call('POST', `/api/redistributions/${plan.id}/decision`, t.lv, {
+      ...decision,
+      validTo: '2026-12-01',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.problems[0]).toMatchObject({
+      field: 'validTo',
+      expected: 'a day on or after validFrom 2026-12-07',
+    });
+    const decided = await call('POST', `/api/redistributions/${plan.id}/decision`, t.lv, decision);
+    expect(decided.statusCode, decided.body).toBe(200);
+    expect(decided.json()).toMatchObject({
+      status: 'decided',
+      decision: { mode: 'voluntary', conditions: { capPerDispensing: 1 } },
+    });
+    expect((await call('POST', `/api/redistributions/${plan.id}/decision`, t.lv, decision)).statusCode).toBe(
+      409,
+    );
+
+    // Each organisation sees its own instructions.
+    const sends = (await call('GET', '/api/redistributions/instructions', t.pharmacy)).json();
+    expect(
+      sends.map(
+        (x: { role: string; toCode: string; batch: string; quantity: number }) =>
+          `${x.role} ${x.toCode} ${x.batch} ${x.quantity}`,
+      ),
+    ).toEqual(['send B A-LÅNG 34', 'receive B A-LÅNG 34', 'send C A-LÅNG 22']);
+    const receives = (await call('GET', '/api/redistributions/instructions', t.hospital)).json();
+    expect(
+      receives.map(
+        (x: { role: string; fromCode: string; quantity: number }) => `${x.role} ${x.fromCode} ${x.quantity}`,
+      ),
+    ).toEqual(['receive A 22']);
+    const seen = (await call('GET', `/api/redistributions/${plan.id}`, t.hospital)).json();
+    expect(seen.transfers).toHaveLength(1);
+
+    // Confirming: only one's own side, once.
+    expect(
+      (await call('POST', `/api/redistributions/${plan.id}/transfers/2/sent`, t.hospital)).statusCode,
+    ).toBe(404);
+    const sent = await call('POST', `/api/redistributions/${plan.id}/transfers/2/sent`, t.pharmacy);
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.json().sentAt).not.toBeNull();
+    expect(
+      (await call('POST', `/api/redistributions/${plan.id}/transfers/2/sent`, t.pharmacy)).statusCode,
+    ).toBe(409);
+    expect(
+      (await call('POST', `/api/redistributions/${plan.id}/transfers/2/received`, t.hospital)).statusCode,
+    ).toBe(200);
+    const log = (await call('GET', `/api/redistributions/${plan.id}`, t.lv)).json().log;
+    expect(log.map((l: { event: string; line: number | null }) => `${l.event} ${l.line}`)).toEqual([
+      'decided null',
+      'sent 2',
+      'received 2',
+    ]);
+
+    // Frozen and append-only in the database itself.
+    const db = store.db;
+    await expect(
+      sql`UPDATE redistribution_transfer SET quantity = 1 WHERE plan_id = ${plan.id} AND line = 1`.execute(
+        db,
+      ),
+    ).rejects.toThrow(/frozen/);
+    await expect(
+      sql`UPDATE redistribution_plan SET subject = 'x' WHERE id = ${plan.id}`.execute(db),
+    ).rejects.toThrow(/frozen/);
+    await expect(
+      sql`DELETE FROM redistribution_decision_log WHERE plan_id = ${plan.id}`.execute(db),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      sql`UPDATE redistribution_decision SET reason = 'x' WHERE plan_id = ${plan.id}`.execute(db),
+    ).rejects.toThrow(/append-only/);
+    const audit = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity', 'like', 'redistribution%')
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual([
+      'redistribution.plan',
+      'redistribution.decide',
+      'redistribution.sent',
+      'redistribution.received',
+    ]);
+  });
+
+  it('refuses an uploaded instance with the path of each problem', async () => {
+    const raw = JSON.parse(JSON.stringify(exampleInstance()));
+    raw.locations[0].stock[0].expiry = '31/12/2027';
+    const res = await call('POST', '/api/redistributions', t.ct, { instance: raw });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.problems[0]).toMatchObject({
+      at: '$.locations[0].stock[0].expiry',
+      expected: 'a date YYYY-MM-DD',
+    });
+  });
+});
