@@ -415,3 +415,80 @@ function allocateExact(input: AllocationInput): { result: AllocationResult; shar
     shares,
   };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The decision (R3): Läkemedelsverket decides an allocation, which freezes it, or withdraws it.
+
+export const ALLOCATION_STATUSES = ['draft', 'decided', 'withdrawn'] as const;
+export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
+
+/** R3: voluntary today; mandatory (tvingande) allocation is under inquiry (seed 002, report due 31 Mar 2026). */
+export const DECISION_MODES = ['voluntary', 'mandatory'] as const;
+export type DecisionMode = (typeof DECISION_MODES)[number];
+
+/** Conditions a decision may set (R4 remedies, R6 sub-capabilities 3.2.5–3.2.7). */
+export interface DecisionConditions {
+  /** A cap on what one private person may collect per dispensing, in packs (R4, 3.2.7). */
+  capPerDispensing?: number;
+  /** A shortened minimum remaining shelf life for sale, in days (R4, 3.2.5). */
+  minRemainingShelfLifeDays?: number;
+  note?: string;
+}
+
+export interface AllocationDecisionInput {
+  mode: DecisionMode;
+  legalBasis: string;
+  validFrom: string;
+  validTo?: string | null | undefined;
+  conditions?: DecisionConditions | undefined;
+  reason: string;
+}
+
+/**
+ * Whether a decision may be taken on an allocation in `status`, and its cross-field rules (validity
+ * order, conditions). Returns the problems; none means it may be decided.
+ */
+export function checkAllocationDecision(status: AllocationStatus, input: AllocationDecisionInput): Problem[] {
+  const problems: Problem[] = [];
+  if (status !== 'draft') {
+    problems.push({
+      field: 'status',
+      value: status,
+      expected: 'draft',
+      message: `the allocation is ${status}: only a draft can be decided`,
+    });
+  }
+  if (input.legalBasis.trim() === '')
+    problems.push({ field: 'legalBasis', expected: 'the legal basis', message: 'legalBasis is empty' });
+  if (input.reason.trim() === '')
+    problems.push({ field: 'reason', expected: 'why it is decided', message: 'reason is empty' });
+  if (input.validTo && input.validTo < input.validFrom) {
+    problems.push({
+      field: 'validTo',
+      value: input.validTo,
+      expected: `on or after validFrom ${input.validFrom}`,
+      message: `validTo ${input.validTo} is before validFrom ${input.validFrom}`,
+    });
+  }
+  const c = input.conditions ?? {};
+  if (c.capPerDispensing !== undefined && (!Number.isInteger(c.capPerDispensing) || c.capPerDispensing < 1)) {
+    problems.push({
+      field: 'conditions.capPerDispensing',
+      value: c.capPerDispensing,
+      expected: 'a whole number of packs >= 1',
+      message: `capPerDispensing ${c.capPerDispensing} is not a whole number of packs >= 1`,
+    });
+  }
+  if (
+    c.minRemainingShelfLifeDays !== undefined &&
+    (!Number.isInteger(c.minRemainingShelfLifeDays) || c.minRemainingShelfLifeDays < 0)
+  ) {
+    problems.push({
+      field: 'conditions.minRemainingShelfLifeDays',
+      value: c.minRemainingShelfLifeDays,
+      expected: 'a whole number of days >= 0',
+      message: `minRemainingShelfLifeDays ${c.minRemainingShelfLifeDays} is not a whole number of days >= 0`,
+    });
+  }
+  return problems;
+}
