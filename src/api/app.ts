@@ -31,6 +31,7 @@ import { fundsRoutes } from './funds.routes.js';
 import { dispensationRoutes } from './dispensation.routes.js';
 import { supervisionRoutes } from './supervision.routes.js';
 import { compensationRoutes } from './compensation.routes.js';
+import { allocationRoutes } from './allocation.routes.js';
 
 export type App = FastifyInstance;
 
@@ -136,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(supervisionRoutes, deps);
       await api.register(compensationRoutes, deps);
       await api.register(obligationRoutes, deps);
+      await api.register(allocationRoutes, deps);
     },
     { prefix: '/api' },
   );
