@@ -22,6 +22,7 @@ import { StartPage } from './pages/start.page.js';
 import { SubscriptionsPage } from './pages/subscriptions.page.js';
 import { CompensationPage } from './pages/compensation.page.js';
 import { DispensationsPage } from './pages/dispensations.page.js';
+import { AllocationPage, AllocationQuotaPage, AllocationsPage } from './pages/allocation.page.js';
 import { OBLIGATION_TABS, seesObligations, SupervisionPage } from './pages/supervision.page.js';
 import { SectionTabs } from './components/section-tabs.js';
 import { matchPath, useRouter } from './router.js';
@@ -139,6 +140,14 @@ const PAGES: PageDef[] = [
     render: () => <CompensationPage />,
     permission: 'preparedness:read',
     visible: seesObligations,
+  },
+  // Issue 13 item 2 (h-alloc): no menu item yet; the lead wires the tabs.
+  { path: '/allocations', render: () => <AllocationsPage />, permission: 'shortage:read' },
+  { path: '/allocations/quota', render: () => <AllocationQuotaPage />, permission: 'shortage:read' },
+  {
+    path: '/allocations/:id',
+    render: ({ id = '' }) => <AllocationPage key={id} id={id} />,
+    permission: 'shortage:read',
   },
   { path: '/reports', nav: 'nav.reports', render: () => <ReportsPage />, permission: 'report:read' },
   { path: '/reporting', nav: 'nav.reporting', render: () => <ReportingPage />, permission: 'report:read' },
