@@ -182,7 +182,7 @@ function NewAllocationForm() {
         />
         <div className="field">
           <label htmlFor={ids.ref}>{t(kind === 'group' ? 'alloc.groupKey' : 'alloc.packageId')}</label>
-          <input id={ids.ref} value={ref} onChange={(e) => setRef(e.target.value)} required />
+          <input type="text" id={ids.ref} value={ref} onChange={(e) => setRef(e.target.value)} required />
         </div>
         <div className="field">
           <label htmlFor={ids.horizon}>{t('alloc.horizon')}</label>
@@ -198,6 +198,7 @@ function NewAllocationForm() {
         <div className="field">
           <label htmlFor={ids.tiers}>{t('alloc.tiers')}</label>
           <input
+            type="text"
             id={ids.tiers}
             value={tiers}
             placeholder="01:1, 12:2"
@@ -528,7 +529,12 @@ function DecisionForm({ id, onDecided }: { id: number; onDecided: () => void }) 
         />
         <div className="field">
           <label htmlFor={ids.basis}>{t('alloc.legalBasis')}</label>
-          <input id={ids.basis} value={legalBasis} onChange={(e) => setLegalBasis(e.target.value)} />
+          <input
+            type="text"
+            id={ids.basis}
+            value={legalBasis}
+            onChange={(e) => setLegalBasis(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor={ids.from}>{t('alloc.validFrom')}</label>
@@ -554,7 +560,7 @@ function DecisionForm({ id, onDecided }: { id: number; onDecided: () => void }) 
         </div>
         <div className="field">
           <label htmlFor={ids.note}>{t('alloc.conditionNote')}</label>
-          <input id={ids.note} value={note} onChange={(e) => setNote(e.target.value)} />
+          <input type="text" id={ids.note} value={note} onChange={(e) => setNote(e.target.value)} />
         </div>
         <div className="field decision-reason">
           <label htmlFor={ids.reason}>{t('alloc.reasonLabel')}</label>
@@ -592,7 +598,7 @@ function WithdrawForm({ id, onDone }: { id: number; onDone: () => void }) {
     <form className="decision-form" onSubmit={(e) => void submit(e)}>
       <div className="field decision-reason">
         <label htmlFor={reasonId}>{t('alloc.withdrawReason')}</label>
-        <input id={reasonId} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <input type="text" id={reasonId} value={reason} onChange={(e) => setReason(e.target.value)} />
       </div>
       <button type="submit" className="button button-secondary button-small">
         {t('alloc.withdraw')}
