@@ -38,13 +38,16 @@ import { sendExport } from './picture/exports.js';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const KeyedNumbers = (description: string) =>
-  Type.Record(Type.String({ pattern: '^[0-9A-Za-z-]{1,20}$' }), Type.Integer({ minimum: 0 }), {
+  Type.Record(Type.String({ pattern: '^[0-9A-Za-z_-]{1,30}$' }), Type.Integer({ minimum: 0 }), {
     description,
   });
 const KeyedTiers = Type.Record(
-  Type.String({ pattern: '^[0-9A-Za-z-]{1,20}$' }),
+  Type.String({ pattern: '^[0-9A-Za-z_-]{1,30}$' }),
   Type.Integer({ minimum: 1, maximum: 9 }),
-  { description: 'tier per recipient key (region code), 1 first; default: DEFAULT_TIER_BY_RECIPIENT_KIND' },
+  {
+    description:
+      'tier per recipient key (region code or location id) or recipient kind, 1 first; default: DEFAULT_TIER_BY_RECIPIENT_KIND',
+  },
 );
 
 const LineDto = Type.Object({
@@ -249,6 +252,12 @@ export const allocationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
           {
             kind: StringEnum(['package', 'group'] as const),
             ref: Type.String({ minLength: 1, maxLength: 200, description: 'package id, or group key' }),
+            level: Type.Optional(
+              StringEnum(['region', 'location'] as const, {
+                description:
+                  'recipients: the regions (default), or the hospital, dose and community pharmacies that hold or sell the item',
+              }),
+            ),
             horizonDays: Type.Integer({
               minimum: 1,
               maximum: 365,

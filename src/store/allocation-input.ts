@@ -4,11 +4,20 @@ import {
   DEFAULT_TIER_BY_RECIPIENT_KIND,
   type AllocationInput,
   type AllocationRecipient,
+  type RecipientKind,
 } from '../domain/allocation.js';
 import { addDays } from '../domain/calendar.js';
 import { AppError } from '../domain/errors.js';
 import type { Db } from './database.js';
-import { areaFigures, deliveriesOf, findItem, findPictureState } from './picture/repository.js';
+import {
+  areaFigures,
+  deliveriesOf,
+  findItem,
+  findPictureState,
+  locationCoverage,
+  type LocationRow,
+  type PictureState,
+} from './picture/repository.js';
 import { wholesaleFigures } from './picture/wholesale.js';
 
 /**
@@ -31,7 +40,12 @@ export interface AllocationRequest {
   /** A package id, or a group key. */
   ref: string;
   horizonDays: number;
-  /** Tier per recipient key (region code); default DEFAULT_TIER_BY_RECIPIENT_KIND.region. */
+  /**
+   * Who receives: the regions (default), or the pharmacies (hospital, dose and community pharmacies that
+   * hold or sell the item, each measured against its own demand as the picture measures locations).
+   */
+  level?: 'region' | 'location' | undefined;
+  /** Tier per recipient key (region code or location id) or per recipient kind; default DEFAULT_TIER_BY_RECIPIENT_KIND. */
   tiers?: Record<string, number> | undefined;
   /** A cap per recipient key, in packs (units for a group). */
   caps?: Record<string, number> | undefined;
@@ -129,29 +143,36 @@ export async function buildAllocationInput(db: Db, req: AllocationRequest): Prom
 
   const wholesaleStock = r6(wholesale.get(NATIONAL_AREA)?.held.usable ?? 0);
   const byArea = new Map(areas.map((a) => [a.area_code, a]));
-  const recipients: BuiltRecipient[] = regions.map((region) => {
-    const code = region.code;
-    const a = byArea.get(code);
-    const demand = r6(Number(a?.demand_per_day ?? 0));
-    const share = wholesale.get(code)?.share.usable ?? 0;
-    const stock = r6(Math.max(0, Number(a?.usable_stock ?? 0) - share));
+  const limits = (key: string, kind: RecipientKind, demand: number, stock: number) => {
     const need = Math.max(0, Math.ceil(r6(demand * req.horizonDays - stock)));
-    const cap = req.caps?.[code];
+    const cap = req.caps?.[key];
     const upperBound = cap === undefined ? need : Math.min(need, cap);
-    const minimum = Math.min(req.minimums?.[code] ?? 0, upperBound);
     return {
-      key: code,
-      kind: 'region',
-      tier: req.tiers?.[code] ?? DEFAULT_TIER_BY_RECIPIENT_KIND.region,
-      demandPerDay: demand,
-      stock,
+      tier: req.tiers?.[key] ?? req.tiers?.[kind] ?? DEFAULT_TIER_BY_RECIPIENT_KIND[kind],
       upperBound,
-      minimum,
-      name: region.name,
-      regionCode: code,
-      locationId: null,
+      minimum: Math.min(req.minimums?.[key] ?? 0, upperBound),
     };
-  });
+  };
+  const recipients: BuiltRecipient[] =
+    req.level === 'location'
+      ? await locationRecipients(db, state, ids, factorOf, limits)
+      : regions.map((region) => {
+          const code = region.code;
+          const a = byArea.get(code);
+          const demand = r6(Number(a?.demand_per_day ?? 0));
+          const share = wholesale.get(code)?.share.usable ?? 0;
+          const stock = r6(Math.max(0, Number(a?.usable_stock ?? 0) - share));
+          return {
+            key: code,
+            kind: 'region',
+            demandPerDay: demand,
+            stock,
+            ...limits(code, 'region', demand, stock),
+            name: region.name,
+            regionCode: code,
+            locationId: null,
+          };
+        });
   return {
     available: Math.floor(r6(wholesaleStock + deliveryTotal)),
     recipients,
@@ -166,4 +187,78 @@ export async function buildAllocationInput(db: Db, req: AllocationRequest): Prom
       deliveries: r6(s.deliveries),
     })),
   };
+}
+
+const LOCATION_RECIPIENT_KINDS = ['hospital_pharmacy', 'dose_pharmacy', 'community_pharmacy'] as const;
+
+/**
+ * The pharmacies as recipients: each open hospital, dose or community pharmacy the picture measures for
+ * the item (`locationCoverage`: it holds or sells it), with the picture's own demand (own sales, or a
+ * community pharmacy's share of its region's) and usable stock, in units for a group. A pharmacy
+ * without a demand basis counts no demand (it gets only its minimum).
+ */
+async function locationRecipients(
+  db: Db,
+  state: PictureState,
+  packageIds: readonly number[],
+  factorOf: ReadonlyMap<number, number>,
+  limits: (
+    key: string,
+    kind: RecipientKind,
+    demand: number,
+    stock: number,
+  ) => { tier: number; upperBound: number; minimum: number },
+): Promise<BuiltRecipient[]> {
+  const locations: LocationRow[] = (
+    await db
+      .selectFrom('location')
+      .innerJoin('organisation as o', 'o.id', 'location.organisation_id')
+      .leftJoin('municipality as mu', 'mu.code', 'location.municipality_code')
+      .where('location.kind', 'in', [...LOCATION_RECIPIENT_KINDS])
+      .where('location.closed_on', 'is', null)
+      .select([
+        'location.id',
+        'location.code',
+        'location.name',
+        'location.kind',
+        'location.organisation_id',
+        'o.name as organisation_name',
+        'location.region_code',
+        'location.municipality_code',
+        'mu.name as municipality_name',
+      ])
+      .orderBy('location.region_code')
+      .orderBy('location.kind')
+      .orderBy('location.name')
+      .orderBy('location.id')
+      .execute()
+  ).map((l) => ({ ...l, id: Number(l.id), organisation_id: Number(l.organisation_id) }));
+  const coverage = await locationCoverage(db, state, locations, packageIds);
+  const sum = new Map<number, { demand: number; stock: number }>();
+  for (const c of coverage) {
+    const f = factorOf.get(c.packageId) ?? 1;
+    const s = sum.get(c.locationId) ?? { demand: 0, stock: 0 };
+    s.demand += (c.demandPerDay ?? 0) * f;
+    s.stock += Math.max(0, c.usableStock) * f;
+    sum.set(c.locationId, s);
+  }
+  return locations.flatMap((l) => {
+    const s = sum.get(l.id);
+    if (!s) return [];
+    const kind = l.kind as RecipientKind;
+    const demand = r6(s.demand);
+    const stock = r6(s.stock);
+    return [
+      {
+        key: String(l.id),
+        kind,
+        demandPerDay: demand,
+        stock,
+        ...limits(String(l.id), kind, demand, stock),
+        name: l.name,
+        regionCode: l.region_code,
+        locationId: l.id,
+      },
+    ];
+  });
 }

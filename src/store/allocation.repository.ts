@@ -41,6 +41,7 @@ export interface AllocationRecord {
 
 export interface AllocationParameters {
   method: 'tiers_then_equal_days';
+  level: 'region' | 'location';
   roundingRule: typeof ROUNDING_RULE;
   tiers: Record<string, number>;
   caps: Record<string, number>;
@@ -198,6 +199,7 @@ export async function computeAllocation(
   const result = allocate(built);
   const parameters: AllocationParameters = {
     method: 'tiers_then_equal_days',
+    level: input.level ?? 'region',
     roundingRule: result.roundingRule,
     tiers: Object.fromEntries(built.recipients.map((r) => [r.key, r.tier])),
     caps: input.caps ?? {},

@@ -1082,9 +1082,10 @@ const sv = {
   'alloc.packageId': 'Förpacknings-id',
   'alloc.groupKey': 'Gruppnyckel (substans|styrka|form)',
   'alloc.horizon': 'Horisont (dagar)',
-  'alloc.tiers': 'Prioritetsnivåer per region',
-  'alloc.tiersHint': 'Regionkod:nivå, t.ex. 01:1, 12:2. Utan angivelse: nivå 1 för alla regioner.',
-  'alloc.tiersInvalid': 'Skriv regionkod:nivå (nivå 1–9), åtskilda med komma.',
+  'alloc.tiers': 'Prioritetsnivåer',
+  'alloc.tiersHint':
+    'Mottagarkod (regionkod eller plats-id) eller slag:nivå, t.ex. 01:1, 12:2. Utan angivelse: regioner, sjukhus- och dosapotek nivå 1, öppenvårdsapotek nivå 2.',
+  'alloc.tiersInvalid': 'Skriv mottagare:nivå (nivå 1–9), åtskilda med komma.',
   'alloc.note': 'Anteckning',
   'alloc.compute': 'Beräkna',
   'alloc.computeHint': 'Beräknas från lägesbilden och sparas som utkast.',
@@ -1158,6 +1159,9 @@ const sv = {
   'alloc.quotaCount': '{n} rader',
   'alloc.col.validity': 'Gäller',
   'alloc.col.mode': 'Form',
+  'alloc.level': 'Mottagare',
+  'alloc.level.region': 'Regioner',
+  'alloc.level.location': 'Apotek och sjukhusapotek',
 } as const;
 
 export type MessageKey = keyof typeof sv;
@@ -2229,9 +2233,10 @@ const en: Record<MessageKey, string> = {
   'alloc.packageId': 'Package id',
   'alloc.groupKey': 'Group key (substance|strength|form)',
   'alloc.horizon': 'Horizon (days)',
-  'alloc.tiers': 'Priority tiers per region',
-  'alloc.tiersHint': 'Region code:tier, e.g. 01:1, 12:2. None given: tier 1 for every region.',
-  'alloc.tiersInvalid': 'Write region code:tier (tier 1–9), separated by commas.',
+  'alloc.tiers': 'Priority tiers',
+  'alloc.tiersHint':
+    'Recipient code (region code or location id) or kind:tier, e.g. 01:1, 12:2. None given: regions, hospital and dose pharmacies tier 1, community pharmacies tier 2.',
+  'alloc.tiersInvalid': 'Write recipient:tier (tier 1–9), separated by commas.',
   'alloc.note': 'Note',
   'alloc.compute': 'Compute',
   'alloc.computeHint': 'Computed from the picture and saved as a draft.',
@@ -2305,6 +2310,9 @@ const en: Record<MessageKey, string> = {
   'alloc.quotaCount': '{n} rows',
   'alloc.col.validity': 'Valid',
   'alloc.col.mode': 'Mode',
+  'alloc.level': 'Recipients',
+  'alloc.level.region': 'Regions',
+  'alloc.level.location': 'Pharmacies and hospital pharmacies',
 };
 
 export const LANGUAGES = ['sv', 'en'] as const;

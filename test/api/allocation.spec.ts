@@ -88,6 +88,58 @@ describeEach(testBackends())('allocation (fördelning) API on $name', (backend) 
     expect(a.mayDecide).toBe(true);
   });
 
+  it('allocates a group in units, and says when there is nothing to share', async () => {
+    // Morfin 10 mg/ml (P2 at H1 and P3 at B1, 10 ml a pack): no wholesale stock and no delivery.
+    const { rows } = await sql<{ group_key: string }>`
+      SELECT group_key FROM picture_product WHERE package_id = ${f.packages.p2}`.execute(store.db);
+    const res = await call('POST', '/api/allocations', t.ct, {
+      kind: 'group',
+      ref: rows[0]!.group_key,
+      horizonDays: 30,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const a = res.json<AllocationDetailDto>();
+    expect([a.available, a.allocated, a.tiers]).toEqual([
+      0,
+      0,
+      [{ tier: 1, availableBefore: 0, allocated: 0, levelDays: null, exhausted: false }],
+    ]);
+    // Region 01: 5 packs = 50 ml a day, H1's 30 packs = 300 ml: 6 days; need 30 × 50 − 300 = 1,200 ml.
+    expect(a.lines.map((l) => [l.recipientKey, l.demandPerDay, l.stock, l.upperBound, l.reason])).toEqual([
+      ['01', 50, 300, 1200, 'nothing_left'],
+      ['12', 0, 5000, 0, 'nothing_left'],
+    ]);
+  });
+
+  it('allocates to the pharmacies, each measured against its own demand as the picture measures locations', async () => {
+    // A1 and A2 share region 01's 10 a day (no own sales): 5 each; A1 holds 100, A2 200. Over 90 days
+    // they need 350 and 250, both met from 1,400 (tier 2 by kind, as asked).
+    const res = await call('POST', '/api/allocations', t.ct, {
+      kind: 'package',
+      ref: String(f.packages.p1),
+      level: 'location',
+      horizonDays: 90,
+      tiers: { community_pharmacy: 2 },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const a = res.json<AllocationDetailDto>();
+    expect(
+      a.lines.map((l) => [
+        l.recipientKey,
+        l.recipientKind,
+        l.tier,
+        l.demandPerDay,
+        l.stock,
+        l.allocated,
+        l.reason,
+      ]),
+    ).toEqual([
+      [String(f.locations.a1), 'community_pharmacy', 2, 5, 100, 350, 'capped_at_limit'],
+      [String(f.locations.a2), 'community_pharmacy', 2, 5, 200, 250, 'capped_at_limit'],
+    ]);
+    expect([a.available, a.allocated]).toEqual([1400, 600]);
+  });
+
   it('lets only authorities and Nationellt CT compute, and refuses bad input precisely', async () => {
     expect(
       (await call('POST', '/api/allocations', t.region01, { kind: 'package', ref: '1', horizonDays: 30 }))
@@ -195,6 +247,6 @@ describeEach(testBackends())('allocation (fördelning) API on $name', (backend) 
     expect(
       (await call('GET', '/api/allocations/quota', t.wholesaler)).json<{ items: QuotaDto[] }>().items,
     ).toEqual([]);
-    expect((await call('GET', '/api/allocations', t.ctReader)).json<{ total: number }>().total).toBe(1);
+    expect((await call('GET', '/api/allocations', t.ctReader)).json<{ total: number }>().total).toBe(3);
   });
 });

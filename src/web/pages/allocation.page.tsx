@@ -115,7 +115,7 @@ function parseTiers(text: string): Record<string, number> | undefined | null {
   if (parts.length === 0) return undefined;
   const out: Record<string, number> = {};
   for (const p of parts) {
-    const m = /^([0-9A-Za-z-]{1,20}):([1-9])$/.exec(p);
+    const m = /^([0-9A-Za-z_-]{1,30}):([1-9])$/.exec(p);
     if (!m) return null;
     out[m[1] ?? ''] = Number(m[2]);
   }
@@ -130,6 +130,7 @@ function NewAllocationForm() {
   const ids = { ref: useId(), horizon: useId(), tiers: useId(), note: useId() };
   const [kind, setKind] = useState<'package' | 'group'>(params.get('kind') === 'group' ? 'group' : 'package');
   const [ref, setRef] = useState(params.get('ref') ?? '');
+  const [level, setLevel] = useState<'region' | 'location'>('region');
   const [horizon, setHorizon] = useState('30');
   const [tiers, setTiers] = useState('');
   const [note, setNote] = useState('');
@@ -148,6 +149,7 @@ function NewAllocationForm() {
       const body = {
         kind,
         ref: ref.trim(),
+        level,
         horizonDays: Number.parseInt(horizon, 10) || 0,
         ...(parsed ? { tiers: parsed } : {}),
         ...(note.trim() ? { note: note.trim() } : {}),
@@ -184,6 +186,15 @@ function NewAllocationForm() {
           <label htmlFor={ids.ref}>{t(kind === 'group' ? 'alloc.groupKey' : 'alloc.packageId')}</label>
           <input type="text" id={ids.ref} value={ref} onChange={(e) => setRef(e.target.value)} required />
         </div>
+        <SelectField
+          label={t('alloc.level')}
+          value={level}
+          options={[
+            { value: 'region', label: t('alloc.level.region') },
+            { value: 'location', label: t('alloc.level.location') },
+          ]}
+          onChange={(v) => setLevel(v === 'location' ? 'location' : 'region')}
+        />
         <div className="field">
           <label htmlFor={ids.horizon}>{t('alloc.horizon')}</label>
           <input
