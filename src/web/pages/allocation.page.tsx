@@ -59,7 +59,9 @@ export function AllocationsPage() {
       ) : (
         <ResultCard
           id="alloc-count"
-          count={page && t('alloc.count', { n: formatNumber(page.total) })}
+          count={
+            page && t(page.total === 1 ? 'alloc.countOne' : 'alloc.count', { n: formatNumber(page.total) })
+          }
           updating={list.status === 'loading' && page !== undefined}
         >
           <DataTable
