@@ -203,9 +203,11 @@ interface Work {
  * each share and L, or L = null when every recipient reaches hiᵢ within the budget.
  */
 function waterFill(items: readonly Work[], budget: Q): { shares: Q[]; level: Q | null } {
+  // A recipient without demand takes only its minimum, whatever the level.
+  const most = (w: Work): Q => (w.d.n === 0n ? w.lo : w.hi);
   const base = items.reduce((acc, w) => add(acc, w.lo), ZERO);
-  const top = items.reduce((acc, w) => add(acc, w.hi), ZERO);
-  if (cmp(top, budget) <= 0) return { shares: items.map((w) => w.hi), level: null };
+  const top = items.reduce((acc, w) => add(acc, most(w)), ZERO);
+  if (cmp(top, budget) <= 0) return { shares: items.map(most), level: null };
   if (cmp(base, budget) >= 0) {
     // Cannot happen when the caller shares the minimums first; kept as a guard.
     return { shares: items.map((w) => w.lo), level: ZERO };
@@ -233,8 +235,8 @@ function waterFill(items: readonly Work[], budget: Q): { shares: Q[]; level: Q |
     prev = p;
     prevTotal = t;
   }
-  // Unreachable: the last breakpoint gives Σ hiᵢ over recipients with demand, and top > budget only then.
-  return { shares: items.map((w) => w.hi), level: null };
+  // Unreachable: at the last breakpoint the total is `top`, which exceeds the budget here.
+  return { shares: items.map(most), level: null };
 }
 
 /**

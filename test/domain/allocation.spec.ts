@@ -150,6 +150,9 @@ describe('allocate: tiers, limits and minimums', () => {
       [1, 'no_demand', null],
       [9, 'raised_to_level', 9],
     ]);
+    // Found by the generated cases: packs left over never go to a recipient without demand.
+    const alone = allocate({ available: 1, recipients: [r('a', 0, 0, 2)] });
+    expect([alone.lines[0]?.allocated, alone.lines[0]?.reason, alone.left]).toEqual([0, 'no_demand', 1]);
   });
 
   it('keeps what nobody can take as left over when every limit is reached', () => {
@@ -168,7 +171,7 @@ describe('allocate: whole packs', () => {
     expect(out.lines.map((l) => l.exactShare)).toEqual(['10/3', '10/3', '10/3']);
   });
 
-  it('never allocates more than available nor beyond a limit, and gives all it can (generated cases)', () => {
+  it('never allocates more than available nor beyond a limit, and gives all that recipients with demand can take (generated cases)', () => {
     const recipient = fc.record({
       tier: fc.integer({ min: 1, max: 3 }),
       demandPerDay: fc.integer({ min: 0, max: 400 }).map((x) => x / 10),
@@ -185,7 +188,8 @@ describe('allocate: whole packs', () => {
             recipients: rs.map((x, i) => r(`r${i}`, x.demandPerDay, x.stock, x.upperBound, { tier: x.tier })),
           });
           const sum = out.lines.reduce((a, l) => a + l.allocated, 0);
-          const room = rs.reduce((a, x) => a + x.upperBound, 0);
+          // A recipient without demand takes only its minimum (0 here).
+          const room = rs.reduce((a, x) => a + (x.demandPerDay > 0 ? x.upperBound : 0), 0);
           expect(sum).toBe(Math.min(available, room));
           for (const l of out.lines) {
             expect(l.allocated).toBeGreaterThanOrEqual(0);
