@@ -6,6 +6,7 @@ import {
   ALLOCATION_REASONS,
   ALLOCATION_STATUSES,
   DECISION_MODES,
+  equityByRegion,
   RECIPIENT_KINDS,
 } from '../domain/allocation.js';
 import { AppError } from '../domain/errors.js';
@@ -139,6 +140,19 @@ const AllocationDetailDto = Type.Intersect([
       }),
     ),
     decisions: Type.Array(DecisionDto),
+    regions: Type.Array(
+      Type.Object({
+        regionCode: Type.String(),
+        demandPerDay: Type.Number(),
+        stock: Type.Number(),
+        allocated: Type.Integer(),
+        coverageBeforeDays: Nullable(Type.Number()),
+        coverageAfterDays: Nullable(Type.Number()),
+      }),
+      {
+        description: 'R3 equity: coverage per region before and after (the lines shown, added up per region)',
+      },
+    ),
     mayDecide: Type.Boolean(),
   }),
 ]);
@@ -217,6 +231,7 @@ function toDetailDto(a: AllocationDetail, p: Principal): AllocationDetailDto {
     lines: a.lines.map(lineDto),
     suppliers: a.suppliers,
     decisions: a.decisions,
+    regions: equityByRegion(a.lines),
     mayDecide: mayDecideAllocation(p) && a.status === 'draft',
   };
 }

@@ -494,3 +494,42 @@ export function checkAllocationDecision(status: AllocationStatus, input: Allocat
   }
   return problems;
 }
+
+/** One region's figures of an allocation: its recipients' lines added up (R3: equity per region). */
+export interface RegionEquity {
+  regionCode: string;
+  demandPerDay: number;
+  stock: number;
+  allocated: number;
+  /** (Σ stock) ÷ (Σ demand), before and after; null without demand. */
+  coverageBeforeDays: number | null;
+  coverageAfterDays: number | null;
+}
+
+/**
+ * Coverage per region before and after an allocation (R3: "no region treated unequally"): the lines of
+ * each region added up, coverage as the aggregate's stock ÷ its demand (not the mean of its recipients').
+ * Lines of region recipients give the region's own figures.
+ */
+export function equityByRegion(
+  lines: readonly { regionCode: string; demandPerDay: number; stock: number; allocated: number }[],
+): RegionEquity[] {
+  const by = new Map<string, { demand: number; stock: number; allocated: number }>();
+  for (const l of lines) {
+    const s = by.get(l.regionCode) ?? { demand: 0, stock: 0, allocated: 0 };
+    s.demand += l.demandPerDay;
+    s.stock += l.stock;
+    s.allocated += l.allocated;
+    by.set(l.regionCode, s);
+  }
+  return [...by.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([regionCode, s]) => ({
+      regionCode,
+      demandPerDay: s.demand,
+      stock: s.stock,
+      allocated: s.allocated,
+      coverageBeforeDays: s.demand > 0 ? s.stock / s.demand : null,
+      coverageAfterDays: s.demand > 0 ? (s.stock + s.allocated) / s.demand : null,
+    }));
+}

@@ -138,6 +138,17 @@ describeEach(testBackends())('allocation (fördelning) API on $name', (backend) 
       [String(f.locations.a2), 'community_pharmacy', 2, 5, 200, 250, 'capped_at_limit'],
     ]);
     expect([a.available, a.allocated]).toEqual([1400, 600]);
+    // Equity per region: region 01's pharmacies 300 at 10 a day (30 days) → 900 (90 days).
+    expect(a.regions).toEqual([
+      {
+        regionCode: '01',
+        demandPerDay: 10,
+        stock: 300,
+        allocated: 600,
+        coverageBeforeDays: 30,
+        coverageAfterDays: 90,
+      },
+    ]);
   });
 
   it('lets only authorities and Nationellt CT compute, and refuses bad input precisely', async () => {

@@ -275,9 +275,10 @@ export function AllocationPage({ id }: { id: string }) {
   const days = (n: number | null) =>
     n === null ? '–' : t('alloc.days', { n: formatNumber(n, { maximumFractionDigits: 1 }) });
   const withDemand = a.lines.filter((l) => l.coverageBeforeDays !== null);
-  type Line = AllocationDetailDto['lines'][number];
-  const spread = (pick: (l: Line) => number | null) => {
-    const values = withDemand.map(pick).filter((x): x is number => x !== null);
+  type RegionRow = AllocationDetailDto['regions'][number];
+  // R3: the spread between regions (the lines added up per region, whatever the recipients).
+  const spread = (pick: (r: RegionRow) => number | null) => {
+    const values = a.regions.map(pick).filter((x): x is number => x !== null);
     return values.length === 0 ? null : { min: Math.min(...values), max: Math.max(...values) };
   };
   const before = spread((l) => l.coverageBeforeDays);
@@ -445,6 +446,34 @@ export function AllocationPage({ id }: { id: string }) {
           ))}
         />
       </ResultCard>
+      {a.view === 'all' && a.lines.some((l) => l.recipientKind !== 'region') && (
+        <ResultCard id="alloc-regions" count={t('alloc.regionsTitle')} updating={false}>
+          <DataTable
+            columns={[
+              'alloc.col.region',
+              num('alloc.col.demand'),
+              num('alloc.col.stock'),
+              num('alloc.col.quota'),
+              'alloc.col.coverage',
+            ]}
+            caption={t('alloc.regionsTitle')}
+            testId="allocation-regions"
+            rows={a.regions.map((r) => (
+              <tr key={r.regionCode}>
+                <th scope="row" className="mono">
+                  {r.regionCode}
+                </th>
+                <td className="num">{formatNumber(r.demandPerDay, { maximumFractionDigits: 2 })}</td>
+                <td className="num">{formatNumber(r.stock, { maximumFractionDigits: 0 })}</td>
+                <td className="num">{formatNumber(r.allocated)}</td>
+                <td>
+                  {days(r.coverageBeforeDays)} → {days(r.coverageAfterDays)}
+                </td>
+              </tr>
+            ))}
+          />
+        </ResultCard>
+      )}
       <section className="card card-padded" aria-labelledby="alloc-decision" data-testid="alloc-decision">
         <h2 id="alloc-decision" className="section-title">
           {t('alloc.decisionTitle')}
