@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { AllocationDetailDto, AllocationListItemDto, QuotaDto } from '../../api/allocation.routes.js';
+import type { AllocationDetailDto, AllocationListItemDto } from '../../api/allocation.routes.js';
 import type { AllocationReason, AllocationStatus } from '../../domain/allocation.js';
 import { isApiError, type ApiError, type Page } from '../api-client.js';
 import { Badge, type BadgeTone } from '../components/badge.js';
@@ -8,7 +8,6 @@ import { useDateTime } from '../components/freshness.js';
 import { SelectField } from '../components/fields.js';
 import { PageHeader } from '../components/page-header.js';
 import { CardPager } from '../components/pager.js';
-import { saveBlob } from '../components/picture.js';
 import { EmptyState, ErrorState, SkeletonBlock } from '../components/states.js';
 import { ResultCard } from '../components/table-card.js';
 import { useI18n, type MessageKey } from '../i18n.js';
@@ -18,8 +17,8 @@ import { useApi } from '../use-api.js';
 
 /*
  * Fördelning (issue 13 item 2, R3): the list and a new allocation (/allocations), one allocation with
- * its lines, each region's coverage before and after and the decision panel (/allocations/:id), and the
- * quota an organisation delivers or receives under decided allocations (/allocations/quota).
+ * its lines, each region's coverage before and after and the decision panel (/allocations/:id). The
+ * quota an organisation delivers or receives is allocation-quota.page.tsx (/allocations/quota).
  */
 
 type AllocationsPage = Page<AllocationListItemDto> & { mayCompute: boolean };
@@ -647,89 +646,5 @@ function WithdrawForm({ id, onDone }: { id: number; onDone: () => void }) {
       </button>
       {error && <ErrorState error={error} title={t('alloc.refused')} />}
     </form>
-  );
-}
-
-/** The quota an organisation delivers (a wholesaler) or receives under decided allocations. */
-export function AllocationQuotaPage() {
-  const { t, formatNumber, formatDate } = useI18n();
-  const { api, me } = useSession();
-  const quota = useApi('allocation-quota', (a, signal) =>
-    a.request<{ items: QuotaDto[] }>('/api/allocations/quota', { signal }),
-  );
-  const [busy, setBusy] = useState(false);
-  const items = quota.data?.items;
-  const download = async () => {
-    setBusy(true);
-    try {
-      const { blob, fileName } = await api.file('/api/allocations/quota', { format: 'csv' });
-      saveBlob(blob, fileName ?? 'fordelning-kvot.csv');
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <>
-      <PageHeader
-        eyebrow={<Link to="/allocations">{t('alloc.title')}</Link>}
-        title={t('alloc.quotaTitle')}
-        lead={t('alloc.quotaLead', { org: me.organisation.name })}
-        actions={
-          <button
-            type="button"
-            className="button button-secondary"
-            disabled={busy || !items?.length}
-            onClick={() => void download()}
-          >
-            {t('alloc.quotaCsv')}
-          </button>
-        }
-      />
-      {quota.status === 'error' ? (
-        <ErrorState error={quota.error} onRetry={quota.reload} />
-      ) : items && items.length === 0 ? (
-        <EmptyState title={t('alloc.quotaEmptyTitle')}>{t('alloc.quotaEmptyBody')}</EmptyState>
-      ) : (
-        <ResultCard
-          id="alloc-quota"
-          count={items && t('alloc.quotaCount', { n: formatNumber(items.length) })}
-          updating={quota.status === 'loading' && items !== undefined}
-        >
-          <DataTable
-            columns={[
-              'alloc.col.id',
-              'alloc.col.item',
-              'alloc.col.recipient',
-              num('alloc.col.quota'),
-              'alloc.col.validity',
-              'alloc.col.mode',
-            ]}
-            caption={t('alloc.quotaTitle')}
-            testId="allocation-quota"
-            loading={quota.status === 'loading'}
-            rows={items?.map((q) => (
-              <tr key={`${q.allocationId}:${q.recipientKey}`} data-testid="quota-row">
-                <td>
-                  <Link to={`/allocations/${q.allocationId}`}>#{q.allocationId}</Link>
-                </td>
-                <td>{q.itemName}</td>
-                <th scope="row">
-                  {q.recipientName}
-                  <span className="cell-sub mono">{q.recipientKey}</span>
-                </th>
-                <td className="num">
-                  <strong>{formatNumber(q.allocated)}</strong> {q.unit}
-                </td>
-                <td>
-                  {q.validFrom ? formatDate(q.validFrom) : ''} –{' '}
-                  {q.validTo ? formatDate(q.validTo) : t('alloc.untilFurther')}
-                </td>
-                <td>{t(q.mode === 'mandatory' ? 'alloc.mode.mandatory' : 'alloc.mode.voluntary')}</td>
-              </tr>
-            ))}
-          />
-        </ResultCard>
-      )}
-    </>
   );
 }
