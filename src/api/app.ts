@@ -33,6 +33,7 @@ import { supervisionRoutes } from './supervision.routes.js';
 import { compensationRoutes } from './compensation.routes.js';
 import { shortageCaseRoutes } from './shortage-case.routes.js';
 import { redistributionRoutes } from './redistribution.routes.js';
+import { allocationRoutes } from './allocation.routes.js';
 
 export type App = FastifyInstance;
 
@@ -140,6 +141,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await api.register(obligationRoutes, deps);
       await api.register(shortageCaseRoutes, deps);
       await api.register(redistributionRoutes, deps);
+      await api.register(allocationRoutes, deps);
     },
     { prefix: '/api' },
   );

@@ -7,6 +7,7 @@ import type {
   Role,
 } from '../domain/vocabulary.js';
 
+import type { AllocationReason, AllocationRounding, RecipientKind } from '../domain/allocation.js';
 /** Kysely's view of the tables in `migrations/`. snake_case, as in SQL. */
 
 type Numeric = ColumnType<number, string | number, string | number>;
@@ -759,6 +760,76 @@ export interface RedistributionDecisionLogTable {
   at: Generated<Date>;
 }
 
+/** An allocation of scarce supply (0028; src/domain/allocation.ts). */
+export interface AllocationTable {
+  id: Id;
+  item_kind: 'package' | 'group';
+  item_ref: string;
+  item_name: string;
+  unit: string;
+  horizon_days: number;
+  picture_today: DateCol;
+  wholesale_stock: Numeric;
+  deliveries: Numeric;
+  available: Numeric;
+  allocated: Numeric;
+  parameters: ColumnType<unknown, string, string>;
+  status: ColumnType<'draft' | 'decided' | 'withdrawn', 'draft' | undefined, 'decided' | 'withdrawn'>;
+  case_id: number | null;
+  note: string | null;
+  organisation_id: number;
+  token_id: number | null;
+  created_at: DefaultTimestamp;
+}
+
+/** One recipient's line of an allocation (0028, append-only). */
+export interface AllocationLineTable {
+  allocation_id: number;
+  line_no: number;
+  recipient_kind: RecipientKind;
+  recipient_key: string;
+  recipient_name: string;
+  region_code: string;
+  location_id: number | null;
+  tier: number;
+  demand_per_day: Numeric;
+  stock: Numeric;
+  upper_bound: Numeric;
+  minimum: Numeric;
+  allocated: Numeric;
+  exact_share: string;
+  rounding: AllocationRounding;
+  reason: AllocationReason;
+  level_days: Numeric | null;
+  coverage_before: Numeric | null;
+  coverage_after: Numeric | null;
+}
+
+/** A holder of the supply an allocation shares (0028, append-only). */
+export interface AllocationSupplierTable {
+  allocation_id: number;
+  organisation_id: number;
+  stock: Numeric;
+  deliveries: Numeric;
+}
+
+/** A decision on an allocation (0028, append-only). */
+export interface AllocationDecisionTable {
+  id: Id;
+  allocation_id: number;
+  outcome: 'decided' | 'withdrawn';
+  mode: 'voluntary' | 'mandatory' | null;
+  legal_basis: string | null;
+  valid_from: DateCol | null;
+  valid_to: DateCol | null;
+  conditions: ColumnType<unknown, string, string>;
+  reason: string;
+  organisation_id: number;
+  token_id: number | null;
+  decided_by: string;
+  decided_at: DefaultTimestamp;
+}
+
 export interface Database {
   region: RegionTable;
   municipality: MunicipalityTable;
@@ -818,4 +889,8 @@ export interface Database {
   redistribution_transfer: RedistributionTransferTable;
   redistribution_decision: RedistributionDecisionTable;
   redistribution_decision_log: RedistributionDecisionLogTable;
+  allocation: AllocationTable;
+  allocation_line: AllocationLineTable;
+  allocation_supplier: AllocationSupplierTable;
+  allocation_decision: AllocationDecisionTable;
 }

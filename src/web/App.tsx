@@ -22,6 +22,8 @@ import { StartPage } from './pages/start.page.js';
 import { SubscriptionsPage } from './pages/subscriptions.page.js';
 import { CompensationPage } from './pages/compensation.page.js';
 import { DispensationsPage } from './pages/dispensations.page.js';
+import { AllocationPage, AllocationsPage } from './pages/allocation.page.js';
+import { AllocationQuotaPage } from './pages/allocation-quota.page.js';
 import { OBLIGATION_TABS, seesObligations, SupervisionPage } from './pages/supervision.page.js';
 import { SectionTabs } from './components/section-tabs.js';
 import { ShortagesPage } from './pages/shortages.page.js';
@@ -156,6 +158,38 @@ const PAGES: PageDef[] = [
   {
     path: '/shortages/:id',
     render: ({ id = '' }) => <ShortageCasePage key={id} id={id} />,
+    permission: 'shortage:read',
+  },
+  // Issue 13 item 2: allocations of scarce supply and a wholesaler's or recipient's quota, reached by
+  // the tabs of Bristsituationer (SHORTAGE_TABS).
+  {
+    path: '/allocations',
+    render: () => (
+      <>
+        <SectionTabs label="sc.section" tabs={SHORTAGE_TABS} />
+        <AllocationsPage />
+      </>
+    ),
+    permission: 'shortage:read',
+  },
+  {
+    path: '/allocations/quota',
+    render: () => (
+      <>
+        <SectionTabs label="sc.section" tabs={SHORTAGE_TABS} />
+        <AllocationQuotaPage />
+      </>
+    ),
+    permission: 'shortage:read',
+  },
+  {
+    path: '/allocations/:id',
+    render: ({ id = '' }) => (
+      <>
+        <SectionTabs label="sc.section" tabs={SHORTAGE_TABS} />
+        <AllocationPage key={id} id={id} />
+      </>
+    ),
     permission: 'shortage:read',
   },
   { path: '/reports', nav: 'nav.reports', render: () => <ReportsPage />, permission: 'report:read' },

@@ -1,0 +1,263 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp, type App } from '../../src/api/app.js';
+import type { AllocationDetailDto, QuotaDto } from '../../src/api/allocation.routes.js';
+import type { Store } from '../../src/store/database.js';
+import { buildToken } from '../support/builders.js';
+import { describeEach, testBackends } from '../support/databases.js';
+import { buildPictureFixture, type PictureFixture } from '../support/picture-fixture.js';
+
+/**
+ * Issue 13 item 2 over the picture fixture (today 2026-03-01). P1 (Alvedon): the wholesaler's W1 holds
+ * 600 usable packs and expects 800 on 2026-03-20; region 01 sells 10 a day and its pharmacies hold 300
+ * (the picture's 500 less its 200 share of W1), region 12 sells 20 a day and holds none of its own
+ * (400, all its share of W1). Horizon 90 days: available 600 + 800 = 1,400; needs 01 900 − 300 = 600
+ * and 12 1,800. Equal days: 10L − 300 + 20L = 1,400 → L = 56⅔ days; shares 01 266⅔, 12 1,133⅓ → whole
+ * packs 267 and 1,133 (largest remainder ⅔ before ⅓).
+ */
+describeEach(testBackends())('allocation (fördelning) API on $name', (backend) => {
+  let store: Store;
+  let app: App;
+  let f: PictureFixture;
+  let t: { lv: string; ct: string; region01: string; wholesaler: string; opB: string; ctReader: string };
+  let id = 0;
+
+  const call = (method: 'GET' | 'POST', url: string, token: string, payload?: object) =>
+    app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload ? { payload } : {}),
+    });
+
+  const decision = {
+    mode: 'voluntary',
+    legalBasis: 'Undantag från leveransskyldighet (promemoria S2025/01745)',
+    validFrom: '2026-03-02',
+    validTo: '2026-05-31',
+    conditions: { capPerDispensing: 1 },
+    reason: 'Restsituation: leveranserna räcker inte till alla regioner',
+  };
+
+  beforeAll(async () => {
+    store = await backend.open();
+    f = await buildPictureFixture(store);
+    await sql`UPDATE organisation SET authority = 'lv' WHERE id = ${f.orgs.lv}`.execute(store.db);
+    t = {
+      lv: await buildToken(store.db, f.orgs.lv, 'coordinator'),
+      ct: await buildToken(store.db, f.orgs.ct, 'coordinator'),
+      ctReader: f.tokens.ct,
+      region01: f.tokens.region01,
+      wholesaler: f.tokens.wholesaler,
+      opB: f.tokens.opB,
+    };
+    app = await buildApp({ store });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+  });
+
+  it('computes equal days of coverage between the regions from wholesale stock and deliveries', async () => {
+    const res = await call('POST', '/api/allocations', t.lv, {
+      kind: 'package',
+      ref: String(f.packages.p1),
+      horizonDays: 90,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const a = res.json<AllocationDetailDto>();
+    id = a.id;
+    expect([a.status, a.wholesaleStock, a.deliveries, a.available, a.allocated]).toEqual([
+      'draft',
+      600,
+      800,
+      1400,
+      1400,
+    ]);
+    expect(
+      a.lines.map((l) => [l.recipientKey, l.stock, l.upperBound, l.exactShare, l.allocated, l.reason]),
+    ).toEqual([
+      ['01', 300, 600, '800/3', 267, 'raised_to_level'],
+      ['12', 0, 1800, '3400/3', 1133, 'raised_to_level'],
+    ]);
+    expect(a.tiers[0]?.levelDays).toBeCloseTo(56.6667, 4);
+    expect(a.lines.map((l) => l.coverageAfterDays)).toEqual([56.7, 56.65]);
+    expect(a.suppliers).toEqual([
+      { organisationId: f.orgs.wholesaler, name: 'Grossist Ett', stock: 600, deliveries: 800 },
+    ]);
+    expect(a.mayDecide).toBe(true);
+  });
+
+  it('allocates a group in units, and says when there is nothing to share', async () => {
+    // Morfin 10 mg/ml (P2 at H1 and P3 at B1, 10 ml a pack): no wholesale stock and no delivery.
+    const { rows } = await sql<{ group_key: string }>`
+      SELECT group_key FROM picture_product WHERE package_id = ${f.packages.p2}`.execute(store.db);
+    const res = await call('POST', '/api/allocations', t.ct, {
+      kind: 'group',
+      ref: rows[0]!.group_key,
+      horizonDays: 30,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const a = res.json<AllocationDetailDto>();
+    expect([a.available, a.allocated, a.tiers]).toEqual([
+      0,
+      0,
+      [{ tier: 1, availableBefore: 0, allocated: 0, levelDays: null, exhausted: false }],
+    ]);
+    // Region 01: 5 packs = 50 ml a day, H1's 30 packs = 300 ml: 6 days; need 30 × 50 − 300 = 1,200 ml.
+    expect(a.lines.map((l) => [l.recipientKey, l.demandPerDay, l.stock, l.upperBound, l.reason])).toEqual([
+      ['01', 50, 300, 1200, 'nothing_left'],
+      ['12', 0, 5000, 0, 'nothing_left'],
+    ]);
+  });
+
+  it('allocates to the pharmacies, each measured against its own demand as the picture measures locations', async () => {
+    // A1 and A2 share region 01's 10 a day (no own sales): 5 each; A1 holds 100, A2 200. Over 90 days
+    // they need 350 and 250, both met from 1,400 (tier 2 by kind, as asked).
+    const res = await call('POST', '/api/allocations', t.ct, {
+      kind: 'package',
+      ref: String(f.packages.p1),
+      level: 'location',
+      horizonDays: 90,
+      tiers: { community_pharmacy: 2 },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const a = res.json<AllocationDetailDto>();
+    expect(
+      a.lines.map((l) => [
+        l.recipientKey,
+        l.recipientKind,
+        l.tier,
+        l.demandPerDay,
+        l.stock,
+        l.allocated,
+        l.reason,
+      ]),
+    ).toEqual([
+      [String(f.locations.a1), 'community_pharmacy', 2, 5, 100, 350, 'capped_at_limit'],
+      [String(f.locations.a2), 'community_pharmacy', 2, 5, 200, 250, 'capped_at_limit'],
+    ]);
+    expect([a.available, a.allocated]).toEqual([1400, 600]);
+    // Equity per region: region 01's pharmacies 300 at 10 a day (30 days) → 900 (90 days).
+    expect(a.regions).toEqual([
+      {
+        regionCode: '01',
+        demandPerDay: 10,
+        stock: 300,
+        allocated: 600,
+        coverageBeforeDays: 30,
+        coverageAfterDays: 90,
+      },
+    ]);
+  });
+
+  it('lets only authorities and Nationellt CT compute, and refuses bad input precisely', async () => {
+    expect(
+      (await call('POST', '/api/allocations', t.region01, { kind: 'package', ref: '1', horizonDays: 30 }))
+        .statusCode,
+    ).toBe(403);
+    const bad = await call('POST', '/api/allocations', t.ct, {
+      kind: 'package',
+      ref: String(f.packages.p1),
+      horizonDays: 0,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('horizonDays');
+    const unknown = await call('POST', '/api/allocations', t.ct, {
+      kind: 'package',
+      ref: '999999',
+      horizonDays: 30,
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it('shows nothing of a draft to a wholesaler or a region', async () => {
+    for (const token of [t.wholesaler, t.region01]) {
+      expect((await call('GET', `/api/allocations/${id}`, token)).statusCode).toBe(404);
+      expect((await call('GET', '/api/allocations', token)).json<{ total: number }>().total).toBe(0);
+      expect(
+        (await call('GET', '/api/allocations/quota', token)).json<{ items: QuotaDto[] }>().items,
+      ).toEqual([]);
+    }
+  });
+
+  it('lets only Läkemedelsverket decide; a bad validity changes nothing; the decision freezes it', async () => {
+    expect((await call('POST', `/api/allocations/${id}/decision`, t.ct, decision)).statusCode).toBe(403);
+    const bad = await call('POST', `/api/allocations/${id}/decision`, t.lv, {
+      ...decision,
+      validTo: '2026-03-01',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('validTo 2026-03-01 is before validFrom 2026-03-02');
+    expect((await call('GET', `/api/allocations/${id}`, t.lv)).json<AllocationDetailDto>().status).toBe(
+      'draft',
+    );
+
+    const ok = await call('POST', `/api/allocations/${id}/decision`, t.lv, decision);
+    expect(ok.statusCode, ok.body).toBe(200);
+    const a = ok.json<AllocationDetailDto>();
+    expect([a.status, a.mayDecide, a.decisions.length, a.decisions[0]?.conditions]).toEqual([
+      'decided',
+      false,
+      1,
+      { capPerDispensing: 1 },
+    ]);
+    expect((await call('POST', `/api/allocations/${id}/decision`, t.lv, decision)).statusCode).toBe(409);
+    // Append-only: the decision and the lines cannot be changed, even in SQL.
+    await expect(sql`UPDATE allocation_decision SET reason = 'x'`.execute(store.db)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(sql`DELETE FROM allocation_line`.execute(store.db)).rejects.toThrow(/append-only/);
+    const audit = await sql<{ detail: string | Record<string, unknown> }>`
+      SELECT detail FROM audit_log WHERE action = 'allocation.decided' AND entity_id = ${String(id)}`.execute(
+      store.db,
+    );
+    expect(JSON.stringify(audit.rows[0]?.detail)).toContain('Restsituation');
+  });
+
+  it('gives the wholesaler the quota per recipient, a region its own line, and others nothing', async () => {
+    const wholesaler = (await call('GET', '/api/allocations/quota', t.wholesaler)).json<{
+      items: QuotaDto[];
+    }>();
+    expect(wholesaler.items.map((q) => [q.role, q.recipientKey, q.allocated, q.validTo])).toEqual([
+      ['supplier', '01', 267, '2026-05-31'],
+      ['supplier', '12', 1133, '2026-05-31'],
+    ]);
+    const region = (await call('GET', '/api/allocations/quota', t.region01)).json<{ items: QuotaDto[] }>();
+    expect(region.items.map((q) => [q.role, q.recipientKey, q.allocated])).toEqual([
+      ['recipient', '01', 267],
+    ]);
+    const own = (await call('GET', `/api/allocations/${id}`, t.region01)).json<AllocationDetailDto>();
+    expect([own.view, own.lines.length, own.available, own.suppliers, own.tiers]).toEqual([
+      'recipient',
+      1,
+      0,
+      [],
+      [],
+    ]);
+    expect((await call('GET', `/api/allocations/${id}`, t.opB)).statusCode).toBe(404);
+    expect((await call('GET', '/api/allocations/quota', t.opB)).json<{ items: QuotaDto[] }>().items).toEqual(
+      [],
+    );
+
+    const csv = await call('GET', '/api/allocations/quota?format=csv', t.wholesaler);
+    expect(csv.statusCode).toBe(200);
+    const lines = csv.body.split('\r\n');
+    expect(lines[1]).toBe(
+      'Fördelning;Artikel;Mottagare;Mottagarkod;Kvot;Enhet;Gäller från;Gäller till;Beslut',
+    );
+    expect(lines[2]).toBe(`${id};Alvedon;Region Stockholm;01;267;förp;2026-03-02;2026-05-31;frivillig`);
+  });
+
+  it('lets Läkemedelsverket withdraw it, after which the quota no longer applies', async () => {
+    const res = await call('POST', `/api/allocations/${id}/withdrawal`, t.lv, {
+      reason: 'Leveransen kom tidigare',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<AllocationDetailDto>().status).toBe('withdrawn');
+    expect(
+      (await call('GET', '/api/allocations/quota', t.wholesaler)).json<{ items: QuotaDto[] }>().items,
+    ).toEqual([]);
+    expect((await call('GET', '/api/allocations', t.ctReader)).json<{ total: number }>().total).toBe(3);
+  });
+});

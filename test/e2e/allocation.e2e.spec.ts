@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { buildToken } from '../support/builders.js';
+import { buildPictureFixture, type PictureFixture } from '../support/picture-fixture.js';
+import { plain, useDashboard } from './support.js';
+
+/**
+ * Fördelning (issue 13 item 2) in Chromium over the picture fixture (two regions, today 2026-03-01):
+ * Läkemedelsverket computes the allocation of P1 (Alvedon) over 90 days: 1,400 packs available
+ * (wholesaler W1's 600 + 800 expected); region 01 (10 a day, 300 of its own) gets 267 and region 12
+ * (20 a day, none) 1,133: both raised to 56⅔ days (test/api/allocation.spec.ts has the arithmetic).
+ * LV decides; the wholesaler then sees its quota per region, and region 01 only its own line.
+ */
+describe('Fördelning in Chromium', () => {
+  let f: PictureFixture;
+  const tokens = { lv: 'e2e-alloc-lv' };
+  const d = useDashboard({
+    load: async (store) => {
+      f = await buildPictureFixture(store);
+      await sql`UPDATE organisation SET authority = 'lv' WHERE id = ${f.orgs.lv}`.execute(store.db);
+      await buildToken(store.db, f.orgs.lv, 'coordinator', tokens.lv);
+    },
+  });
+
+  it('Läkemedelsverket computes an allocation, reads why each region got what it got, and decides it', async () => {
+    const { page } = d;
+    await d.signIn(tokens.lv);
+    await d.go('/allocations');
+    await page.getByRole('heading', { level: 1, name: 'Fördelning' }).waitFor();
+    await page.getByText('Ingen fördelning ännu').waitFor();
+
+    await page.getByLabel('Förpacknings-id').fill(String(f.packages.p1));
+    await page.getByLabel('Horisont (dagar)').fill('90');
+    await page.getByRole('button', { name: 'Beräkna', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: /^Fördelning \d+$/ }).waitFor();
+    await expect.poll(() => page.getByTestId('allocation-line').count()).toBe(2);
+    const lines = plain(await page.getByTestId('allocation-lines').textContent());
+    expect(lines).toContain('Region Stockholm');
+    expect(lines).toContain('267');
+    expect(lines).toContain('1 133');
+    expect(lines).toContain('nivå 1, höjd till 56,7 dagar');
+    expect(lines).toContain('30 dagar → 56,7 dagar');
+    const summary = plain(await page.getByTestId('alloc-summary').textContent());
+    expect(summary).toContain('Att fördela1 400 förp');
+    expect(summary).toContain('före 0–30 dagar, efter 56,7–56,7 dagar');
+    await d.screenshot('allocation-lv-draft');
+
+    await page.getByLabel('Rättslig grund').fill('Undantag från leveransskyldighet i enskilt fall');
+    await page.getByLabel('Gäller från').fill('2026-03-02');
+    await page.getByLabel('Gäller till').fill('2026-05-31');
+    await page.getByLabel('Tak per expediering (förp)').fill('1');
+    await page.getByLabel('Motivering').fill('Restsituation: leveranserna räcker inte till alla regioner');
+    await page.getByRole('button', { name: 'Besluta' }).click();
+    await expect
+      .poll(async () => plain(await page.getByTestId('alloc-decision').textContent()))
+      .toContain('Beslutad, frivillig, gäller 2 mars 2026 – 31 maj 2026');
+    expect(plain(await page.getByTestId('alloc-decision').textContent())).toContain(
+      'Högst 1 förpackningar per expediering',
+    );
+    await d.screenshot('allocation-lv-decided');
+
+    await d.go('/allocations');
+    await expect.poll(() => page.getByTestId('allocation-row').count()).toBe(1);
+    expect(plain(await page.getByTestId('allocations').textContent())).toContain('Beslutad');
+    await d.screenshot('allocation-list');
+    expect(d.problems).toEqual([]);
+  });
+
+  it('the wholesaler sees its quota per region; region 01 only its own line', async () => {
+    const { page } = d;
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await d.signIn(f.tokens.wholesaler);
+    await d.go('/allocations/quota');
+    await expect.poll(() => page.getByTestId('quota-row').count()).toBe(2);
+    const quota = plain(await page.getByTestId('allocation-quota').textContent());
+    expect(quota).toContain('Region Stockholm');
+    expect(quota).toContain('267 förp');
+    expect(quota).toContain('1 133 förp');
+    await d.screenshot('allocation-wholesaler-quota');
+
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await d.signIn(f.tokens.region01);
+    await d.go('/allocations/quota');
+    await expect.poll(() => page.getByTestId('quota-row').count()).toBe(1);
+    const own = plain(await page.getByTestId('allocation-quota').textContent());
+    expect(own).toContain('267 förp');
+    expect(own).not.toContain('Region Skåne');
+    expect(d.problems).toEqual([]);
+  });
+});
