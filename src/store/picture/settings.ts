@@ -51,7 +51,10 @@ export interface RefreshPictureOptions {
 }
 
 export interface RefreshPictureResult {
-  /** `stock`: stock and items rebuilt for many locations at once, demand kept. */
+  /**
+   * `stock`: items rebuilt, demand kept; the stock rebuilt too for many locations at once (more than
+   * deltaLimit), moved by the delta for few.
+   */
   mode: 'full' | 'incremental' | 'stock';
   /** Why a full refresh was chosen (first refresh, new day, settings, asked for). */
   reason: string | null;
