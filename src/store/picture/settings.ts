@@ -6,11 +6,12 @@ export const PRIORITISED_LIST_CODE = 'sos-prioritised';
 export const DEFAULT_DELTA_LIMIT = 400;
 /**
  * Above this many item rows to move (lines changed × the areas each feeds: its region and the nation,
- * for a warehouse every region and the nation), one refresh rebuilds stock and items instead. Our
+ * for a warehouse every region and the nation), one refresh rebuilds the items instead (stock mode;
+ * with at most deltaLimit locations their stock is still moved by the delta, not rebuilt). Our
  * choice, from bench/lagesbild.ts at national scale: moving an item costs ~0.8 ms (its usable stock is
  * drawn again from all its lots), a stock rebuild ~120 s for ~924,000 items, so a move of more than
  * ~150,000 item rows is slower than the rebuild (one warehouse's snapshot, 25,000 lines × 22 areas:
- * 392 s moved).
+ * 392 s moved; 149 s with the items rebuilt and the stock moved, docs/benchmarks.md 2026-12-04).
  */
 export const DEFAULT_DELTA_ITEM_LIMIT = 150_000;
 /** "One year earlier" for the seasonal window, as in src/domain/demand.ts. */
@@ -50,7 +51,10 @@ export interface RefreshPictureOptions {
 }
 
 export interface RefreshPictureResult {
-  /** `stock`: stock and items rebuilt for many locations at once, demand kept. */
+  /**
+   * `stock`: items rebuilt, demand kept; the stock rebuilt too for many locations at once (more than
+   * deltaLimit), moved by the delta for few.
+   */
   mode: 'full' | 'incremental' | 'stock';
   /** Why a full refresh was chosen (first refresh, new day, settings, asked for). */
   reason: string | null;

@@ -35,6 +35,12 @@ export const STOCK_REBUILD_TABLES = [
 ] as const;
 
 /**
+ * The tables a stock refresh of few locations rebuilds: their stock is moved by the delta in place
+ * (as an incremental refresh moves it), and only the items are written again from all stock.
+ */
+export const ITEM_REBUILD_TABLES = ['picture_item'] as const;
+
+/**
  * How long the swap waits for readers' queries to let go of the old tables, per attempt, before it
  * steps back (readers queued behind it go on) and tries again: our choice, short against a page's
  * queries (tens of milliseconds) and below PostgreSQL's deadlock_timeout (1 s), so that a reader
