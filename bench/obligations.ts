@@ -133,13 +133,28 @@ async function ownSchemaIn(url: string): Promise<string> {
     await client.query(
       readFileSync(fileURLToPath(new URL(`../src/store/migrations/${file}`, import.meta.url)), 'utf8'),
     );
-  // Läkemedelsverket must be marked as the authority that decides (0013); the mark lives in public.
+  // Läkemedelsverket must be marked as the authority that decides (0013). The lägesbild bench's data
+  // does not mark it, and nothing is written into public: a view of our schema shadows organisation,
+  // marking LV (created after the tables above, whose foreign keys name public.organisation).
   const lv = await client.query<{ id: string; authority: string | null }>(
     `SELECT id, authority FROM public.organisation WHERE code = 'LV'`,
   );
+  if (lv.rows[0] === undefined) throw new Error('the lägesbild database has no organisation LV');
+  if (lv.rows[0].authority !== 'lv') {
+    const columns = await client.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns
+       WHERE table_schema = 'public' AND table_name = 'organisation' ORDER BY ordinal_position`,
+    );
+    const list = columns.rows
+      .map((c) =>
+        c.column_name === 'authority'
+          ? `CASE WHEN o.code = 'LV' THEN 'lv' ELSE o.authority END AS authority`
+          : `o.${c.column_name}`,
+      )
+      .join(', ');
+    await client.query(`CREATE VIEW ${SCHEMA}.organisation AS SELECT ${list} FROM public.organisation o`);
+  }
   await client.end();
-  if (lv.rows[0]?.authority !== 'lv')
-    throw new Error('the lägesbild database has no LV marked as authority lv');
   const withPath = new URL(url);
   withPath.searchParams.set('options', `-c search_path=${SCHEMA},public`);
   return withPath.toString();

@@ -455,6 +455,26 @@ export async function instanceFromPicture(
 ): Promise<RedistributionInstance> {
   const state = await findPictureState(db);
   if (!state) throw new AppError('conflict', 'the picture has not been computed yet');
+  // The plan counts packs and sets their coverage against one demand: packages of different sizes
+  // (a group's 28- and 98-tablet packs) would add unlike packs. Refused until plans count units.
+  const sizes = await db
+    .selectFrom('package')
+    .where('id', 'in', packageIds.concat([-1]))
+    .select(['id', 'pack_size', 'pack_unit'])
+    .execute();
+  const kindsOfPack = new Set(sizes.map((p) => `${Number(p.pack_size)} ${p.pack_unit}`));
+  if (kindsOfPack.size > 1)
+    throw AppError.invalid(
+      `packages ${packageIds.join(', ')} come in different pack sizes (${[...kindsOfPack].join(', ')}): a plan counts packs of one size`,
+      [
+        {
+          field: 'packageIds',
+          value: packageIds,
+          expected: 'packages of the same pack size',
+          message: [...kindsOfPack].join(', '),
+        },
+      ],
+    );
   const parameters = { ...DEFAULT_REDISTRIBUTION_PARAMETERS, ...options.parameters };
   const kinds = parameters.careUnitStores
     ? ['community_pharmacy', 'hospital_pharmacy', 'care_unit_store']

@@ -73,5 +73,29 @@ describeEach(testBackends().filter((b) => b.name === 'pglite'))(
       expect(plan.lowestCoverageAfter).toBeGreaterThan(plan.lowestCoverageBefore);
       expect(plan.equity.regions.map((r: { region: string }) => r.region)).toEqual(['01', '12']);
     });
+
+    it('refuses packages of different pack sizes, naming the field, and stores no plan', async () => {
+      const post = (packageIds: number[]) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/redistributions',
+          headers: { authorization: `Bearer ${f.tokens.ct}` },
+          payload: { packageIds, subject: 'olika storlekar', parameters: { radiusKm: 1000 } },
+        });
+      const list = async () =>
+        (
+          await app.inject({
+            url: '/api/redistributions',
+            headers: { authorization: `Bearer ${f.tokens.ct}` },
+          })
+        ).body;
+      const before = await list();
+      // P2 comes in packs of 10, P4 in packs of 20: a plan in packs would add unlike packs.
+      const res = await post([f.packages.p2, f.packages.p4]);
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.problems[0]).toMatchObject({ field: 'packageIds' });
+      expect(res.json().error.message).toContain('different pack sizes');
+      expect(await list()).toBe(before);
+    });
   },
 );
