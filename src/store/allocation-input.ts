@@ -193,9 +193,10 @@ const LOCATION_RECIPIENT_KINDS = ['hospital_pharmacy', 'dose_pharmacy', 'communi
 
 /**
  * The pharmacies as recipients: each open hospital, dose or community pharmacy the picture measures for
- * the item (`locationCoverage`: it holds or sells it), with the picture's own demand (own sales, or a
- * community pharmacy's share of its region's) and usable stock, in units for a group. A pharmacy
- * without a demand basis counts no demand (it gets only its minimum).
+ * the item, also one that holds none of it (`locationCoverage` with `includeEmpty`), with the picture's
+ * own demand (own sales, or a community pharmacy's share of its region's) and usable stock, in units
+ * for a group. A pharmacy without a demand basis counts no demand (it gets only its minimum); one with
+ * neither stock nor demand is left out.
  */
 async function locationRecipients(
   db: Db,
@@ -233,7 +234,9 @@ async function locationRecipients(
       .orderBy('location.id')
       .execute()
   ).map((l) => ({ ...l, id: Number(l.id), organisation_id: Number(l.organisation_id) }));
-  const coverage = await locationCoverage(db, state, locations, packageIds);
+  // Every pharmacy, also one that holds none and sells none (its share of its region's demand): the
+  // empty ones are those that need it most.
+  const coverage = await locationCoverage(db, state, locations, packageIds, { includeEmpty: true });
   const sum = new Map<number, { demand: number; stock: number }>();
   for (const c of coverage) {
     const f = factorOf.get(c.packageId) ?? 1;
@@ -244,7 +247,8 @@ async function locationRecipients(
   }
   return locations.flatMap((l) => {
     const s = sum.get(l.id);
-    if (!s) return [];
+    // Neither stock nor a demand: nothing to raise and nothing to count.
+    if (!s || (s.demand === 0 && s.stock === 0)) return [];
     const kind = l.kind as RecipientKind;
     const demand = r6(s.demand);
     const stock = r6(s.stock);

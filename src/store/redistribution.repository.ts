@@ -501,7 +501,8 @@ export async function instanceFromPicture(
       'location.longitude',
     ])
     .execute();
-  const coverages = await locationCoverage(db, state, locations, packageIds);
+  // Also the pharmacies that hold none (their share of the region's demand): where stock runs out first.
+  const coverages = await locationCoverage(db, state, locations, packageIds, { includeEmpty: true });
   const demand = new Map<number, number>();
   for (const c of coverages)
     demand.set(c.locationId, (demand.get(c.locationId) ?? 0) + (c.demandPerDay ?? 0));

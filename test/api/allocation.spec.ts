@@ -112,8 +112,11 @@ describeEach(testBackends())('allocation (fördelning) API on $name', (backend) 
   });
 
   it('allocates to the pharmacies, each measured against its own demand as the picture measures locations', async () => {
-    // A1 and A2 share region 01's 10 a day (no own sales): 5 each; A1 holds 100, A2 200. Over 90 days
-    // they need 350 and 250, both met from 1,400 (tier 2 by kind, as asked).
+    // A1 and A2 share region 01's 10 a day (no own sales): 5 each; A1 holds 100 (20 days), A2 200 (40).
+    // B1, region 12's only community pharmacy, holds none and sells none itself: it carries region 12's
+    // 20 a day (0 days). Their 90-day needs (350 + 250 + 1,800) exceed the 1,400 available, so all three
+    // rise to one level L: (5L − 100) + (5L − 200) + 20L = 1,400 → L = 56⅔ days: 183⅓, 83⅓, 1,133⅓;
+    // whole packs by largest remainder, the tie (⅓ each) to the lowest coverage before: B1 → 183, 83, 1,134.
     const res = await call('POST', '/api/allocations', t.ct, {
       kind: 'package',
       ref: String(f.packages.p1),
@@ -134,21 +137,20 @@ describeEach(testBackends())('allocation (fördelning) API on $name', (backend) 
         l.reason,
       ]),
     ).toEqual([
-      [String(f.locations.a1), 'community_pharmacy', 2, 5, 100, 350, 'capped_at_limit'],
-      [String(f.locations.a2), 'community_pharmacy', 2, 5, 200, 250, 'capped_at_limit'],
+      [String(f.locations.a1), 'community_pharmacy', 2, 5, 100, 183, 'raised_to_level'],
+      [String(f.locations.a2), 'community_pharmacy', 2, 5, 200, 83, 'raised_to_level'],
+      [String(f.locations.b1), 'community_pharmacy', 2, 20, 0, 1134, 'raised_to_level'],
     ]);
-    expect([a.available, a.allocated]).toEqual([1400, 600]);
-    // Equity per region: region 01's pharmacies 300 at 10 a day (30 days) → 900 (90 days).
-    expect(a.regions).toEqual([
-      {
-        regionCode: '01',
-        demandPerDay: 10,
-        stock: 300,
-        allocated: 600,
-        coverageBeforeDays: 30,
-        coverageAfterDays: 90,
-      },
+    expect([a.available, a.allocated]).toEqual([1400, 1400]);
+    // Equity per region: region 01's pharmacies 300 at 10 a day (30 days) get 266 → 566 (56.6 days);
+    // region 12's none at 20 a day get 1,134 (56.7 days).
+    expect(a.regions.map((r) => [r.regionCode, r.demandPerDay, r.stock, r.allocated])).toEqual([
+      ['01', 10, 300, 266],
+      ['12', 20, 0, 1134],
     ]);
+    expect(a.regions[0]!.coverageBeforeDays).toBe(30);
+    expect(a.regions[0]!.coverageAfterDays).toBeCloseTo(56.6, 6);
+    expect(a.regions[1]!.coverageAfterDays).toBeCloseTo(56.7, 6);
   });
 
   it('lets only authorities and Nationellt CT compute, and refuses bad input precisely', async () => {

@@ -1157,8 +1157,17 @@ export async function locationCoverage(
   state: PictureState,
   locations: readonly LocationRow[],
   packageIds: readonly number[] | null,
+  options: {
+    /**
+     * Every location × package of `packageIds`, also where the location holds none and sells none
+     * (its demand is then its share of the region's): for allocation and redistribution, where the
+     * empty ones are those that need it most. Default: only what a location holds or sells.
+     */
+    includeEmpty?: boolean;
+  } = {},
 ): Promise<LocationItemCoverage[]> {
   if (locations.length === 0) return [];
+  const everyPair = options.includeEmpty === true && packageIds !== null;
   const ids = locations.map((l) => l.id);
   const packageFilter =
     packageIds === null ? sql`true` : sql`e.package_id = ANY(${[...packageIds]}::bigint[])`;
@@ -1228,9 +1237,9 @@ export async function locationCoverage(
   // own-sales locations' rows supply, and how many share the rest.
   const sharing = locations.filter((l) => !ownSales.has(l.id) && REGION_SHARE_KINDS.includes(l.kind));
   const sharingIds = new Set(sharing.map((l) => l.id));
-  const sharePackages = [
-    ...new Set(stock.rows.filter((r) => sharingIds.has(r.location_id)).map((r) => r.package_id)),
-  ];
+  const sharePackages = everyPair
+    ? [...packageIds]
+    : [...new Set(stock.rows.filter((r) => sharingIds.has(r.location_id)).map((r) => r.package_id))];
   const shareRegions = [...new Set(sharing.map((l) => l.region_code))];
   const regionDemand = new Map<string, number>();
   const reported = new Map<string, SalesRowOf[]>();
@@ -1302,6 +1311,20 @@ export async function locationCoverage(
     const [l, p] = k.split(':').map(Number) as [number, number];
     pairs.set(k, { locationId: l, packageId: p, total: 0, lots: [], reserveTotal: 0, reserveLots: [] });
   }
+  if (everyPair)
+    for (const l of locations)
+      for (const p of packageIds) {
+        const k = `${l.id}:${p}`;
+        if (!pairs.has(k))
+          pairs.set(k, {
+            locationId: l.id,
+            packageId: p,
+            total: 0,
+            lots: [],
+            reserveTotal: 0,
+            reserveLots: [],
+          });
+      }
 
   const result: LocationItemCoverage[] = [];
   for (const [k, pair] of pairs) {
