@@ -14,7 +14,7 @@ describe('beredskap plan redistribution', () => {
       'en',
       'plan',
       'redistribution',
-      'docs/examples/redistribution-example.json',
+      'docs/plans/redistribution-example.json',
       '--lp',
       lp,
     );

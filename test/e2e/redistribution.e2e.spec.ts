@@ -53,7 +53,7 @@ describe('Omfördelning in Chromium', () => {
     await expect
       .poll(async () => plain(await page.locator('main').textContent()))
       .toContain('Ingen plan ännu');
-    await page.getByLabel('Instansfil (JSON)').setInputFiles('docs/examples/redistribution-example.json');
+    await page.getByLabel('Instansfil (JSON)').setInputFiles('docs/plans/redistribution-example.json');
     await page.getByRole('button', { name: 'Beräkna plan' }).click();
     await page.getByRole('heading', { name: /^Plan #\d+: Amoxicillin/ }).waitFor();
     await expect
