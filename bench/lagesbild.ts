@@ -115,7 +115,7 @@ const MIGRATIONS = hash(
     .join('\n'),
 );
 const PARAMS = JSON.stringify({
-  v: 6,
+  v: 7,
   SCALE,
   TODAY,
   LOCATION_PLAN,
@@ -360,7 +360,9 @@ async function generate(store: Store, url: string): Promise<void> {
   );
   // Stock: each location holds `lines` distinct packages (a stride coprime with the package count),
   // expiring 5–900 days ahead (about 3 % within 30 days), its share of the package's demand for its
-  // cover (LOCATION_PLAN). `--expiries batch`: the line holds one of the package's batches (each with
+  // cover (LOCATION_PLAN). A wholesaler warehouse holds the stock on behalf of the package's company
+  // (DOMAIN.md, single-channel distribution: owner_id, 0013), as the demo's warehouses do.
+  // `--expiries batch`: the line holds one of the package's batches (each with
   // its own expiry, drawn once per package and batch), drawn at random; `line`: its own expiry.
   const batchOf =
     EXPIRIES === 'batch'
@@ -376,16 +378,18 @@ async function generate(store: Store, url: string): Promise<void> {
         };
   await run(
     'stock lines',
-    `INSERT INTO stock_line (snapshot_id, package_id, batch, expiry, quantity, stock_level)
+    `INSERT INTO stock_line (snapshot_id, package_id, batch, expiry, quantity, stock_level, owner_id)
      SELECT s.id, x.package_id, ${batchOf.name},
             ${batchOf.expiry},
             greatest(1, round(bd.per_day * p.share / (p.count * least(p.lines, ${PACKAGES})::float8 / ${PACKAGES})
                               * (p.cover_min + random() * (p.cover_max - p.cover_min)))),
-            CASE WHEN l.kind IN ('state_security_stock') THEN 3 ELSE 1 END
+            CASE WHEN l.kind IN ('state_security_stock') THEN 3 ELSE 1 END,
+            CASE WHEN l.kind = 'wholesaler_warehouse' THEN pk.company_id END
      FROM stock_snapshot s JOIN location l ON l.id = s.location_id JOIN plan p ON p.kind = l.kind
      CROSS JOIN LATERAL generate_series(0, least(p.lines, ${PACKAGES}) - 1) AS g(j)
      CROSS JOIN LATERAL (SELECT 1 + ((l.id * 7919 + g.j * 13) % ${PACKAGES}) AS package_id, ${batchOf.k} AS k) x
-     JOIN bench_demand bd ON bd.id = x.package_id`,
+     JOIN bench_demand bd ON bd.id = x.package_id
+     JOIN package pk ON pk.id = x.package_id`,
     [TODAY],
   );
 

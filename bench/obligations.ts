@@ -17,15 +17,16 @@
  * community figure: counted once), 1 % of the packages changing seller on 1 April 2025 and 0.5 % on
  * 15 June 2025, and the companies' own stock held at wholesalers (owner = the company).
  * With --from-lagesbild it reads `beredskap_bench_lagesbild` instead, writing nothing there: its own
- * tables (0021, 0022) are created in a schema of their own (`obligations_bench`), dropped at the end.
+ * tables (0021–0023) are created in a schema of their own (`obligations_bench`), dropped at the end.
  *
  * Measured (year 2026: cut-off 2025-10-01, basis 2024-10-01 … 2025-09-30; the day 2026-03-02):
  *   1. the engine cold: computeObligations with no monthly sales kept (it computes and keeps them);
  *   1b. the months kept ahead as the server keeps them after a refresh (keepSalesMonths, timed: one-off
  *      work off the critical path), then the first calculation of the year (the critical path);
- *   2. the engine warm: computeObligations (the monthly sales kept), then supervision: the obligations
- *      in force that day (publishedObligations, after publishDecisions) against the stock each company
- *      owns (current_stock_by_owner, the listed packages only);
+ *   2. the engine warm: computeObligations (the monthly sales kept), then supervision as the server
+ *      runs it (recordSupervision, after publishDecisions): the obligations in force that day against
+ *      the stock each company owns (ownedStockTotals: owner-marked lines by the partial index 0031,
+ *      and the companies' own locations), stored;
  *   3. the naive SQL: the same answer from the raw rows (sales day by day, one source per sale by a
  *      NOT EXISTS per location row, the seller per day from package_version, the list matched in SQL,
  *      the whole current_stock_by_owner view) — and a check that both give the same volumes and
@@ -35,19 +36,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
 import pg from 'pg';
 import { MUNICIPALITIES, POPULATION_DATE, REGIONS } from '../data/sweden.js';
 import { obligationParameters, obligationVolume } from '../src/domain/obligation.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
-import {
-  computeObligations,
-  publishDecisions,
-  publishedObligations,
-  whatIf,
-} from '../src/store/obligation.repository.js';
+import { computeObligations, publishDecisions, whatIf } from '../src/store/obligation.repository.js';
 import { keepSalesMonths } from '../src/store/obligation/months.js';
+import { recordSupervision } from '../src/store/supervision.repository.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
@@ -129,7 +125,11 @@ async function ownSchemaIn(url: string): Promise<string> {
   await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
   await client.query(`CREATE SCHEMA ${SCHEMA}`);
   await client.query(`SET search_path = ${SCHEMA}, public`);
-  for (const file of ['0021_obligation.sql', '0022_obligation_sales_month.sql'])
+  for (const file of [
+    '0021_obligation.sql',
+    '0022_obligation_sales_month.sql',
+    '0023_obligation_supervision.sql',
+  ])
     await client.query(
       readFileSync(fileURLToPath(new URL(`../src/store/migrations/${file}`, import.meta.url)), 'utf8'),
     );
@@ -337,19 +337,18 @@ interface Answer {
   below: Set<string>;
 }
 
+/**
+ * Supervision as the server runs it after a refresh: recordSupervision (the obligations in force that
+ * day against the stock each company owns, ownedStockTotals), stored in supervision_day.
+ */
 async function engineSupervise(store: Store): Promise<Answer> {
-  const inForce = await publishedObligations(store.db, { year: YEAR, on: TODAY });
-  const ids = [...new Set(inForce.map((o) => o.packageId))];
-  const stock = await sql<{ owner_id: number; package_id: number; quantity: number }>`
-    SELECT owner_id, package_id, sum(quantity) AS quantity FROM current_stock_by_owner
-    WHERE package_id = ANY(${ids}::bigint[]) GROUP BY 1, 2`.execute(store.db);
-  const owned = new Map(stock.rows.map((r) => [`${r.owner_id}|${r.package_id}`, Number(r.quantity)]));
+  const rows = await recordSupervision(store.db, TODAY);
   const volumes = new Map<string, number>();
   const below = new Set<string>();
-  for (const o of inForce) {
-    const key = `${o.companyId}|${o.packageId}`;
-    volumes.set(key, o.volume);
-    if (o.volume > 0 && (owned.get(key) ?? 0) < o.volume) below.add(key);
+  for (const r of rows) {
+    const key = `${r.companyId}|${r.packageId}`;
+    volumes.set(key, r.volume);
+    if (r.status === 'below') below.add(key);
   }
   return { volumes, below };
 }
@@ -462,7 +461,7 @@ async function main() {
     // A clean year: the obligation tables are the bench's own (TRUNCATE passes the append-only triggers).
     await client.query(
       `TRUNCATE obligation_decision_line, obligation_decision, obligation_revision, obligation_line,
-                obligation_calculation, obligation_sales_month`,
+                obligation_calculation, obligation_sales_month, supervision_day`,
     );
     const cold = await time(() => computeObligations(store.db, PARAMS, actor));
     log(`engine, cold (computes and keeps the monthly sales): ${seconds(cold.ms)}`);

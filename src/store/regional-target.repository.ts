@@ -14,13 +14,14 @@ import type { Db } from './database.js';
 import { coveredSalesDaysSql, findMixedSalesKeys } from './picture/demand.js';
 import { prioritisedEntries } from './picture/products.js';
 import { PRIORITISED_LIST_CODE } from './picture/settings.js';
+import { ownedStockRows } from './stock-owner.repository.js';
 
 /*
  * The inputs of R2's regional target (issue 12 item 6, src/domain/regional-target.ts): the prioritised
  * list in force on the picture's day, the packages it covers, each region's own stock of them (stock
- * lines whose owner is the region's organisation: current_stock_by_owner, 0013) and each region's
- * care consumption of them (regionalConsumption: the channels' sales counted once, as the picture
- * counts them).
+ * lines whose owner is the region's organisation: ownedStockRows, the rows of current_stock_by_owner,
+ * 0013) and each region's care consumption of them (regionalConsumption: the channels' sales counted
+ * once, as the picture counts them).
  */
 
 export interface ListVersion {
@@ -87,6 +88,14 @@ export async function targetInputs(
   const ids = pkgs.map((p) => p.id);
   if (ids.length === 0) return { list, packages: pkgs, stock, consumption };
 
+  const regionOrganisations = (
+    await db
+      .selectFrom('organisation')
+      .select('id')
+      .where('kind', '=', 'region')
+      .where('region_code', 'in', [...regionCodes])
+      .execute()
+  ).map((o) => Number(o.id));
   const lines = await sql<{
     region_code: string;
     package_id: number;
@@ -97,11 +106,10 @@ export async function targetInputs(
     SELECT o.region_code::text AS region_code, s.package_id, l.kind,
            (h.kind = 'region' AND h.region_code = o.region_code) AS held_by_region,
            sum(s.quantity)::text AS quantity
-    FROM current_stock_by_owner s
-    JOIN organisation o ON o.id = s.owner_id AND o.kind = 'region'
+    FROM (${ownedStockRows(regionOrganisations, ids)}) s
+    JOIN organisation o ON o.id = s.owner_id
     JOIN organisation h ON h.id = s.holder_id
     JOIN location l ON l.id = s.location_id
-    WHERE o.region_code = ANY(${regionCodes}::bpchar[]) AND s.package_id = ANY(${ids}::bigint[])
     GROUP BY 1, 2, 3, 4`.execute(db);
   for (const l of lines.rows)
     stock.get(l.region_code)?.push({

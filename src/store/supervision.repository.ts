@@ -10,6 +10,7 @@ import {
 } from '../domain/supervision.js';
 import type { Db, Tx } from './database.js';
 import { companyScopeSql, obligationsInForce } from './dispensation.repository.js';
+import { ownedStockTotals } from './stock-owner.repository.js';
 
 /*
  * Supervision (issue 12 item 4, R1): each day's status per company and package on an obligation, kept
@@ -28,7 +29,7 @@ export async function supervisionToday(db: Db | Tx): Promise<string> {
 
 /**
  * Computes and stores the status of every obligation in force on `day` against the stock each company
- * owns now (current_stock_by_owner, owner = the company, wherever held), replacing what was stored for
+ * owns now (ownedStockTotals: current_stock_by_owner's rows, owner = the company, wherever held), replacing what was stored for
  * that day. Returns the rows written. One transaction: a reader sees the day before or after, never half.
  */
 export async function recordSupervision(db: Db, day: string): Promise<SupervisionRow[]> {
@@ -44,13 +45,8 @@ export async function recordSupervision(db: Db, day: string): Promise<Supervisio
     const stock = new Map<string, number>();
     const previous = new Map<string, PreviousStatus>();
     if (obligations.length > 0) {
-      const owned = await sql<{ owner_id: number; package_id: number; quantity: string | number }>`
-        SELECT owner_id, package_id, sum(quantity) AS quantity
-        FROM current_stock_by_owner
-        WHERE package_id = ANY(${packageIds}::bigint[]) AND owner_id = ANY(${companyIds}::bigint[])
-        GROUP BY owner_id, package_id`.execute(trx);
-      for (const r of owned.rows)
-        stock.set(supervisionKey(Number(r.owner_id), Number(r.package_id)), Number(r.quantity));
+      for (const r of await ownedStockTotals(trx, companyIds, packageIds))
+        stock.set(supervisionKey(r.ownerId, r.packageId), r.quantity);
       const before = await sql<{
         company_id: number;
         package_id: number;

@@ -208,6 +208,8 @@ export interface StockLineInput {
   expiry?: string | null;
   batch?: string | null;
   stockLevel?: number;
+  /** Whose stock the line is when not the holder's (0013); omitted: the holder's own. */
+  ownerId?: number | null;
 }
 
 /** A stock snapshot of one location with its lines (one report of its owner); returns the snapshot id. */
@@ -239,6 +241,7 @@ export async function buildStockSnapshot(
           expiry: l.expiry === undefined ? '2030-01-01' : l.expiry,
           quantity: l.quantity,
           stock_level: l.stockLevel ?? 1,
+          ...(l.ownerId ? { owner_id: l.ownerId } : {}),
         })),
       )
       .execute();
@@ -271,6 +274,7 @@ export async function buildStockDifference(
         expiry: l.expiry === undefined ? '2030-01-01' : l.expiry,
         quantity: l.quantity,
         stock_level: l.stockLevel ?? 1,
+        ...(l.ownerId ? { owner_id: l.ownerId } : {}),
       })),
     )
     .execute();
