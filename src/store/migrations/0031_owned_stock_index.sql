@@ -4,5 +4,5 @@
 -- (ownedStockRows, src/store/stock-owner.repository.ts) instead of probing every current snapshot for
 -- every package on the list. A pharmacy's snapshot, whose lines are its own, has no entry in it.
 -- Plain SQL for PGlite and PostgreSQL (>= 15).
-CREATE INDEX stock_line_owner_idx ON stock_line (snapshot_id, owner_id) INCLUDE (package_id, quantity)
+CREATE INDEX IF NOT EXISTS stock_line_owner_idx ON stock_line (snapshot_id, owner_id) INCLUDE (package_id, quantity)
   WHERE owner_id IS NOT NULL;
