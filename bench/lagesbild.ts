@@ -1,7 +1,7 @@
 /**
  * bench/lagesbild: the national situational picture at national scale on PostgreSQL (issue 4 item 8).
  *
- *   npx tsx bench/lagesbild.ts [--scale 1] [--rebuild] [--reuse] [--only national|products]
+ *   npx tsx bench/lagesbild.ts [--scale 1] [--rebuild] [--reuse] [--only national|snapshots|products]
  *                              [--national-rounds 3] [--expiries batch|line]
  *   npm run bench:lagesbild
  *
@@ -65,9 +65,10 @@ if (EXPIRIES !== 'batch' && EXPIRIES !== 'line')
 const BATCHES_MIN = 2;
 const BATCHES_MAX = 6;
 /**
- * `--only national`: only the national daily snapshot (ingest and refresh); `--only products`: only the
- * product pages against their naive SQL (after a full refresh only if the picture is not of the bench's
- * day); for working on them.
+ * `--only national`: only the national daily snapshot (ingest and refresh); `--only snapshots`: only the
+ * daily snapshots of one location (a pharmacy, a hospital pharmacy, a warehouse: ingest and refresh);
+ * `--only products`: only the product pages against their naive SQL (each after a full refresh only if
+ * the picture is not of the bench's day); for working on them.
  */
 const ONLY = option('only', '');
 /** National daily snapshots in a run: the machine is noisy, so several, and their median. */
@@ -785,6 +786,14 @@ async function snapshotRound(store: Store, kind: LocationKind, n: number) {
   };
 }
 
+/** The locations whose new daily snapshot is timed (kind, the n-th of the kind). */
+const SNAPSHOT_ROUNDS = [
+  ['community_pharmacy', 5],
+  ['community_pharmacy', 6],
+  ['hospital_pharmacy', 3],
+  ['wholesaler_warehouse', 2],
+] as const;
+
 // Main --------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -820,6 +829,20 @@ async function main(): Promise<void> {
       `(${fill.toFixed(0)} % of package × region × day cells sold something; ${c.soldYesterday} packages sold yesterday)`,
   );
 
+  if (ONLY === 'snapshots') {
+    const state = await store.db.selectFrom('picture_state').select('today').executeTakeFirst();
+    if (state?.today !== TODAY) await refreshPicture(store, { today: TODAY, full: true });
+    for (const [kind, n] of SNAPSHOT_ROUNDS) {
+      const r = await snapshotRound(store, kind, n);
+      log(
+        `snapshot ${r.location} (${r.kind}, ${r.lines} lines): ingest ${millis(r.ingestMs)}, refresh ${millis(r.refreshMs)} ` +
+          `(${r.refresh.mode}, ${r.refresh.packages} packages), refresh / ingest ${(r.refreshMs / r.ingestMs).toFixed(2)} ` +
+          JSON.stringify(r.refresh.steps),
+      );
+    }
+    await store.close();
+    return;
+  }
   if (ONLY === 'national') {
     const state = await store.db.selectFrom('picture_state').select('today').executeTakeFirst();
     if (state?.today !== TODAY) await refreshPicture(store, { today: TODAY, full: true });
@@ -917,12 +940,7 @@ async function main(): Promise<void> {
 
   // 4. New daily snapshots: ingest vs incremental refresh.
   const rounds = [];
-  for (const [kind, n] of [
-    ['community_pharmacy', 5],
-    ['community_pharmacy', 6],
-    ['hospital_pharmacy', 3],
-    ['wholesaler_warehouse', 2],
-  ] as const) {
+  for (const [kind, n] of SNAPSHOT_ROUNDS) {
     const r = await snapshotRound(store, kind, n);
     rounds.push(r);
     log(
