@@ -4,6 +4,7 @@ import { seesEverything, type Principal } from '../domain/access.js';
 import { mayDecide } from '../domain/actors.js';
 import { AppError } from '../domain/errors.js';
 import { checkDecision, parseRedistributionInstance } from '../domain/redistribution.js';
+import { planPartsSeenBy } from '../domain/redistribution-scope.js';
 import type { Db, Store } from '../store/database.js';
 import {
   confirmTransfer,
@@ -231,6 +232,16 @@ function summaryDto(p: StoredPlan) {
   };
 }
 
+/** The codes of the caller's organisation's locations (a plan's instance names locations by code). */
+async function ownLocationCodes(db: Db, p: Principal): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('location')
+    .select('code')
+    .where('organisation_id', '=', p.organisationId)
+    .execute();
+  return new Set(rows.map((r) => r.code));
+}
+
 /** The locations (ids) of the caller's organisation. */
 async function ownLocationIds(db: Db, p: Principal): Promise<Set<number>> {
   const rows = await db
@@ -257,12 +268,15 @@ async function planDto(db: Db, p: Principal, id: number): Promise<PlanDto> {
   }
   const decision = await findDecision(db, id);
   const log = await decisionLog(db, id);
+  const seen = planPartsSeenBy(
+    p,
+    { ...plan, ...plan.outcome },
+    seesEverything(p) ? new Set() : await ownLocationCodes(db, p),
+  );
   return {
     ...summaryDto(plan),
+    ...seen,
     parameters: plan.parameters,
-    equity: plan.equity,
-    unreachable: plan.outcome.unreachable,
-    refusedArcs: plan.outcome.refusedArcs,
     arcCount: plan.outcome.arcCount,
     transfers: transfers.map(transferDto),
     decision: decision ? { ...decision, decidedAt: decision.decidedAt.toISOString() } : null,
@@ -342,7 +356,15 @@ export const redistributionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> =
       const plans = await listPlans(db);
       if (seesEverything(p)) return plans.map(summaryDto);
       const mine = new Set((await transfersOfOrganisation(db, p.organisationId)).map((t) => t.planId));
-      return plans.filter((x) => mine.has(x.id)).map(summaryDto);
+      // The lowest coverage is one location's figure, perhaps another organisation's (planPartsSeenBy).
+      return plans
+        .filter((x) => mine.has(x.id))
+        .map((x) => ({
+          ...summaryDto(x),
+          lowestCoverageBefore: null,
+          lowestCoverageAfter: null,
+          lowestCoverageOptimum: null,
+        }));
     },
   );
 

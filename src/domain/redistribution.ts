@@ -599,7 +599,7 @@ export interface RedistributionPlan {
   totals: { quantity: number; value: number; transport: number };
 }
 
-function spreadOf(values: (number | null)[]): EquitySpread {
+export function spreadOf(values: (number | null)[]): EquitySpread {
   const v = values.filter((x): x is number => x !== null);
   if (v.length === 0) return { min: null, max: null, spread: null };
   const min = Math.min(...v);

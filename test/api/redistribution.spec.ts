@@ -150,6 +150,22 @@ describeEach(testBackends())('redistribution plans on $name', (backend) => {
     ).toEqual(['receive A 22']);
     const seen = (await call('GET', `/api/redistributions/${plan.id}`, t.hospital)).json();
     expect(seen.transfers).toHaveLength(1);
+    // Beyond its own transfers the region reads no region's equity: region 01 holds another
+    // organisation's two pharmacies A and B, region 03 beside its own C one other location (the care-unit
+    // store D), and subtracting its own stock from either total would reveal theirs. No lowest coverage
+    // (one location's figure), no other organisation's refused arc.
+    expect(seen.equity.regions).toEqual([]);
+    expect(seen).toMatchObject({ lowestCoverageBefore: null, lowestCoverageAfter: null, refusedArcs: [] });
+    // A pharmacy operator sees no regional aggregates in the picture, so none here either.
+    const operator = (await call('GET', `/api/redistributions/${plan.id}`, t.pharmacy)).json();
+    expect(operator.equity).toEqual({
+      regions: [],
+      before: { min: null, max: null, spread: null },
+      after: { min: null, max: null, spread: null },
+    });
+    expect((await call('GET', '/api/redistributions', t.pharmacy)).json()).toMatchObject([
+      { id: plan.id, lowestCoverageBefore: null, lowestCoverageAfter: null },
+    ]);
 
     // Confirming: only one's own side, once.
     expect(
