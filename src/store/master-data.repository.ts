@@ -799,31 +799,34 @@ export async function packageOnDate(
   return stored;
 }
 
+/** A package's register fields as they stand now (package ⋈ medicine), for toVersion. */
+const CURRENT_VERSION_COLUMNS = [
+  'p.npl_pack_id',
+  'm.npl_id',
+  'm.name',
+  'm.atc_code',
+  'm.substance',
+  'm.form',
+  'm.strength',
+  'm.species',
+  'm.company_id as holder_id',
+  'p.company_id as seller_id',
+  'p.nordic_article_number',
+  'p.gtin',
+  'p.pack_size',
+  'p.pack_unit',
+  'p.description',
+  'p.parallel_traded',
+  'p.licence',
+  sql<string | null>`m.product_class`.as('product_class'),
+  sql<MarketStatus>`p.market_status`.as('market_status'),
+] as const;
+
 async function loadOne(db: Db, nplPackId: string): Promise<PackageVersionView | undefined> {
   const r = await db
     .selectFrom('package as p')
     .innerJoin('medicine as m', 'm.id', 'p.medicine_id')
-    .select([
-      'p.npl_pack_id',
-      'm.npl_id',
-      'm.name',
-      'm.atc_code',
-      'm.substance',
-      'm.form',
-      'm.strength',
-      'm.species',
-      'm.company_id as holder_id',
-      'p.company_id as seller_id',
-      'p.nordic_article_number',
-      'p.gtin',
-      'p.pack_size',
-      'p.pack_unit',
-      'p.description',
-      'p.parallel_traded',
-      'p.licence',
-      sql<string | null>`m.product_class`.as('product_class'),
-      sql<MarketStatus>`p.market_status`.as('market_status'),
-    ])
+    .select([...CURRENT_VERSION_COLUMNS])
     .where('p.npl_pack_id', '=', nplPackId)
     .executeTakeFirst();
   if (!r) return undefined;
@@ -960,26 +963,8 @@ export async function registerRecord(
     .innerJoin('medicine as m', 'm.id', 'p.medicine_id')
     .select([
       'p.id',
-      'p.npl_pack_id',
-      'm.npl_id',
-      'm.name',
-      'm.atc_code',
-      'm.substance',
-      'm.form',
-      'm.strength',
-      'm.species',
-      'm.company_id as holder_id',
-      'p.company_id as seller_id',
-      'p.nordic_article_number',
-      'p.gtin',
-      'p.pack_size',
-      'p.pack_unit',
-      'p.description',
-      'p.parallel_traded',
-      'p.licence',
+      ...CURRENT_VERSION_COLUMNS,
       'p.withdrawn_on',
-      sql<string | null>`m.product_class`.as('product_class'),
-      sql<MarketStatus>`p.market_status`.as('market_status'),
       sql<boolean>`(m.form_code IS NOT NULL OR m.substance_codes IS NOT NULL OR m.product_class IS NOT NULL)`.as(
         'npl_codes',
       ),
