@@ -310,6 +310,9 @@ export const allocationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
         querystring: Type.Object({
           ...PageQuery.properties,
           status: Type.Optional(StringEnum(ALLOCATION_STATUSES)),
+          case: Type.Optional(
+            Type.Integer({ minimum: 1, description: 'only the allocations of this shortage case' }),
+          ),
         }),
         response: {
           200: Type.Intersect([Page(AllocationDto), Type.Object({ mayCompute: Type.Boolean() })]),
@@ -320,7 +323,7 @@ export const allocationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
     async (request) => {
       const p = principalOf(request);
       const q = request.query;
-      const { rows, total } = await listAllocations(store.db, p, { status: q.status }, q);
+      const { rows, total } = await listAllocations(store.db, p, { status: q.status, caseId: q.case }, q);
       return {
         items: rows.map(toDto),
         total,

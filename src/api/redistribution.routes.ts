@@ -19,6 +19,7 @@ import {
   type StoredPlan,
   type StoredTransfer,
 } from '../store/redistribution.repository.js';
+import { requireCase } from '../store/shortage-case.repository.js';
 import { planRedistribution } from '../solver/redistribution.js';
 import { principalOf } from './auth.js';
 import { authErrors, ErrorResponse, StringEnum } from './common.js';
@@ -306,6 +307,7 @@ export const redistributionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> =
           },
         ]);
       }
+      if (body.caseId !== undefined) await requireCase(db, body.caseId);
       const instance =
         body.instance !== undefined
           ? parseRedistributionInstance(body.instance)
@@ -334,12 +336,17 @@ export const redistributionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> =
         tags,
         summary:
           'Redistribution plans, newest first (all for authorities and Nationellt CT; else decided plans that instruct the caller)',
+        querystring: Type.Object({
+          case: Type.Optional(
+            Type.Integer({ minimum: 1, description: 'only the plans of this shortage case' }),
+          ),
+        }),
         response: { 200: Type.Array(PlanSummaryDto), ...authErrors },
       },
     },
     async (request) => {
       const p = principalOf(request);
-      const plans = await listPlans(db);
+      const plans = await listPlans(db, { caseId: request.query.case });
       if (seesEverything(p)) return plans.map(summaryDto);
       const mine = new Set((await transfersOfOrganisation(db, p.organisationId)).map((t) => t.planId));
       return plans.filter((x) => mine.has(x.id)).map(summaryDto);

@@ -17,6 +17,7 @@ import { AppError } from '../domain/errors.js';
 import { buildAllocationInput, type AllocationRequest } from './allocation-input.js';
 import type { Db, Tx } from './database.js';
 import { auditPreparedness } from './decision-audit.repository.js';
+import { requireCase } from './shortage-case.repository.js';
 
 /** An allocation as stored (camelCase, numbers as numbers). */
 export interface AllocationRecord {
@@ -195,6 +196,7 @@ export async function computeAllocation(
 ): Promise<number> {
   if (!seesEverything(principal))
     throw AppError.forbidden('only authorities and the joint function compute allocations');
+  if (input.caseId !== undefined) await requireCase(db, input.caseId);
   const built = await buildAllocationInput(db, input);
   const result = allocate(built);
   const parameters: AllocationParameters = {
@@ -429,11 +431,12 @@ export async function findAllocation(
 export async function listAllocations(
   db: Db,
   principal: Principal,
-  filter: { status?: AllocationStatus | undefined },
+  filter: { status?: AllocationStatus | undefined; caseId?: number | undefined },
   page: { limit: number; offset: number },
 ): Promise<{ rows: AllocationRecord[]; total: number }> {
   let q = allocationQuery(db);
   if (filter.status) q = q.where('a.status', '=', filter.status);
+  if (filter.caseId !== undefined) q = q.where('a.case_id', '=', filter.caseId);
   if (!seesEverything(principal)) {
     const mine = await visibleDecidedIds(db, principal);
     q = q.where('a.status', '=', 'decided').where('a.id', 'in', mine.length > 0 ? mine : [-1]);

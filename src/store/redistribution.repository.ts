@@ -191,14 +191,11 @@ function toPlan(r: {
   };
 }
 
-/** Plans, newest first. */
-export async function listPlans(db: Db): Promise<StoredPlan[]> {
-  const rows = await db
-    .selectFrom('redistribution_plan')
-    .selectAll()
-    .orderBy('id', 'desc')
-    .limit(200)
-    .execute();
+/** Plans, newest first; those of one shortage case when `caseId` is given. */
+export async function listPlans(db: Db, filter: { caseId?: number | undefined } = {}): Promise<StoredPlan[]> {
+  let q = db.selectFrom('redistribution_plan').selectAll();
+  if (filter.caseId !== undefined) q = q.where('case_id', '=', filter.caseId);
+  const rows = await q.orderBy('id', 'desc').limit(200).execute();
   return rows.map(toPlan);
 }
 

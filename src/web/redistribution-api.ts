@@ -13,8 +13,11 @@ export type RedistributionSummary = PlanSummaryDto;
 export type RedistributionInstruction = InstructionDto;
 export type RedistributionDecision = DecisionBodyDto;
 
-export const listRedistributions = (api: Api, signal?: AbortSignal) =>
-  api.request<RedistributionSummary[]>('/api/redistributions', { signal });
+export const listRedistributions = (api: Api, signal?: AbortSignal, caseId?: number | null) =>
+  api.request<RedistributionSummary[]>('/api/redistributions', {
+    signal,
+    ...(caseId ? { query: { case: caseId } } : {}),
+  });
 
 export const redistribution = (api: Api, id: number, signal?: AbortSignal) =>
   api.request<RedistributionPlan>(`/api/redistributions/${id}`, { signal });

@@ -262,4 +262,37 @@ describeEach(testBackends())('allocation (fördelning) API on $name', (backend) 
     ).toEqual([]);
     expect((await call('GET', '/api/allocations', t.ctReader)).json<{ total: number }>().total).toBe(3);
   });
+
+  it('belongs to a shortage case: an unknown case is refused, and the case lists its allocations', async () => {
+    const opened = await call('POST', '/api/shortage-cases', t.lv, {
+      packageId: f.packages.p1,
+      reason: 'Restanmälan Alvedon',
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const caseId = opened.json<{ id: number }>().id;
+    const body = { kind: 'package', ref: String(f.packages.p1), horizonDays: 90 };
+    const unknown = await call('POST', '/api/allocations', t.ct, { ...body, caseId: caseId + 1000 });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json<{ error: { problems: unknown[] } }>().error.problems[0]).toMatchObject({
+      field: 'caseId',
+      expected: 'the id of a shortage case',
+    });
+    const total = (await call('GET', '/api/allocations', t.ct)).json<{ total: number }>().total;
+    expect(total).toBe(3);
+    const created = await call('POST', '/api/allocations', t.ct, { ...body, caseId });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json<AllocationDetailDto>().caseId).toBe(caseId);
+    const ofCase = (await call('GET', `/api/allocations?case=${caseId}`, t.ct)).json<{
+      items: { id: number; caseId: number | null }[];
+      total: number;
+    }>();
+    expect([ofCase.total, ofCase.items.map((a) => [a.id, a.caseId])]).toEqual([
+      1,
+      [[created.json<AllocationDetailDto>().id, caseId]],
+    ]);
+    expect((await call('GET', '/api/allocations', t.ct)).json<{ total: number }>().total).toBe(4);
+    await expect(
+      sql`UPDATE allocation SET case_id = ${caseId + 1000} WHERE id = ${id}`.execute(store.db),
+    ).rejects.toThrow(/allocation_case_fk/);
+  });
 });

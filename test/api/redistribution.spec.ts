@@ -2,7 +2,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
-import { buildLocation, buildOrganisation, buildRegion, buildToken } from '../support/builders.js';
+import {
+  buildLocation,
+  buildOrganisation,
+  buildPackage,
+  buildRegion,
+  buildToken,
+} from '../support/builders.js';
 import { describeEach, testBackends } from '../support/databases.js';
 import { exampleInstance } from '../support/redistribution-example.js';
 
@@ -16,6 +22,7 @@ describeEach(testBackends())('redistribution plans on $name', (backend) => {
   let store: Store;
   let app: App;
   let t: { lv: string; ct: string; tlv: string; pharmacy: string; hospital: string };
+  let caseId = 0;
   const call = (method: 'GET' | 'POST', url: string, token: string, payload?: object) =>
     app.inject({
       method,
@@ -77,6 +84,11 @@ describeEach(testBackends())('redistribution plans on $name', (backend) => {
       hospital: await buildToken(db, syd, 'coordinator'),
     };
     app = await buildApp({ store });
+    const company = await buildOrganisation(db, { kind: 'company', code: 'AMOX', name: 'Amox AB' });
+    const packageId = await buildPackage(db, company, { name: 'Amoxicillin 50 mg/ml' });
+    const opened = await call('POST', '/api/shortage-cases', t.lv, { packageId, reason: 'Restanmälan' });
+    expect(opened.statusCode, opened.body).toBe(201);
+    caseId = opened.json<{ id: number }>().id;
   });
 
   afterAll(async () => {
@@ -88,12 +100,12 @@ describeEach(testBackends())('redistribution plans on $name', (backend) => {
     const instance = exampleInstance();
     expect((await call('POST', '/api/redistributions', t.pharmacy, { instance })).statusCode).toBe(403);
 
-    const created = await call('POST', '/api/redistributions', t.ct, { instance, caseId: 7 });
+    const created = await call('POST', '/api/redistributions', t.ct, { instance, caseId });
     expect(created.statusCode, created.body).toBe(201);
     const plan = created.json();
     expect(plan).toMatchObject({
       status: 'draft',
-      caseId: 7,
+      caseId,
       lowestCoverageBefore: 0,
       lowestCoverageAfter: 22,
       totalQuantity: 56,
@@ -199,6 +211,37 @@ describeEach(testBackends())('redistribution plans on $name', (backend) => {
       'redistribution.sent',
       'redistribution.received',
     ]);
+  });
+
+  it('belongs to a shortage case: an unknown case is refused, and the case lists its plans', async () => {
+    const instance = exampleInstance();
+    const unknown = await call('POST', '/api/redistributions', t.ct, { instance, caseId: caseId + 1000 });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.problems[0]).toMatchObject({
+      field: 'caseId',
+      expected: 'the id of a shortage case',
+    });
+    // Nothing stored, and the database itself refuses a plan of no case.
+    const before = (await call('GET', '/api/redistributions', t.ct)).json<{ id: number }[]>().length;
+    const other = await call('POST', '/api/redistributions', t.ct, { instance });
+    expect(other.statusCode).toBe(201);
+    const all = (await call('GET', '/api/redistributions', t.ct)).json<
+      { id: number; caseId: number | null }[]
+    >();
+    expect(all).toHaveLength(before + 1);
+    const ofCase = (await call('GET', `/api/redistributions?case=${caseId}`, t.ct)).json<
+      { id: number; caseId: number | null }[]
+    >();
+    expect(ofCase.length).toBeGreaterThan(0);
+    expect(ofCase.every((p) => p.caseId === caseId)).toBe(true);
+    expect(ofCase.map((p) => p.id)).not.toContain(other.json<{ id: number }>().id);
+    await expect(
+      sql`INSERT INTO redistribution_plan (subject, unit, source, transfer_date, parameters, case_id,
+            transport_optimum, equity, outcome, total_quantity, total_value_sek, created_by_organisation, created_by)
+          SELECT subject, unit, source, transfer_date, parameters, ${caseId + 1000}, transport_optimum, equity,
+            outcome, total_quantity, total_value_sek, created_by_organisation, created_by
+          FROM redistribution_plan LIMIT 1`.execute(store.db),
+    ).rejects.toThrow(/redistribution_plan_case_fk/);
   });
 
   it('refuses an uploaded instance with the path of each problem', async () => {

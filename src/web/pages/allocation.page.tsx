@@ -34,7 +34,8 @@ export function AllocationsPage() {
   const { t, formatNumber, formatDate } = useI18n();
   const { params } = useQueryState();
   const offset = Math.max(0, Number.parseInt(params.get('offset') ?? '0', 10) || 0);
-  const query = { limit: PAGE_SIZE, offset };
+  const caseId = caseParam(params);
+  const query = { limit: PAGE_SIZE, offset, ...(caseId ? { case: caseId } : {}) };
   const list = useApi(`allocations:${JSON.stringify(query)}`, (api, signal) =>
     api.request<AllocationsPage>('/api/allocations', { query, signal }),
   );
@@ -50,6 +51,11 @@ export function AllocationsPage() {
           </Link>
         }
       />
+      {caseId !== null && (
+        <p className="muted" data-testid="alloc-case-filter">
+          {t('alloc.caseFilter', { id: String(caseId) })} <Link to="/allocations">{t('alloc.caseAll')}</Link>
+        </p>
+      )}
       {page?.mayCompute && <NewAllocationForm />}
       {list.status === 'error' ? (
         <ErrorState error={list.error} onRetry={list.reload} />
@@ -107,6 +113,12 @@ export function AllocationsPage() {
   );
 }
 
+/** The shortage case a page is opened for (`?case=7`), or null. */
+function caseParam(params: URLSearchParams): number | null {
+  const n = Number.parseInt(params.get('case') ?? '', 10);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
 /** Parses "01:2, 12:1" (region code: tier) into a record; undefined when empty; null when malformed. */
 function parseTiers(text: string): Record<string, number> | undefined | null {
   const parts = text
@@ -131,6 +143,7 @@ function NewAllocationForm() {
   const ids = { ref: useId(), horizon: useId(), tiers: useId(), note: useId() };
   const [kind, setKind] = useState<'package' | 'group'>(params.get('kind') === 'group' ? 'group' : 'package');
   const [ref, setRef] = useState(params.get('ref') ?? '');
+  const caseId = caseParam(params);
   const [level, setLevel] = useState<'region' | 'location'>('region');
   const [horizon, setHorizon] = useState('30');
   const [tiers, setTiers] = useState('');
@@ -154,6 +167,7 @@ function NewAllocationForm() {
         horizonDays: Number.parseInt(horizon, 10) || 0,
         ...(parsed ? { tiers: parsed } : {}),
         ...(note.trim() ? { note: note.trim() } : {}),
+        ...(caseId ? { caseId } : {}),
       };
       const created = await api.request<AllocationDetailDto>('/api/allocations', { method: 'POST', body });
       navigate(`/allocations/${created.id}`);
@@ -173,6 +187,11 @@ function NewAllocationForm() {
       <h2 id="alloc-new" className="section-title">
         {t('alloc.newTitle')}
       </h2>
+      {caseId !== null && (
+        <p className="muted" data-testid="alloc-form-case">
+          <Link to={`/shortages/${caseId}`}>{t('alloc.forCase', { id: String(caseId) })}</Link>
+        </p>
+      )}
       <div className="report-form-fields">
         <SelectField
           label={t('alloc.itemKind')}

@@ -15,7 +15,8 @@ import {
   redistribution,
   type RedistributionPlan,
 } from '../redistribution-api.js';
-import { Link, useRouter } from '../router.js';
+import { FormCard, useSubmission } from '../components/form-card.js';
+import { Link, useQueryState, useRouter } from '../router.js';
 import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 import { colourSteps, REGION_CODE_OF_MAP_ID } from './map.component.js';
@@ -58,12 +59,22 @@ export function RedistributionsPage() {
   const { t, formatDate } = useI18n();
   const { me } = useSession();
   const f = useFormat();
-  const state = useApi('redistributions', (api, signal) => listRedistributions(api, signal));
+  const { params } = useQueryState();
+  const caseId = caseParam(params);
+  const state = useApi(`redistributions:${caseId ?? ''}`, (api, signal) =>
+    listRedistributions(api, signal, caseId),
+  );
   const canCompute = me.permissions.includes('shortage:manage');
   return (
     <>
       <PageHeader title={t('redist.title')} lead={t('redist.lead')} />
-      {canCompute && <NewPlanForm />}
+      {caseId !== null && (
+        <p className="muted" data-testid="redist-case-filter">
+          {t('redist.caseFilter', { id: String(caseId) })}{' '}
+          <Link to="/redistributions">{t('redist.caseAll')}</Link>
+        </p>
+      )}
+      {canCompute && <NewPlanForm caseId={caseId} />}
       {state.status === 'error' && <ErrorState error={state.error} onRetry={state.reload} />}
       {state.data?.length === 0 ? (
         <EmptyState title={t('redist.empty')}>{t('redist.emptyBody')}</EmptyState>
@@ -104,55 +115,56 @@ export function RedistributionsPage() {
   );
 }
 
-function NewPlanForm() {
+/** The shortage case a page is opened for (`?case=7`), or null. */
+function caseParam(params: URLSearchParams): number | null {
+  const n = Number.parseInt(params.get('case') ?? '', 10);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+function NewPlanForm({ caseId }: { caseId: number | null }) {
   const { t } = useI18n();
   const { api } = useSession();
   const { navigate } = useRouter();
-  const [packageIds, setPackageIds] = useState('');
+  const { params } = useQueryState();
+  const [packageIds, setPackageIds] = useState(params.get('packages') ?? '');
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | string | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    let body: object;
-    if (file) {
-      try {
-        body = { instance: JSON.parse(await file.text()) as unknown };
-      } catch {
-        setError(t('redist.form.badFile'));
-        return;
+  const [inputError, setInputError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmission();
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
+      setInputError(null);
+      let body: { instance?: unknown; packageIds?: number[]; caseId?: number };
+      if (file) {
+        try {
+          body = { instance: JSON.parse(await file.text()) as unknown };
+        } catch {
+          setInputError(t('redist.form.badFile'));
+          return;
+        }
+      } else {
+        const ids = packageIds
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .map(Number);
+        if (ids.length === 0 || ids.some((n) => !Number.isInteger(n) || n < 1)) {
+          setInputError(t('redist.form.needInput'));
+          return;
+        }
+        body = { packageIds: ids };
       }
-    } else {
-      const ids = packageIds
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .map(Number);
-      if (ids.length === 0 || ids.some((n) => !Number.isInteger(n) || n < 1)) {
-        setError(t('redist.form.needInput'));
-        return;
-      }
-      body = { packageIds: ids };
-    }
-    setBusy(true);
-    try {
+      if (caseId !== null) body.caseId = caseId;
       const plan = await computeRedistribution(api, body);
       navigate(`/redistributions/${plan.id}`);
-    } catch (err) {
-      setError(isApiError(err) ? err : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
-    <form
-      className="card card-padded section-gap redist-form"
-      onSubmit={(e) => void submit(e)}
-      data-testid="redist-form"
-    >
-      <h2 className="section-title">{t('redist.form.title')}</h2>
+    <FormCard id="redist-new" title={t('redist.form.title')} onSubmit={submit} testId="redist-form">
       <p className="muted">{t('redist.form.lead')}</p>
-      <div className="redist-form-row">
+      {caseId !== null && (
+        <p className="muted" data-testid="redist-form-case">
+          <Link to={`/shortages/${caseId}`}>{t('redist.forCase', { id: String(caseId) })}</Link>
+        </p>
+      )}
+      <div className="report-form-fields">
         <div className="field">
           <label htmlFor="redist-packages">{t('redist.form.packages')}</label>
           <input
@@ -172,19 +184,19 @@ function NewPlanForm() {
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
         </div>
-        <button type="submit" className="button" disabled={busy}>
+      </div>
+      <div className="report-form-actions">
+        <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? t('redist.form.computing') : t('redist.form.compute')}
         </button>
       </div>
-      {error !== null &&
-        (typeof error === 'string' ? (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        ) : (
-          <ErrorState error={error} />
-        ))}
-    </form>
+      {inputError !== null && (
+        <p className="field-error" role="alert">
+          {inputError}
+        </p>
+      )}
+      {error && <ErrorState error={error} />}
+    </FormCard>
   );
 }
 
