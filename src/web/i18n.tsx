@@ -1306,6 +1306,20 @@ const sv = {
   'redist.instr.confirmSent': 'Bekräfta skickat',
   'redist.instr.confirmReceived': 'Bekräfta mottaget',
   'redist.instr.done': 'Bekräftat {date}',
+  'redist.instr.withdrawn':
+    'Läkemedelsverket återkallade beslutet {date}: {reason}. Inget mer ska skickas eller tas emot enligt planen.',
+  'redist.instr.valid': 'Beslutet gäller {from} – {to}.',
+  'redist.conditions': 'Villkor i beslutet',
+  'redist.cond.cap': 'Högst {n} förpackningar per expediering till privatperson.',
+  'redist.cond.shelf': 'Det som flyttas ska ha minst {n} dagars återstående hållbarhet (förkortat krav).',
+  'redist.cond.note': 'Övrigt: {note}',
+  'redist.cond.none': 'Beslutet har inga villkor.',
+  'redist.withdrawn': 'Återkallad {date} av {by}: {reason}',
+  'redist.withdraw.title': 'Återkalla beslutet',
+  'redist.withdraw.lead':
+    'Ett återkallat beslut gäller inte längre: de berörda ser planen som återkallad och inga fler överföringar kan bekräftas. Beslutsloggen behåller allt.',
+  'redist.withdraw.reason': 'Skäl för återkallelsen',
+  'redist.withdraw.submit': 'Återkalla',
   // Fördelning (issue 13 item 2; h-alloc)
   'alloc.title': 'Fördelning',
   'alloc.lead':
@@ -2712,6 +2726,21 @@ const en: Record<MessageKey, string> = {
   'redist.instr.confirmSent': 'Confirm sent',
   'redist.instr.confirmReceived': 'Confirm received',
   'redist.instr.done': 'Confirmed {date}',
+  'redist.instr.withdrawn':
+    'Läkemedelsverket withdrew the decision on {date}: {reason}. Nothing more is to be sent or received under the plan.',
+  'redist.instr.valid': 'The decision applies {from} – {to}.',
+  'redist.conditions': 'Conditions of the decision',
+  'redist.cond.cap': 'At most {n} packs per dispensing to a private person.',
+  'redist.cond.shelf':
+    'What is moved must have at least {n} days of remaining shelf life (shortened requirement).',
+  'redist.cond.note': 'Other: {note}',
+  'redist.cond.none': 'The decision has no conditions.',
+  'redist.withdrawn': 'Withdrawn on {date} by {by}: {reason}',
+  'redist.withdraw.title': 'Withdraw the decision',
+  'redist.withdraw.lead':
+    'A withdrawn decision no longer applies: those concerned see the plan as withdrawn and no more transfers can be confirmed. The decision log keeps everything.',
+  'redist.withdraw.reason': 'Reason for the withdrawal',
+  'redist.withdraw.submit': 'Withdraw',
   // Allocation (issue 13 item 2; h-alloc)
   'alloc.title': 'Allocation',
   'alloc.lead':

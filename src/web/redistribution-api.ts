@@ -33,3 +33,9 @@ export const myInstructions = (api: Api, signal?: AbortSignal) =>
 
 export const confirmTransfer = (api: Api, id: number, line: number, what: 'sent' | 'received') =>
   api.request<unknown>(`/api/redistributions/${id}/transfers/${line}/${what}`, { method: 'POST' });
+
+export const withdrawRedistribution = (api: Api, id: number, reason: string) =>
+  api.request<RedistributionPlan>(`/api/redistributions/${id}/withdrawal`, {
+    method: 'POST',
+    body: { reason },
+  });

@@ -11,6 +11,7 @@ import {
   confirmTransfer,
   decideRedistribution,
   listRedistributions,
+  withdrawRedistribution,
   myInstructions,
   redistribution,
   type RedistributionPlan,
@@ -236,6 +237,9 @@ export function RedistributionPage({ id }: { id: number }) {
   const { t, formatDate } = useI18n();
   const f = useFormat();
   const state = useApi(`redistribution:${id}`, (api, signal) => redistribution(api, id, signal));
+  const regions = useApi('regions', (api, signal) => api.regions(signal));
+  // An uploaded instance may name regions the register does not know: their code is shown.
+  const regionName = (code: string) => regions.data?.items.find((r) => r.code === code)?.name ?? code;
   const plan = state.data;
   if (state.status === 'error' && !plan) return <ErrorState error={state.error} onRetry={state.reload} />;
   return (
@@ -298,7 +302,10 @@ export function RedistributionPage({ id }: { id: number }) {
               ]}
               rows={plan.equity.regions.map((r) => (
                 <tr key={r.region}>
-                  <td>{r.region}</td>
+                  <th scope="row">
+                    {regionName(r.region)}
+                    <span className="cell-sub mono">{r.region}</span>
+                  </th>
                   <td className="num">{f.qty(r.stockBefore)}</td>
                   <td className="num">{f.qty(r.stockAfter)}</td>
                   <td className="num">{f.days(r.demandPerDay)}</td>
@@ -357,6 +364,30 @@ function TransferTable({ plan }: { plan: RedistributionPlan }) {
   );
 }
 
+/** A decision's conditions as sentences, for the plan page and every organisation's instructions (item 5). */
+export function ConditionList({ conditions, testId }: { conditions: Conditions; testId?: string }) {
+  const { t, formatNumber } = useI18n();
+  const items = [
+    ...(conditions.capPerDispensing !== undefined
+      ? [t('redist.cond.cap', { n: formatNumber(conditions.capPerDispensing) })]
+      : []),
+    ...(conditions.minRemainingShelfLifeDays !== undefined
+      ? [t('redist.cond.shelf', { n: formatNumber(conditions.minRemainingShelfLifeDays) })]
+      : []),
+    ...(conditions.note ? [t('redist.cond.note', { note: conditions.note })] : []),
+  ];
+  if (items.length === 0) return <p className="muted">{t('redist.cond.none')}</p>;
+  return (
+    <ul className="redist-conditions" data-testid={testId}>
+      {items.map((x) => (
+        <li key={x}>{x}</li>
+      ))}
+    </ul>
+  );
+}
+
+type Conditions = NonNullable<RedistributionPlan['decision']>['conditions'];
+
 function DecisionPanel({ plan, onDecided }: { plan: RedistributionPlan; onDecided: () => void }) {
   const { t, formatDate } = useI18n();
   const { api, me } = useSession();
@@ -368,64 +399,64 @@ function DecisionPanel({ plan, onDecided }: { plan: RedistributionPlan; onDecide
   const [shelf, setShelf] = useState('');
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmission();
+  const mayDecide = me.permissions.includes('shortage:decide');
   const d = plan.decision;
   if (d) {
+    const withdrawal = plan.log.find((l) => l.event === 'withdrawn');
     return (
-      <section className="card card-padded section-gap" data-testid="redist-decision">
-        <h2 className="section-title">{t('redist.decision.title')}</h2>
-        <dl className="redist-figures">
-          <div>
-            <dt>{t('redist.decision.mode')}</dt>
-            <dd>{t(d.mode === 'voluntary' ? 'redist.decision.voluntary' : 'redist.decision.mandatory')}</dd>
-          </div>
-          <div>
-            <dt>{t('redist.decision.legalBasis')}</dt>
-            <dd>{d.legalBasis}</dd>
-          </div>
-          <div>
-            <dt>{t('redist.decision.validity')}</dt>
-            <dd>{`${formatDate(d.validFrom)} – ${formatDate(d.validTo)}`}</dd>
-          </div>
-          {d.conditions.capPerDispensing !== undefined && (
-            <div>
-              <dt>{t('redist.decision.cap')}</dt>
-              <dd>{d.conditions.capPerDispensing}</dd>
-            </div>
+      <>
+        <section className="card card-padded section-gap" data-testid="redist-decision">
+          <h2 className="section-title">{t('redist.decision.title')}</h2>
+          {withdrawal && (
+            <p className="notice notice-warning" role="status" data-testid="redist-withdrawn">
+              {t('redist.withdrawn', {
+                date: formatDate(withdrawal.at.slice(0, 10)),
+                by: withdrawal.actor,
+                reason: withdrawal.reason ?? '',
+              })}
+            </p>
           )}
-          {d.conditions.minRemainingShelfLifeDays !== undefined && (
+          <dl className="redist-figures">
             <div>
-              <dt>{t('redist.decision.shelf')}</dt>
-              <dd>{d.conditions.minRemainingShelfLifeDays}</dd>
+              <dt>{t('redist.decision.mode')}</dt>
+              <dd>{t(d.mode === 'voluntary' ? 'redist.decision.voluntary' : 'redist.decision.mandatory')}</dd>
             </div>
-          )}
-          <div>
-            <dt>{t('redist.decision.reason')}</dt>
-            <dd>{d.reason}</dd>
-          </div>
-          <div>
-            <dt>{t('redist.decision.by')}</dt>
-            <dd>{`${d.decidedBy}, ${formatDate(d.decidedAt.slice(0, 10))}`}</dd>
-          </div>
-        </dl>
-        <h3>{t('redist.log')}</h3>
-        <ul className="redist-log">
-          {plan.log.map((l) => (
-            <li
-              key={l.id}
-            >{`${formatDate(l.at.slice(0, 10))} ${l.actor}: ${t(`redist.event.${l.event}` as MessageKey)}${l.line !== null ? ` (${t('redist.line', { n: String(l.line) })})` : ''}`}</li>
-          ))}
-        </ul>
-      </section>
+            <div>
+              <dt>{t('redist.decision.legalBasis')}</dt>
+              <dd>{d.legalBasis}</dd>
+            </div>
+            <div>
+              <dt>{t('redist.decision.validity')}</dt>
+              <dd>{`${formatDate(d.validFrom)} – ${formatDate(d.validTo)}`}</dd>
+            </div>
+            <div>
+              <dt>{t('redist.decision.reason')}</dt>
+              <dd>{d.reason}</dd>
+            </div>
+            <div>
+              <dt>{t('redist.decision.by')}</dt>
+              <dd>{`${d.decidedBy}, ${formatDate(d.decidedAt.slice(0, 10))}`}</dd>
+            </div>
+          </dl>
+          <h3>{t('redist.conditions')}</h3>
+          <ConditionList conditions={d.conditions} testId="redist-conditions" />
+          <h3>{t('redist.log')}</h3>
+          <ul className="redist-log">
+            {plan.log.map((l) => (
+              <li
+                key={l.id}
+              >{`${formatDate(l.at.slice(0, 10))} ${l.actor}: ${t(`redist.event.${l.event}` as MessageKey)}${l.line !== null ? ` (${t('redist.line', { n: String(l.line) })})` : ''}${l.event === 'withdrawn' && l.reason ? `: ${l.reason}` : ''}`}</li>
+            ))}
+          </ul>
+        </section>
+        {plan.status === 'decided' && mayDecide && <WithdrawForm plan={plan} onWithdrawn={onDecided} />}
+      </>
     );
   }
-  if (plan.status !== 'draft' || !me.permissions.includes('shortage:decide')) return null;
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  if (plan.status !== 'draft' || !mayDecide) return null;
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
       await decideRedistribution(api, plan.id, {
         mode,
         legalBasis,
@@ -439,19 +470,9 @@ function DecisionPanel({ plan, onDecided }: { plan: RedistributionPlan; onDecide
         reason,
       });
       onDecided();
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
-    <form
-      className="card card-padded section-gap redist-decide"
-      onSubmit={(e) => void submit(e)}
-      data-testid="redist-decide"
-    >
-      <h2 className="section-title">{t('redist.decide.title')}</h2>
+    <FormCard id="redist-decide" title={t('redist.decide.title')} onSubmit={submit} testId="redist-decide">
       <p className="muted">{t('redist.decide.lead')}</p>
       <div className="redist-grid">
         <div className="field">
@@ -527,11 +548,51 @@ function DecisionPanel({ plan, onDecided }: { plan: RedistributionPlan; onDecide
         </div>
       </div>
       <p className="muted">{t('redist.decide.freezes')}</p>
-      <button type="submit" className="button" disabled={busy}>
-        {t('redist.decide.submit')}
-      </button>
+      <div className="report-form-actions">
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {t('redist.decide.submit')}
+        </button>
+      </div>
       {error && <ErrorState error={error} />}
-    </form>
+    </FormCard>
+  );
+}
+
+/** Läkemedelsverket withdraws a decided plan, with a reason (item 5: the log only grows). */
+function WithdrawForm({ plan, onWithdrawn }: { plan: RedistributionPlan; onWithdrawn: () => void }) {
+  const { t } = useI18n();
+  const { api } = useSession();
+  const [reason, setReason] = useState('');
+  const { busy, error, run } = useSubmission();
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
+      await withdrawRedistribution(api, plan.id, reason);
+      onWithdrawn();
+    });
+  return (
+    <FormCard
+      id="redist-withdraw"
+      title={t('redist.withdraw.title')}
+      onSubmit={submit}
+      testId="redist-withdraw"
+    >
+      <p className="muted">{t('redist.withdraw.lead')}</p>
+      <div className="field">
+        <label htmlFor="rd-withdraw-reason">{t('redist.withdraw.reason')}</label>
+        <textarea
+          id="rd-withdraw-reason"
+          required
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </div>
+      <div className="report-form-actions">
+        <button type="submit" className="button button-secondary" disabled={busy}>
+          {t('redist.withdraw.submit')}
+        </button>
+      </div>
+      {error && <ErrorState error={error} />}
+    </FormCard>
   );
 }
 
@@ -551,6 +612,8 @@ export function InstructionsPage() {
       if (isApiError(err)) setError(err);
     }
   };
+  // One card per plan: its status, validity and every condition of the decision (item 5).
+  const plans = [...new Map((state.data ?? []).map((x) => [x.planId, x])).values()];
   return (
     <>
       <PageHeader title={t('redist.instr.title')} lead={t('redist.instr.lead')} />
@@ -559,57 +622,92 @@ export function InstructionsPage() {
       {state.data?.length === 0 ? (
         <EmptyState title={t('redist.instr.empty')}>{t('redist.instr.emptyBody')}</EmptyState>
       ) : (
-        <section className="card card-padded section-gap">
-          <DataTable
-            testId="redist-instructions"
-            columns={[
-              'redist.col.plan',
-              'redist.col.role',
-              'redist.col.counterpart',
-              'redist.col.batch',
-              'redist.col.expiry',
-              { label: 'redist.col.quantity', num: true },
-              { label: 'redist.col.value', num: true },
-              'redist.col.confirmed',
-            ]}
-            loading={state.status === 'loading'}
-            rows={state.data?.map((x) => {
-              const done = x.role === 'send' ? x.sentAt : x.receivedAt;
-              return (
-                <tr key={`${x.planId}:${x.line}:${x.role}`}>
-                  <td>
-                    <Link to={`/redistributions/${x.planId}`}>{`#${x.planId} ${x.subject}`}</Link>
-                  </td>
-                  <td>{t(x.role === 'send' ? 'redist.instr.send' : 'redist.instr.receive')}</td>
-                  <td>{x.role === 'send' ? `${x.fromCode} → ${x.toCode}` : `${x.toCode} ← ${x.fromCode}`}</td>
-                  <td>{`${x.package} / ${x.batch}`}</td>
-                  <td>{formatDate(x.expiry)}</td>
-                  <td className="num">{`${f.qty(x.quantity)} ${x.unit}`}</td>
-                  <td className="num">{f.kr(x.valueSek)}</td>
-                  <td>
-                    {done ? (
-                      <Badge tone="success">
-                        {t('redist.instr.done', { date: formatDate(done.slice(0, 10)) })}
-                      </Badge>
-                    ) : canConfirm ? (
-                      <button
-                        type="button"
-                        className="button button-secondary"
-                        onClick={() =>
-                          void confirm(x.planId, x.line, x.role === 'send' ? 'sent' : 'received')
-                        }
-                      >
-                        {t(x.role === 'send' ? 'redist.instr.confirmSent' : 'redist.instr.confirmReceived')}
-                      </button>
-                    ) : (
-                      '–'
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          />
-        </section>
+        <>
+          <div className="redist-instr-plans" data-testid="redist-instr-plans">
+            {plans.map((x) => (
+              <section
+                key={x.planId}
+                className="card card-padded section-gap"
+                data-testid="redist-instr-plan"
+                aria-labelledby={`redist-instr-plan-${x.planId}`}
+              >
+                <h2 id={`redist-instr-plan-${x.planId}`} className="section-title">
+                  <Link to={`/redistributions/${x.planId}`}>{`#${x.planId} ${x.subject}`}</Link>{' '}
+                  <Badge tone={STATUS_TONE[x.planStatus]}>{t(STATUS_KEY[x.planStatus])}</Badge>
+                </h2>
+                {x.planStatus === 'withdrawn' ? (
+                  <p className="notice notice-warning" role="status">
+                    {t('redist.instr.withdrawn', {
+                      date: x.withdrawnAt ? formatDate(x.withdrawnAt.slice(0, 10)) : '',
+                      reason: x.withdrawalReason ?? '',
+                    })}
+                  </p>
+                ) : (
+                  <p className="muted">
+                    {t('redist.instr.valid', { from: formatDate(x.validFrom), to: formatDate(x.validTo) })}
+                  </p>
+                )}
+                <h3>{t('redist.conditions')}</h3>
+                <ConditionList conditions={x.conditions} />
+              </section>
+            ))}
+          </div>
+          <section className="card card-padded section-gap">
+            <DataTable
+              testId="redist-instructions"
+              columns={[
+                'redist.col.plan',
+                'redist.col.role',
+                'redist.col.counterpart',
+                'redist.col.batch',
+                'redist.col.expiry',
+                { label: 'redist.col.quantity', num: true },
+                { label: 'redist.col.value', num: true },
+                'redist.col.confirmed',
+              ]}
+              loading={state.status === 'loading'}
+              rows={state.data?.map((x) => {
+                const done = x.role === 'send' ? x.sentAt : x.receivedAt;
+                return (
+                  <tr key={`${x.planId}:${x.line}:${x.role}`}>
+                    <td>
+                      <Link to={`/redistributions/${x.planId}`}>{`#${x.planId} ${x.subject}`}</Link>
+                    </td>
+                    <td>{t(x.role === 'send' ? 'redist.instr.send' : 'redist.instr.receive')}</td>
+                    <td>
+                      {x.role === 'send' ? `${x.fromCode} → ${x.toCode}` : `${x.toCode} ← ${x.fromCode}`}
+                    </td>
+                    <td>{`${x.package} / ${x.batch}`}</td>
+                    <td>{formatDate(x.expiry)}</td>
+                    <td className="num">{`${f.qty(x.quantity)} ${x.unit}`}</td>
+                    <td className="num">{f.kr(x.valueSek)}</td>
+                    <td>
+                      {done ? (
+                        <Badge tone="success">
+                          {t('redist.instr.done', { date: formatDate(done.slice(0, 10)) })}
+                        </Badge>
+                      ) : x.planStatus === 'withdrawn' ? (
+                        <Badge tone="neutral">{t('redist.status.withdrawn')}</Badge>
+                      ) : canConfirm ? (
+                        <button
+                          type="button"
+                          className="button button-secondary"
+                          onClick={() =>
+                            void confirm(x.planId, x.line, x.role === 'send' ? 'sent' : 'received')
+                          }
+                        >
+                          {t(x.role === 'send' ? 'redist.instr.confirmSent' : 'redist.instr.confirmReceived')}
+                        </button>
+                      ) : (
+                        '–'
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            />
+          </section>
+        </>
       )}
     </>
   );
