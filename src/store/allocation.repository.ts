@@ -17,6 +17,7 @@ import { AppError } from '../domain/errors.js';
 import { buildAllocationInput, type AllocationRequest } from './allocation-input.js';
 import type { Db, Tx } from './database.js';
 import { auditPreparedness } from './decision-audit.repository.js';
+import { deliveredByRecipient } from './allocation-delivery.repository.js';
 import { requireCase } from './shortage-case.repository.js';
 
 /** An allocation as stored (camelCase, numbers as numbers). */
@@ -573,6 +574,8 @@ export interface QuotaRow {
   /** How the caller relates to the line: it supplies it (a wholesaler) or receives it. */
   role: 'supplier' | 'recipient';
   line: AllocationLineRecord;
+  /** What all suppliers have delivered to the recipient under the allocation (0030). */
+  delivered: number;
 }
 
 /**
@@ -583,6 +586,7 @@ export async function quotaOf(db: Db, principal: Principal): Promise<QuotaRow[]>
   const ids = await visibleDecidedIds(db, principal);
   if (ids.length === 0) return [];
   const out: QuotaRow[] = [];
+  const delivered = await deliveredByRecipient(db, ids);
   for (const id of ids.sort((a, b) => b - a)) {
     const detail = await findAllocation(db, principal, id);
     if (!detail || detail.view === 'all') continue;
@@ -597,6 +601,7 @@ export async function quotaOf(db: Db, principal: Principal): Promise<QuotaRow[]>
         mode: decision?.mode ?? null,
         role: detail.view,
         line,
+        delivered: delivered.get(id)?.get(line.recipientKey) ?? 0,
       });
     }
   }

@@ -26,3 +26,26 @@ BEGIN
     RAISE NOTICE 'redistribution_plan.case_id names missing shortage cases: redistribution_plan_case_fk left NOT VALID';
   END IF;
 END $$;
+
+-- 4. Wholesaler deliveries against an allocation's quota (docs/allocation.md): what a supplying wholesaler
+-- delivered to a recipient under a decided allocation. The wholesaler's own delivery id makes a resend
+-- harmless (one row per wholesaler and id); the route refuses a delivery that would take a recipient over
+-- its quota. Append-only.
+CREATE TABLE allocation_delivery (
+  id                bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  allocation_id     bigint  NOT NULL REFERENCES allocation (id),
+  organisation_id   bigint  NOT NULL REFERENCES organisation (id),   -- the delivering wholesaler
+  delivery_id       text    NOT NULL CHECK (length(delivery_id) BETWEEN 1 AND 100),
+  recipient_key     text    NOT NULL,
+  quantity          bigint  NOT NULL CHECK (quantity > 0),          -- whole packs (units for a group), as the quota
+  delivered_on      date    NOT NULL,
+  token_id          bigint  REFERENCES api_token (id),
+  recorded_by       text    NOT NULL,
+  recorded_at       timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (organisation_id, delivery_id),
+  FOREIGN KEY (allocation_id, organisation_id) REFERENCES allocation_supplier (allocation_id, organisation_id),
+  FOREIGN KEY (allocation_id, recipient_key) REFERENCES allocation_line (allocation_id, recipient_key)
+);
+CREATE INDEX allocation_delivery_recipient_idx ON allocation_delivery (allocation_id, recipient_key);
+CREATE TRIGGER allocation_delivery_append_only BEFORE UPDATE OR DELETE ON allocation_delivery
+  FOR EACH ROW EXECUTE FUNCTION reject_change();
