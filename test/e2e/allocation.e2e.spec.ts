@@ -30,7 +30,17 @@ describe('Fördelning in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Fördelning' }).waitFor();
     await page.getByText('Ingen fördelning ännu').waitFor();
 
-    await page.getByLabel('Förpacknings-id').fill(String(f.packages.p1));
+    // The product picker finds Alvedon by name and fills in its package id.
+    await page.getByLabel('Sök förpackning').fill('alved');
+    await page.getByRole('button', { name: /^Alvedon 500 mg tablett/ }).click();
+    expect(await page.getByLabel('Förpacknings-id').inputValue()).toBe(String(f.packages.p1));
+    expect(plain(await page.getByTestId('alloc-picker').textContent())).toContain(
+      'Vald: Alvedon 500 mg tablett, 100',
+    );
+    await page.getByLabel('Sök förpackning').fill('N02AA');
+    await expect.poll(() => page.locator('.product-picker-option').count()).toBe(2);
+    await d.screenshot('allocation-product-picker');
+    await page.getByLabel('Sök förpackning').fill('');
     await page.getByLabel('Horisont (dagar)').fill('90');
     await page.getByRole('button', { name: 'Beräkna', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: /^Fördelning \d+$/ }).waitFor();

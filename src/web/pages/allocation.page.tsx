@@ -6,6 +6,8 @@ import { Badge, type BadgeTone } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
 import { useDateTime } from '../components/freshness.js';
 import { SelectField } from '../components/fields.js';
+import { ProductPicker } from '../components/product-picker.js';
+import { groupKey } from '../../domain/demand.js';
 import { PageHeader } from '../components/page-header.js';
 import { CardPager } from '../components/pager.js';
 import { EmptyState, ErrorState, SkeletonBlock } from '../components/states.js';
@@ -144,6 +146,7 @@ function NewAllocationForm() {
   const [kind, setKind] = useState<'package' | 'group'>(params.get('kind') === 'group' ? 'group' : 'package');
   const [ref, setRef] = useState(params.get('ref') ?? '');
   const caseId = caseParam(params);
+  const [picked, setPicked] = useState<string | null>(null);
   const [level, setLevel] = useState<'region' | 'location'>('region');
   const [horizon, setHorizon] = useState('30');
   const [tiers, setTiers] = useState('');
@@ -200,11 +203,47 @@ function NewAllocationForm() {
             { value: 'package', label: t('alloc.kind.package') },
             { value: 'group', label: t('alloc.kind.group') },
           ]}
-          onChange={(v) => setKind(v === 'group' ? 'group' : 'package')}
+          onChange={(v) => {
+            setKind(v === 'group' ? 'group' : 'package');
+            setRef('');
+            setPicked(null);
+          }}
+        />
+        <ProductPicker
+          label={t(kind === 'group' ? 'alloc.pickGroup' : 'alloc.pickPackage')}
+          chosen={picked ?? (ref.trim() ? ref.trim() : null)}
+          testId="alloc-picker"
+          onPick={(p) => {
+            // A group is the picked package's substance, strength and form (src/domain/demand.ts groupKey).
+            setRef(
+              kind === 'group'
+                ? groupKey({
+                    substance: p.substance,
+                    strength: p.strength,
+                    form: p.form,
+                    species: p.species === 'veterinary' ? 'veterinary' : 'human',
+                  })
+                : String(p.id),
+            );
+            setPicked(
+              kind === 'group'
+                ? `${p.substance} ${p.strength} ${p.form}`
+                : `${p.name} ${p.strength} ${p.form}, ${p.packSize} ${p.packUnit} · NPL ${p.nplPackId}`,
+            );
+          }}
         />
         <div className="field">
           <label htmlFor={ids.ref}>{t(kind === 'group' ? 'alloc.groupKey' : 'alloc.packageId')}</label>
-          <input type="text" id={ids.ref} value={ref} onChange={(e) => setRef(e.target.value)} required />
+          <input
+            type="text"
+            id={ids.ref}
+            value={ref}
+            onChange={(e) => {
+              setRef(e.target.value);
+              setPicked(null);
+            }}
+            required
+          />
         </div>
         <SelectField
           label={t('alloc.level')}
