@@ -1,18 +1,15 @@
 import sweden from '@svg-maps/sweden';
 import { useState, type FormEvent } from 'react';
-import { isApiError, type ApiError } from '../api-client.js';
-import { Badge, type BadgeTone } from '../components/badge.js';
+import { Badge } from '../components/badge.js';
 import { DataTable } from '../components/data-table.js';
 import { PageHeader } from '../components/page-header.js';
 import { EmptyState, ErrorState } from '../components/states.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import {
   computeRedistribution,
-  confirmTransfer,
   decideRedistribution,
   listRedistributions,
   withdrawRedistribution,
-  myInstructions,
   redistribution,
   type RedistributionPlan,
 } from '../redistribution-api.js';
@@ -21,40 +18,21 @@ import { Link, useQueryState, useRouter } from '../router.js';
 import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 import { colourSteps, REGION_CODE_OF_MAP_ID } from './map.component.js';
+import { ConditionList, STATUS_KEY, STATUS_TONE, useFormat } from './redistribution-parts.component.js';
 
 /*
  * Redistribution (omfördelning, issue 13 items 3–5 and 7): the plans with a form for a new one, a plan
  * with the region map before/after, the equity table, the transfers and Läkemedelsverket's decision
- * panel, and an organisation's own instructions with confirm buttons.
+ * panel with the conditions, the decision log and the withdrawal. An organisation's own instructions are
+ * instructions.page.tsx.
  */
 
-type Status = RedistributionPlan['status'];
-const STATUS_TONE: Readonly<Record<Status, BadgeTone>> = {
-  draft: 'info',
-  decided: 'success',
-  withdrawn: 'neutral',
-};
-const STATUS_KEY: Readonly<Record<Status, MessageKey>> = {
-  draft: 'redist.status.draft',
-  decided: 'redist.status.decided',
-  withdrawn: 'redist.status.withdrawn',
-};
 // The map's colour scale (ours, for plans): the picture's default thresholds, 7 and 14 days.
 const STEPS = colourSteps({ criticalBelowDays: 7, lowBelowDays: 14 });
 const fill = (days: number | null | undefined) =>
   days === null || days === undefined
     ? '#eef1f5'
     : ((STEPS.find((s) => days < s.below) ?? STEPS[STEPS.length - 1])?.colour ?? '#eef1f5');
-
-function useFormat() {
-  const { formatNumber } = useI18n();
-  return {
-    days: (n: number | null | undefined) =>
-      n === null || n === undefined ? '–' : formatNumber(n, { maximumFractionDigits: 1 }),
-    qty: (n: number) => formatNumber(n, { maximumFractionDigits: 0 }),
-    kr: (n: number) => formatNumber(n, { maximumFractionDigits: 0 }),
-  };
-}
 
 export function RedistributionsPage() {
   const { t, formatDate } = useI18n();
@@ -364,30 +342,6 @@ function TransferTable({ plan }: { plan: RedistributionPlan }) {
   );
 }
 
-/** A decision's conditions as sentences, for the plan page and every organisation's instructions (item 5). */
-export function ConditionList({ conditions, testId }: { conditions: Conditions; testId?: string }) {
-  const { t, formatNumber } = useI18n();
-  const items = [
-    ...(conditions.capPerDispensing !== undefined
-      ? [t('redist.cond.cap', { n: formatNumber(conditions.capPerDispensing) })]
-      : []),
-    ...(conditions.minRemainingShelfLifeDays !== undefined
-      ? [t('redist.cond.shelf', { n: formatNumber(conditions.minRemainingShelfLifeDays) })]
-      : []),
-    ...(conditions.note ? [t('redist.cond.note', { note: conditions.note })] : []),
-  ];
-  if (items.length === 0) return <p className="muted">{t('redist.cond.none')}</p>;
-  return (
-    <ul className="redist-conditions" data-testid={testId}>
-      {items.map((x) => (
-        <li key={x}>{x}</li>
-      ))}
-    </ul>
-  );
-}
-
-type Conditions = NonNullable<RedistributionPlan['decision']>['conditions'];
-
 function DecisionPanel({ plan, onDecided }: { plan: RedistributionPlan; onDecided: () => void }) {
   const { t, formatDate } = useI18n();
   const { api, me } = useSession();
@@ -593,122 +547,5 @@ function WithdrawForm({ plan, onWithdrawn }: { plan: RedistributionPlan; onWithd
       </div>
       {error && <ErrorState error={error} />}
     </FormCard>
-  );
-}
-
-export function InstructionsPage() {
-  const { t, formatDate } = useI18n();
-  const { api, me } = useSession();
-  const f = useFormat();
-  const state = useApi('instructions', (a, signal) => myInstructions(a, signal));
-  const [error, setError] = useState<ApiError | null>(null);
-  const canConfirm = me.permissions.includes('shortage:confirm');
-  const confirm = async (planId: number, line: number, what: 'sent' | 'received') => {
-    setError(null);
-    try {
-      await confirmTransfer(api, planId, line, what);
-      state.reload();
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    }
-  };
-  // One card per plan: its status, validity and every condition of the decision (item 5).
-  const plans = [...new Map((state.data ?? []).map((x) => [x.planId, x])).values()];
-  return (
-    <>
-      <PageHeader title={t('redist.instr.title')} lead={t('redist.instr.lead')} />
-      {state.status === 'error' && <ErrorState error={state.error} onRetry={state.reload} />}
-      {error && <ErrorState error={error} />}
-      {state.data?.length === 0 ? (
-        <EmptyState title={t('redist.instr.empty')}>{t('redist.instr.emptyBody')}</EmptyState>
-      ) : (
-        <>
-          <div className="redist-instr-plans" data-testid="redist-instr-plans">
-            {plans.map((x) => (
-              <section
-                key={x.planId}
-                className="card card-padded section-gap"
-                data-testid="redist-instr-plan"
-                aria-labelledby={`redist-instr-plan-${x.planId}`}
-              >
-                <h2 id={`redist-instr-plan-${x.planId}`} className="section-title">
-                  <Link to={`/redistributions/${x.planId}`}>{`#${x.planId} ${x.subject}`}</Link>{' '}
-                  <Badge tone={STATUS_TONE[x.planStatus]}>{t(STATUS_KEY[x.planStatus])}</Badge>
-                </h2>
-                {x.planStatus === 'withdrawn' ? (
-                  <p className="notice notice-warning" role="status">
-                    {t('redist.instr.withdrawn', {
-                      date: x.withdrawnAt ? formatDate(x.withdrawnAt.slice(0, 10)) : '',
-                      reason: x.withdrawalReason ?? '',
-                    })}
-                  </p>
-                ) : (
-                  <p className="muted">
-                    {t('redist.instr.valid', { from: formatDate(x.validFrom), to: formatDate(x.validTo) })}
-                  </p>
-                )}
-                <h3>{t('redist.conditions')}</h3>
-                <ConditionList conditions={x.conditions} />
-              </section>
-            ))}
-          </div>
-          <section className="card card-padded section-gap">
-            <DataTable
-              testId="redist-instructions"
-              columns={[
-                'redist.col.plan',
-                'redist.col.role',
-                'redist.col.counterpart',
-                'redist.col.batch',
-                'redist.col.expiry',
-                { label: 'redist.col.quantity', num: true },
-                { label: 'redist.col.value', num: true },
-                'redist.col.confirmed',
-              ]}
-              loading={state.status === 'loading'}
-              rows={state.data?.map((x) => {
-                const done = x.role === 'send' ? x.sentAt : x.receivedAt;
-                return (
-                  <tr key={`${x.planId}:${x.line}:${x.role}`}>
-                    <td>
-                      <Link to={`/redistributions/${x.planId}`}>{`#${x.planId} ${x.subject}`}</Link>
-                    </td>
-                    <td>{t(x.role === 'send' ? 'redist.instr.send' : 'redist.instr.receive')}</td>
-                    <td>
-                      {x.role === 'send' ? `${x.fromCode} → ${x.toCode}` : `${x.toCode} ← ${x.fromCode}`}
-                    </td>
-                    <td>{`${x.package} / ${x.batch}`}</td>
-                    <td>{formatDate(x.expiry)}</td>
-                    <td className="num">{`${f.qty(x.quantity)} ${x.unit}`}</td>
-                    <td className="num">{f.kr(x.valueSek)}</td>
-                    <td>
-                      {done ? (
-                        <Badge tone="success">
-                          {t('redist.instr.done', { date: formatDate(done.slice(0, 10)) })}
-                        </Badge>
-                      ) : x.planStatus === 'withdrawn' ? (
-                        <Badge tone="neutral">{t('redist.status.withdrawn')}</Badge>
-                      ) : canConfirm ? (
-                        <button
-                          type="button"
-                          className="button button-secondary"
-                          onClick={() =>
-                            void confirm(x.planId, x.line, x.role === 'send' ? 'sent' : 'received')
-                          }
-                        >
-                          {t(x.role === 'send' ? 'redist.instr.confirmSent' : 'redist.instr.confirmReceived')}
-                        </button>
-                      ) : (
-                        '–'
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            />
-          </section>
-        </>
-      )}
-    </>
   );
 }
