@@ -23,6 +23,7 @@ import {
   type AllocationRecord,
   type QuotaRow,
 } from '../store/allocation.repository.js';
+import { recordDelivery } from '../store/allocation-delivery.repository.js';
 import { principalOf } from './auth.js';
 import { authErrors, ErrorResponse, Page, PageQuery, StringEnum } from './common.js';
 import type { ExportTable } from './picture/export.js';
@@ -170,6 +171,8 @@ const QuotaDto = Type.Object({
   recipientKey: Type.String(),
   recipientName: Type.String(),
   allocated: Type.Integer({ description: 'what may be delivered to the recipient under the decision' }),
+  delivered: Type.Integer({ description: 'what all suppliers have recorded as delivered to the recipient' }),
+  remaining: Type.Integer({ description: 'allocated − delivered, not below 0' }),
   reason: StringEnum(ALLOCATION_REASONS),
 });
 export type QuotaDto = Static<typeof QuotaDto>;
@@ -248,11 +251,47 @@ function toQuotaDto(q: QuotaRow): QuotaDto {
     recipientKey: q.line.recipientKey,
     recipientName: q.line.recipientName,
     allocated: q.line.allocated,
+    delivered: q.delivered,
+    remaining: Math.max(0, q.line.allocated - q.delivered),
     reason: q.line.reason,
   };
 }
 
 const Reason = Type.String({ minLength: 1, maxLength: 2000 });
+
+const DeliveryBody = Type.Object(
+  {
+    deliveryId: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description:
+        'the wholesaler’s own id of the delivery: sent again with the same content, nothing new is recorded',
+    }),
+    recipientKey: Type.String({ minLength: 1, maxLength: 30, description: 'region code, or location id' }),
+    quantity: Type.Integer({ minimum: 1, description: 'whole packs (units for a group), as the quota' }),
+    deliveredOn: DateString,
+  },
+  { additionalProperties: false },
+);
+
+const DeliveryDto = Type.Object({
+  id: Type.Integer(),
+  allocationId: Type.Integer(),
+  deliveryId: Type.String(),
+  recipientKey: Type.String(),
+  recipientName: Type.String(),
+  quantity: Type.Integer(),
+  deliveredOn: DateString,
+  recordedBy: Type.String(),
+  recordedAt: Type.String({ format: 'date-time' }),
+  replayed: Type.Boolean({ description: 'true: this delivery id was recorded before, nothing new stored' }),
+  quota: Type.Integer(),
+  delivered: Type.Integer({
+    description: 'delivered to the recipient by all suppliers, this delivery included',
+  }),
+  remaining: Type.Integer(),
+});
+export type DeliveryDto = Static<typeof DeliveryDto>;
 
 export const allocationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app, { store }) => {
   app.post(
@@ -310,6 +349,9 @@ export const allocationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
         querystring: Type.Object({
           ...PageQuery.properties,
           status: Type.Optional(StringEnum(ALLOCATION_STATUSES)),
+          case: Type.Optional(
+            Type.Integer({ minimum: 1, description: 'only the allocations of this shortage case' }),
+          ),
         }),
         response: {
           200: Type.Intersect([Page(AllocationDto), Type.Object({ mayCompute: Type.Boolean() })]),
@@ -320,7 +362,7 @@ export const allocationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
     async (request) => {
       const p = principalOf(request);
       const q = request.query;
-      const { rows, total } = await listAllocations(store.db, p, { status: q.status }, q);
+      const { rows, total } = await listAllocations(store.db, p, { status: q.status, caseId: q.case }, q);
       return {
         items: rows.map(toDto),
         total,
@@ -359,6 +401,8 @@ export const allocationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
           { header: 'Mottagare', value: (r) => r.recipientName },
           { header: 'Mottagarkod', value: (r) => r.recipientKey },
           { header: 'Kvot', value: (r) => r.allocated },
+          { header: 'Levererat', value: (r) => r.delivered },
+          { header: 'Kvar', value: (r) => r.remaining },
           { header: 'Enhet', value: (r) => r.unit },
           { header: 'Gäller från', value: (r) => r.validFrom, date: true },
           { header: 'Gäller till', value: (r) => r.validTo, date: true },
@@ -431,6 +475,28 @@ export const allocationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
       const p = principalOf(request);
       const detail = await decideAllocation(store.db, p, request.params.id, request.body);
       return toDetailDto(detail, p);
+    },
+  );
+
+  app.post(
+    '/allocations/:id/deliveries',
+    {
+      config: { permission: 'shortage:confirm' },
+      schema: {
+        tags: ['shortages'],
+        summary:
+          'A supplying wholesaler records what it delivered to a recipient under a decided allocation; idempotent per ' +
+          'delivery id; a delivery over the recipient’s quota is refused (409)',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        body: DeliveryBody,
+        response: { 200: DeliveryDto, 201: DeliveryDto, ...authErrors, 409: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const d = await recordDelivery(store.db, p, request.params.id, request.body);
+      const { standing, ...rest } = d;
+      return reply.code(d.replayed ? 200 : 201).send({ ...rest, ...standing });
     },
   );
 

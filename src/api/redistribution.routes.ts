@@ -17,9 +17,11 @@ import {
   listPlans,
   planTransfers,
   transfersOfOrganisation,
+  withdrawPlan,
   type StoredPlan,
   type StoredTransfer,
 } from '../store/redistribution.repository.js';
+import { requireCase } from '../store/shortage-case.repository.js';
 import { planRedistribution } from '../solver/redistribution.js';
 import { principalOf } from './auth.js';
 import { authErrors, ErrorResponse, StringEnum } from './common.js';
@@ -188,6 +190,14 @@ const InstructionDto = Type.Intersect([
     subject: Type.String(),
     unit: Type.String(),
     role: StringEnum(['send', 'receive'] as const, { description: 'what the caller’s organisation does' }),
+    planStatus: StringEnum(['decided', 'withdrawn'] as const, {
+      description: 'withdrawn: the decision no longer applies and nothing more is confirmed',
+    }),
+    conditions: ConditionsDto,
+    validFrom: Day,
+    validTo: Day,
+    withdrawnAt: Nullable(DateTime),
+    withdrawalReason: Nullable(Type.String()),
   }),
 ]);
 
@@ -263,7 +273,8 @@ async function planDto(db: Db, p: Principal, id: number): Promise<PlanDto> {
         (t.fromLocationId !== null && own.has(t.fromLocationId)) ||
         (t.toLocationId !== null && own.has(t.toLocationId)),
     );
-    if (plan.status !== 'decided' || transfers.length === 0)
+    // Organisations concerned see a decided plan, and one decided and since withdrawn; never a draft.
+    if (plan.status === 'draft' || transfers.length === 0 || !(await findDecision(db, id)))
       throw AppError.notFound(`redistribution plan ${id}`);
   }
   const decision = await findDecision(db, id);
@@ -320,6 +331,7 @@ export const redistributionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> =
           },
         ]);
       }
+      if (body.caseId !== undefined) await requireCase(db, body.caseId);
       const instance =
         body.instance !== undefined
           ? parseRedistributionInstance(body.instance)
@@ -348,12 +360,17 @@ export const redistributionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> =
         tags,
         summary:
           'Redistribution plans, newest first (all for authorities and Nationellt CT; else decided plans that instruct the caller)',
+        querystring: Type.Object({
+          case: Type.Optional(
+            Type.Integer({ minimum: 1, description: 'only the plans of this shortage case' }),
+          ),
+        }),
         response: { 200: Type.Array(PlanSummaryDto), ...authErrors },
       },
     },
     async (request) => {
       const p = principalOf(request);
-      const plans = await listPlans(db);
+      const plans = await listPlans(db, { caseId: request.query.case });
       if (seesEverything(p)) return plans.map(summaryDto);
       const mine = new Set((await transfersOfOrganisation(db, p.organisationId)).map((t) => t.planId));
       // The lowest coverage is one location's figure, perhaps another organisation's (planPartsSeenBy).
@@ -384,11 +401,21 @@ export const redistributionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> =
       const own = await ownLocationIds(db, p);
       const rows = await transfersOfOrganisation(db, p.organisationId);
       return rows.flatMap((t) => {
+        const plan = {
+          subject: t.subject,
+          unit: t.unit,
+          planStatus: t.planStatus,
+          conditions: t.conditions,
+          validFrom: t.validFrom,
+          validTo: t.validTo,
+          withdrawnAt: iso(t.withdrawnAt),
+          withdrawalReason: t.withdrawalReason,
+        };
         const out = [];
         if (t.fromLocationId !== null && own.has(t.fromLocationId))
-          out.push({ ...transferDto(t), subject: t.subject, unit: t.unit, role: 'send' as const });
+          out.push({ ...transferDto(t), ...plan, role: 'send' as const });
         if (t.toLocationId !== null && own.has(t.toLocationId))
-          out.push({ ...transferDto(t), subject: t.subject, unit: t.unit, role: 'receive' as const });
+          out.push({ ...transferDto(t), ...plan, role: 'receive' as const });
         return out;
       });
     },
@@ -430,6 +457,33 @@ export const redistributionRoutes: FastifyPluginAsyncTypebox<{ store: Store }> =
       }
       const decision = checkDecision(request.body);
       await db.transaction().execute((trx) => decidePlan(trx, p, request.params.id, decision));
+      return planDto(db, p, request.params.id);
+    },
+  );
+
+  app.post(
+    '/redistributions/:id/withdrawal',
+    {
+      config: { permission: 'shortage:decide' },
+      schema: {
+        tags,
+        summary:
+          'Läkemedelsverket withdraws a plan, with a reason: logged (append-only) and audited; its transfers can no ' +
+          'longer be confirmed and the instructions show it as withdrawn',
+        params: IdParams,
+        body: Type.Object(
+          { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: PlanDto, ...authErrors, 409: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      if (!mayDecide({ kind: p.organisationKind, authority: p.authority ?? null }, 'redistribution')) {
+        throw AppError.forbidden('only Läkemedelsverket withdraws a redistribution (R3)');
+      }
+      await db.transaction().execute((trx) => withdrawPlan(trx, p, request.params.id, request.body.reason));
       return planDto(db, p, request.params.id);
     },
   );

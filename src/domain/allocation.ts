@@ -533,3 +533,84 @@ export function equityByRegion(
       coverageAfterDays: s.demand > 0 ? (s.stock + s.allocated) / s.demand : null,
     }));
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Deliveries under the quota (item 2: what a wholesaler may deliver to each recipient)
+
+/** A wholesaler's delivery to one recipient under a decided allocation. */
+export interface AllocationDeliveryInput {
+  /** The wholesaler's own id of the delivery: sent again, nothing new is recorded. */
+  deliveryId: string;
+  recipientKey: string;
+  /** Whole packs (units for a group), as the quota. */
+  quantity: number;
+  deliveredOn: string;
+}
+
+/** Where a recipient's quota stands: what it may get, what all suppliers delivered, what is left. */
+export interface QuotaStanding {
+  quota: number;
+  delivered: number;
+  remaining: number;
+}
+
+export type DeliveryVerdict =
+  | { kind: 'ok' }
+  | { kind: 'invalid'; message: string; problems: Problem[] }
+  | { kind: 'conflict'; message: string };
+
+/**
+ * Whether a delivery may be recorded: the allocation is decided (not withdrawn), the recipient is one of
+ * its lines, the day lies within the decision's validity, and the recipient's deliveries by all
+ * suppliers stay within its quota (R3: deliveries go by quota).
+ */
+export function checkDelivery(args: {
+  allocationId: number;
+  status: 'decided' | 'withdrawn';
+  unit: string;
+  validFrom: string | null;
+  validTo: string | null;
+  recipient: { key: string; name: string; quota: number; delivered: number } | null;
+  input: AllocationDeliveryInput;
+}): DeliveryVerdict {
+  const { allocationId, input, recipient, unit } = args;
+  if (args.status === 'withdrawn')
+    return {
+      kind: 'conflict',
+      message: `allocation ${allocationId} is withdrawn: its quota no longer applies and no delivery is recorded`,
+    };
+  const problems: Problem[] = [];
+  if (!recipient)
+    problems.push({
+      field: 'recipientKey',
+      value: input.recipientKey,
+      expected: `a recipient of allocation ${allocationId} (region code or location id)`,
+      message: `allocation ${allocationId} has no recipient ${input.recipientKey}`,
+    });
+  if (
+    (args.validFrom !== null && input.deliveredOn < args.validFrom) ||
+    (args.validTo !== null && input.deliveredOn > args.validTo)
+  )
+    problems.push({
+      field: 'deliveredOn',
+      value: input.deliveredOn,
+      expected: `a day within the decision's validity, ${args.validFrom ?? '…'} – ${args.validTo ?? 'until further notice'}`,
+      message: `deliveredOn ${input.deliveredOn} is outside the decision's validity`,
+    });
+  if (problems.length > 0)
+    return {
+      kind: 'invalid',
+      message: `the delivery was not recorded: ${problems.map((p) => p.message).join('; ')}`,
+      problems,
+    };
+  const r = recipient!;
+  const after = r.delivered + input.quantity;
+  if (after > r.quota)
+    return {
+      kind: 'conflict',
+      message:
+        `recipient ${r.name} (${r.key}): quota ${r.quota} ${unit}, already delivered ${r.delivered} ${unit}; ` +
+        `this delivery of ${input.quantity} ${unit} would make ${after}, ${after - r.quota} over the quota`,
+    };
+  return { kind: 'ok' };
+}

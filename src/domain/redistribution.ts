@@ -817,3 +817,47 @@ export function checkDecision(d: RedistributionDecisionInput): RedistributionDec
     );
   return d;
 }
+
+/** A stored transfer as the decision's shelf-life check reads it. */
+export interface DecidedTransfer {
+  line: number;
+  fromCode: string;
+  toCode: string;
+  batch: string;
+  expiry: string;
+}
+
+/**
+ * The day from which a decided plan's transfers may happen: its transfer date, or the decision's
+ * first day of validity when that is later. Remaining shelf life is counted from this day.
+ */
+export function firstTransferDay(transferDate: string, validFrom: string): string {
+  return validFrom > transferDate ? validFrom : transferDate;
+}
+
+/**
+ * R4 "shorter required remaining shelf life": a decision's minimum must hold for every batch the plan
+ * moves. One problem per transfer whose batch has fewer days left on the first transfer day than the
+ * decided minimum; none when the decision sets no minimum.
+ */
+export function shelfLifeProblems(
+  decision: Pick<RedistributionDecisionInput, 'validFrom' | 'conditions'>,
+  transferDate: string,
+  transfers: readonly DecidedTransfer[],
+): Problem[] {
+  const min = decision.conditions.minRemainingShelfLifeDays;
+  if (min === undefined) return [];
+  const day = firstTransferDay(transferDate, decision.validFrom);
+  return transfers
+    .map((t) => ({ t, left: daysBetween(day, t.expiry) }))
+    .filter(({ left }) => left < min)
+    .map(({ t, left }) => ({
+      at: t.line,
+      field: 'conditions.minRemainingShelfLifeDays',
+      value: min,
+      expected: `at most ${left} days, the shelf life line ${t.line}'s batch has left on ${day}`,
+      message:
+        `line ${t.line} (${t.fromCode} → ${t.toCode}, batch ${t.batch} expiring ${t.expiry}) has ` +
+        `${left} days of shelf life left on ${day}, below the decided minimum of ${min}`,
+    }));
+}

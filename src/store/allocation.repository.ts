@@ -17,6 +17,8 @@ import { AppError } from '../domain/errors.js';
 import { buildAllocationInput, type AllocationRequest } from './allocation-input.js';
 import type { Db, Tx } from './database.js';
 import { auditPreparedness } from './decision-audit.repository.js';
+import { deliveredByRecipient } from './allocation-delivery.repository.js';
+import { requireCase } from './shortage-case.repository.js';
 
 /** An allocation as stored (camelCase, numbers as numbers). */
 export interface AllocationRecord {
@@ -195,6 +197,7 @@ export async function computeAllocation(
 ): Promise<number> {
   if (!seesEverything(principal))
     throw AppError.forbidden('only authorities and the joint function compute allocations');
+  if (input.caseId !== undefined) await requireCase(db, input.caseId);
   const built = await buildAllocationInput(db, input);
   const result = allocate(built);
   const parameters: AllocationParameters = {
@@ -429,11 +432,12 @@ export async function findAllocation(
 export async function listAllocations(
   db: Db,
   principal: Principal,
-  filter: { status?: AllocationStatus | undefined },
+  filter: { status?: AllocationStatus | undefined; caseId?: number | undefined },
   page: { limit: number; offset: number },
 ): Promise<{ rows: AllocationRecord[]; total: number }> {
   let q = allocationQuery(db);
   if (filter.status) q = q.where('a.status', '=', filter.status);
+  if (filter.caseId !== undefined) q = q.where('a.case_id', '=', filter.caseId);
   if (!seesEverything(principal)) {
     const mine = await visibleDecidedIds(db, principal);
     q = q.where('a.status', '=', 'decided').where('a.id', 'in', mine.length > 0 ? mine : [-1]);
@@ -570,6 +574,8 @@ export interface QuotaRow {
   /** How the caller relates to the line: it supplies it (a wholesaler) or receives it. */
   role: 'supplier' | 'recipient';
   line: AllocationLineRecord;
+  /** What all suppliers have delivered to the recipient under the allocation (0030). */
+  delivered: number;
 }
 
 /**
@@ -580,6 +586,7 @@ export async function quotaOf(db: Db, principal: Principal): Promise<QuotaRow[]>
   const ids = await visibleDecidedIds(db, principal);
   if (ids.length === 0) return [];
   const out: QuotaRow[] = [];
+  const delivered = await deliveredByRecipient(db, ids);
   for (const id of ids.sort((a, b) => b - a)) {
     const detail = await findAllocation(db, principal, id);
     if (!detail || detail.view === 'all') continue;
@@ -594,6 +601,7 @@ export async function quotaOf(db: Db, principal: Principal): Promise<QuotaRow[]>
         mode: decision?.mode ?? null,
         role: detail.view,
         line,
+        delivered: delivered.get(id)?.get(line.recipientKey) ?? 0,
       });
     }
   }

@@ -10,6 +10,7 @@ import {
   type RedistributionInstance,
   type RedistributionParameters,
   type RedistributionPlan,
+  shelfLifeProblems,
 } from '../domain/redistribution.js';
 import type { Db, Tx } from './database.js';
 import { auditPreparedness } from './decision-audit.repository.js';
@@ -191,14 +192,11 @@ function toPlan(r: {
   };
 }
 
-/** Plans, newest first. */
-export async function listPlans(db: Db): Promise<StoredPlan[]> {
-  const rows = await db
-    .selectFrom('redistribution_plan')
-    .selectAll()
-    .orderBy('id', 'desc')
-    .limit(200)
-    .execute();
+/** Plans, newest first; those of one shortage case when `caseId` is given. */
+export async function listPlans(db: Db, filter: { caseId?: number | undefined } = {}): Promise<StoredPlan[]> {
+  let q = db.selectFrom('redistribution_plan').selectAll();
+  if (filter.caseId !== undefined) q = q.where('case_id', '=', filter.caseId);
+  const rows = await q.orderBy('id', 'desc').limit(200).execute();
   return rows.map(toPlan);
 }
 
@@ -300,7 +298,7 @@ export async function decidePlan(
 ): Promise<void> {
   const plan = await trx
     .selectFrom('redistribution_plan')
-    .select(['status'])
+    .select(['status', 'transfer_date'])
     .where('id', '=', planId)
     .forUpdate()
     .executeTakeFirst();
@@ -311,6 +309,20 @@ export async function decidePlan(
       `redistribution plan ${planId} is ${plan.status}: only a draft is decided`,
     );
   }
+  // A shortened shelf-life requirement must hold for every batch the plan moves (R4).
+  const problems = shelfLifeProblems(
+    decision,
+    dateText(plan.transfer_date),
+    await planTransfers(trx, planId),
+  );
+  if (problems.length > 0)
+    throw AppError.invalid(
+      `redistribution plan ${planId} was not decided: ` +
+        `${problems.length === 1 ? 'transfer' : 'transfers'} ${problems.map((p) => p.at).join(', ')} ` +
+        `${problems.length === 1 ? 'moves a batch' : 'move batches'} below the decided minimum shelf life: ` +
+        problems.map((p) => p.message).join('; '),
+      problems,
+    );
   await trx
     .insertInto('redistribution_decision')
     .values({
@@ -346,26 +358,113 @@ export async function decidePlan(
   });
 }
 
-/** An organisation's own transfers (sending or receiving at its locations) of decided plans. */
+/**
+ * Läkemedelsverket withdraws a draft or decided plan, with a reason (R3): the status, the decision log
+ * (append-only) and the audit, in one transaction. Its transfers stay as they were; none can be
+ * confirmed any more.
+ */
+export async function withdrawPlan(
+  trx: Tx,
+  principal: Principal,
+  planId: number,
+  reason: string,
+): Promise<void> {
+  if (reason.trim() === '')
+    throw AppError.invalid('the plan was not withdrawn', [
+      { field: 'reason', value: reason, expected: 'why it is withdrawn', message: 'reason is empty' },
+    ]);
+  const plan = await trx
+    .selectFrom('redistribution_plan')
+    .select(['status'])
+    .where('id', '=', planId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!plan) throw AppError.notFound(`redistribution plan ${planId}`);
+  if (plan.status === 'withdrawn')
+    throw AppError.conflict(`redistribution plan ${planId} is already withdrawn`);
+  await trx
+    .updateTable('redistribution_plan')
+    .set({ status: 'withdrawn' })
+    .where('id', '=', planId)
+    .execute();
+  await trx
+    .insertInto('redistribution_decision_log')
+    .values({
+      plan_id: planId,
+      event: 'withdrawn',
+      organisation_id: principal.organisationId,
+      actor: principal.userName,
+      reason: reason.trim(),
+    })
+    .execute();
+  await auditPreparedness(trx, principal, 'redistribution.withdraw', 'redistribution_plan', planId, {
+    reason: reason.trim(),
+    was: plan.status,
+  });
+}
+
+/** What an organisation concerned reads of a plan beside its transfers: status, decision and withdrawal. */
+export interface InstructionPlan {
+  subject: string;
+  unit: string;
+  planStatus: 'decided' | 'withdrawn';
+  conditions: RedistributionDecisionInput['conditions'];
+  validFrom: string;
+  validTo: string;
+  withdrawnAt: Date | null;
+  withdrawalReason: string | null;
+}
+
+/**
+ * An organisation's own transfers (sending or receiving at its locations) of decided plans, and of
+ * decided plans since withdrawn (shown as withdrawn), with the decision's conditions and validity.
+ */
 export async function transfersOfOrganisation(
   db: Db,
   organisationId: number,
-): Promise<(StoredTransfer & { subject: string; unit: string })[]> {
+): Promise<(StoredTransfer & InstructionPlan)[]> {
   const rows = await db
     .selectFrom('redistribution_transfer as t')
     .innerJoin('redistribution_plan as p', 'p.id', 't.plan_id')
+    .innerJoin('redistribution_decision as d', 'd.plan_id', 't.plan_id')
     .leftJoin('location as f', 'f.id', 't.from_location_id')
     .leftJoin('location as r', 'r.id', 't.to_location_id')
-    .where('p.status', '=', 'decided')
+    .where('p.status', 'in', ['decided', 'withdrawn'])
     .where((eb) =>
       eb.or([eb('f.organisation_id', '=', organisationId), eb('r.organisation_id', '=', organisationId)]),
     )
     .selectAll('t')
-    .select(['p.subject', 'p.unit'])
+    .select(['p.subject', 'p.unit', 'p.status', 'd.conditions', 'd.valid_from', 'd.valid_to'])
+    .select((eb) => [
+      eb
+        .selectFrom('redistribution_decision_log as w')
+        .whereRef('w.plan_id', '=', 't.plan_id')
+        .where('w.event', '=', 'withdrawn')
+        .select('w.at')
+        .limit(1)
+        .as('withdrawn_at'),
+      eb
+        .selectFrom('redistribution_decision_log as w')
+        .whereRef('w.plan_id', '=', 't.plan_id')
+        .where('w.event', '=', 'withdrawn')
+        .select('w.reason')
+        .limit(1)
+        .as('withdrawal_reason'),
+    ])
     .orderBy('t.plan_id', 'desc')
     .orderBy('t.line')
     .execute();
-  return rows.map((r) => ({ ...toTransfer(r), subject: r.subject, unit: r.unit }));
+  return rows.map((r) => ({
+    ...toTransfer(r),
+    subject: r.subject,
+    unit: r.unit,
+    planStatus: r.status === 'withdrawn' ? 'withdrawn' : 'decided',
+    conditions: r.conditions as RedistributionDecisionInput['conditions'],
+    validFrom: dateText(r.valid_from),
+    validTo: dateText(r.valid_to),
+    withdrawnAt: r.withdrawn_at ?? null,
+    withdrawalReason: r.withdrawal_reason ?? null,
+  }));
 }
 
 /**
@@ -397,6 +496,18 @@ export async function confirmTransfer(
   const mine = what === 'sent' ? row?.from_org : row?.to_org;
   if (!row || mine === null || mine === undefined || Number(mine) !== principal.organisationId) {
     throw AppError.notFound(`transfer ${line} of redistribution plan ${planId}`);
+  }
+  if (row.status === 'withdrawn') {
+    const w = await trx
+      .selectFrom('redistribution_decision_log')
+      .where('plan_id', '=', planId)
+      .where('event', '=', 'withdrawn')
+      .select(['at', 'actor', 'reason'])
+      .executeTakeFirst();
+    throw AppError.conflict(
+      `redistribution plan ${planId} was withdrawn${w ? ` on ${w.at.toISOString().slice(0, 10)} by ${w.actor} (${w.reason ?? 'no reason'})` : ''}: ` +
+        `transfer ${line} is no longer to be ${what === 'sent' ? 'sent' : 'received'} and cannot be confirmed`,
+    );
   }
   if (row.status !== 'decided')
     throw new AppError('conflict', `redistribution plan ${planId} is ${row.status}, not decided`);

@@ -830,6 +830,20 @@ export interface AllocationDecisionTable {
   decided_at: DefaultTimestamp;
 }
 
+/** A wholesaler's delivery under an allocation's quota (0030, append-only). */
+export interface AllocationDeliveryTable {
+  id: Id;
+  allocation_id: number;
+  organisation_id: number;
+  delivery_id: string;
+  recipient_key: string;
+  quantity: Numeric;
+  delivered_on: DateCol;
+  token_id: number | null;
+  recorded_by: string;
+  recorded_at: DefaultTimestamp;
+}
+
 export interface Database {
   region: RegionTable;
   municipality: MunicipalityTable;
@@ -893,4 +907,5 @@ export interface Database {
   allocation_line: AllocationLineTable;
   allocation_supplier: AllocationSupplierTable;
   allocation_decision: AllocationDecisionTable;
+  allocation_delivery: AllocationDeliveryTable;
 }

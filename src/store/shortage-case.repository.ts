@@ -700,3 +700,15 @@ export async function doseFacts(
     stock: stock.rows.map((r) => ({ pharmacyId: r.pharmacy_id, name: r.name, stockUnits: Number(r.units) })),
   };
 }
+
+/**
+ * Refuses a plan's case reference that names no shortage case (issue 13 item 1: allocations and
+ * redistribution plans belong to a case): 400 naming the field, before anything is computed or stored.
+ */
+export async function requireCase(db: Db | Tx, caseId: number, field = 'caseId'): Promise<void> {
+  const row = await db.selectFrom('shortage_case').select('id').where('id', '=', caseId).executeTakeFirst();
+  if (!row)
+    throw AppError.invalid(`${field} ${caseId} is no shortage case`, [
+      { field, value: caseId, expected: 'the id of a shortage case', message: `no shortage case ${caseId}` },
+    ]);
+}

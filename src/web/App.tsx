@@ -29,7 +29,8 @@ import { SectionTabs } from './components/section-tabs.js';
 import { ShortagesPage } from './pages/shortages.page.js';
 import { ShortageCasePage } from './pages/shortage-case.page.js';
 import { SHORTAGE_TABS } from './pages/shortage-parts.component.js';
-import { InstructionsPage, RedistributionPage, RedistributionsPage } from './pages/redistribution.page.js';
+import { InstructionsPage } from './pages/instructions.page.js';
+import { RedistributionPage, RedistributionsPage } from './pages/redistribution.page.js';
 import { matchPath, useRouter } from './router.js';
 import { useSession, useSessionControl } from './session.js';
 

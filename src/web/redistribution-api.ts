@@ -13,8 +13,11 @@ export type RedistributionSummary = PlanSummaryDto;
 export type RedistributionInstruction = InstructionDto;
 export type RedistributionDecision = DecisionBodyDto;
 
-export const listRedistributions = (api: Api, signal?: AbortSignal) =>
-  api.request<RedistributionSummary[]>('/api/redistributions', { signal });
+export const listRedistributions = (api: Api, signal?: AbortSignal, caseId?: number | null) =>
+  api.request<RedistributionSummary[]>('/api/redistributions', {
+    signal,
+    ...(caseId ? { query: { case: caseId } } : {}),
+  });
 
 export const redistribution = (api: Api, id: number, signal?: AbortSignal) =>
   api.request<RedistributionPlan>(`/api/redistributions/${id}`, { signal });
@@ -30,3 +33,9 @@ export const myInstructions = (api: Api, signal?: AbortSignal) =>
 
 export const confirmTransfer = (api: Api, id: number, line: number, what: 'sent' | 'received') =>
   api.request<unknown>(`/api/redistributions/${id}/transfers/${line}/${what}`, { method: 'POST' });
+
+export const withdrawRedistribution = (api: Api, id: number, reason: string) =>
+  api.request<RedistributionPlan>(`/api/redistributions/${id}/withdrawal`, {
+    method: 'POST',
+    body: { reason },
+  });

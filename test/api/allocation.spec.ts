@@ -246,9 +246,87 @@ describeEach(testBackends())('allocation (fördelning) API on $name', (backend) 
     expect(csv.statusCode).toBe(200);
     const lines = csv.body.split('\r\n');
     expect(lines[1]).toBe(
-      'Fördelning;Artikel;Mottagare;Mottagarkod;Kvot;Enhet;Gäller från;Gäller till;Beslut',
+      'Fördelning;Artikel;Mottagare;Mottagarkod;Kvot;Levererat;Kvar;Enhet;Gäller från;Gäller till;Beslut',
     );
-    expect(lines[2]).toBe(`${id};Alvedon;Region Stockholm;01;267;förp;2026-03-02;2026-05-31;frivillig`);
+    expect(lines[2]).toBe(`${id};Alvedon;Region Stockholm;01;267;0;267;förp;2026-03-02;2026-05-31;frivillig`);
+  });
+
+  it("records the wholesaler's deliveries per recipient, once per delivery id, and refuses one over the quota", async () => {
+    const reporter = await buildToken(store.db, f.orgs.wholesaler, 'reporter');
+    const regionReporter = await buildToken(store.db, f.orgs.region01, 'reporter');
+    const url = `/api/allocations/${id}/deliveries`;
+    const first = {
+      deliveryId: 'GE-2026-0001',
+      recipientKey: '01',
+      quantity: 200,
+      deliveredOn: '2026-03-05',
+    };
+    // Only the supplying wholesaler, with a role that confirms: a reader is forbidden, a region "not found".
+    expect((await call('POST', url, t.wholesaler, first)).statusCode).toBe(403);
+    expect((await call('POST', url, regionReporter, first)).statusCode).toBe(404);
+
+    const created = await call('POST', url, reporter, first);
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({
+      recipientKey: '01',
+      recipientName: 'Region Stockholm',
+      quantity: 200,
+      replayed: false,
+      quota: 267,
+      delivered: 200,
+      remaining: 67,
+    });
+    // Sent again: nothing new; sent again with other content: 409.
+    const again = await call('POST', url, reporter, first);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ replayed: true, delivered: 200, remaining: 67 });
+    const changed = await call('POST', url, reporter, { ...first, quantity: 20 });
+    expect(changed.statusCode).toBe(409);
+    expect(changed.json().error.message).toBe(
+      `delivery GE-2026-0001 was already recorded, differently: 200 to 01 on 2026-03-05 under allocation ${id}`,
+    );
+
+    // 200 + 100 would pass 01's quota of 267: refused, naming recipient, quota and what was delivered.
+    const over = await call('POST', url, reporter, { ...first, deliveryId: 'GE-2026-0002', quantity: 100 });
+    expect(over.statusCode).toBe(409);
+    expect(over.json().error.message).toBe(
+      'recipient Region Stockholm (01): quota 267 förp, already delivered 200 förp; this delivery of 100 förp would make 300, 33 over the quota',
+    );
+    const rest = await call('POST', url, reporter, { ...first, deliveryId: 'GE-2026-0002', quantity: 67 });
+    expect(rest.json()).toMatchObject({ delivered: 267, remaining: 0 });
+
+    // Precise 400s: a recipient not in the allocation, a day outside the decision's validity.
+    const bad = await call('POST', url, reporter, {
+      deliveryId: 'GE-2026-0003',
+      recipientKey: '99',
+      quantity: 1,
+      deliveredOn: '2026-06-01',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.problems.map((p: { field: string }) => p.field)).toEqual([
+      'recipientKey',
+      'deliveredOn',
+    ]);
+    await call('POST', url, reporter, {
+      deliveryId: 'GE-2026-0004',
+      recipientKey: '12',
+      quantity: 1000,
+      deliveredOn: '2026-03-06',
+    });
+
+    // The quota shows delivered and remaining per recipient, to the wholesaler and to the region.
+    const quota = (await call('GET', '/api/allocations/quota', t.wholesaler)).json<{ items: QuotaDto[] }>();
+    expect(quota.items.map((q) => [q.recipientKey, q.allocated, q.delivered, q.remaining])).toEqual([
+      ['01', 267, 267, 0],
+      ['12', 1133, 1000, 133],
+    ]);
+    const region = (await call('GET', '/api/allocations/quota', t.region01)).json<{ items: QuotaDto[] }>();
+    expect(region.items.map((q) => [q.recipientKey, q.delivered, q.remaining])).toEqual([['01', 267, 0]]);
+    const csv = (await call('GET', '/api/allocations/quota?format=csv', t.wholesaler)).body.split('\r\n');
+    expect(csv[3]).toBe(`${id};Alvedon;Region Skåne;12;1133;1000;133;förp;2026-03-02;2026-05-31;frivillig`);
+    await expect(sql`UPDATE allocation_delivery SET quantity = 1`.execute(store.db)).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('lets Läkemedelsverket withdraw it, after which the quota no longer applies', async () => {
@@ -260,6 +338,55 @@ describeEach(testBackends())('allocation (fördelning) API on $name', (backend) 
     expect(
       (await call('GET', '/api/allocations/quota', t.wholesaler)).json<{ items: QuotaDto[] }>().items,
     ).toEqual([]);
+    // A withdrawn allocation takes no more deliveries.
+    const late = await call(
+      'POST',
+      `/api/allocations/${id}/deliveries`,
+      await buildToken(store.db, f.orgs.wholesaler, 'reporter'),
+      {
+        deliveryId: 'GE-2026-0009',
+        recipientKey: '12',
+        quantity: 1,
+        deliveredOn: '2026-03-10',
+      },
+    );
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.message).toBe(
+      `allocation ${id} is withdrawn: its quota no longer applies and no delivery is recorded`,
+    );
     expect((await call('GET', '/api/allocations', t.ctReader)).json<{ total: number }>().total).toBe(3);
+  });
+
+  it('belongs to a shortage case: an unknown case is refused, and the case lists its allocations', async () => {
+    const opened = await call('POST', '/api/shortage-cases', t.lv, {
+      packageId: f.packages.p1,
+      reason: 'Restanmälan Alvedon',
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const caseId = opened.json<{ id: number }>().id;
+    const body = { kind: 'package', ref: String(f.packages.p1), horizonDays: 90 };
+    const unknown = await call('POST', '/api/allocations', t.ct, { ...body, caseId: caseId + 1000 });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json<{ error: { problems: unknown[] } }>().error.problems[0]).toMatchObject({
+      field: 'caseId',
+      expected: 'the id of a shortage case',
+    });
+    const total = (await call('GET', '/api/allocations', t.ct)).json<{ total: number }>().total;
+    expect(total).toBe(3);
+    const created = await call('POST', '/api/allocations', t.ct, { ...body, caseId });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json<AllocationDetailDto>().caseId).toBe(caseId);
+    const ofCase = (await call('GET', `/api/allocations?case=${caseId}`, t.ct)).json<{
+      items: { id: number; caseId: number | null }[];
+      total: number;
+    }>();
+    expect([ofCase.total, ofCase.items.map((a) => [a.id, a.caseId])]).toEqual([
+      1,
+      [[created.json<AllocationDetailDto>().id, caseId]],
+    ]);
+    expect((await call('GET', '/api/allocations', t.ct)).json<{ total: number }>().total).toBe(4);
+    await expect(
+      sql`UPDATE allocation SET case_id = ${caseId + 1000} WHERE id = ${id}`.execute(store.db),
+    ).rejects.toThrow(/allocation_case_fk/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocate, type AllocationRecipient } from '../../src/domain/allocation.js';
+import { allocate, checkDelivery, type AllocationRecipient } from '../../src/domain/allocation.js';
 import { AppError } from '../../src/domain/errors.js';
 
 function r(
@@ -230,5 +230,45 @@ describe('allocate: bad input', () => {
       'recipients[2] tier',
       'recipients[2] upperBound',
     ]);
+  });
+});
+
+describe('deliveries under the quota', () => {
+  const args = (quantity: number, over: Partial<Parameters<typeof checkDelivery>[0]> = {}) => ({
+    allocationId: 4,
+    status: 'decided' as const,
+    unit: 'förp',
+    validFrom: '2026-03-02',
+    validTo: '2026-05-31',
+    recipient: { key: '01', name: 'Region Stockholm', quota: 267, delivered: 200 },
+    input: { deliveryId: 'D1', recipientKey: '01', quantity, deliveredOn: '2026-03-05' },
+    ...over,
+  });
+
+  it('lets a recipient be delivered up to its quota, and not one pack more', () => {
+    // 200 of 267 delivered: 67 more is exactly the quota; 68 is one over.
+    expect(checkDelivery(args(67))).toEqual({ kind: 'ok' });
+    expect(checkDelivery(args(68))).toEqual({
+      kind: 'conflict',
+      message:
+        'recipient Region Stockholm (01): quota 267 förp, already delivered 200 förp; this delivery of 68 förp would make 268, 1 over the quota',
+    });
+  });
+
+  it('names an unknown recipient and a day outside the validity; refuses everything once withdrawn', () => {
+    const v = checkDelivery({
+      ...args(1),
+      recipient: null,
+      input: { deliveryId: 'D1', recipientKey: '99', quantity: 1, deliveredOn: '2026-06-01' },
+    });
+    expect(v.kind === 'invalid' && v.problems.map((p) => [p.field, p.expected])).toEqual([
+      ['recipientKey', 'a recipient of allocation 4 (region code or location id)'],
+      ['deliveredOn', "a day within the decision's validity, 2026-03-02 – 2026-05-31"],
+    ]);
+    expect(checkDelivery(args(1, { status: 'withdrawn' })).kind).toBe('conflict');
+    // Valid until further notice: any day from validFrom on.
+    expect(
+      checkDelivery({ ...args(1), validTo: null, input: { ...args(1).input, deliveredOn: '2027-01-01' } }),
+    ).toEqual({ kind: 'ok' });
   });
 });

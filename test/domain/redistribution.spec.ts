@@ -10,6 +10,7 @@ import {
   pairAllowed,
   parseRedistributionInstance,
   planFromSolution,
+  shelfLifeProblems,
 } from '../../src/domain/redistribution.js';
 import { nationalCase } from '../support/redistribution-cases.js';
 import { exampleInstance } from '../support/redistribution-example.js';
@@ -182,5 +183,46 @@ describe('reading an instance', () => {
     const instance = parseRedistributionInstance(raw);
     expect(instance.parameters.minRemainingShelfLifeDays).toBe(90);
     expect(instance.locations).toHaveLength(4);
+  });
+});
+
+describe("the decision's shortened shelf-life requirement (R4)", () => {
+  // The plan of 'fills transfers earliest expiry first': line 1 moves A-KORT (expires 2027-01-06), lines
+  // 2 and 3 A-LÅNG (2027-12-31); the transfer date is 2026-12-07.
+  const transfers = [
+    { line: 1, fromCode: 'A', toCode: 'B', batch: 'A-KORT', expiry: '2027-01-06' },
+    { line: 2, fromCode: 'A', toCode: 'B', batch: 'A-LÅNG', expiry: '2027-12-31' },
+    { line: 3, fromCode: 'A', toCode: 'C', batch: 'A-LÅNG', expiry: '2027-12-31' },
+  ];
+  const decision = (validFrom: string, min?: number) => ({
+    validFrom,
+    conditions: min === undefined ? {} : { minRemainingShelfLifeDays: min },
+  });
+
+  it('names each line whose batch has fewer days left than the decided minimum', () => {
+    // A-KORT: 30 days left on 2026-12-07, below 60; A-LÅNG: 389 days.
+    const problems = shelfLifeProblems(decision('2026-12-07', 60), '2026-12-07', transfers);
+    expect(problems.map((p) => [p.at, p.field, p.expected])).toEqual([
+      [
+        1,
+        'conditions.minRemainingShelfLifeDays',
+        "at most 30 days, the shelf life line 1's batch has left on 2026-12-07",
+      ],
+    ]);
+    expect(problems[0]!.message).toBe(
+      'line 1 (A → B, batch A-KORT expiring 2027-01-06) has 30 days of shelf life left on 2026-12-07, below the decided minimum of 60',
+    );
+  });
+
+  it('holds at exactly the minimum, and with no minimum decided', () => {
+    expect(shelfLifeProblems(decision('2026-12-07', 30), '2026-12-07', transfers)).toEqual([]);
+    expect(shelfLifeProblems(decision('2026-12-07'), '2026-12-07', transfers)).toEqual([]);
+  });
+
+  it("counts from the decision's first day when it is later than the transfer date", () => {
+    // From 2026-12-17 A-KORT has 20 days left: below 30.
+    expect(shelfLifeProblems(decision('2026-12-17', 30), '2026-12-07', transfers).map((p) => p.at)).toEqual([
+      1,
+    ]);
   });
 });

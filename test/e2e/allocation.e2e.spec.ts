@@ -13,12 +13,13 @@ import { plain, useDashboard } from './support.js';
  */
 describe('Fördelning in Chromium', () => {
   let f: PictureFixture;
-  const tokens = { lv: 'e2e-alloc-lv' };
+  const tokens = { lv: 'e2e-alloc-lv', wholesalerReporter: 'e2e-alloc-ws' };
   const d = useDashboard({
     load: async (store) => {
       f = await buildPictureFixture(store);
       await sql`UPDATE organisation SET authority = 'lv' WHERE id = ${f.orgs.lv}`.execute(store.db);
       await buildToken(store.db, f.orgs.lv, 'coordinator', tokens.lv);
+      await buildToken(store.db, f.orgs.wholesaler, 'reporter', tokens.wholesalerReporter);
     },
   });
 
@@ -29,7 +30,17 @@ describe('Fördelning in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Fördelning' }).waitFor();
     await page.getByText('Ingen fördelning ännu').waitFor();
 
-    await page.getByLabel('Förpacknings-id').fill(String(f.packages.p1));
+    // The product picker finds Alvedon by name and fills in its package id.
+    await page.getByLabel('Sök förpackning').fill('alved');
+    await page.getByRole('button', { name: /^Alvedon 500 mg tablett/ }).click();
+    expect(await page.getByLabel('Förpacknings-id').inputValue()).toBe(String(f.packages.p1));
+    expect(plain(await page.getByTestId('alloc-picker').textContent())).toContain(
+      'Vald: Alvedon 500 mg tablett, 100',
+    );
+    await page.getByLabel('Sök förpackning').fill('N02AA');
+    await expect.poll(() => page.locator('.product-picker-option').count()).toBe(2);
+    await d.screenshot('allocation-product-picker');
+    await page.getByLabel('Sök förpackning').fill('');
     await page.getByLabel('Horisont (dagar)').fill('90');
     await page.getByRole('button', { name: 'Beräkna', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: /^Fördelning \d+$/ }).waitFor();
@@ -66,8 +77,17 @@ describe('Fördelning in Chromium', () => {
     expect(d.problems).toEqual([]);
   });
 
-  it('the wholesaler sees its quota per region; region 01 only its own line', async () => {
+  it('the wholesaler sees its quota per region, delivered and left; region 01 only its own line', async () => {
     const { page } = d;
+    // Grossist Ett has delivered 200 of region 01's 267 (through the API, as its system would).
+    const list = await d.api<{ items: { id: number }[] }>('/api/allocations', tokens.lv);
+    const delivered = await d.app.inject({
+      method: 'POST',
+      url: `/api/allocations/${list.items[0]!.id}/deliveries`,
+      headers: { authorization: `Bearer ${tokens.wholesalerReporter}` },
+      payload: { deliveryId: 'GE-0001', recipientKey: '01', quantity: 200, deliveredOn: '2026-03-05' },
+    });
+    expect(delivered.statusCode, delivered.body).toBe(201);
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await d.signIn(f.tokens.wholesaler);
     await d.go('/allocations/quota');
@@ -76,6 +96,10 @@ describe('Fördelning in Chromium', () => {
     expect(quota).toContain('Region Stockholm');
     expect(quota).toContain('267 förp');
     expect(quota).toContain('1 133 förp');
+    // Region Stockholm: quota 267, delivered 200, 67 left; Region Skåne: 0 delivered, 1 133 left.
+    const rows = await page.getByTestId('quota-row').allTextContents();
+    expect(rows.map(plain).find((r) => r.includes('Region Stockholm'))).toContain('267 förp20067');
+    expect(rows.map(plain).find((r) => r.includes('Region Skåne'))).toContain('1 133 förp01 133');
     await d.screenshot('allocation-wholesaler-quota');
 
     await page.getByRole('button', { name: 'Logga ut' }).click();

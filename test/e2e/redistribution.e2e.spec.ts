@@ -61,12 +61,17 @@ describe('Omfördelning in Chromium', () => {
       .toContain('0 → 22 dagar');
     const transfers = plain(await page.getByTestId('redist-transfers').textContent());
     expect(transfers).toContain('A-LÅNG');
-    expect(plain(await page.getByTestId('redist-equity').textContent())).toContain('27,5');
+    const equity = plain(await page.getByTestId('redist-equity').textContent());
+    expect(equity).toContain('27,5');
+    // Regions by name, their code beside (item 7).
+    expect(equity).toContain('Region Stockholm01');
+    expect(equity).toContain('Region Uppsala03');
     await d.screenshot('redistribution-plan');
 
     await page.getByLabel('Rättslig grund').fill('Beslut om omfördelning enligt R3 (exempel)');
     await page.getByLabel('Gäller till').fill('2027-01-31');
     await page.getByLabel('Högst antal per expediering (privatperson)').fill('1');
+    await page.getByLabel('Kortaste hållbarhet (dagar)').fill('60');
     await page.getByLabel('Motivering').fill('Brist i region 03, överskott i region 01');
     await page.getByRole('button', { name: 'Fatta beslut' }).click();
     await expect
@@ -84,7 +89,40 @@ describe('Omfördelning in Chromium', () => {
     await expect
       .poll(async () => plain(await page.getByTestId('redist-instructions').textContent()))
       .toContain('Bekräftat');
+    // Every organisation concerned sees the decision's conditions beside its instructions.
+    const conditions = plain(await page.getByTestId('redist-instr-plans').textContent());
+    expect(conditions).toContain('Högst 1 förpackningar per expediering till privatperson.');
+    expect(conditions).toContain('minst 60 dagars återstående hållbarhet');
+    expect(conditions).toContain('Beslutet gäller 7 dec. 2026 – 31 jan. 2027.');
     await d.screenshot('redistribution-instructions');
+
+    // Läkemedelsverket withdraws the decision; the pharmacy then sees it withdrawn and confirms nothing more.
+    const planUrl = await page
+      .getByTestId('redist-instr-plan')
+      .getByRole('link')
+      .first()
+      .getAttribute('href');
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await d.signIn('demo-lv');
+    await d.go(planUrl!);
+    await page.getByLabel('Skäl för återkallelsen').fill('Leveransen till region 03 kom tidigare');
+    await page.getByRole('button', { name: 'Återkalla', exact: true }).click();
+    await expect
+      .poll(async () => plain(await page.getByTestId('redist-withdrawn').textContent()))
+      .toContain('Leveransen till region 03 kom tidigare');
+    expect(plain(await page.getByTestId('redist-decision').textContent())).toContain(
+      'återkallade planen: Leveransen till region 03 kom tidigare',
+    );
+    await d.screenshot('redistribution-withdrawn');
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await d.signIn('demo-apo');
+    await d.go('/instructions');
+    await expect
+      .poll(async () => plain(await page.getByTestId('redist-instr-plans').textContent()))
+      .toContain('Läkemedelsverket återkallade beslutet');
+    expect(await page.getByRole('button', { name: /^Bekräfta/ }).count()).toBe(0);
+    expect(plain(await page.getByTestId('redist-instructions').textContent())).toContain('Återkallad');
+    await d.screenshot('redistribution-instructions-withdrawn');
     expect(d.problems).toEqual([]);
   });
 });

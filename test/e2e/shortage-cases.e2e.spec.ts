@@ -121,6 +121,43 @@ describe('Bristsituationer in Chromium', () => {
     );
     await d.screenshot('shortage-case');
 
+    // The case's plans (item 1): none yet; a new allocation for this case has the case and the package
+    // filled in, and once computed the case page lists it with a link.
+    await expect
+      .poll(async () => plain(await page.getByTestId('sc-plans').textContent()))
+      .toContain('ingen fördelning eller omfördelningsplan');
+    const caseUrl = new URL(page.url()).pathname;
+    await page.getByRole('link', { name: 'Ny fördelning för ärendet' }).click();
+    await expect
+      .poll(async () => plain(await page.getByTestId('alloc-form-case').textContent()))
+      .toMatch(/För bristärende #\d+/);
+    expect(await page.getByLabel('Förpacknings-id').inputValue()).toMatch(/^\d+$/);
+    await page.getByRole('button', { name: 'Beräkna', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: /^Fördelning \d+$/ }).waitFor();
+    await d.go(caseUrl);
+    await page.getByRole('link', { name: 'Ny omfördelning för ärendet' }).click();
+    await expect
+      .poll(async () => plain(await page.getByTestId('redist-form-case').textContent()))
+      .toMatch(/För bristärende #\d+/);
+    expect(await page.getByLabel('Förpackningar (id)').inputValue()).toMatch(/^\d+$/);
+    await page.getByRole('button', { name: 'Beräkna plan' }).click();
+    await page.getByRole('heading', { name: /^Plan #\d+: / }).waitFor();
+    await d.go(caseUrl);
+    await expect
+      .poll(async () => plain(await page.getByTestId('sc-plans').textContent()))
+      .toMatch(/Fördelning #\d+ · Utkast · \d+ förp fördelat/);
+    expect(plain(await page.getByTestId('sc-plans').textContent())).toMatch(
+      /Omfördelning #\d+ · Utkast · \d+ förpackningar flyttas/,
+    );
+    await page.getByTestId('sc-plans').scrollIntoViewIfNeeded();
+    await d.screenshot('shortage-case-plans');
+    await page
+      .getByTestId('sc-plans')
+      .getByRole('link', { name: /^Fördelning #/ })
+      .click();
+    await page.getByRole('heading', { level: 1, name: /^Fördelning \d+$/ }).waitFor();
+    await d.go(caseUrl);
+
     // The picture shows the designation beside the signal on the product page.
     await page.getByRole('link', { name: 'Produktens lägesbild' }).click();
     await expect

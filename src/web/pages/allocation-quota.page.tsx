@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { QuotaDto } from '../../api/allocation.routes.js';
+import { Badge } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
 import { PageHeader } from '../components/page-header.js';
 import { saveBlob } from '../components/picture.js';
@@ -61,6 +62,8 @@ export function AllocationQuotaPage() {
               'alloc.col.item',
               'alloc.col.recipient',
               num('alloc.col.quota'),
+              num('alloc.col.delivered'),
+              num('alloc.col.remaining'),
               'alloc.col.validity',
               'alloc.col.mode',
             ]}
@@ -79,6 +82,14 @@ export function AllocationQuotaPage() {
                 </th>
                 <td className="num">
                   <strong>{formatNumber(q.allocated)}</strong> {q.unit}
+                </td>
+                <td className="num">{formatNumber(q.delivered)}</td>
+                <td className="num">
+                  {q.remaining === 0 ? (
+                    <Badge tone="neutral">{t('alloc.quotaUsed')}</Badge>
+                  ) : (
+                    formatNumber(q.remaining)
+                  )}
                 </td>
                 <td>
                   {q.validFrom ? formatDate(q.validFrom) : ''} –{' '}

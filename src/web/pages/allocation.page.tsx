@@ -6,6 +6,8 @@ import { Badge, type BadgeTone } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
 import { useDateTime } from '../components/freshness.js';
 import { SelectField } from '../components/fields.js';
+import { ProductPicker } from '../components/product-picker.js';
+import { groupKey } from '../../domain/demand.js';
 import { PageHeader } from '../components/page-header.js';
 import { CardPager } from '../components/pager.js';
 import { EmptyState, ErrorState, SkeletonBlock } from '../components/states.js';
@@ -34,7 +36,8 @@ export function AllocationsPage() {
   const { t, formatNumber, formatDate } = useI18n();
   const { params } = useQueryState();
   const offset = Math.max(0, Number.parseInt(params.get('offset') ?? '0', 10) || 0);
-  const query = { limit: PAGE_SIZE, offset };
+  const caseId = caseParam(params);
+  const query = { limit: PAGE_SIZE, offset, ...(caseId ? { case: caseId } : {}) };
   const list = useApi(`allocations:${JSON.stringify(query)}`, (api, signal) =>
     api.request<AllocationsPage>('/api/allocations', { query, signal }),
   );
@@ -50,6 +53,11 @@ export function AllocationsPage() {
           </Link>
         }
       />
+      {caseId !== null && (
+        <p className="muted" data-testid="alloc-case-filter">
+          {t('alloc.caseFilter', { id: String(caseId) })} <Link to="/allocations">{t('alloc.caseAll')}</Link>
+        </p>
+      )}
       {page?.mayCompute && <NewAllocationForm />}
       {list.status === 'error' ? (
         <ErrorState error={list.error} onRetry={list.reload} />
@@ -107,6 +115,12 @@ export function AllocationsPage() {
   );
 }
 
+/** The shortage case a page is opened for (`?case=7`), or null. */
+function caseParam(params: URLSearchParams): number | null {
+  const n = Number.parseInt(params.get('case') ?? '', 10);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
 /** Parses "01:2, 12:1" (region code: tier) into a record; undefined when empty; null when malformed. */
 function parseTiers(text: string): Record<string, number> | undefined | null {
   const parts = text
@@ -131,6 +145,8 @@ function NewAllocationForm() {
   const ids = { ref: useId(), horizon: useId(), tiers: useId(), note: useId() };
   const [kind, setKind] = useState<'package' | 'group'>(params.get('kind') === 'group' ? 'group' : 'package');
   const [ref, setRef] = useState(params.get('ref') ?? '');
+  const caseId = caseParam(params);
+  const [picked, setPicked] = useState<string | null>(null);
   const [level, setLevel] = useState<'region' | 'location'>('region');
   const [horizon, setHorizon] = useState('30');
   const [tiers, setTiers] = useState('');
@@ -154,6 +170,7 @@ function NewAllocationForm() {
         horizonDays: Number.parseInt(horizon, 10) || 0,
         ...(parsed ? { tiers: parsed } : {}),
         ...(note.trim() ? { note: note.trim() } : {}),
+        ...(caseId ? { caseId } : {}),
       };
       const created = await api.request<AllocationDetailDto>('/api/allocations', { method: 'POST', body });
       navigate(`/allocations/${created.id}`);
@@ -173,6 +190,11 @@ function NewAllocationForm() {
       <h2 id="alloc-new" className="section-title">
         {t('alloc.newTitle')}
       </h2>
+      {caseId !== null && (
+        <p className="muted" data-testid="alloc-form-case">
+          <Link to={`/shortages/${caseId}`}>{t('alloc.forCase', { id: String(caseId) })}</Link>
+        </p>
+      )}
       <div className="report-form-fields">
         <SelectField
           label={t('alloc.itemKind')}
@@ -181,11 +203,47 @@ function NewAllocationForm() {
             { value: 'package', label: t('alloc.kind.package') },
             { value: 'group', label: t('alloc.kind.group') },
           ]}
-          onChange={(v) => setKind(v === 'group' ? 'group' : 'package')}
+          onChange={(v) => {
+            setKind(v === 'group' ? 'group' : 'package');
+            setRef('');
+            setPicked(null);
+          }}
+        />
+        <ProductPicker
+          label={t(kind === 'group' ? 'alloc.pickGroup' : 'alloc.pickPackage')}
+          chosen={picked ?? (ref.trim() ? ref.trim() : null)}
+          testId="alloc-picker"
+          onPick={(p) => {
+            // A group is the picked package's substance, strength and form (src/domain/demand.ts groupKey).
+            setRef(
+              kind === 'group'
+                ? groupKey({
+                    substance: p.substance,
+                    strength: p.strength,
+                    form: p.form,
+                    species: p.species === 'veterinary' ? 'veterinary' : 'human',
+                  })
+                : String(p.id),
+            );
+            setPicked(
+              kind === 'group'
+                ? `${p.substance} ${p.strength} ${p.form}`
+                : `${p.name} ${p.strength} ${p.form}, ${p.packSize} ${p.packUnit} · NPL ${p.nplPackId}`,
+            );
+          }}
         />
         <div className="field">
           <label htmlFor={ids.ref}>{t(kind === 'group' ? 'alloc.groupKey' : 'alloc.packageId')}</label>
-          <input type="text" id={ids.ref} value={ref} onChange={(e) => setRef(e.target.value)} required />
+          <input
+            type="text"
+            id={ids.ref}
+            value={ref}
+            onChange={(e) => {
+              setRef(e.target.value);
+              setPicked(null);
+            }}
+            required
+          />
         </div>
         <SelectField
           label={t('alloc.level')}

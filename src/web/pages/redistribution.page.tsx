@@ -1,42 +1,32 @@
 import sweden from '@svg-maps/sweden';
 import { useState, type FormEvent } from 'react';
-import { isApiError, type ApiError } from '../api-client.js';
-import { Badge, type BadgeTone } from '../components/badge.js';
+import { Badge } from '../components/badge.js';
 import { DataTable } from '../components/data-table.js';
 import { PageHeader } from '../components/page-header.js';
 import { EmptyState, ErrorState } from '../components/states.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import {
   computeRedistribution,
-  confirmTransfer,
   decideRedistribution,
   listRedistributions,
-  myInstructions,
+  withdrawRedistribution,
   redistribution,
   type RedistributionPlan,
 } from '../redistribution-api.js';
-import { Link, useRouter } from '../router.js';
+import { FormCard, useSubmission } from '../components/form-card.js';
+import { Link, useQueryState, useRouter } from '../router.js';
 import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
 import { colourSteps, REGION_CODE_OF_MAP_ID } from './map.component.js';
+import { ConditionList, STATUS_KEY, STATUS_TONE, useFormat } from './redistribution-parts.component.js';
 
 /*
  * Redistribution (omfördelning, issue 13 items 3–5 and 7): the plans with a form for a new one, a plan
  * with the region map before/after, the equity table, the transfers and Läkemedelsverket's decision
- * panel, and an organisation's own instructions with confirm buttons.
+ * panel with the conditions, the decision log and the withdrawal. An organisation's own instructions are
+ * instructions.page.tsx.
  */
 
-type Status = RedistributionPlan['status'];
-const STATUS_TONE: Readonly<Record<Status, BadgeTone>> = {
-  draft: 'info',
-  decided: 'success',
-  withdrawn: 'neutral',
-};
-const STATUS_KEY: Readonly<Record<Status, MessageKey>> = {
-  draft: 'redist.status.draft',
-  decided: 'redist.status.decided',
-  withdrawn: 'redist.status.withdrawn',
-};
 // The map's colour scale (ours, for plans): the picture's default thresholds, 7 and 14 days.
 const STEPS = colourSteps({ criticalBelowDays: 7, lowBelowDays: 14 });
 const fill = (days: number | null | undefined) =>
@@ -44,26 +34,26 @@ const fill = (days: number | null | undefined) =>
     ? '#eef1f5'
     : ((STEPS.find((s) => days < s.below) ?? STEPS[STEPS.length - 1])?.colour ?? '#eef1f5');
 
-function useFormat() {
-  const { formatNumber } = useI18n();
-  return {
-    days: (n: number | null | undefined) =>
-      n === null || n === undefined ? '–' : formatNumber(n, { maximumFractionDigits: 1 }),
-    qty: (n: number) => formatNumber(n, { maximumFractionDigits: 0 }),
-    kr: (n: number) => formatNumber(n, { maximumFractionDigits: 0 }),
-  };
-}
-
 export function RedistributionsPage() {
   const { t, formatDate } = useI18n();
   const { me } = useSession();
   const f = useFormat();
-  const state = useApi('redistributions', (api, signal) => listRedistributions(api, signal));
+  const { params } = useQueryState();
+  const caseId = caseParam(params);
+  const state = useApi(`redistributions:${caseId ?? ''}`, (api, signal) =>
+    listRedistributions(api, signal, caseId),
+  );
   const canCompute = me.permissions.includes('shortage:manage');
   return (
     <>
       <PageHeader title={t('redist.title')} lead={t('redist.lead')} />
-      {canCompute && <NewPlanForm />}
+      {caseId !== null && (
+        <p className="muted" data-testid="redist-case-filter">
+          {t('redist.caseFilter', { id: String(caseId) })}{' '}
+          <Link to="/redistributions">{t('redist.caseAll')}</Link>
+        </p>
+      )}
+      {canCompute && <NewPlanForm caseId={caseId} />}
       {state.status === 'error' && <ErrorState error={state.error} onRetry={state.reload} />}
       {state.data?.length === 0 ? (
         <EmptyState title={t('redist.empty')}>{t('redist.emptyBody')}</EmptyState>
@@ -104,55 +94,56 @@ export function RedistributionsPage() {
   );
 }
 
-function NewPlanForm() {
+/** The shortage case a page is opened for (`?case=7`), or null. */
+function caseParam(params: URLSearchParams): number | null {
+  const n = Number.parseInt(params.get('case') ?? '', 10);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+function NewPlanForm({ caseId }: { caseId: number | null }) {
   const { t } = useI18n();
   const { api } = useSession();
   const { navigate } = useRouter();
-  const [packageIds, setPackageIds] = useState('');
+  const { params } = useQueryState();
+  const [packageIds, setPackageIds] = useState(params.get('packages') ?? '');
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | string | null>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(null);
-    let body: object;
-    if (file) {
-      try {
-        body = { instance: JSON.parse(await file.text()) as unknown };
-      } catch {
-        setError(t('redist.form.badFile'));
-        return;
+  const [inputError, setInputError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmission();
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
+      setInputError(null);
+      let body: { instance?: unknown; packageIds?: number[]; caseId?: number };
+      if (file) {
+        try {
+          body = { instance: JSON.parse(await file.text()) as unknown };
+        } catch {
+          setInputError(t('redist.form.badFile'));
+          return;
+        }
+      } else {
+        const ids = packageIds
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .map(Number);
+        if (ids.length === 0 || ids.some((n) => !Number.isInteger(n) || n < 1)) {
+          setInputError(t('redist.form.needInput'));
+          return;
+        }
+        body = { packageIds: ids };
       }
-    } else {
-      const ids = packageIds
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .map(Number);
-      if (ids.length === 0 || ids.some((n) => !Number.isInteger(n) || n < 1)) {
-        setError(t('redist.form.needInput'));
-        return;
-      }
-      body = { packageIds: ids };
-    }
-    setBusy(true);
-    try {
+      if (caseId !== null) body.caseId = caseId;
       const plan = await computeRedistribution(api, body);
       navigate(`/redistributions/${plan.id}`);
-    } catch (err) {
-      setError(isApiError(err) ? err : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
-    <form
-      className="card card-padded section-gap redist-form"
-      onSubmit={(e) => void submit(e)}
-      data-testid="redist-form"
-    >
-      <h2 className="section-title">{t('redist.form.title')}</h2>
+    <FormCard id="redist-new" title={t('redist.form.title')} onSubmit={submit} testId="redist-form">
       <p className="muted">{t('redist.form.lead')}</p>
-      <div className="redist-form-row">
+      {caseId !== null && (
+        <p className="muted" data-testid="redist-form-case">
+          <Link to={`/shortages/${caseId}`}>{t('redist.forCase', { id: String(caseId) })}</Link>
+        </p>
+      )}
+      <div className="report-form-fields">
         <div className="field">
           <label htmlFor="redist-packages">{t('redist.form.packages')}</label>
           <input
@@ -172,19 +163,19 @@ function NewPlanForm() {
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
         </div>
-        <button type="submit" className="button" disabled={busy}>
+      </div>
+      <div className="report-form-actions">
+        <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? t('redist.form.computing') : t('redist.form.compute')}
         </button>
       </div>
-      {error !== null &&
-        (typeof error === 'string' ? (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        ) : (
-          <ErrorState error={error} />
-        ))}
-    </form>
+      {inputError !== null && (
+        <p className="field-error" role="alert">
+          {inputError}
+        </p>
+      )}
+      {error && <ErrorState error={error} />}
+    </FormCard>
   );
 }
 
@@ -224,6 +215,9 @@ export function RedistributionPage({ id }: { id: number }) {
   const { t, formatDate } = useI18n();
   const f = useFormat();
   const state = useApi(`redistribution:${id}`, (api, signal) => redistribution(api, id, signal));
+  const regions = useApi('regions', (api, signal) => api.regions(signal));
+  // An uploaded instance may name regions the register does not know: their code is shown.
+  const regionName = (code: string) => regions.data?.items.find((r) => r.code === code)?.name ?? code;
   const plan = state.data;
   if (state.status === 'error' && !plan) return <ErrorState error={state.error} onRetry={state.reload} />;
   return (
@@ -286,7 +280,10 @@ export function RedistributionPage({ id }: { id: number }) {
               ]}
               rows={plan.equity.regions.map((r) => (
                 <tr key={r.region}>
-                  <td>{r.region}</td>
+                  <th scope="row">
+                    {regionName(r.region)}
+                    <span className="cell-sub mono">{r.region}</span>
+                  </th>
                   <td className="num">{f.qty(r.stockBefore)}</td>
                   <td className="num">{f.qty(r.stockAfter)}</td>
                   <td className="num">{f.days(r.demandPerDay)}</td>
@@ -356,64 +353,64 @@ function DecisionPanel({ plan, onDecided }: { plan: RedistributionPlan; onDecide
   const [shelf, setShelf] = useState('');
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmission();
+  const mayDecide = me.permissions.includes('shortage:decide');
   const d = plan.decision;
   if (d) {
+    const withdrawal = plan.log.find((l) => l.event === 'withdrawn');
     return (
-      <section className="card card-padded section-gap" data-testid="redist-decision">
-        <h2 className="section-title">{t('redist.decision.title')}</h2>
-        <dl className="redist-figures">
-          <div>
-            <dt>{t('redist.decision.mode')}</dt>
-            <dd>{t(d.mode === 'voluntary' ? 'redist.decision.voluntary' : 'redist.decision.mandatory')}</dd>
-          </div>
-          <div>
-            <dt>{t('redist.decision.legalBasis')}</dt>
-            <dd>{d.legalBasis}</dd>
-          </div>
-          <div>
-            <dt>{t('redist.decision.validity')}</dt>
-            <dd>{`${formatDate(d.validFrom)} – ${formatDate(d.validTo)}`}</dd>
-          </div>
-          {d.conditions.capPerDispensing !== undefined && (
-            <div>
-              <dt>{t('redist.decision.cap')}</dt>
-              <dd>{d.conditions.capPerDispensing}</dd>
-            </div>
+      <>
+        <section className="card card-padded section-gap" data-testid="redist-decision">
+          <h2 className="section-title">{t('redist.decision.title')}</h2>
+          {withdrawal && (
+            <p className="notice notice-warning" role="status" data-testid="redist-withdrawn">
+              {t('redist.withdrawn', {
+                date: formatDate(withdrawal.at.slice(0, 10)),
+                by: withdrawal.actor,
+                reason: withdrawal.reason ?? '',
+              })}
+            </p>
           )}
-          {d.conditions.minRemainingShelfLifeDays !== undefined && (
+          <dl className="redist-figures">
             <div>
-              <dt>{t('redist.decision.shelf')}</dt>
-              <dd>{d.conditions.minRemainingShelfLifeDays}</dd>
+              <dt>{t('redist.decision.mode')}</dt>
+              <dd>{t(d.mode === 'voluntary' ? 'redist.decision.voluntary' : 'redist.decision.mandatory')}</dd>
             </div>
-          )}
-          <div>
-            <dt>{t('redist.decision.reason')}</dt>
-            <dd>{d.reason}</dd>
-          </div>
-          <div>
-            <dt>{t('redist.decision.by')}</dt>
-            <dd>{`${d.decidedBy}, ${formatDate(d.decidedAt.slice(0, 10))}`}</dd>
-          </div>
-        </dl>
-        <h3>{t('redist.log')}</h3>
-        <ul className="redist-log">
-          {plan.log.map((l) => (
-            <li
-              key={l.id}
-            >{`${formatDate(l.at.slice(0, 10))} ${l.actor}: ${t(`redist.event.${l.event}` as MessageKey)}${l.line !== null ? ` (${t('redist.line', { n: String(l.line) })})` : ''}`}</li>
-          ))}
-        </ul>
-      </section>
+            <div>
+              <dt>{t('redist.decision.legalBasis')}</dt>
+              <dd>{d.legalBasis}</dd>
+            </div>
+            <div>
+              <dt>{t('redist.decision.validity')}</dt>
+              <dd>{`${formatDate(d.validFrom)} – ${formatDate(d.validTo)}`}</dd>
+            </div>
+            <div>
+              <dt>{t('redist.decision.reason')}</dt>
+              <dd>{d.reason}</dd>
+            </div>
+            <div>
+              <dt>{t('redist.decision.by')}</dt>
+              <dd>{`${d.decidedBy}, ${formatDate(d.decidedAt.slice(0, 10))}`}</dd>
+            </div>
+          </dl>
+          <h3>{t('redist.conditions')}</h3>
+          <ConditionList conditions={d.conditions} testId="redist-conditions" />
+          <h3>{t('redist.log')}</h3>
+          <ul className="redist-log">
+            {plan.log.map((l) => (
+              <li
+                key={l.id}
+              >{`${formatDate(l.at.slice(0, 10))} ${l.actor}: ${t(`redist.event.${l.event}` as MessageKey)}${l.line !== null ? ` (${t('redist.line', { n: String(l.line) })})` : ''}${l.event === 'withdrawn' && l.reason ? `: ${l.reason}` : ''}`}</li>
+            ))}
+          </ul>
+        </section>
+        {plan.status === 'decided' && mayDecide && <WithdrawForm plan={plan} onWithdrawn={onDecided} />}
+      </>
     );
   }
-  if (plan.status !== 'draft' || !me.permissions.includes('shortage:decide')) return null;
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+  if (plan.status !== 'draft' || !mayDecide) return null;
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
       await decideRedistribution(api, plan.id, {
         mode,
         legalBasis,
@@ -427,19 +424,9 @@ function DecisionPanel({ plan, onDecided }: { plan: RedistributionPlan; onDecide
         reason,
       });
       onDecided();
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
-    <form
-      className="card card-padded section-gap redist-decide"
-      onSubmit={(e) => void submit(e)}
-      data-testid="redist-decide"
-    >
-      <h2 className="section-title">{t('redist.decide.title')}</h2>
+    <FormCard id="redist-decide" title={t('redist.decide.title')} onSubmit={submit} testId="redist-decide">
       <p className="muted">{t('redist.decide.lead')}</p>
       <div className="redist-grid">
         <div className="field">
@@ -515,90 +502,50 @@ function DecisionPanel({ plan, onDecided }: { plan: RedistributionPlan; onDecide
         </div>
       </div>
       <p className="muted">{t('redist.decide.freezes')}</p>
-      <button type="submit" className="button" disabled={busy}>
-        {t('redist.decide.submit')}
-      </button>
+      <div className="report-form-actions">
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {t('redist.decide.submit')}
+        </button>
+      </div>
       {error && <ErrorState error={error} />}
-    </form>
+    </FormCard>
   );
 }
 
-export function InstructionsPage() {
-  const { t, formatDate } = useI18n();
-  const { api, me } = useSession();
-  const f = useFormat();
-  const state = useApi('instructions', (a, signal) => myInstructions(a, signal));
-  const [error, setError] = useState<ApiError | null>(null);
-  const canConfirm = me.permissions.includes('shortage:confirm');
-  const confirm = async (planId: number, line: number, what: 'sent' | 'received') => {
-    setError(null);
-    try {
-      await confirmTransfer(api, planId, line, what);
-      state.reload();
-    } catch (err) {
-      if (isApiError(err)) setError(err);
-    }
-  };
+/** Läkemedelsverket withdraws a decided plan, with a reason (item 5: the log only grows). */
+function WithdrawForm({ plan, onWithdrawn }: { plan: RedistributionPlan; onWithdrawn: () => void }) {
+  const { t } = useI18n();
+  const { api } = useSession();
+  const [reason, setReason] = useState('');
+  const { busy, error, run } = useSubmission();
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
+      await withdrawRedistribution(api, plan.id, reason);
+      onWithdrawn();
+    });
   return (
-    <>
-      <PageHeader title={t('redist.instr.title')} lead={t('redist.instr.lead')} />
-      {state.status === 'error' && <ErrorState error={state.error} onRetry={state.reload} />}
+    <FormCard
+      id="redist-withdraw"
+      title={t('redist.withdraw.title')}
+      onSubmit={submit}
+      testId="redist-withdraw"
+    >
+      <p className="muted">{t('redist.withdraw.lead')}</p>
+      <div className="field">
+        <label htmlFor="rd-withdraw-reason">{t('redist.withdraw.reason')}</label>
+        <textarea
+          id="rd-withdraw-reason"
+          required
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </div>
+      <div className="report-form-actions">
+        <button type="submit" className="button button-secondary" disabled={busy}>
+          {t('redist.withdraw.submit')}
+        </button>
+      </div>
       {error && <ErrorState error={error} />}
-      {state.data?.length === 0 ? (
-        <EmptyState title={t('redist.instr.empty')}>{t('redist.instr.emptyBody')}</EmptyState>
-      ) : (
-        <section className="card card-padded section-gap">
-          <DataTable
-            testId="redist-instructions"
-            columns={[
-              'redist.col.plan',
-              'redist.col.role',
-              'redist.col.counterpart',
-              'redist.col.batch',
-              'redist.col.expiry',
-              { label: 'redist.col.quantity', num: true },
-              { label: 'redist.col.value', num: true },
-              'redist.col.confirmed',
-            ]}
-            loading={state.status === 'loading'}
-            rows={state.data?.map((x) => {
-              const done = x.role === 'send' ? x.sentAt : x.receivedAt;
-              return (
-                <tr key={`${x.planId}:${x.line}:${x.role}`}>
-                  <td>
-                    <Link to={`/redistributions/${x.planId}`}>{`#${x.planId} ${x.subject}`}</Link>
-                  </td>
-                  <td>{t(x.role === 'send' ? 'redist.instr.send' : 'redist.instr.receive')}</td>
-                  <td>{x.role === 'send' ? `${x.fromCode} → ${x.toCode}` : `${x.toCode} ← ${x.fromCode}`}</td>
-                  <td>{`${x.package} / ${x.batch}`}</td>
-                  <td>{formatDate(x.expiry)}</td>
-                  <td className="num">{`${f.qty(x.quantity)} ${x.unit}`}</td>
-                  <td className="num">{f.kr(x.valueSek)}</td>
-                  <td>
-                    {done ? (
-                      <Badge tone="success">
-                        {t('redist.instr.done', { date: formatDate(done.slice(0, 10)) })}
-                      </Badge>
-                    ) : canConfirm ? (
-                      <button
-                        type="button"
-                        className="button button-secondary"
-                        onClick={() =>
-                          void confirm(x.planId, x.line, x.role === 'send' ? 'sent' : 'received')
-                        }
-                      >
-                        {t(x.role === 'send' ? 'redist.instr.confirmSent' : 'redist.instr.confirmReceived')}
-                      </button>
-                    ) : (
-                      '–'
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          />
-        </section>
-      )}
-    </>
+    </FormCard>
   );
 }

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import type { Static } from '@sinclair/typebox';
+import type { AllocationListItemDto } from '../../api/allocation.routes.js';
+import type { PlanSummaryDto } from '../../api/redistribution.routes.js';
 import type { CaseDto, DosePatientsDto } from '../../api/shortage-case.routes.js';
 import {
   CONSULTED_PARTIES,
@@ -7,6 +9,7 @@ import {
   REMEDY_KINDS,
   type CriticalShortageChecklist,
 } from '../../domain/shortage-case.js';
+import type { Page } from '../api-client.js';
 import { Badge, type BadgeTone } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
 import { useDateTime } from '../components/freshness.js';
@@ -75,16 +78,7 @@ export function ShortageCasePage({ id }: { id: string }) {
         <RemediesSection d={d} onChanged={c.reload} />
         <ConsultationsSection d={d} onChanged={c.reload} />
         {d.may.seeDosePatients && <DoseSection id={d.id} />}
-        <section className="card card-padded" aria-labelledby="sc-plans">
-          <h2 id="sc-plans" className="section-title">
-            {t('sc.plans')}
-          </h2>
-          <p className="muted">{t('sc.plansBody')}</p>
-          <p className="badges">
-            <Link to={`/allocations?case=${d.id}`}>{t('sc.tab.allocations')}</Link>
-            <Link to={`/redistributions?case=${d.id}`}>{t('sc.tab.redistributions')}</Link>
-          </p>
-        </section>
+        <PlansSection d={d} />
       </div>
     </>
   );
@@ -93,6 +87,83 @@ export function ShortageCasePage({ id }: { id: string }) {
 interface SectionProps {
   d: Case;
   onChanged: () => void;
+}
+
+/**
+ * The case's plans (issue 13 item 1): its allocations and redistribution plans, each linked, and for
+ * those who compute plans the links to a new one with the case (and its package or group) filled in.
+ */
+function PlansSection({ d }: { d: Case }) {
+  const { t, formatNumber, formatDate } = useI18n();
+  const allocations = useApi(`case-allocations:${d.id}`, (api, signal) =>
+    api.request<Page<AllocationListItemDto> & { mayCompute: boolean }>('/api/allocations', {
+      query: { case: d.id, limit: 50, offset: 0 },
+      signal,
+    }),
+  );
+  const plans = useApi(`case-redistributions:${d.id}`, (api, signal) =>
+    api.request<PlanSummaryDto[]>('/api/redistributions', { query: { case: d.id }, signal }),
+  );
+  const subject =
+    d.subject.kind === 'group'
+      ? `kind=group&ref=${encodeURIComponent(d.subject.groupKey ?? '')}`
+      : `kind=package&ref=${d.subject.packageId ?? ''}`;
+  const packages = d.subject.kind === 'package' ? `&packages=${d.subject.packageId ?? ''}` : '';
+  const rows = [
+    ...(allocations.data?.items ?? []).map((a) => ({
+      key: `a${a.id}`,
+      to: `/allocations/${a.id}`,
+      what: t('sc.plan.allocation', { id: String(a.id) }),
+      status: t(`alloc.status.${a.status}` as MessageKey),
+      figure: t('sc.plan.allocated', { n: formatNumber(a.allocated), unit: a.item.unit }),
+      day: a.pictureToday,
+    })),
+    ...(plans.data ?? []).map((p) => ({
+      key: `r${p.id}`,
+      to: `/redistributions/${p.id}`,
+      what: t('sc.plan.redistribution', { id: String(p.id) }),
+      status: t(`redist.status.${p.status}` as MessageKey),
+      figure: t('sc.plan.moved', { n: formatNumber(p.totalQuantity), unit: p.unit }),
+      day: p.transferDate,
+    })),
+  ];
+  const error =
+    allocations.status === 'error' ? allocations.error : plans.status === 'error' ? plans.error : null;
+  return (
+    <section className="card card-padded" aria-labelledby="sc-plans" data-testid="sc-plans">
+      <h2 id="sc-plans" className="section-title">
+        {t('sc.plans')}
+      </h2>
+      {error ? (
+        <ErrorState error={error} />
+      ) : rows.length === 0 ? (
+        <p className="muted">
+          {allocations.status === 'loading' || plans.status === 'loading'
+            ? t('sc.plansLoading')
+            : t('sc.plansNone')}
+        </p>
+      ) : (
+        <ul className="sc-plans">
+          {rows.map((r) => (
+            <li key={r.key}>
+              <Link to={r.to}>{r.what}</Link> · {r.status} · {r.figure}
+              <span className="cell-sub">{formatDate(r.day)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {(allocations.data?.mayCompute ?? false) && (
+        <p className="badges">
+          <Link to={`/allocations?case=${d.id}&${subject}`} className="button button-secondary">
+            {t('sc.plan.newAllocation')}
+          </Link>
+          <Link to={`/redistributions?case=${d.id}${packages}`} className="button button-secondary">
+            {t('sc.plan.newRedistribution')}
+          </Link>
+        </p>
+      )}
+    </section>
+  );
 }
 
 function HistorySection({ d, onChanged }: SectionProps) {
