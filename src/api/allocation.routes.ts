@@ -59,12 +59,14 @@ const LineDto = Type.Object({
   recipientName: Type.String(),
   regionCode: Type.String(),
   tier: Type.Integer(),
-  demandPerDay: Type.Number({ description: 'packs a day (units for a group), the picture’s' }),
-  stock: Type.Number({ description: 'what it holds, without its share of the wholesale stock being shared' }),
-  upperBound: Type.Integer({ description: 'its need over the horizon, or its cap if lower' }),
-  minimum: Type.Integer(),
+  demandPerDay: Nullable(Type.Number({ description: 'packs a day (units for a group), the picture’s' })),
+  stock: Nullable(
+    Type.Number({ description: 'what it holds, without its share of the wholesale stock being shared' }),
+  ),
+  upperBound: Nullable(Type.Integer({ description: 'its need over the horizon, or its cap if lower' })),
+  minimum: Nullable(Type.Integer()),
   allocated: Type.Integer({ description: 'whole packs (units for a group): the quota' }),
-  exactShare: Type.String({ description: 'the exact share before rounding, p/q' }),
+  exactShare: Nullable(Type.String({ description: 'the exact share before rounding, p/q' })),
   rounding: StringEnum(['exact', 'down', 'up'] as const),
   reason: StringEnum(ALLOCATION_REASONS, {
     description:
@@ -111,10 +113,21 @@ const AllocationDto = Type.Object({
   }),
   horizonDays: Type.Integer(),
   pictureToday: DateString,
-  wholesaleStock: Type.Number({ description: 'usable stock at wholesaler warehouses' }),
-  deliveries: Type.Number({ description: 'deliveries expected within the horizon to warehouses' }),
-  available: Type.Integer({ description: 'whole packs shared: wholesale stock + deliveries, rounded down' }),
-  allocated: Type.Integer(),
+  wholesaleStock: Nullable(
+    Type.Number({ description: 'usable stock at wholesaler warehouses (null: not for the caller to see)' }),
+  ),
+  deliveries: Nullable(
+    Type.Number({
+      description: 'deliveries expected within the horizon to warehouses (null: not for the caller)',
+    }),
+  ),
+  available: Nullable(
+    Type.Integer({
+      description:
+        'whole packs shared: wholesale stock + deliveries, rounded down (null: not for the caller)',
+    }),
+  ),
+  allocated: Nullable(Type.Integer({ description: 'all lines’ quotas together (null: not for the caller)' })),
   roundingRule: Type.String(),
   tiers: Type.Array(TierSummaryDto),
   status: StringEnum(ALLOCATION_STATUSES),
@@ -197,7 +210,7 @@ function toDto(a: AllocationRecord): AllocationDto {
   };
 }
 
-const lineDto = (l: AllocationLineRecord) => ({
+const lineDto = (l: AllocationLineRecord): Static<typeof LineDto> => ({
   lineNo: l.lineNo,
   recipientKind: l.recipientKind,
   recipientKey: l.recipientKey,
@@ -217,6 +230,21 @@ const lineDto = (l: AllocationLineRecord) => ({
   coverageAfterDays: l.coverageAfterDays,
 });
 
+/** A line as a supplier reads it: the recipient, its tier, its quota and why; no figure of the recipient's. */
+function quotaOnly(l: Static<typeof LineDto>): Static<typeof LineDto> {
+  return {
+    ...l,
+    demandPerDay: null,
+    stock: null,
+    upperBound: null,
+    minimum: null,
+    exactShare: null,
+    levelDays: null,
+    coverageBeforeDays: null,
+    coverageAfterDays: null,
+  };
+}
+
 function mayDecideAllocation(p: Principal): boolean {
   return (
     mayDecide({ kind: p.organisationKind, authority: p.authority ?? null }, 'distribution') &&
@@ -224,17 +252,28 @@ function mayDecideAllocation(p: Principal): boolean {
   );
 }
 
+/**
+ * The supply's figures are for those who see everything: a wholesaler's total tells, less its own,
+ * the other suppliers' stock; a tier's figures tell the others' shares. Null, not 0: a 0 would read as
+ * a figure.
+ */
+function withoutSupplyFigures(dto: AllocationDto): AllocationDto {
+  return { ...dto, wholesaleStock: null, deliveries: null, available: null, allocated: null, tiers: [] };
+}
+
 function toDetailDto(a: AllocationDetail, p: Principal): AllocationDetailDto {
-  const base = toDto(a);
+  const base = a.view === 'all' ? toDto(a) : withoutSupplyFigures(toDto(a));
   return {
     ...base,
-    // A recipient sees its own line: not the tiers' figures, which tell the others' shares.
-    tiers: a.view === 'recipient' ? [] : base.tiers,
+    // A supplier delivers every line's quota, and sees whom and how much, not what each recipient holds
+    // or needs (location detail it may not see: pictureScopeOf); its list of suppliers is itself.
+    allocated: a.view === 'supplier' ? a.allocated : base.allocated,
     view: a.view,
-    lines: a.lines.map(lineDto),
-    suppliers: a.suppliers,
+    lines: a.lines.map((l) => (a.view === 'supplier' ? quotaOnly(lineDto(l)) : lineDto(l))),
+    suppliers:
+      a.view === 'supplier' ? a.suppliers.filter((x) => x.organisationId === p.organisationId) : a.suppliers,
     decisions: a.decisions,
-    regions: equityByRegion(a.lines),
+    regions: a.view === 'supplier' ? [] : equityByRegion(a.lines),
     mayDecide: mayDecideAllocation(p) && a.status === 'draft',
   };
 }
@@ -364,7 +403,7 @@ export const allocationRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = asy
       const q = request.query;
       const { rows, total } = await listAllocations(store.db, p, { status: q.status, caseId: q.case }, q);
       return {
-        items: rows.map(toDto),
+        items: rows.map((a) => (seesEverything(p) ? toDto(a) : withoutSupplyFigures(toDto(a)))),
         total,
         limit: q.limit,
         offset: q.offset,

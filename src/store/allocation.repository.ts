@@ -397,8 +397,8 @@ export async function findAllocation(
   const record = rowToAllocation(row);
   return {
     ...record,
-    // A recipient sees its own line, not the others' figures nor the supply's breakdown.
-    ...(view === 'recipient' ? { wholesaleStock: 0, deliveries: 0, available: 0, allocated: 0 } : {}),
+    // A recipient sees its own line, not the others' figures nor the supply's breakdown (the routes
+    // leave out the supply's figures for all but those who see everything: withoutSupplyFigures).
     view,
     lines: lines.map(rowToLine),
     suppliers:

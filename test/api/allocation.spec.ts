@@ -230,13 +230,34 @@ describeEach(testBackends())('allocation (fördelning) API on $name', (backend) 
       ['recipient', '01', 267],
     ]);
     const own = (await call('GET', `/api/allocations/${id}`, t.region01)).json<AllocationDetailDto>();
-    expect([own.view, own.lines.length, own.available, own.suppliers, own.tiers]).toEqual([
-      'recipient',
-      1,
-      0,
-      [],
+    // No supply figure: null, not a 0 that would read as one (the list neither).
+    expect([own.view, own.lines.length, own.available, own.wholesaleStock, own.suppliers, own.tiers]).toEqual(
+      ['recipient', 1, null, null, [], []],
+    );
+    const listed = (await call('GET', '/api/allocations', t.region01)).json<{
+      items: AllocationDetailDto[];
+    }>();
+    expect(listed.items.map((a) => [a.id, a.available, a.allocated, a.wholesaleStock, a.tiers])).toEqual([
+      [id, null, null, null, []],
+    ]);
+    // The wholesaler reads whom it delivers how much and why, not what each recipient holds or needs
+    // (pharmacies' and regions' stock is location detail it may not see), nor the total supply.
+    const supplied = (await call('GET', `/api/allocations/${id}`, t.wholesaler)).json<AllocationDetailDto>();
+    expect(supplied.view).toBe('supplier');
+    expect(
+      supplied.lines.map((l) => [l.recipientKey, l.allocated, l.stock, l.demandPerDay, l.upperBound]),
+    ).toEqual([
+      ['01', 267, null, null, null],
+      ['12', 1133, null, null, null],
+    ]);
+    expect(supplied.lines.every((l) => l.coverageBeforeDays === null && l.levelDays === null)).toBe(true);
+    expect([supplied.wholesaleStock, supplied.available, supplied.allocated, supplied.regions]).toEqual([
+      null,
+      null,
+      1400,
       [],
     ]);
+    expect(supplied.suppliers.map((x) => x.name)).toEqual(['Grossist Ett']);
     expect((await call('GET', `/api/allocations/${id}`, t.opB)).statusCode).toBe(404);
     expect((await call('GET', '/api/allocations/quota', t.opB)).json<{ items: QuotaDto[] }>().items).toEqual(
       [],

@@ -101,6 +101,15 @@ describe('Fördelning in Chromium', () => {
     expect(rows.map(plain).find((r) => r.includes('Region Stockholm'))).toContain('267 förp20067');
     expect(rows.map(plain).find((r) => r.includes('Region Skåne'))).toContain('1 133 förp01 133');
     await d.screenshot('allocation-wholesaler-quota');
+    // The allocation itself: whom to deliver how much and why, not what each region holds or needs.
+    await d.go(`/allocations/${list.items[0]!.id}`);
+    await expect.poll(() => page.getByTestId('allocation-line').count()).toBe(2);
+    const lines = plain(await page.getByTestId('allocation-lines').textContent());
+    expect(lines).toContain('Region Stockholm');
+    expect(lines).not.toContain('I lager');
+    expect(lines).not.toContain('Per dag');
+    expect(await page.getByTestId('alloc-summary').count()).toBe(0);
+    await d.screenshot('allocation-wholesaler-detail');
 
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await d.signIn(f.tokens.region01);

@@ -96,8 +96,8 @@ export function AllocationsPage() {
                   </span>
                 </th>
                 <td className="num">{t('alloc.days', { n: formatNumber(a.horizonDays) })}</td>
-                <td className="num">{formatNumber(a.available)}</td>
-                <td className="num">{formatNumber(a.allocated)}</td>
+                <td className="num">{a.available === null ? '–' : formatNumber(a.available)}</td>
+                <td className="num">{a.allocated === null ? '–' : formatNumber(a.allocated)}</td>
                 <td>
                   <Badge tone={STATUS_TONE[a.status]}>{t(`alloc.status.${a.status}` as MessageKey)}</Badge>
                 </td>
@@ -329,8 +329,13 @@ export function AllocationPage({ id }: { id: string }) {
     );
   }
   const unit = a.item.unit;
+  const figure = (n: number | null, options?: Intl.NumberFormatOptions) =>
+    n === null ? '–' : formatNumber(n, options);
   const days = (n: number | null) =>
     n === null ? '–' : t('alloc.days', { n: formatNumber(n, { maximumFractionDigits: 1 }) });
+  // A supplier reads whom it delivers how much, not what each recipient holds or needs (the API leaves
+  // those figures out: null).
+  const supplier = a.view === 'supplier';
   const withDemand = a.lines.filter((l) => l.coverageBeforeDays !== null);
   type RegionRow = AllocationDetailDto['regions'][number];
   // R3: the spread between regions (the lines added up per region, whatever the recipients).
@@ -359,7 +364,7 @@ export function AllocationPage({ id }: { id: string }) {
         })}
         actions={<Badge tone={STATUS_TONE[a.status]}>{t(`alloc.status.${a.status}` as MessageKey)}</Badge>}
       />
-      {a.view !== 'recipient' && (
+      {a.view === 'all' && (
         <section
           className="card card-padded alloc-summary"
           aria-label={t('alloc.supply')}
@@ -369,25 +374,25 @@ export function AllocationPage({ id }: { id: string }) {
             <div>
               <dt>{t('alloc.wholesaleStock')}</dt>
               <dd>
-                {formatNumber(a.wholesaleStock)} {unit}
+                {figure(a.wholesaleStock)} {unit}
               </dd>
             </div>
             <div>
               <dt>{t('alloc.deliveries')}</dt>
               <dd>
-                {formatNumber(a.deliveries)} {unit}
+                {figure(a.deliveries)} {unit}
               </dd>
             </div>
             <div>
               <dt>{t('alloc.available')}</dt>
               <dd>
-                {formatNumber(a.available)} {unit}
+                {figure(a.available)} {unit}
               </dd>
             </div>
             <div>
               <dt>{t('alloc.allocatedTotal')}</dt>
               <dd>
-                {formatNumber(a.allocated)} {unit}
+                {figure(a.allocated)} {unit}
               </dd>
             </div>
             {before && after && (
@@ -433,16 +438,20 @@ export function AllocationPage({ id }: { id: string }) {
       )}
       <ResultCard id="alloc-lines" count={t('alloc.linesTitle')} updating={false}>
         <DataTable
-          columns={[
-            'alloc.col.recipient',
-            num('alloc.col.tier'),
-            num('alloc.col.demand'),
-            num('alloc.col.stock'),
-            num('alloc.col.need'),
-            num('alloc.col.quota'),
-            'alloc.col.coverage',
-            'alloc.col.reason',
-          ]}
+          columns={
+            supplier
+              ? ['alloc.col.recipient', num('alloc.col.tier'), num('alloc.col.quota'), 'alloc.col.reason']
+              : [
+                  'alloc.col.recipient',
+                  num('alloc.col.tier'),
+                  num('alloc.col.demand'),
+                  num('alloc.col.stock'),
+                  num('alloc.col.need'),
+                  num('alloc.col.quota'),
+                  'alloc.col.coverage',
+                  'alloc.col.reason',
+                ]
+          }
           caption={t('alloc.linesTitle')}
           testId="allocation-lines"
           rows={a.lines.map((l) => (
@@ -452,9 +461,13 @@ export function AllocationPage({ id }: { id: string }) {
                 <span className="cell-sub mono">{l.recipientKey}</span>
               </th>
               <td className="num">{l.tier}</td>
-              <td className="num">{formatNumber(l.demandPerDay, { maximumFractionDigits: 2 })}</td>
-              <td className="num">{formatNumber(l.stock, { maximumFractionDigits: 0 })}</td>
-              <td className="num">{formatNumber(l.upperBound)}</td>
+              {!supplier && (
+                <>
+                  <td className="num">{figure(l.demandPerDay, { maximumFractionDigits: 2 })}</td>
+                  <td className="num">{figure(l.stock, { maximumFractionDigits: 0 })}</td>
+                  <td className="num">{figure(l.upperBound)}</td>
+                </>
+              )}
               <td className="num">
                 <strong>{formatNumber(l.allocated)}</strong>
                 {l.rounding !== 'exact' && (
@@ -463,41 +476,45 @@ export function AllocationPage({ id }: { id: string }) {
                   </span>
                 )}
               </td>
-              <td>
-                {l.coverageBeforeDays === null ? (
-                  <span className="muted">{t('alloc.noDemand')}</span>
-                ) : (
-                  <div
-                    className="alloc-bars"
-                    aria-label={t('alloc.coverageAria', {
-                      b: days(l.coverageBeforeDays),
-                      a: days(l.coverageAfterDays),
-                    })}
-                  >
-                    <span
-                      className="alloc-bar alloc-bar-before"
-                      style={{ width: `${(100 * l.coverageBeforeDays) / scale}%` }}
-                    />
-                    <span
-                      className="alloc-bar alloc-bar-after"
-                      style={{ width: `${(100 * (l.coverageAfterDays ?? 0)) / scale}%` }}
-                    />
-                    <span className="cell-sub">
-                      {days(l.coverageBeforeDays)} → {days(l.coverageAfterDays)}
-                    </span>
-                  </div>
-                )}
-              </td>
+              {!supplier && (
+                <td>
+                  {l.coverageBeforeDays === null ? (
+                    <span className="muted">{t('alloc.noDemand')}</span>
+                  ) : (
+                    <div
+                      className="alloc-bars"
+                      aria-label={t('alloc.coverageAria', {
+                        b: days(l.coverageBeforeDays),
+                        a: days(l.coverageAfterDays),
+                      })}
+                    >
+                      <span
+                        className="alloc-bar alloc-bar-before"
+                        style={{ width: `${(100 * l.coverageBeforeDays) / scale}%` }}
+                      />
+                      <span
+                        className="alloc-bar alloc-bar-after"
+                        style={{ width: `${(100 * (l.coverageAfterDays ?? 0)) / scale}%` }}
+                      />
+                      <span className="cell-sub">
+                        {days(l.coverageBeforeDays)} → {days(l.coverageAfterDays)}
+                      </span>
+                    </div>
+                  )}
+                </td>
+              )}
               <td>
                 <Badge tone={REASON_TONE[l.reason]}>{t(`alloc.reason.${l.reason}` as MessageKey)}</Badge>
-                <span className="cell-sub">
-                  {t(`alloc.why.${l.reason}` as MessageKey, {
-                    tier: l.tier,
-                    level: formatNumber(l.levelDays ?? 0, { maximumFractionDigits: 1 }),
-                    n: formatNumber(l.upperBound),
-                    min: formatNumber(l.minimum),
-                  })}
-                </span>
+                {!supplier && (
+                  <span className="cell-sub">
+                    {t(`alloc.why.${l.reason}` as MessageKey, {
+                      tier: l.tier,
+                      level: formatNumber(l.levelDays ?? 0, { maximumFractionDigits: 1 }),
+                      n: figure(l.upperBound),
+                      min: figure(l.minimum),
+                    })}
+                  </span>
+                )}
               </td>
             </tr>
           ))}

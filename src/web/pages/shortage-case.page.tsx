@@ -115,7 +115,10 @@ function PlansSection({ d }: { d: Case }) {
       to: `/allocations/${a.id}`,
       what: t('sc.plan.allocation', { id: String(a.id) }),
       status: t(`alloc.status.${a.status}` as MessageKey),
-      figure: t('sc.plan.allocated', { n: formatNumber(a.allocated), unit: a.item.unit }),
+      figure: t('sc.plan.allocated', {
+        n: a.allocated === null ? '–' : formatNumber(a.allocated),
+        unit: a.item.unit,
+      }),
       day: a.pictureToday,
     })),
     ...(plans.data ?? []).map((p) => ({
