@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { seesEverything, type Principal } from '../domain/access.js';
+import { roleAllows, seesEverything, type Principal } from '../domain/access.js';
 import { mayDecide } from '../domain/actors.js';
 import { AppError } from '../domain/errors.js';
 import { checkDecision, parseRedistributionInstance } from '../domain/redistribution.js';
@@ -139,6 +139,10 @@ const PlanDto = Type.Intersect([
       description: 'all for those who see everything, else only the caller’s own',
     }),
     decision: Nullable(DecisionDto),
+    mayDecide: Type.Boolean({
+      description:
+        'whether the caller may decide or withdraw the plan (Läkemedelsverket, a role that decides)',
+    }),
     log: Type.Array(
       Type.Object({
         id: Type.Integer(),
@@ -289,6 +293,9 @@ async function planDto(db: Db, p: Principal, id: number): Promise<PlanDto> {
     ...seen,
     parameters: plan.parameters,
     arcCount: plan.outcome.arcCount,
+    mayDecide:
+      mayDecide({ kind: p.organisationKind, authority: p.authority ?? null }, 'redistribution') &&
+      roleAllows(p.role, 'shortage:decide'),
     transfers: transfers.map(transferDto),
     decision: decision ? { ...decision, decidedAt: decision.decidedAt.toISOString() } : null,
     log: log.map((l) => ({ ...l, at: l.at.toISOString() })),

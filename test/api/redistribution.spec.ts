@@ -141,6 +141,7 @@ describeEach(testBackends())('redistribution plans on $name', (backend) => {
     expect(decided.json()).toMatchObject({
       status: 'decided',
       decision: { mode: 'voluntary', conditions: { capPerDispensing: 1 } },
+      mayDecide: true,
     });
     expect((await call('POST', `/api/redistributions/${plan.id}/decision`, t.lv, decision)).statusCode).toBe(
       409,
@@ -167,6 +168,7 @@ describeEach(testBackends())('redistribution plans on $name', (backend) => {
     // store D), and subtracting its own stock from either total would reveal theirs. No lowest coverage
     // (one location's figure), no other organisation's refused arc.
     expect(seen.equity.regions).toEqual([]);
+    expect(seen.mayDecide).toBe(false);
     expect(seen).toMatchObject({ lowestCoverageBefore: null, lowestCoverageAfter: null, refusedArcs: [] });
     // A pharmacy operator sees no regional aggregates in the picture, so none here either.
     const operator = (await call('GET', `/api/redistributions/${plan.id}`, t.pharmacy)).json();

@@ -66,7 +66,7 @@ describe('Fördelning in Chromium', () => {
       .poll(async () => plain(await page.getByTestId('alloc-decision').textContent()))
       .toContain('Beslutad, frivillig, gäller 2 mars 2026 – 31 maj 2026');
     expect(plain(await page.getByTestId('alloc-decision').textContent())).toContain(
-      'Högst 1 förpackningar per expediering',
+      'Högst 1 förp. per expediering',
     );
     await d.screenshot('allocation-lv-decided');
 

@@ -91,10 +91,20 @@ describe('Omfördelning in Chromium', () => {
       .toContain('Bekräftat');
     // Every organisation concerned sees the decision's conditions beside its instructions.
     const conditions = plain(await page.getByTestId('redist-instr-plans').textContent());
-    expect(conditions).toContain('Högst 1 förpackningar per expediering till privatperson.');
+    expect(conditions).toContain('Högst 1 förp. per expediering till privatperson.');
     expect(conditions).toContain('minst 60 dagars återstående hållbarhet');
     expect(conditions).toContain('Beslutet gäller 7 dec. 2026 – 31 jan. 2027.');
     await d.screenshot('redistribution-instructions');
+    // The plan itself, as the pharmacy reads it: its own transfers, no region's coverage (it sees no
+    // regional aggregates) and no lowest coverage (one location's figure).
+    await page.getByTestId('redist-instr-plans').getByRole('link').first().click();
+    await expect.poll(() => page.getByTestId('redist-equity-hidden').count()).toBe(1);
+    expect(await page.getByTestId('redist-map-before').count()).toBe(0);
+    expect(plain(await page.getByTestId('redist-summary').textContent())).not.toContain('Lägsta täckning');
+    // Only Läkemedelsverket withdraws: the pharmacy's coordinator is offered no form.
+    expect(await page.getByRole('button', { name: 'Återkalla' }).count()).toBe(0);
+    await d.screenshot('redistribution-plan-organisation');
+    await d.go('/instructions');
 
     // Läkemedelsverket withdraws the decision; the pharmacy then sees it withdrawn and confirms nothing more.
     const planUrl = await page

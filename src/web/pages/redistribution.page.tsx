@@ -234,14 +234,18 @@ export function RedistributionPage({ id }: { id: number }) {
         <>
           <section className="card card-padded section-gap redist-summary" data-testid="redist-summary">
             <dl className="redist-figures">
-              <div>
-                <dt>{t('redist.lowest')}</dt>
-                <dd>{`${f.days(plan.lowestCoverageBefore)} → ${f.days(plan.lowestCoverageAfter)} ${t('redist.daysUnit')}`}</dd>
-              </div>
-              <div>
-                <dt>{t('redist.spread')}</dt>
-                <dd>{`${f.days(plan.equity.before.spread)} → ${f.days(plan.equity.after.spread)} ${t('redist.daysUnit')}`}</dd>
-              </div>
+              {plan.lowestCoverageAfter !== null && (
+                <div>
+                  <dt>{t('redist.lowest')}</dt>
+                  <dd>{`${f.days(plan.lowestCoverageBefore)} → ${f.days(plan.lowestCoverageAfter)} ${t('redist.daysUnit')}`}</dd>
+                </div>
+              )}
+              {plan.equity.regions.length > 0 && (
+                <div>
+                  <dt>{t('redist.spread')}</dt>
+                  <dd>{`${f.days(plan.equity.before.spread)} → ${f.days(plan.equity.after.spread)} ${t('redist.daysUnit')}`}</dd>
+                </div>
+              )}
               <div>
                 <dt>{t('redist.moved')}</dt>
                 <dd>{`${f.qty(plan.totalQuantity)} ${plan.unit}`}</dd>
@@ -264,34 +268,44 @@ export function RedistributionPage({ id }: { id: number }) {
           </section>
           <section className="card card-padded section-gap">
             <h2 className="section-title">{t('redist.equity')}</h2>
-            <div className="redist-maps">
-              <RegionMap plan={plan} when="before" />
-              <RegionMap plan={plan} when="after" />
-            </div>
-            <DataTable
-              testId="redist-equity"
-              columns={[
-                'redist.col.region',
-                { label: 'redist.col.stockBefore', num: true },
-                { label: 'redist.col.stockAfter', num: true },
-                { label: 'redist.col.demand', num: true },
-                { label: 'redist.col.coverageBefore', num: true },
-                { label: 'redist.col.coverageAfter', num: true },
-              ]}
-              rows={plan.equity.regions.map((r) => (
-                <tr key={r.region}>
-                  <th scope="row">
-                    {regionName(r.region)}
-                    <span className="cell-sub mono">{r.region}</span>
-                  </th>
-                  <td className="num">{f.qty(r.stockBefore)}</td>
-                  <td className="num">{f.qty(r.stockAfter)}</td>
-                  <td className="num">{f.days(r.demandPerDay)}</td>
-                  <td className="num">{f.days(r.coverageBefore)}</td>
-                  <td className="num">{f.days(r.coverageAfter)}</td>
-                </tr>
-              ))}
-            />
+            {plan.equity.regions.length === 0 ? (
+              // An organisation concerned reads no region it could subtract its own stock from
+              // (src/domain/redistribution-scope.ts); a computed plan always has a region.
+              <p className="muted" data-testid="redist-equity-hidden">
+                {t('redist.equityHidden')}
+              </p>
+            ) : (
+              <>
+                <div className="redist-maps">
+                  <RegionMap plan={plan} when="before" />
+                  <RegionMap plan={plan} when="after" />
+                </div>
+                <DataTable
+                  testId="redist-equity"
+                  columns={[
+                    'redist.col.region',
+                    { label: 'redist.col.stockBefore', num: true },
+                    { label: 'redist.col.stockAfter', num: true },
+                    { label: 'redist.col.demand', num: true },
+                    { label: 'redist.col.coverageBefore', num: true },
+                    { label: 'redist.col.coverageAfter', num: true },
+                  ]}
+                  rows={plan.equity.regions.map((r) => (
+                    <tr key={r.region}>
+                      <th scope="row">
+                        {regionName(r.region)}
+                        <span className="cell-sub mono">{r.region}</span>
+                      </th>
+                      <td className="num">{f.qty(r.stockBefore)}</td>
+                      <td className="num">{f.qty(r.stockAfter)}</td>
+                      <td className="num">{f.days(r.demandPerDay)}</td>
+                      <td className="num">{f.days(r.coverageBefore)}</td>
+                      <td className="num">{f.days(r.coverageAfter)}</td>
+                    </tr>
+                  ))}
+                />
+              </>
+            )}
           </section>
           <section className="card card-padded section-gap">
             <h2 className="section-title">{t('redist.transfers', { n: String(plan.transfers.length) })}</h2>
@@ -344,7 +358,7 @@ function TransferTable({ plan }: { plan: RedistributionPlan }) {
 
 function DecisionPanel({ plan, onDecided }: { plan: RedistributionPlan; onDecided: () => void }) {
   const { t, formatDate } = useI18n();
-  const { api, me } = useSession();
+  const { api } = useSession();
   const [mode, setMode] = useState<'voluntary' | 'mandatory'>('voluntary');
   const [legalBasis, setLegalBasis] = useState('');
   const [validFrom, setValidFrom] = useState(plan.transferDate);
@@ -354,7 +368,8 @@ function DecisionPanel({ plan, onDecided }: { plan: RedistributionPlan; onDecide
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
   const { busy, error, run } = useSubmission();
-  const mayDecide = me.permissions.includes('shortage:decide');
+  // Läkemedelsverket decides (the server says: a coordinator elsewhere has the role, not the mandate).
+  const mayDecide = plan.mayDecide;
   const d = plan.decision;
   if (d) {
     const withdrawal = plan.log.find((l) => l.event === 'withdrawn');
