@@ -1,6 +1,6 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { seesEverything, type Principal } from '../domain/access.js';
+import { seesEverything, type Permission, type Principal } from '../domain/access.js';
 import { mayDecide } from '../domain/actors.js';
 import { calendarDateInSweden } from '../domain/calendar.js';
 import {
@@ -330,6 +330,35 @@ export const shortageCaseRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = a
     return c;
   };
   const answer = async (p: Principal, id: number) => toDto(store, p, await load(p, id));
+  /**
+   * A change to one case: the caller must see it ("not found" otherwise, as for reading it), the
+   * change is made (the repository checks who may make it, records it and audits it), and the case
+   * is answered as the caller sees it.
+   */
+  const caseChange = <B extends TObject>(
+    method: 'POST' | 'PUT',
+    path: string,
+    route: { permission: Permission; summary: string; body: B },
+    change: (p: Principal, id: number, body: Static<B>) => Promise<unknown>,
+  ) =>
+    app.route({
+      method,
+      url: `/shortage-cases/:id/${path}`,
+      config: { permission: route.permission },
+      schema: {
+        tags: ['shortage'],
+        summary: route.summary,
+        params: Id,
+        body: route.body,
+        response: { 200: CaseDto, ...errors },
+      },
+      handler: async (request) => {
+        const p = principalOf(request);
+        await load(p, request.params.id);
+        await change(p, request.params.id, request.body as Static<B>);
+        return answer(p, request.params.id);
+      },
+    });
 
   app.get(
     '/shortage-cases',
@@ -403,161 +432,107 @@ export const shortageCaseRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = a
     async (request) => answer(principalOf(request), request.params.id),
   );
 
-  app.post(
-    '/shortage-cases/:id/moves',
+  caseChange(
+    'POST',
+    'moves',
     {
-      config: { permission: 'shortage:manage' },
-      schema: {
-        tags: ['shortage'],
-        summary: 'Move a case to another state (allowedMoves), saying why',
-        params: Id,
-        body: Type.Object({ to: StateSchema, reason: Reason }, { additionalProperties: false }),
-        response: { 200: CaseDto, ...errors },
-      },
+      permission: 'shortage:manage',
+      summary: 'Move a case to another state (allowedMoves), saying why',
+      body: Type.Object({ to: StateSchema, reason: Reason }, { additionalProperties: false }),
     },
-    async (request) => {
-      const p = principalOf(request);
-      await load(p, request.params.id);
-      await moveCase(store.db, p, request.params.id, request.body.to, request.body.reason);
-      return answer(p, request.params.id);
-    },
+    (p, id, body) => moveCase(store.db, p, id, body.to, body.reason),
   );
 
-  app.put(
-    '/shortage-cases/:id/checklist',
+  caseChange(
+    'PUT',
+    'checklist',
     {
-      config: { permission: 'shortage:manage' },
-      schema: {
-        tags: ['shortage'],
-        summary: 'Record the R4 critical-shortage checklist’s answers (and notes)',
-        params: Id,
-        body: Type.Object(
-          {
-            checklist: ChecklistSchema,
-            note: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
-            confidentialNote: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
-            reason: Reason,
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: CaseDto, ...errors },
-      },
+      permission: 'shortage:manage',
+      summary: 'Record the R4 critical-shortage checklist’s answers (and notes)',
+      body: Type.Object(
+        {
+          checklist: ChecklistSchema,
+          note: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
+          confidentialNote: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
+          reason: Reason,
+        },
+        { additionalProperties: false },
+      ),
     },
-    async (request) => {
-      const p = principalOf(request);
-      await load(p, request.params.id);
-      await setChecklist(store.db, p, request.params.id, request.body);
-      return answer(p, request.params.id);
-    },
+    (p, id, body) => setChecklist(store.db, p, id, body),
   );
 
-  app.post(
-    '/shortage-cases/:id/designation',
+  caseChange(
+    'POST',
+    'designation',
     {
-      config: { permission: 'shortage:decide' },
-      schema: {
-        tags: ['shortage'],
-        summary:
-          'Läkemedelsverket designates kritisk brist (the checklist must be met), finds it is not one, or revokes a designation',
-        params: Id,
-        body: Type.Object(
-          { outcome: StringEnum(DESIGNATION_OUTCOMES), reason: Reason },
-          { additionalProperties: false },
-        ),
-        response: { 200: CaseDto, ...errors },
-      },
+      permission: 'shortage:decide',
+      summary:
+        'Läkemedelsverket designates kritisk brist (the checklist must be met), finds it is not one, or revokes a designation',
+      body: Type.Object(
+        { outcome: StringEnum(DESIGNATION_OUTCOMES), reason: Reason },
+        { additionalProperties: false },
+      ),
     },
-    async (request) => {
-      const p = principalOf(request);
-      await load(p, request.params.id);
-      await designate(store.db, p, request.params.id, { ...request.body, on: today() });
-      return answer(p, request.params.id);
-    },
+    (p, id, body) => designate(store.db, p, id, { ...body, on: today() }),
   );
 
-  app.post(
-    '/shortage-cases/:id/alternatives',
+  caseChange(
+    'POST',
+    'alternatives',
     {
-      config: { permission: 'shortage:manage' },
-      schema: {
-        tags: ['shortage'],
-        summary:
-          'Record a relevant alternative the assessment names (recorded_alternative; the picture’s signal uses it from its next refresh)',
-        params: Id,
-        body: Type.Object(
-          {
-            packageId: Type.Optional(
-              Type.Integer({ minimum: 1, description: 'group cases: the package replaced' }),
-            ),
-            alternativePackageId: Type.Integer({ minimum: 1 }),
-            unitsPerUnit: Type.Number({
-              exclusiveMinimum: 0,
-              description: 'units of the alternative replacing one unit',
-            }),
-            note: Type.Optional(Type.String({ maxLength: 2000 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: CaseDto, ...errors },
-      },
+      permission: 'shortage:manage',
+      summary:
+        'Record a relevant alternative the assessment names (recorded_alternative; the picture’s signal uses it from its next refresh)',
+      body: Type.Object(
+        {
+          packageId: Type.Optional(
+            Type.Integer({ minimum: 1, description: 'group cases: the package replaced' }),
+          ),
+          alternativePackageId: Type.Integer({ minimum: 1 }),
+          unitsPerUnit: Type.Number({
+            exclusiveMinimum: 0,
+            description: 'units of the alternative replacing one unit',
+          }),
+          note: Type.Optional(Type.String({ maxLength: 2000 })),
+        },
+        { additionalProperties: false },
+      ),
     },
-    async (request) => {
-      const p = principalOf(request);
-      await load(p, request.params.id);
-      await recordAlternative(store.db, p, request.params.id, { ...request.body, on: today() });
-      return answer(p, request.params.id);
-    },
+    (p, id, body) => recordAlternative(store.db, p, id, { ...body, on: today() }),
   );
 
-  app.post(
-    '/shortage-cases/:id/remedies',
+  caseChange(
+    'POST',
+    'remedies',
     {
-      config: { permission: 'shortage:manage' },
-      schema: {
-        tags: ['shortage'],
-        summary: 'Choose a remedy from R4’s list, with a note',
-        params: Id,
-        body: Type.Object(
-          { kind: StringEnum(REMEDY_KINDS), note: Type.String({ minLength: 1, maxLength: 2000 }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: CaseDto, ...errors },
-      },
+      permission: 'shortage:manage',
+      summary: 'Choose a remedy from R4’s list, with a note',
+      body: Type.Object(
+        { kind: StringEnum(REMEDY_KINDS), note: Type.String({ minLength: 1, maxLength: 2000 }) },
+        { additionalProperties: false },
+      ),
     },
-    async (request) => {
-      const p = principalOf(request);
-      await load(p, request.params.id);
-      await recordRemedy(store.db, p, request.params.id, request.body);
-      return answer(p, request.params.id);
-    },
+    (p, id, body) => recordRemedy(store.db, p, id, body),
   );
 
-  app.post(
-    '/shortage-cases/:id/consultations',
+  caseChange(
+    'POST',
+    'consultations',
     {
-      config: { permission: 'shortage:manage' },
-      schema: {
-        tags: ['shortage'],
-        summary: 'R3: record who was consulted, when, and what they said',
-        params: Id,
-        body: Type.Object(
-          {
-            party: StringEnum(CONSULTED_PARTIES),
-            partyName: Type.String({ minLength: 1, maxLength: 200 }),
-            consultedOn: DateString,
-            summary: Type.String({ minLength: 1, maxLength: 4000 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: CaseDto, ...errors },
-      },
+      permission: 'shortage:manage',
+      summary: 'R3: record who was consulted, when, and what they said',
+      body: Type.Object(
+        {
+          party: StringEnum(CONSULTED_PARTIES),
+          partyName: Type.String({ minLength: 1, maxLength: 200 }),
+          consultedOn: DateString,
+          summary: Type.String({ minLength: 1, maxLength: 4000 }),
+        },
+        { additionalProperties: false },
+      ),
     },
-    async (request) => {
-      const p = principalOf(request);
-      await load(p, request.params.id);
-      await recordConsultation(store.db, p, request.params.id, request.body, today());
-      return answer(p, request.params.id);
-    },
+    (p, id, body) => recordConsultation(store.db, p, id, body, today()),
   );
 
   app.get(
