@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from 'react';
 import { useI18n } from '../i18n.js';
 
 /** One choice of a drop-down. */
@@ -37,6 +37,55 @@ export function SelectField({
           </option>
         ))}
       </select>
+    </div>
+  );
+}
+
+/**
+ * A labelled input (text, number, date …) whose value is a string; other attributes (type, min, step,
+ * required …) pass through to the input.
+ */
+export function InputField({
+  label,
+  value,
+  onChange,
+  className,
+  ...input
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  /** Classes besides `field`. */
+  className?: string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'id' | 'className'>) {
+  const id = useId();
+  return (
+    <div className={className ? `field ${className}` : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} value={value} onChange={(event) => onChange(event.target.value)} {...input} />
+    </div>
+  );
+}
+
+/** A labelled text area; other attributes (rows, maxLength …) pass through. */
+export function TextAreaField({
+  label,
+  value,
+  onChange,
+  className,
+  ...area
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  /** Classes besides `field`. */
+  className?: string;
+} & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onChange' | 'id' | 'className'>) {
+  const id = useId();
+  return (
+    <div className={className ? `field ${className}` : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} value={value} onChange={(event) => onChange(event.target.value)} {...area} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { Fragment, useId, useState, type FormEvent } from 'react';
+import { Fragment, useState, type FormEvent } from 'react';
 import type { Static } from '@sinclair/typebox';
 import type {
   CompensationApplicationDto,
@@ -11,7 +11,7 @@ import { DecisionCell, DetailRow, FormCard, useSubmission } from '../components/
 import { Badge, type BadgeTone } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
 import { useDateTime } from '../components/freshness.js';
-import { SelectField } from '../components/fields.js';
+import { InputField, SelectField, TextAreaField } from '../components/fields.js';
 import { PageHeader } from '../components/page-header.js';
 import { SectionTabs } from '../components/section-tabs.js';
 import { OBLIGATION_TABS } from './supervision.page.js';
@@ -240,7 +240,6 @@ function Lines({ lines, sek }: { lines: Estimate['lines']; sek: (n: number) => s
 function ApplyCard({ onFiled }: { onFiled: () => void }) {
   const { t, formatNumber } = useI18n();
   const { api } = useSession();
-  const ids = { year: useId(), note: useId() };
   // The year of the obligations in force on the picture's day, until the user picks another.
   const inForce = useApi('obligations-in-force-day', (a, signal) =>
     a.request<{ on: string }>('/api/dispensations/in-force', { signal }),
@@ -270,21 +269,15 @@ function ApplyCard({ onFiled }: { onFiled: () => void }) {
   return (
     <FormCard id="comp-new" title={t('comp.newTitle')} onSubmit={submit}>
       <div className="report-form-fields">
-        <div className="field">
-          <label htmlFor={ids.year}>{t('comp.year')}</label>
-          <input
-            id={ids.year}
-            type="number"
-            min={2000}
-            max={2200}
-            value={year}
-            onChange={(e) => setYear(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.note}>{t('comp.note')}</label>
-          <textarea id={ids.note} rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
-        </div>
+        <InputField
+          label={t('comp.year')}
+          type="number"
+          min={2000}
+          max={2200}
+          value={year}
+          onChange={setYear}
+        />
+        <TextAreaField label={t('comp.note')} rows={2} value={note} onChange={setNote} />
       </div>
       <div className="comp-estimate" data-testid="compensation-estimate">
         {estimate.status === 'error' ? (
@@ -319,7 +312,6 @@ function ApplyCard({ onFiled }: { onFiled: () => void }) {
 function DecisionForm({ a, onDecided }: { a: Application; onDecided: () => void }) {
   const { t } = useI18n();
   const { api } = useSession();
-  const ids = { amount: useId(), reason: useId() };
   const [outcome, setOutcome] = useState<'approve' | 'adjust' | 'deny'>('approve');
   const [amount, setAmount] = useState(String(a.computedSek));
   const [reason, setReason] = useState('');
@@ -349,21 +341,15 @@ function DecisionForm({ a, onDecided }: { a: Application; onDecided: () => void 
           onChange={(v) => setOutcome(v === 'adjust' ? 'adjust' : v === 'deny' ? 'deny' : 'approve')}
         />
         {outcome === 'adjust' && (
-          <div className="field">
-            <label htmlFor={ids.amount}>{t('comp.amount')}</label>
-            <input
-              id={ids.amount}
-              type="number"
-              min={0}
-              value={amount}
-              onChange={(e) => setAmount(e.target.value)}
-            />
-          </div>
+          <InputField label={t('comp.amount')} type="number" min={0} value={amount} onChange={setAmount} />
         )}
-        <div className="field decision-reason">
-          <label htmlFor={ids.reason}>{t('comp.reason')}</label>
-          <textarea id={ids.reason} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
-        </div>
+        <TextAreaField
+          label={t('comp.reason')}
+          className="decision-reason"
+          rows={2}
+          value={reason}
+          onChange={setReason}
+        />
       </div>
       <div className="report-form-actions">
         <button type="submit" className="button button-primary" disabled={saving}>
@@ -382,7 +368,6 @@ function DecisionForm({ a, onDecided }: { a: Application; onDecided: () => void 
 function ModelForm({ latest, onAdded }: { latest: Model | undefined; onAdded: () => void }) {
   const { t } = useI18n();
   const { api } = useSession();
-  const ids = { from: useId(), rate: useId(), margin: useId(), storage: useId(), note: useId() };
   const [validFrom, setValidFrom] = useState('');
   const [rate, setRate] = useState(String(latest?.referenceRatePercent ?? ''));
   const [margin, setMargin] = useState(String(latest?.marginPercentagePoints ?? ''));
@@ -409,44 +394,29 @@ function ModelForm({ latest, onAdded }: { latest: Model | undefined; onAdded: ()
   return (
     <FormCard id="comp-model" title={t('comp.newModel')} onSubmit={submit}>
       <div className="decision-form-fields">
-        <div className="field">
-          <label htmlFor={ids.from}>{t('comp.col.validFrom')}</label>
-          <input id={ids.from} type="date" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.rate}>{t('comp.ratePercent')}</label>
-          <input
-            id={ids.rate}
-            type="number"
-            step="0.01"
-            value={rate}
-            onChange={(e) => setRate(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.margin}>{t('comp.marginPp')}</label>
-          <input
-            id={ids.margin}
-            type="number"
-            step="0.01"
-            value={margin}
-            onChange={(e) => setMargin(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.storage}>{t('comp.storageSek')}</label>
-          <input
-            id={ids.storage}
-            type="number"
-            step="0.01"
-            value={storage}
-            onChange={(e) => setStorage(e.target.value)}
-          />
-        </div>
-        <div className="field decision-reason">
-          <label htmlFor={ids.note}>{t('comp.modelNote')}</label>
-          <textarea id={ids.note} rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
-        </div>
+        <InputField label={t('comp.col.validFrom')} type="date" value={validFrom} onChange={setValidFrom} />
+        <InputField label={t('comp.ratePercent')} type="number" step="0.01" value={rate} onChange={setRate} />
+        <InputField
+          label={t('comp.marginPp')}
+          type="number"
+          step="0.01"
+          value={margin}
+          onChange={setMargin}
+        />
+        <InputField
+          label={t('comp.storageSek')}
+          type="number"
+          step="0.01"
+          value={storage}
+          onChange={setStorage}
+        />
+        <TextAreaField
+          label={t('comp.modelNote')}
+          className="decision-reason"
+          rows={2}
+          value={note}
+          onChange={setNote}
+        />
       </div>
       <div className="report-form-actions">
         <button type="submit" className="button button-primary" disabled={saving}>

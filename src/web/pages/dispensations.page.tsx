@@ -1,4 +1,4 @@
-import { Fragment, useId, useState, type FormEvent } from 'react';
+import { Fragment, useState, type FormEvent } from 'react';
 import type { Static } from '@sinclair/typebox';
 import type { DispensationDto } from '../../api/dispensation.routes.js';
 import { DISPENSATION_STATUSES, type DispensationStatus } from '../../domain/dispensation.js';
@@ -7,7 +7,7 @@ import { DecisionCell, DetailRow, FormCard, useSubmission } from '../components/
 import { Badge, type BadgeTone } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
 import { useDateTime } from '../components/freshness.js';
-import { FilterPanel, FilterRow, SelectField } from '../components/fields.js';
+import { FilterPanel, FilterRow, InputField, SelectField, TextAreaField } from '../components/fields.js';
 import { PageHeader } from '../components/page-header.js';
 import { SectionTabs } from '../components/section-tabs.js';
 import { OBLIGATION_TABS } from './supervision.page.js';
@@ -190,7 +190,6 @@ function DispensationRow({
 function ApplicationForm({ onFiled }: { onFiled: () => void }) {
   const { t, formatNumber } = useI18n();
   const { api } = useSession();
-  const ids = { volume: useId(), reason: useId() };
   const obligations = useApi('obligations-in-force', (a, signal) =>
     a.request<InForce>('/api/dispensations/in-force', { signal }),
   );
@@ -229,21 +228,15 @@ function ApplicationForm({ onFiled }: { onFiled: () => void }) {
           }))}
           onChange={setPackageId}
         />
-        <div className="field">
-          <label htmlFor={ids.volume}>{t('disp.requestedVolume')}</label>
-          <input
-            id={ids.volume}
-            type="number"
-            min={0}
-            step={1}
-            value={volume}
-            onChange={(e) => setVolume(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.reason}>{t('disp.reason')}</label>
-          <textarea id={ids.reason} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
-        </div>
+        <InputField
+          label={t('disp.requestedVolume')}
+          type="number"
+          min={0}
+          step={1}
+          value={volume}
+          onChange={setVolume}
+        />
+        <TextAreaField label={t('disp.reason')} rows={3} value={reason} onChange={setReason} />
       </div>
       <div className="report-form-actions">
         <button type="submit" className="button button-primary" disabled={saving || year === undefined}>
@@ -269,7 +262,6 @@ function ApplicationForm({ onFiled }: { onFiled: () => void }) {
 function DecisionForm({ d, onDecided }: { d: Dispensation; onDecided: () => void }) {
   const { t } = useI18n();
   const { api } = useSession();
-  const ids = { volume: useId(), from: useId(), to: useId(), reason: useId() };
   const [outcome, setOutcome] = useState<'grant' | 'deny'>('grant');
   const [volume, setVolume] = useState(String(d.requestedVolume));
   const [validFrom, setValidFrom] = useState(`${d.year}-01-01`);
@@ -301,35 +293,24 @@ function DecisionForm({ d, onDecided }: { d: Dispensation; onDecided: () => void
         />
         {outcome === 'grant' && (
           <>
-            <div className="field">
-              <label htmlFor={ids.volume}>{t('disp.grantVolume')}</label>
-              <input
-                id={ids.volume}
-                type="number"
-                min={0}
-                value={volume}
-                onChange={(e) => setVolume(e.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor={ids.from}>{t('disp.validFrom')}</label>
-              <input
-                id={ids.from}
-                type="date"
-                value={validFrom}
-                onChange={(e) => setValidFrom(e.target.value)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor={ids.to}>{t('disp.validTo')}</label>
-              <input id={ids.to} type="date" value={validTo} onChange={(e) => setValidTo(e.target.value)} />
-            </div>
+            <InputField
+              label={t('disp.grantVolume')}
+              type="number"
+              min={0}
+              value={volume}
+              onChange={setVolume}
+            />
+            <InputField label={t('disp.validFrom')} type="date" value={validFrom} onChange={setValidFrom} />
+            <InputField label={t('disp.validTo')} type="date" value={validTo} onChange={setValidTo} />
           </>
         )}
-        <div className="field decision-reason">
-          <label htmlFor={ids.reason}>{t('disp.decisionReason')}</label>
-          <textarea id={ids.reason} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
-        </div>
+        <TextAreaField
+          label={t('disp.decisionReason')}
+          className="decision-reason"
+          rows={2}
+          value={reason}
+          onChange={setReason}
+        />
       </div>
       <div className="report-form-actions">
         <button type="submit" className="button button-primary" disabled={saving}>
