@@ -14,6 +14,7 @@ import {
   type RedistributionPlan,
 } from '../redistribution-api.js';
 import { FormCard, useSubmission } from '../components/form-card.js';
+import { InputField, SelectField, TextAreaField } from '../components/fields.js';
 import { Link, useQueryState, useRouter } from '../router.js';
 import { useSession } from '../session.js';
 import { useApi } from '../use-api.js';
@@ -144,16 +145,13 @@ function NewPlanForm({ caseId }: { caseId: number | null }) {
         </p>
       )}
       <div className="report-form-fields">
-        <div className="field">
-          <label htmlFor="redist-packages">{t('redist.form.packages')}</label>
-          <input
-            id="redist-packages"
-            type="text"
-            value={packageIds}
-            onChange={(e) => setPackageIds(e.target.value)}
-            disabled={file !== null}
-          />
-        </div>
+        <InputField
+          label={t('redist.form.packages')}
+          type="text"
+          value={packageIds}
+          onChange={setPackageIds}
+          disabled={file !== null}
+        />
         <div className="field">
           <label htmlFor="redist-file">{t('redist.form.file')}</label>
           <input
@@ -444,77 +442,66 @@ function DecisionPanel({ plan, onDecided }: { plan: RedistributionPlan; onDecide
     <FormCard id="redist-decide" title={t('redist.decide.title')} onSubmit={submit} testId="redist-decide">
       <p className="muted">{t('redist.decide.lead')}</p>
       <div className="redist-grid">
-        <div className="field">
-          <label htmlFor="rd-mode">{t('redist.decision.mode')}</label>
-          <select
-            id="rd-mode"
-            value={mode}
-            onChange={(e) => setMode(e.target.value as 'voluntary' | 'mandatory')}
-          >
-            <option value="voluntary">{t('redist.decision.voluntary')}</option>
-            <option value="mandatory">{t('redist.decision.mandatory')}</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="rd-basis">{t('redist.decision.legalBasis')}</label>
-          <input
-            id="rd-basis"
-            type="text"
-            required
-            value={legalBasis}
-            onChange={(e) => setLegalBasis(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="rd-from">{t('redist.decision.validFrom')}</label>
-          <input
-            id="rd-from"
-            type="date"
-            required
-            value={validFrom}
-            onChange={(e) => setValidFrom(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="rd-to">{t('redist.decision.validTo')}</label>
-          <input
-            id="rd-to"
-            type="date"
-            required
-            value={validTo}
-            onChange={(e) => setValidTo(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="rd-cap">{t('redist.decision.cap')}</label>
-          <input
-            id="rd-cap"
-            type="number"
-            min={1}
-            step={1}
-            value={cap}
-            onChange={(e) => setCap(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="rd-shelf">{t('redist.decision.shelf')}</label>
-          <input
-            id="rd-shelf"
-            type="number"
-            min={0}
-            step={1}
-            value={shelf}
-            onChange={(e) => setShelf(e.target.value)}
-          />
-        </div>
-        <div className="field redist-wide">
-          <label htmlFor="rd-note">{t('redist.decision.note')}</label>
-          <input id="rd-note" type="text" value={note} onChange={(e) => setNote(e.target.value)} />
-        </div>
-        <div className="field redist-wide">
-          <label htmlFor="rd-reason">{t('redist.decision.reason')}</label>
-          <textarea id="rd-reason" required value={reason} onChange={(e) => setReason(e.target.value)} />
-        </div>
+        <SelectField
+          label={t('redist.decision.mode')}
+          value={mode}
+          options={(['voluntary', 'mandatory'] as const).map((m) => ({
+            value: m,
+            label: t(`redist.decision.${m}` as MessageKey),
+          }))}
+          onChange={(v) => setMode(v === 'mandatory' ? 'mandatory' : 'voluntary')}
+        />
+        <InputField
+          label={t('redist.decision.legalBasis')}
+          type="text"
+          required
+          value={legalBasis}
+          onChange={setLegalBasis}
+        />
+        <InputField
+          label={t('redist.decision.validFrom')}
+          type="date"
+          required
+          value={validFrom}
+          onChange={setValidFrom}
+        />
+        <InputField
+          label={t('redist.decision.validTo')}
+          type="date"
+          required
+          value={validTo}
+          onChange={setValidTo}
+        />
+        <InputField
+          label={t('redist.decision.cap')}
+          type="number"
+          min={1}
+          step={1}
+          value={cap}
+          onChange={setCap}
+        />
+        <InputField
+          label={t('redist.decision.shelf')}
+          type="number"
+          min={0}
+          step={1}
+          value={shelf}
+          onChange={setShelf}
+        />
+        <InputField
+          label={t('redist.decision.note')}
+          className="redist-wide"
+          type="text"
+          value={note}
+          onChange={setNote}
+        />
+        <TextAreaField
+          label={t('redist.decision.reason')}
+          className="redist-wide"
+          required
+          value={reason}
+          onChange={setReason}
+        />
       </div>
       <p className="muted">{t('redist.decide.freezes')}</p>
       <div className="report-form-actions">
@@ -546,15 +533,7 @@ function WithdrawForm({ plan, onWithdrawn }: { plan: RedistributionPlan; onWithd
       testId="redist-withdraw"
     >
       <p className="muted">{t('redist.withdraw.lead')}</p>
-      <div className="field">
-        <label htmlFor="rd-withdraw-reason">{t('redist.withdraw.reason')}</label>
-        <textarea
-          id="rd-withdraw-reason"
-          required
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
-      </div>
+      <TextAreaField label={t('redist.withdraw.reason')} required value={reason} onChange={setReason} />
       <div className="report-form-actions">
         <button type="submit" className="button button-secondary" disabled={busy}>
           {t('redist.withdraw.submit')}
