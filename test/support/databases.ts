@@ -79,7 +79,8 @@ export function describeEach<B extends BackendVariant>(
   };
 }
 
-async function openPgliteForTest(options: OpenOptions = {}): Promise<Store> {
+/** A fresh, migrated, empty PGlite database in memory (the PGlite backend's `open`). */
+export async function openPgliteForTest(options: OpenOptions = {}): Promise<Store> {
   if (options.upTo === undefined) return openStore({ loadDataDir: await pgliteTemplate() });
   const store = await openStore({ dataDir: 'memory://' });
   await migrate(store, options);
