@@ -12,5 +12,7 @@ export default defineConfig({
     // test/e2e/support.ts): its default 1 s failed browser tests on a loaded 2-core machine.
     expect: { poll: { timeout: 15_000 } },
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // A folder for the migrated templates that every fresh test database starts from (databases.ts).
+    globalSetup: ['./test/support/templates.ts'],
   },
 });

@@ -125,6 +125,12 @@ export interface StoreOptions {
   /** PGlite on disk: empty the folder first, once its lock is taken (`beredskap demo --fresh`). */
   fresh?: boolean | undefined;
   /**
+   * PGlite in memory: start from this copy of a data folder (PGlite's `dumpDataDir`) instead of an
+   * empty one. For the tests, which start each database from one migrated template
+   * (test/support/databases.ts) rather than run initdb and every migration again.
+   */
+  loadDataDir?: Blob | undefined;
+  /**
    * PostgreSQL: the longest a statement on the requests' connections (`db`, `bulkTransaction`) may
    * run (`statement_timeout`, and pg's `query_timeout` a margin later). `beredskap serve` sets
    * `REQUEST_STATEMENT_TIMEOUT_MS`; unset (commands that load or migrate a whole data set), no limit.
@@ -142,7 +148,7 @@ const keepString = (v: string): string => v;
 /** Opens PGlite (default) or PostgreSQL (`databaseUrl`). The schema is not migrated here. */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.statementTimeoutMs);
-  return openPglite(options.dataDir ?? 'memory://', options.fresh === true);
+  return openPglite(options.dataDir ?? 'memory://', options.fresh === true, options.loadDataDir);
 }
 
 /** Reads DATABASE_URL and BEREDSKAP_DATA_DIR from the environment. */
@@ -294,7 +300,7 @@ async function transactionOn<T>(
   return single.transaction().execute((trx) => fn(trx, copy));
 }
 
-async function openPglite(dataDir: string, fresh: boolean): Promise<Store> {
+async function openPglite(dataDir: string, fresh: boolean, loadDataDir?: Blob): Promise<Store> {
   const onDisk = !dataDir.includes('://');
   if (onDisk) await mkdir(dataDir, { recursive: true });
   // One process at a time on a folder (issue 11 item 5): taken before PGlite reads a file of it.
@@ -311,6 +317,7 @@ async function openPglite(dataDir: string, fresh: boolean): Promise<Store> {
       // In memory, extending files by zero-filled writes keeps bulk COPY from slowing as tables grow
       // (1.8M rows: 5.2 s instead of 12.2 s, measured in docs/data.md); on disk it makes no difference.
       postgresqlconf: ["file_extend_method = 'write_zeros'"],
+      ...(loadDataDir && !onDisk ? { loadDataDir } : {}),
     });
   } catch (err) {
     await lock?.release();

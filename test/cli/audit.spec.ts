@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
 import { runCli } from '../support/cli.js';
+import { migratedDataFolder } from '../support/databases.js';
 
 /** `beredskap audit verify` against an embedded database in a temporary directory (issue 11 item 8). */
 describe('beredskap audit verify', () => {
@@ -14,8 +14,8 @@ describe('beredskap audit verify', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'beredskap-audit-'));
+    await migratedDataFolder(dir);
     const store = await openStore({ dataDir: dir });
-    await migrateToLatest(store.db);
     for (let i = 1; i <= 4; i++) {
       await store.db
         .insertInto('audit_log')

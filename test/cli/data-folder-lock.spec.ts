@@ -11,8 +11,8 @@ import {
   startTicksOf,
 } from '../../src/store/data-folder-lock.js';
 import { openStore } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
 import { exitOf, runCli, startServeProcess } from '../support/cli.js';
+import { migratedDataFolder } from '../support/databases.js';
 import { seedMinimal } from '../support/seed.js';
 
 const CSV_HEADER = 'location,package,quantity,batch,expiry,stock_level,counted_at';
@@ -81,8 +81,8 @@ describe('one process per embedded database folder (PGlite)', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'beredskap-lock-'));
+    await migratedDataFolder(dir);
     const store = await openStore({ dataDir: dir });
-    await migrateToLatest(store.db);
     await seedMinimal(store.db);
     await store.close();
     env = { ...process.env, BEREDSKAP_DATA_DIR: dir, DATABASE_URL: '' };

@@ -5,9 +5,9 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerGenerateCommand } from '../../src/cli/generate.command.js';
 import { openStore } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { seedMinimal } from '../support/seed.js';
+import { migratedDataFolder } from '../support/databases.js';
 
 /**
  * Issue 10 item 6: the CLI speaks one language per run (src/cli/messages.ts): `--lang sv|en`, else
@@ -20,8 +20,8 @@ describe('beredskap speaks one language per run', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'beredskap-lang-'));
+    await migratedDataFolder(dir);
     const store = await openStore({ dataDir: dir });
-    await migrateToLatest(store.db);
     await seedMinimal(store.db);
     await store.close();
     base = { ...process.env, BEREDSKAP_DATA_DIR: dir, DATABASE_URL: '', LC_ALL: '' };

@@ -6,8 +6,8 @@ import { generateSweden } from '../../data/generate.js';
 import { writeNplExport, type NplExportCounts } from '../../data/npl.js';
 import { importNpl, type NplImportReceipt } from '../../src/ingest/npl/import.service.js';
 import { directorySource } from '../../src/ingest/npl/source.js';
-import { openStore, type Store } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
+import type { Store } from '../../src/store/database.js';
+import { openPgliteForTest } from '../support/databases.js';
 
 /** Synthetic Sweden's catalogue written as an NPL export and read back by the importer. */
 describe('the synthetic catalogue as an NPL export', () => {
@@ -20,8 +20,7 @@ describe('the synthetic catalogue as an NPL export', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'npl-synthetic-'));
     written = await writeNplExport(dir, options);
-    store = await openStore({ dataDir: 'memory://' });
-    await migrateToLatest(store.db);
+    store = await openPgliteForTest();
     receipt = await importNpl(store, { source: await directorySource(dir), asOf: options.today });
   });
   afterAll(async () => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
 import { seedMinimal } from '../support/seed.js';
 import { runCli } from '../support/cli.js';
+import { migratedDataFolder } from '../support/databases.js';
 
 /** `beredskap ingest FILE --org CODE` against an embedded database in a temporary directory. */
 describe('beredskap ingest', () => {
@@ -14,8 +14,8 @@ describe('beredskap ingest', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'beredskap-cli-'));
+    await migratedDataFolder(dir);
     const store = await openStore({ dataDir: dir });
-    await migrateToLatest(store.db);
     await seedMinimal(store.db);
     await store.close();
     // Swedish, the CLI's language when LANG is not English (src/cli/messages.ts).

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { openStore } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
 import { buildMunicipality, buildRegion } from '../support/builders.js';
 import { runCli } from '../support/cli.js';
+import { migratedDataFolder } from '../support/databases.js';
 
 /** `beredskap import organisations|locations FILE` against an embedded database in a temporary directory. */
 describe('beredskap import organisations / locations', () => {
@@ -15,8 +15,8 @@ describe('beredskap import organisations / locations', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'beredskap-import-'));
+    await migratedDataFolder(join(dir, 'db'));
     const store = await openStore({ dataDir: join(dir, 'db') });
-    await migrateToLatest(store.db);
     for (const [code, name] of [
       ['01', 'Region Stockholm'],
       ['03', 'Region Uppsala'],

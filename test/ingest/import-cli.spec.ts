@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
 import { buildOrganisation } from '../support/builders.js';
 import { runCli } from '../support/cli.js';
+import { migratedDataFolder } from '../support/databases.js';
 
 /** `beredskap import npl DIR` and `beredskap import list FILE` against an embedded database. */
 describe('beredskap import', () => {
@@ -14,8 +14,8 @@ describe('beredskap import', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'beredskap-import-'));
+    await migratedDataFolder(join(dir, 'db'));
     const store = await openStore({ dataDir: join(dir, 'db') });
-    await migrateToLatest(store.db);
     await buildOrganisation(store.db, {
       code: 'SOS',
       kind: 'authority',

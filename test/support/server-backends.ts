@@ -4,8 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { NO_POSTGRES, type BackendVariant } from './databases.js';
+import {
+  createMigratedPostgresDatabase,
+  migratedDataFolder,
+  NO_POSTGRES,
+  type BackendVariant,
+} from './databases.js';
 import { seedMinimal } from './seed.js';
 
 /** A seeded database for a server run as a child process (`beredskap serve`). */
@@ -47,8 +51,8 @@ function pgliteBackend(prefix: string): ServerBackend {
     skipReason: null,
     async prepare() {
       dir = await mkdtemp(join(tmpdir(), `beredskap-${prefix}-`));
+      await migratedDataFolder(dir);
       const store = await openStore({ dataDir: dir });
-      await migrateToLatest(store.db);
       await seedMinimal(store.db);
       await store.close();
       return { BEREDSKAP_DATA_DIR: dir, DATABASE_URL: '' };
@@ -73,9 +77,8 @@ function postgresBackend(prefix: string, adminUrl: string): ServerBackend {
     name: 'postgres',
     skipReason: null,
     async prepare() {
-      await admin(`CREATE DATABASE ${name}`);
+      await createMigratedPostgresDatabase(adminUrl, name);
       const store = await openStore({ databaseUrl: url.toString() });
-      await migrateToLatest(store.db);
       await seedMinimal(store.db);
       await store.close();
       return { DATABASE_URL: url.toString() };
