@@ -111,6 +111,40 @@ describe('Fördelning in Chromium', () => {
     expect(await page.getByTestId('alloc-summary').count()).toBe(0);
     await d.screenshot('allocation-wholesaler-detail');
 
+    // The wholesaler's reporter records a delivery in the dashboard: 100 to Region Skåne, then one
+    // over what is left, which is refused with the figures.
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await d.signIn(tokens.wholesalerReporter);
+    await d.go('/allocations/quota');
+    const form = page.getByTestId('delivery-form');
+    await form.waitFor();
+    const skane = await form
+      .getByLabel('Fördelning och mottagare')
+      .locator('option', { hasText: 'Region Skåne' })
+      .getAttribute('value');
+    await form.getByLabel('Fördelning och mottagare').selectOption(skane!);
+    await form.getByLabel('Levererat antal').fill('100');
+    await form.getByLabel('Leveransdag').fill('2026-03-06');
+    await form.getByLabel('Följesedelsnummer').fill('GE-0002');
+    await form.getByRole('button', { name: 'Registrera leverans' }).click();
+    await expect
+      .poll(async () => plain(await page.getByTestId('delivery-recorded').textContent()))
+      .toContain('100 registrerade som levererade till Region Skåne');
+    await expect
+      .poll(async () =>
+        (await page.getByTestId('quota-row').allTextContents())
+          .map(plain)
+          .find((r) => r.includes('Region Skåne')),
+      )
+      .toContain('1 133 förp1001 033');
+    await form.getByLabel('Fördelning och mottagare').selectOption(skane!);
+    await form.getByLabel('Levererat antal').fill('2000');
+    await form.getByLabel('Följesedelsnummer').fill('GE-0003');
+    await form.getByRole('button', { name: 'Registrera leverans' }).click();
+    await expect.poll(async () => plain(await form.textContent())).toContain('Leveransen registrerades inte');
+    expect(plain(await form.textContent())).toContain('quota 1133');
+    await d.screenshot('allocation-delivery-form');
+
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await d.signIn(f.tokens.region01);
     await d.go('/allocations/quota');
@@ -118,6 +152,9 @@ describe('Fördelning in Chromium', () => {
     const own = plain(await page.getByTestId('allocation-quota').textContent());
     expect(own).toContain('267 förp');
     expect(own).not.toContain('Region Skåne');
-    expect(d.problems).toEqual([]);
+    // The one refusal above is the browser's only complaint: the delivery over the quota (409).
+    expect(d.problems).toEqual([
+      'console: Failed to load resource: the server responded with a status of 409 (Conflict)',
+    ]);
   });
 });

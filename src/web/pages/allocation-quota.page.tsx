@@ -1,11 +1,14 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { QuotaDto } from '../../api/allocation.routes.js';
 import { Badge } from '../components/badge.js';
 import { DataTable, num } from '../components/data-table.js';
+import { InputField, SelectField } from '../components/fields.js';
+import { FormCard, useSubmission } from '../components/form-card.js';
 import { PageHeader } from '../components/page-header.js';
 import { saveBlob } from '../components/picture.js';
 import { EmptyState, ErrorState } from '../components/states.js';
 import { ResultCard } from '../components/table-card.js';
+import { calendarDateInSweden } from '../../domain/calendar.js';
 import { useI18n } from '../i18n.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
@@ -101,6 +104,105 @@ export function AllocationQuotaPage() {
           />
         </ResultCard>
       )}
+      {items && me.permissions.includes('shortage:confirm') && items.some((q) => q.role === 'supplier') && (
+        <DeliveryForm quota={items.filter((q) => q.role === 'supplier')} onRecorded={quota.reload} />
+      )}
     </>
+  );
+}
+
+/**
+ * A supplying wholesaler records a delivery against a recipient's quota (POST …/deliveries). The
+ * delivery note's number is the delivery's id: sent again, nothing new is recorded; over the quota,
+ * the server refuses it and says by how much.
+ */
+function DeliveryForm({ quota, onRecorded }: { quota: readonly QuotaDto[]; onRecorded: () => void }) {
+  const { t, formatNumber } = useI18n();
+  const { api } = useSession();
+  const [line, setLine] = useState('');
+  const [quantity, setQuantity] = useState('');
+  const [deliveredOn, setDeliveredOn] = useState(calendarDateInSweden(new Date()));
+  const [deliveryId, setDeliveryId] = useState('');
+  const [recorded, setRecorded] = useState<string | null>(null);
+  const { busy, error, run } = useSubmission();
+  const key = (q: QuotaDto) => `${q.allocationId}:${q.recipientKey}`;
+  const chosen = quota.find((q) => key(q) === line);
+  const submit = (event: FormEvent) =>
+    run(event, async () => {
+      setRecorded(null);
+      if (!chosen) return;
+      await api.request(`/api/allocations/${chosen.allocationId}/deliveries`, {
+        method: 'POST',
+        body: { deliveryId, recipientKey: chosen.recipientKey, quantity: Number(quantity), deliveredOn },
+      });
+      setRecorded(
+        t('alloc.delivery.recorded', { n: formatNumber(Number(quantity)), to: chosen.recipientName }),
+      );
+      setQuantity('');
+      setDeliveryId('');
+      onRecorded();
+    });
+  return (
+    <FormCard id="alloc-delivery" title={t('alloc.delivery.title')} onSubmit={submit} testId="delivery-form">
+      <p className="muted">{t('alloc.delivery.lead')}</p>
+      <div className="report-form-fields">
+        <SelectField
+          label={t('alloc.delivery.recipient')}
+          value={line}
+          all={t('alloc.delivery.choose')}
+          options={quota.map((q) => ({
+            value: key(q),
+            label: t('alloc.delivery.option', {
+              id: q.allocationId,
+              item: q.itemName,
+              to: q.recipientName,
+              n: formatNumber(q.remaining),
+              unit: q.unit,
+            }),
+            disabled: q.remaining === 0,
+          }))}
+          onChange={setLine}
+        />
+        <InputField
+          label={t('alloc.delivery.quantity')}
+          type="number"
+          min={1}
+          step={1}
+          required
+          value={quantity}
+          onChange={setQuantity}
+        />
+        <InputField
+          label={t('alloc.delivery.date')}
+          type="date"
+          required
+          value={deliveredOn}
+          onChange={setDeliveredOn}
+        />
+        <InputField
+          label={t('alloc.delivery.id')}
+          type="text"
+          required
+          maxLength={100}
+          value={deliveryId}
+          onChange={setDeliveryId}
+        />
+      </div>
+      <div className="report-form-actions">
+        <button type="submit" className="button button-primary" disabled={busy || !chosen}>
+          {t('alloc.delivery.submit')}
+        </button>
+      </div>
+      <div aria-live="polite">
+        {recorded && (
+          <div className="notice notice-success" role="status" data-testid="delivery-recorded">
+            <div className="notice-body">
+              <p className="notice-title">{recorded}</p>
+            </div>
+          </div>
+        )}
+      </div>
+      {error && <ErrorState error={error} title={t('alloc.delivery.refused')} />}
+    </FormCard>
   );
 }
