@@ -122,7 +122,8 @@ describe('Fördelning in Chromium', () => {
       .getByLabel('Fördelning och mottagare')
       .locator('option', { hasText: 'Region Skåne' })
       .getAttribute('value');
-    await form.getByLabel('Fördelning och mottagare').selectOption(skane!);
+    expect(skane).toBe(`${list.items[0]!.id}:12`);
+    await form.getByLabel('Fördelning och mottagare').selectOption(skane);
     await form.getByLabel('Levererat antal').fill('100');
     await form.getByLabel('Leveransdag').fill('2026-03-06');
     await form.getByLabel('Följesedelsnummer').fill('GE-0002');
@@ -137,7 +138,7 @@ describe('Fördelning in Chromium', () => {
           .find((r) => r.includes('Region Skåne')),
       )
       .toContain('1 133 förp1001 033');
-    await form.getByLabel('Fördelning och mottagare').selectOption(skane!);
+    await form.getByLabel('Fördelning och mottagare').selectOption(skane);
     await form.getByLabel('Levererat antal').fill('2000');
     await form.getByLabel('Följesedelsnummer').fill('GE-0003');
     await form.getByRole('button', { name: 'Registrera leverans' }).click();
