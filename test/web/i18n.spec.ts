@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUPPLY_TIERS } from '../../src/domain/supply-tier.js';
 import { formatDateTimeIn } from '../../src/web/components/freshness.js';
+import { demandText } from '../../src/web/components/picture.js';
 import { DICTIONARIES, formatNumberIn, interpolate, LOCALES } from '../../src/web/i18n.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -49,5 +50,16 @@ describe('English mode follows English (issue 10 item 8)', () => {
   it('shows every time in Swedish time with its zone, in either language', () => {
     expect(formatDateTimeIn(LOCALES.sv, '2026-03-01T06:00:00Z')).toBe('1 mars 2026 07:00 CET');
     expect(formatDateTimeIn(LOCALES.en, '2026-07-01T06:00:00Z')).toBe('1 Jul 2026, 08:00 CEST');
+  });
+
+  it('never shows a demand above zero as 0: one pack a year a day reads "< 0,01"', () => {
+    const sv = (n: number, o?: Intl.NumberFormatOptions) => formatNumberIn('sv', n, o);
+    const en = (n: number, o?: Intl.NumberFormatOptions) => formatNumberIn('en', n, o);
+    expect(demandText(1 / 365, sv)).toBe('< 0,01');
+    expect(demandText(1 / 365, en)).toBe('< 0.01');
+    expect(demandText(0.005, sv)).toBe('0,01');
+    expect(demandText(0, sv)).toBe('0');
+    expect(demandText(0.72, sv)).toBe('0,72');
+    expect(demandText(58.93, sv)).toBe('58,9');
   });
 });

@@ -70,10 +70,23 @@ export function useDays(): (days: number | null) => string {
   };
 }
 
-/** Demand per day: two decimals below 1 (0,02 a day is not "0"), one above. */
+/**
+ * Demand per day: two decimals below 1 (0,02 a day is not "0"), one above; a demand above zero that
+ * two decimals would show as 0 (one pack a year is 0,0027 a day) reads "< 0,01", so that a critical
+ * item does not read as having no demand.
+ */
+export function demandText(
+  perDay: number,
+  formatNumber: (n: number, options?: Intl.NumberFormatOptions) => string,
+): string {
+  if (perDay > 0 && perDay < 0.005) return `< ${formatNumber(0.01, { minimumFractionDigits: 2 })}`;
+  return formatNumber(perDay, { maximumFractionDigits: perDay < 1 ? 2 : 1 });
+}
+
+/** {@link demandText} in the dashboard's language. */
 export function useDemand(): (perDay: number) => string {
   const { formatNumber } = useI18n();
-  return (perDay) => formatNumber(perDay, { maximumFractionDigits: perDay < 1 ? 2 : 1 });
+  return (perDay) => demandText(perDay, formatNumber);
 }
 
 /** The flags of an item as badges: prioritised list, notice, the possible-critical-shortage signal (R4). */
