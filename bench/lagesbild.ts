@@ -19,6 +19,8 @@
  *   3. a product page from the aggregates (productPage) vs the naive SQL over the raw rows;
  *   4. a new daily snapshot of one location: its ingest (ingestReport, the CLI/API path) vs the
  *      incremental refresh after it (target: refresh ≤ ingest), for a pharmacy and a warehouse.
+ *   5. with `--only lag`: the morning's stock reports arriving one by one through the server's
+ *      maintainer, and how long each takes to show in the picture (lagRun below).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -32,6 +34,7 @@ import { addDays } from '../src/domain/calendar.js';
 import { ingestReport } from '../src/ingest/ingest.service.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { PictureMaintainer } from '../src/store/picture/maintainer.js';
 import { refreshPicture } from '../src/store/picture/refresh.js';
 import { overviewPage, productPage } from '../src/api/picture/pages.js';
 import { LOCATION_KINDS, type LocationKind } from '../src/store/schema.js';
@@ -71,6 +74,13 @@ const BATCHES_MAX = 6;
  * the picture is not of the bench's day); for working on them.
  */
 const ONLY = option('only', '');
+/**
+ * `--only lag`: `--lag-reports` locations' new snapshots (default 240, every kind but the preparedness
+ * stocks, spread over the ids), one every `--lag-interval-ms` (default 1,000). The national morning has
+ * ~2,000 counts between about 02:00 and 06:00, one every 7 s; the bench sends them 7 × as fast (ours).
+ */
+const LAG_REPORTS = Number(option('lag-reports', '240'));
+const LAG_INTERVAL_MS = Number(option('lag-interval-ms', '1000'));
 /** National daily snapshots in a run: the machine is noisy, so several, and their median. */
 const NATIONAL_ROUNDS = Number(option('national-rounds', '3'));
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -654,6 +664,27 @@ async function snapshotCsv(
   return { csv, lines: rows.rows.length, org: org.organisation_id };
 }
 
+/** Ingests a stock snapshot CSV as `org`'s report (the CLI/API path). */
+function sendSnapshot(
+  store: Store,
+  org: { id: number; code: string; kind: string; region_code: string | null },
+  csv: string,
+  clientRef: string,
+) {
+  return ingestReport(store, {
+    reporter: {
+      organisationId: org.id,
+      organisationCode: org.code,
+      organisationKind: org.kind as Principal['organisationKind'],
+      regionCode: org.region_code,
+    },
+    kind: 'stock_snapshot',
+    format: 'csv',
+    body: new TextEncoder().encode(csv),
+    clientRef: `${clientRef}-${Date.now()}`,
+  });
+}
+
 /**
  * The national daily snapshot: every location counts its stock, one report per organisation. Ingested
  * report by report; then one refresh for all locations (stock mode: stock and items rebuilt).
@@ -679,20 +710,7 @@ async function nationalRound(store: Store) {
       lines += one.lines;
       locationIds.push(l.id);
     }
-    const ingest = await time(() =>
-      ingestReport(store, {
-        reporter: {
-          organisationId: org.id,
-          organisationCode: org.code,
-          organisationKind: org.kind as Principal['organisationKind'],
-          regionCode: org.region_code,
-        },
-        kind: 'stock_snapshot',
-        format: 'csv',
-        body: new TextEncoder().encode(csv),
-        clientRef: `bench-national-${org.code}-${Date.now()}`,
-      }),
-    );
+    const ingest = await time(() => sendSnapshot(store, org, csv, `bench-national-${org.code}`));
     ingestMs += ingest.ms;
   }
   const refresh = await time(() => refreshPicture(store, { today: TODAY, locationIds }));
@@ -726,20 +744,7 @@ async function chainRound(store: Store, code: string) {
     csv += lines === 0 ? one.csv : one.csv.slice(one.csv.indexOf('\n') + 1);
     lines += one.lines;
   }
-  const ingest = await time(() =>
-    ingestReport(store, {
-      reporter: {
-        organisationId: org.id,
-        organisationCode: org.code,
-        organisationKind: org.kind,
-        regionCode: null,
-      },
-      kind: 'stock_snapshot',
-      format: 'csv',
-      body: new TextEncoder().encode(csv),
-      clientRef: `bench-${code}-${Date.now()}`,
-    }),
-  );
+  const ingest = await time(() => sendSnapshot(store, { ...org, region_code: null }, csv, `bench-${code}`));
   const refresh = await time(() =>
     refreshPicture(store, { today: TODAY, locationIds: locations.map((l) => l.id) }),
   );
@@ -767,20 +772,7 @@ async function snapshotRound(store: Store, kind: LocationKind, n: number) {
     .selectAll()
     .where('id', '=', org)
     .executeTakeFirstOrThrow();
-  const ingest = await time(() =>
-    ingestReport(store, {
-      reporter: {
-        organisationId: org,
-        organisationCode: orgRow.code,
-        organisationKind: orgRow.kind,
-        regionCode: orgRow.region_code,
-      },
-      kind: 'stock_snapshot',
-      format: 'csv',
-      body: new TextEncoder().encode(csv),
-      clientRef: `bench-${location.code}-${Date.now()}`,
-    }),
-  );
+  const ingest = await time(() => sendSnapshot(store, orgRow, csv, `bench-${location.code}`));
   const refresh = await time(() => refreshPicture(store, { today: TODAY, locationIds: [location.id] }));
   return {
     location: location.code,
@@ -799,6 +791,97 @@ const SNAPSHOT_ROUNDS = [
   ['hospital_pharmacy', 3],
   ['wholesaler_warehouse', 2],
 ] as const;
+
+// The picture's lag behind the morning's reports ---------------------------------------------------
+
+/**
+ * Sends LAG_REPORTS locations' new daily snapshots as the server takes them: each ingested
+ * (ingestReport), then handed to the picture's maintainer (afterReport), which queues it and refreshes
+ * what is queued (one refresh at a time; a wave becomes one refresh, above the delta limits a stock
+ * rebuild), exactly as `serve` does. Each report's lag is the time from its receipt until the picture
+ * holds its snapshot (picture_location_state, polled every 100 ms). The baseline beside it: the
+ * report's own ingest.
+ */
+async function lagRun(store: Store) {
+  const kinds = LOCATION_KINDS.filter(
+    (k) => k !== 'state_security_stock' && k !== 'regional_preparedness_stock',
+  );
+  const all = await store.db
+    .selectFrom('location')
+    .select(['id', 'organisation_id'])
+    .where('kind', 'in', kinds)
+    .orderBy('id')
+    .execute();
+  const step = Math.max(1, Math.floor(all.length / LAG_REPORTS));
+  const chosen = all.filter((_, i) => i % step === 0).slice(0, LAG_REPORTS);
+  const orgs = new Map(
+    (await store.db.selectFrom('organisation').selectAll().execute()).map((o) => [o.id, o] as const),
+  );
+  const modes: Record<string, number> = {};
+  const maintainer = new PictureMaintainer(store, {
+    today: () => TODAY,
+    onRefreshed: () => {
+      const mode = maintainer.status().lastRefresh?.mode ?? '?';
+      modes[mode] = (modes[mode] ?? 0) + 1;
+    },
+  });
+  const pending = new Map<number, { snapshotId: number; acceptedAt: number }>();
+  const lags: number[] = [];
+  const ingests: number[] = [];
+  let polling = true;
+  const poll = (async () => {
+    while (polling || pending.size > 0) {
+      if (pending.size > 0) {
+        const ids = [...pending.keys()];
+        const held = await sql<{ location_id: number; snapshot_id: number | null }>`
+          SELECT location_id, snapshot_id FROM picture_location_state
+          WHERE location_id = ANY(${ids}::bigint[])`.execute(store.db);
+        const now = performance.now();
+        for (const r of held.rows) {
+          const p = pending.get(Number(r.location_id));
+          if (p !== undefined && Number(r.snapshot_id) === p.snapshotId) {
+            lags.push(now - p.acceptedAt);
+            pending.delete(Number(r.location_id));
+          }
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  const started = performance.now();
+  for (const [i, l] of chosen.entries()) {
+    const due = started + i * LAG_INTERVAL_MS;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const { csv } = await snapshotCsv(store, l.id);
+    const org = orgs.get(l.organisation_id)!;
+    const t0 = performance.now();
+    const receipt = await sendSnapshot(store, org, csv, `bench-lag-${l.id}`);
+    const acceptedAt = performance.now();
+    ingests.push(acceptedAt - t0);
+    if (receipt.status !== 'accepted') throw new Error(`report for location ${l.id} was rejected`);
+    const current = await sql<{ snapshot_id: number }>`
+      SELECT snapshot_id FROM current_snapshot WHERE location_id = ${l.id}`.execute(store.db);
+    pending.set(l.id, { snapshotId: Number(current.rows[0]!.snapshot_id), acceptedAt });
+    void maintainer.afterReport(receipt.id);
+  }
+  const sent = performance.now();
+  await maintainer.idle();
+  polling = false;
+  await poll;
+  await maintainer.stop();
+  const sorted = [...lags].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return {
+    reports: chosen.length,
+    sentSeconds: (sent - started) / 1000,
+    ingestP50: medianOf(ingests),
+    lagP50: at(0.5),
+    lagP99: at(0.99),
+    lagMax: sorted[sorted.length - 1] ?? NaN,
+    modes,
+  };
+}
 
 // Main --------------------------------------------------------------------------------------------
 
@@ -846,6 +929,18 @@ async function main(): Promise<void> {
           JSON.stringify(r.refresh.steps),
       );
     }
+    await store.close();
+    return;
+  }
+  if (ONLY === 'lag') {
+    const state = await store.db.selectFrom('picture_state').select('today').executeTakeFirst();
+    if (state?.today !== TODAY) await refreshPicture(store, { today: TODAY, full: true });
+    const r = await lagRun(store);
+    log(
+      `lag: ${r.reports} reports, one every ${LAG_INTERVAL_MS} ms (sent in ${r.sentSeconds.toFixed(0)} s); ` +
+        `ingest p50 ${millis(r.ingestP50)}; picture lag p50 ${seconds(r.lagP50)}, p99 ${seconds(r.lagP99)}, ` +
+        `max ${seconds(r.lagMax)}; lag p50 / ingest p50 ${(r.lagP50 / r.ingestP50).toFixed(0)}; refreshes ${JSON.stringify(r.modes)}`,
+    );
     await store.close();
     return;
   }
