@@ -1,7 +1,7 @@
 /**
  * bench/lagesbild: the national situational picture at national scale on PostgreSQL (issue 4 item 8).
  *
- *   npx tsx bench/lagesbild.ts [--scale 1] [--rebuild] [--reuse] [--only national|snapshots|products]
+ *   npx tsx bench/lagesbild.ts [--scale 1] [--rebuild] [--reuse] [--only national|snapshots|products|lag]
  *                              [--national-rounds 3] [--expiries batch|line]
  *   npm run bench:lagesbild
  *
