@@ -498,6 +498,30 @@ function scopeAreas(areas: readonly string[] | null) {
 }
 
 /**
+ * `(package_id, area_key, region_code, fraction)`: each region of `scope` its fraction of each
+ * warehouse area's lots of a package (and, `withStock`, of its stock too: the pairs of both tables,
+ * for a table that serves both, items.ts prepareItemStock), where above 0.
+ */
+export function lotFractionsSql(
+  scope: LotScope,
+  withStock: boolean,
+  stockTable?: string,
+): RawBuilder<unknown> {
+  const { tables, packages } = scope;
+  const { regions, anyRegion } = scopeAreas(scope.areas);
+  const stockPairs =
+    withStock && stockTable !== undefined
+      ? sql`UNION SELECT k.package_id, k.area_key FROM ${sql.table(stockTable)} k WHERE ${packages('k.package_id')}`
+      : sql``;
+  return sql`
+      SELECT f.package_id, f.area_key, f.region_code, f.fraction
+      FROM (${serviceFractionsSql(sql`
+        SELECT DISTINCT k.package_id, k.area_key FROM ${sql.table(tables.wholesaleLots)} k
+        WHERE ${packages('k.package_id')} ${stockPairs}`)}) f
+      WHERE ${anyRegion} AND ${textIn('f.region_code', regions)} AND f.fraction > 0`;
+}
+
+/**
  * The CTEs `lot_fractions` (each region's fraction of each warehouse area's lots, where above 0),
  * `lot_tier` and `lot_summary`: per package and area of `scope`, the summary of its item's lots
  * (package_id, area_code, stock, first, dispensable: {@link LotSummary}), without a row per lot: in a
@@ -509,6 +533,8 @@ function scopeAreas(areas: readonly string[] | null) {
 export function lotSummaryCtes(
   s: Pick<Settings, 'today' | 'minShelfLifeDays'>,
   scope: LotScope,
+  /** The fractions prepared in a table ({@link lotFractionsSql}), instead of computed here. */
+  fractionTable?: string,
 ): RawBuilder<unknown> {
   const { tables, packages } = scope;
   const { national, regions, anyRegion } = scopeAreas(scope.areas);
@@ -516,11 +542,11 @@ export function lotSummaryCtes(
     WHERE e.expiry > ${s.today}::date + ${s.minShelfLifeDays}::int), 0)`;
   return sql`
     lot_fractions AS MATERIALIZED (
-      SELECT f.package_id, f.area_key, f.region_code, f.fraction
-      FROM (${serviceFractionsSql(sql`
-        SELECT DISTINCT k.package_id, k.area_key FROM ${sql.table(tables.wholesaleLots)} k
-        WHERE ${packages('k.package_id')}`)}) f
-      WHERE ${anyRegion} AND ${textIn('f.region_code', regions)} AND f.fraction > 0
+      ${
+        fractionTable === undefined
+          ? lotFractionsSql(scope, false)
+          : sql`SELECT package_id, area_key, region_code, fraction FROM ${sql.table(fractionTable)}`
+      }
     ),
     ${
       regions === null

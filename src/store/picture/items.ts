@@ -9,6 +9,7 @@ import {
   cutBeforeSql,
   cutLotsSql,
   cutRowsSql,
+  lotFractionsSql,
   lotsChanged,
   lotSummaryCtes,
   OWN_LOTS,
@@ -291,7 +292,7 @@ export function itemBase(
              coalesce(b0.recent_per_day, 0) AS recent_per_day, b0.baseline_per_day, b0.seasonal_per_day
       FROM b0 LEFT JOIN cut c ON c.${k} = b0.${k} AND c.area_code = b0.area_code
     ),
-    b AS (
+    b AS MATERIALIZED (
       SELECT b1.*, CASE WHEN per_day > 0 THEN greatest(usable, 0) / per_day END AS days FROM b1
     )`;
 }
@@ -333,6 +334,80 @@ export const ITEM_COLUMNS = sql.raw(`(${ITEM_COLUMN_NAMES})`);
 export const ITEM_COLUMN_LIST = sql.raw(ITEM_COLUMN_NAMES);
 
 /**
+ * `(package_id, area_code, total, lots_stock, lots_first, lots_dispensable)` as `x` full-joined to
+ * `q`: per package and area of `areas` the stock its item counts (areaStockSql, summed over tiers
+ * and shares; null where it has none) and the summary of its item's lots (lot_summary from
+ * lotSummaryCtes, which the caller defines; null where it has none). The caller filters.
+ */
+function packageStockSql(
+  tables: ItemTables,
+  packages: (column: string) => RawBuilder<boolean>,
+  areas: readonly string[] | null,
+  fractionTable?: string,
+): RawBuilder<unknown> {
+  return sql`
+      SELECT coalesce(x.package_id, q.package_id) AS package_id, coalesce(x.area_code, q.area_code) AS area_code,
+             x.total, q.stock AS lots_stock, q.first AS lots_first, q.dispensable AS lots_dispensable
+      FROM (
+        SELECT package_id, area_code, sum(total) AS total
+        FROM (${areaStockSql(tables.stock, tables.wholesale, packages, areas, fractionTable)}) y
+        GROUP BY package_id, area_code
+      ) x
+      FULL JOIN lot_summary q ON q.package_id = x.package_id AND q.area_code = x.area_code`;
+}
+
+/** The tables {@link prepareItemStock} fills (temporary: the connection's own). */
+const PREPARED_FRACTIONS = 'picture_item_fraction';
+const PREPARED_STOCK = 'picture_item_stock';
+
+/**
+ * Before writing every package and group item of `areas` (null: all) from all stock: the fractions of
+ * the warehouses' stock and lots each region counts, and each package's stock and lot summary per
+ * area, computed once into temporary tables that both writers read (`prepared`), where each computed
+ * them in its own statement, and the group items again from every member's lots and stock (about half
+ * of the group items' time at national scale, measured: docs/benchmarks.md). Dropped by
+ * {@link dropItemStock} (or at the end of the transaction).
+ */
+export async function prepareItemStock(
+  db: Db,
+  s: Settings,
+  areas: readonly string[] | null,
+  tables: ItemTables = OWN_TABLES,
+): Promise<void> {
+  const scope: LotScope = { tables, packages: () => sql<boolean>`true`, areas };
+  await dropItemStock(db);
+  await sql`
+    CREATE TEMP TABLE ${sql.table(PREPARED_FRACTIONS)} ON COMMIT DROP AS
+    ${lotFractionsSql(scope, true, tables.wholesale)}`.execute(db);
+  await sql`ANALYZE ${sql.table(PREPARED_FRACTIONS)}`.execute(db);
+  await sql`
+    CREATE TEMP TABLE ${sql.table(PREPARED_STOCK)} ON COMMIT DROP AS
+    WITH ${lotSummaryCtes(s, scope, PREPARED_FRACTIONS)}
+    ${packageStockSql(tables, () => sql<boolean>`true`, areas, PREPARED_FRACTIONS)}`.execute(db);
+  await sql`ANALYZE ${sql.table(PREPARED_STOCK)}`.execute(db);
+}
+
+/**
+ * Every package and group item of `areas` from all stock, into `tables.items`: prepared once
+ * ({@link prepareItemStock}) for both writers.
+ */
+export async function writeAreaItems(
+  db: Db,
+  s: Settings,
+  areas: readonly string[],
+  tables: ItemTables = OWN_TABLES,
+): Promise<void> {
+  await prepareItemStock(db, s, areas, tables);
+  await writePackageItems(db, s, null, areas, false, tables, true);
+  await writeGroupItems(db, s, null, areas, false, tables, true);
+  await dropItemStock(db);
+}
+
+export async function dropItemStock(db: Db): Promise<void> {
+  await sql`DROP TABLE IF EXISTS ${sql.table(PREPARED_STOCK)}, ${sql.table(PREPARED_FRACTIONS)}`.execute(db);
+}
+
+/**
  * Package items: national ('SE': stock of the nation, demand = sum of the regions' estimates, as
  * docs/lagesbild.md decides) and per region (stock held there but wholesale, plus the region's share of
  * the wholesale stock serving it: areaStockSql), for every package with stock or demand there, and
@@ -345,23 +420,24 @@ export async function writePackageItems(
   areas: readonly string[] | null,
   onlyMissing = false,
   tables: ItemTables = OWN_TABLES,
+  /** Read each package's stock and lot summary from {@link prepareItemStock}'s tables (`packages` null). */
+  prepared = false,
 ): Promise<void> {
   const conflict = onlyMissing ? sql`ON CONFLICT (kind, ref, area_code) DO NOTHING` : sql``;
   const national = areas === null || areas.includes(NATIONAL_AREA);
   const scope: LotScope = { tables, packages: (c) => idIn(c, packages), areas };
+  const stock = prepared
+    ? sql`
+    lot_fractions AS (SELECT package_id, area_key, region_code, fraction FROM ${sql.table(PREPARED_FRACTIONS)}),
+    st AS (
+      SELECT package_id, area_code, total, lots_stock, lots_first, lots_dispensable
+      FROM ${sql.table(PREPARED_STOCK)} WHERE total IS NOT NULL AND ${textIn('area_code', areas)}
+    )`
+    : sql`${lotSummaryCtes(s, scope)},
+    st AS (${packageStockSql(tables, (c) => idIn(c, packages), areas)} WHERE x.total IS NOT NULL)`;
   await sql`
     INSERT INTO ${sql.table(tables.items)} ${ITEM_COLUMNS}
-    WITH ${lotSummaryCtes(s, scope)},
-    st AS (
-      SELECT x.package_id, x.area_code, x.total, q.stock AS lots_stock, q.first AS lots_first,
-             q.dispensable AS lots_dispensable
-      FROM (
-        SELECT package_id, area_code, sum(total) AS total
-        FROM (${areaStockSql(tables.stock, tables.wholesale, (c) => idIn(c, packages), areas)}) y
-        GROUP BY package_id, area_code
-      ) x
-      LEFT JOIN lot_summary q ON q.package_id = x.package_id AND q.area_code = x.area_code
-    ),
+    WITH ${stock},
     dm AS (
       SELECT package_id, region_code::text AS area_code, per_day, basis, recent_per_day, baseline_per_day,
              seasonal_per_day
@@ -407,6 +483,8 @@ export async function writeGroupItems(
   areas: readonly string[] | null,
   onlyMissing = false,
   tables: ItemTables = OWN_TABLES,
+  /** As for {@link writePackageItems}: the members' stock and lot summaries are summed from it. */
+  prepared = false,
 ): Promise<void> {
   const conflict = onlyMissing ? sql`ON CONFLICT (kind, ref, area_code) DO NOTHING` : sql``;
   const national = areas === null || areas.includes(NATIONAL_AREA);
@@ -442,6 +520,22 @@ export async function writeGroupItems(
                              WHERE n.package_id = mb.package_id AND ${noticeCondition(s, 'n')})) AS notice
       FROM members mb GROUP BY mb.group_key
     ),
+    ${
+      prepared
+        ? sql`
+    lot_fractions AS (SELECT package_id, area_key, region_code, fraction FROM ${sql.table(PREPARED_FRACTIONS)}),
+    -- The members' stock and lot summaries in units (pack size x packages), per group and area: where
+    -- a member has stock there (count(total): a lot summary without stock adds to a group that has).
+    st AS (
+      SELECT mb.group_key, x.area_code, sum(x.total * mb.pack_size) AS total,
+             sum(x.lots_stock * mb.pack_size) AS lots_stock, min(x.lots_first) AS lots_first,
+             sum(x.lots_dispensable * mb.pack_size) AS lots_dispensable
+      FROM ${sql.table(PREPARED_STOCK)} x JOIN members mb ON mb.package_id = x.package_id
+      WHERE ${textIn('x.area_code', areas)}
+      GROUP BY mb.group_key, x.area_code
+      HAVING count(x.total) > 0
+    ),`
+        : sql`
     ${lotSummaryCtes(s, scope)},
     -- The summary of the members' lots in units (pack size x packages), per group and area.
     lots AS (
@@ -465,7 +559,8 @@ export async function writeGroupItems(
         GROUP BY mb.group_key, y.area_code
       ) x
       LEFT JOIN lots q ON q.group_key = x.group_key AND q.area_code = x.area_code
-    ),
+    ),`
+    }
     sums AS (
       SELECT mb.group_key, d.region_code::text AS region_code,
              sum(d.recent_sum * mb.pack_size) AS recent_sum, sum(d.baseline_sum * mb.pack_size) AS baseline_sum,

@@ -11,7 +11,15 @@ import { findRegionWindows, regionWindowsMoved, writeSales } from './demand.js';
 import { writeFreshness } from './freshness.js';
 import { recordHistory } from './history.js';
 import { reserveKindSql } from './reserve.js';
-import { applyStockToItems, deleteItems, writeGroupItems, writePackageItems } from './items.js';
+import {
+  applyStockToItems,
+  deleteItems,
+  dropItemStock,
+  OWN_TABLES,
+  prepareItemStock,
+  writeGroupItems,
+  writePackageItems,
+} from './items.js';
 import { writeProducts } from './products.js';
 import { helperOf } from './second-connection.js';
 import {
@@ -297,8 +305,14 @@ export async function rebuild(
     // With regional items the national ones are written inside the stock step, while the other
     // connection writes its regions' (the changed packages are written again below).
     const national = async () => {
-      await step('packageItems', () => writePackageItems(trx, s, null, [NATIONAL_AREA]));
-      await step('groupItems', () => writeGroupItems(trx, s, null, [NATIONAL_AREA]));
+      await step('packageItems', async () => {
+        await prepareItemStock(trx, s, [NATIONAL_AREA]);
+        await writePackageItems(trx, s, null, [NATIONAL_AREA], false, OWN_TABLES, true);
+      });
+      await step('groupItems', async () => {
+        await writeGroupItems(trx, s, null, [NATIONAL_AREA], false, OWN_TABLES, true);
+        await dropItemStock(trx);
+      });
     };
     if (delta !== null) {
       await step('stockDelta', async () => {
@@ -317,7 +331,10 @@ export async function rebuild(
         sql`ANALYZE picture_stock_expiry, picture_wholesale_expiry, picture_stock, picture_wholesale_stock,
           picture_demand, picture_product`.execute(trx),
       );
-      await step('packageItems', () => writePackageItems(trx, s, null, null));
+      await step('packageItems', async () => {
+        await prepareItemStock(trx, s, null);
+        await writePackageItems(trx, s, null, null, false, OWN_TABLES, true);
+      });
       // The groups' items of the regions, then of the nation, as a stock rebuild writes them: in one
       // statement for every area PostgreSQL planned the regional and national cut lots together
       // badly once the lot tables were analysed (at national scale it spilled tens of gigabytes to
@@ -328,8 +345,12 @@ export async function rebuild(
           s,
           null,
           s.regionWindows.map((w) => w.regionCode),
+          false,
+          OWN_TABLES,
+          true,
         );
-        await writeGroupItems(trx, s, null, [NATIONAL_AREA]);
+        await writeGroupItems(trx, s, null, [NATIONAL_AREA], false, OWN_TABLES, true);
+        await dropItemStock(trx);
       });
     }
     if (regional && changedProducts.length > 0) {

@@ -9,7 +9,7 @@ import {
   mergeStockExpiryPart,
   rebuildWholesaleExpiry,
 } from './expiry.js';
-import { ITEM_COLUMNS, ITEM_COLUMN_LIST, PART_TABLES, writeGroupItems, writePackageItems } from './items.js';
+import { ITEM_COLUMNS, ITEM_COLUMN_LIST, PART_TABLES, writeAreaItems } from './items.js';
 import { inHelperTransaction, splitByLines } from './second-connection.js';
 import { type Settings } from './settings.js';
 import { reserveOfTierSql, reserveSql } from './reserve.js';
@@ -112,8 +112,7 @@ export async function rebuildStock(
                 // as if they were empty (minutes at national scale).
                 await sql`ANALYZE picture_stock_expiry_part, picture_wholesale_expiry_part, picture_stock_part,
                   picture_wholesale_stock_part`.execute(conn);
-                await writePackageItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
-                await writeGroupItems(conn, s, null, regionsOf(theirs), false, PART_TABLES);
+                await writeAreaItems(conn, s, regionsOf(theirs), PART_TABLES);
               }),
             );
         // Settled before anything here can throw: a failure of either side fails the refresh.
@@ -127,8 +126,7 @@ export async function rebuildStock(
         await sql`ANALYZE picture_stock_expiry, picture_wholesale_expiry, picture_stock, picture_wholesale_stock`.execute(
           trx,
         );
-        await writePackageItems(trx, s, null, regionsOf(mine));
-        await writeGroupItems(trx, s, null, regionsOf(mine));
+        await writeAreaItems(trx, s, regionsOf(mine));
       }
       if (other.stock !== null) {
         await other.stock;

@@ -52,13 +52,22 @@ export function wholesaleShareSql(
   table: WholesaleTable,
   packages: RawBuilder<boolean>,
   areas: readonly string[] | null,
+  /**
+   * The fractions prepared in a table (`package_id, area_key, region_code, fraction`, those above 0
+   * of every pair in `table`), instead of computed here: a region with none has no share either.
+   */
+  fractionTable?: string,
 ): RawBuilder<unknown> {
   const share = (column: string) =>
     sql`sum(round(${sql.ref(`w.${column}`)} * f.fraction, ${SHARE_DECIMALS}::int))`;
+  const fractions =
+    fractionTable === undefined
+      ? serviceFractionsSql(sql`SELECT w.package_id, w.area_key FROM ${sql.table(table)} w WHERE ${packages}`)
+      : sql`SELECT package_id, area_key, region_code, fraction FROM ${sql.table(fractionTable)}`;
   return sql`
     SELECT f.package_id, f.region_code, ${share('total')} AS total, ${share('usable')} AS usable
     FROM ${sql.table(table)} w
-    JOIN (${serviceFractionsSql(sql`SELECT w.package_id, w.area_key FROM ${sql.table(table)} w WHERE ${packages}`)}) f
+    JOIN (${fractions}) f
       ON f.package_id = w.package_id AND f.area_key = w.area_key
     WHERE ${packages} AND ${textIn('f.region_code', areas)}
     GROUP BY f.package_id, f.region_code
@@ -75,13 +84,15 @@ export function areaStockSql(
   wholesaleTable: WholesaleTable,
   packages: (column: string) => RawBuilder<boolean>,
   areas: readonly string[] | null,
+  /** As for {@link wholesaleShareSql}. */
+  fractionTable?: string,
 ): RawBuilder<unknown> {
   const regions = areas === null ? null : areas.filter((a) => a !== NATIONAL_AREA);
   const shares =
     regions !== null && regions.length === 0
       ? sql``
       : sql`UNION ALL SELECT s.package_id, s.region_code, s.total, s.usable
-            FROM (${wholesaleShareSql(wholesaleTable, packages('w.package_id'), regions)}) s`;
+            FROM (${wholesaleShareSql(wholesaleTable, packages('w.package_id'), regions, fractionTable)}) s`;
   return sql`
     SELECT ps.package_id, ps.area_code, ps.total, ps.usable FROM ${sql.table(stockTable)} ps
     WHERE ${packages('ps.package_id')} AND ${textIn('ps.area_code', areas)}
