@@ -359,6 +359,7 @@ function packageStockSql(
 /** The tables {@link prepareItemStock} fills (temporary: the connection's own). */
 const PREPARED_FRACTIONS = 'picture_item_fraction';
 const PREPARED_STOCK = 'picture_item_stock';
+const PREPARED_NATIONAL_LOTS = 'picture_item_national_lot';
 
 /**
  * Before writing every package and group item of `areas` (null: all) from all stock: the fractions of
@@ -385,6 +386,13 @@ export async function prepareItemStock(
     WITH ${lotSummaryCtes(s, scope, PREPARED_FRACTIONS)}
     ${packageStockSql(tables, () => sql<boolean>`true`, areas, PREPARED_FRACTIONS)}`.execute(db);
   await sql`ANALYZE ${sql.table(PREPARED_STOCK)}`.execute(db);
+  // The nation's cut lots (expiry.ts cutRowsSql): its everyday lots per package and expiry.
+  await sql`
+    CREATE TEMP TABLE ${sql.table(PREPARED_NATIONAL_LOTS)} ON COMMIT DROP AS
+    SELECT package_id, expiry, sum(quantity) AS quantity FROM ${sql.table(tables.lots)}
+    WHERE ${areas === null || areas.includes(NATIONAL_AREA)} AND NOT reserve
+    GROUP BY package_id, expiry ORDER BY package_id, expiry`.execute(db);
+  await sql`ANALYZE ${sql.table(PREPARED_NATIONAL_LOTS)}`.execute(db);
 }
 
 /**
@@ -404,7 +412,9 @@ export async function writeAreaItems(
 }
 
 export async function dropItemStock(db: Db): Promise<void> {
-  await sql`DROP TABLE IF EXISTS ${sql.table(PREPARED_STOCK)}, ${sql.table(PREPARED_FRACTIONS)}`.execute(db);
+  await sql`
+    DROP TABLE IF EXISTS ${sql.table(PREPARED_STOCK)}, ${sql.table(PREPARED_FRACTIONS)},
+      ${sql.table(PREPARED_NATIONAL_LOTS)}`.execute(db);
 }
 
 /**
@@ -452,7 +462,13 @@ export async function writePackageItems(
       SELECT DISTINCT n.package_id FROM current_shortage_notice n
       WHERE ${noticeCondition(s, 'n')} AND ${idIn('n.package_id', packages)}
     ),
-    ${itemBase(s, 'package_id', sql`SELECT package_id FROM notice`, national, cutRowsSql(scope, false))}
+    ${itemBase(
+      s,
+      'package_id',
+      sql`SELECT package_id FROM notice`,
+      national,
+      cutRowsSql(scope, false, 'need', prepared ? PREPARED_NATIONAL_LOTS : undefined),
+    )}
     SELECT 'package', b.package_id::text, b.area_code, b.package_id, pp.group_key, pp.substance_key,
            pp.atc_key, pp.atc4, pp.company_id, m.name, m.substance, m.strength, m.form, m.atc_code, 'förp',
            b.total, b.usable, b.per_day,
@@ -586,7 +602,13 @@ export async function writeGroupItems(
              sum(baseline_per_day), sum(seasonal_per_day)
       FROM regional WHERE ${national} GROUP BY group_key
     ),
-    ${itemBase(s, 'group_key', sql`SELECT group_key FROM gflags WHERE notice`, national, cutRowsSql(scope, true))}
+    ${itemBase(
+      s,
+      'group_key',
+      sql`SELECT group_key FROM gflags WHERE notice`,
+      national,
+      cutRowsSql(scope, true, 'need', prepared ? PREPARED_NATIONAL_LOTS : undefined),
+    )}
     SELECT 'group', b.group_key, b.area_code, NULL::bigint, b.group_key, g.substance_key, g.atc_key, g.atc4,
            NULL::bigint, g.substance || ' ' || g.strength || ' ' || g.form, g.substance, g.strength, g.form,
            g.atc_code, g.pack_unit, b.total, b.usable, b.per_day,
