@@ -499,20 +499,16 @@ function scopeAreas(areas: readonly string[] | null) {
 
 /**
  * `(package_id, area_key, region_code, fraction)`: each region of `scope` its fraction of each
- * warehouse area's lots of a package (and, `withStock`, of its stock too: the pairs of both tables,
- * for a table that serves both, items.ts prepareItemStock), where above 0.
+ * warehouse area's lots of a package (and, with `stockTable`, of its stock there too: the pairs of
+ * both tables, for a table that serves both, items.ts prepareItemStock), where above 0.
  */
-export function lotFractionsSql(
-  scope: LotScope,
-  withStock: boolean,
-  stockTable?: string,
-): RawBuilder<unknown> {
+export function lotFractionsSql(scope: LotScope, stockTable?: string): RawBuilder<unknown> {
   const { tables, packages } = scope;
   const { regions, anyRegion } = scopeAreas(scope.areas);
   const stockPairs =
-    withStock && stockTable !== undefined
-      ? sql`UNION SELECT k.package_id, k.area_key FROM ${sql.table(stockTable)} k WHERE ${packages('k.package_id')}`
-      : sql``;
+    stockTable === undefined
+      ? sql``
+      : sql`UNION SELECT k.package_id, k.area_key FROM ${sql.table(stockTable)} k WHERE ${packages('k.package_id')}`;
   return sql`
       SELECT f.package_id, f.area_key, f.region_code, f.fraction
       FROM (${serviceFractionsSql(sql`
@@ -544,7 +540,7 @@ export function lotSummaryCtes(
     lot_fractions AS MATERIALIZED (
       ${
         fractionTable === undefined
-          ? lotFractionsSql(scope, false)
+          ? lotFractionsSql(scope)
           : sql`SELECT package_id, area_key, region_code, fraction FROM ${sql.table(fractionTable)}`
       }
     ),

@@ -18,7 +18,7 @@ import {
   type LotTables,
 } from './expiry.js';
 import { regionWindowsSql } from './demand.js';
-import { MAX_RUN_OUT_DAYS, type Settings, YEAR_DAYS } from './settings.js';
+import { MAX_RUN_OUT_DAYS, type Settings, type Step, YEAR_DAYS } from './settings.js';
 import { idIn, textIn, unique } from './sql.js';
 import { areaStockSql, type WholesaleTable } from './wholesale.js';
 
@@ -369,7 +369,7 @@ const PREPARED_NATIONAL_LOTS = 'picture_item_national_lot';
  * of the group items' time at national scale, measured: docs/benchmarks.md). Dropped by
  * {@link dropItemStock} (or at the end of the transaction).
  */
-export async function prepareItemStock(
+async function prepareItemStock(
   db: Db,
   s: Settings,
   areas: readonly string[] | null,
@@ -379,39 +379,56 @@ export async function prepareItemStock(
   await dropItemStock(db);
   await sql`
     CREATE TEMP TABLE ${sql.table(PREPARED_FRACTIONS)} ON COMMIT DROP AS
-    ${lotFractionsSql(scope, true, tables.wholesale)}`.execute(db);
+    ${lotFractionsSql(scope, tables.wholesale)}`.execute(db);
   await sql`ANALYZE ${sql.table(PREPARED_FRACTIONS)}`.execute(db);
   await sql`
     CREATE TEMP TABLE ${sql.table(PREPARED_STOCK)} ON COMMIT DROP AS
     WITH ${lotSummaryCtes(s, scope, PREPARED_FRACTIONS)}
     ${packageStockSql(tables, () => sql<boolean>`true`, areas, PREPARED_FRACTIONS)}`.execute(db);
   await sql`ANALYZE ${sql.table(PREPARED_STOCK)}`.execute(db);
-  // The nation's cut lots (expiry.ts cutRowsSql): its everyday lots per package and expiry.
-  await sql`
-    CREATE TEMP TABLE ${sql.table(PREPARED_NATIONAL_LOTS)} ON COMMIT DROP AS
-    SELECT package_id, expiry, sum(quantity) AS quantity FROM ${sql.table(tables.lots)}
-    WHERE ${areas === null || areas.includes(NATIONAL_AREA)} AND NOT reserve
-    GROUP BY package_id, expiry ORDER BY package_id, expiry`.execute(db);
-  await sql`ANALYZE ${sql.table(PREPARED_NATIONAL_LOTS)}`.execute(db);
+  if (areas === null || areas.includes(NATIONAL_AREA)) {
+    // The nation's cut lots (expiry.ts cutRowsSql): its everyday lots per package and expiry.
+    await sql`
+      CREATE TEMP TABLE ${sql.table(PREPARED_NATIONAL_LOTS)} ON COMMIT DROP AS
+      SELECT package_id, expiry, sum(quantity) AS quantity FROM ${sql.table(tables.lots)}
+      WHERE NOT reserve
+      GROUP BY package_id, expiry ORDER BY package_id, expiry`.execute(db);
+    await sql`ANALYZE ${sql.table(PREPARED_NATIONAL_LOTS)}`.execute(db);
+  }
 }
 
 /**
- * Every package and group item of `areas` from all stock, into `tables.items`: prepared once
- * ({@link prepareItemStock}) for both writers.
+ * Every package and group item of `areas` (null: every region and the nation) from all stock, into
+ * `tables.items`, prepared once ({@link prepareItemStock}) for both writers. `step` times the
+ * package items (with the preparation) and the group items apart. For every area the groups of the
+ * regions and of the nation are written in two statements: in one, PostgreSQL planned the regional
+ * and national cut lots together badly once the lot tables were analysed (at national scale it
+ * spilled tens of gigabytes to disk and had not finished after 15 minutes; split, 151 s, measured).
  */
 export async function writeAreaItems(
   db: Db,
   s: Settings,
-  areas: readonly string[],
+  areas: readonly string[] | null,
   tables: ItemTables = OWN_TABLES,
+  step: Step = (_name, fn) => fn(),
 ): Promise<void> {
-  await prepareItemStock(db, s, areas, tables);
-  await writePackageItems(db, s, null, areas, false, tables, true);
-  await writeGroupItems(db, s, null, areas, false, tables, true);
-  await dropItemStock(db);
+  await step('packageItems', async () => {
+    await prepareItemStock(db, s, areas, tables);
+    await writePackageItems(db, s, null, areas, false, tables, true);
+  });
+  await step('groupItems', async () => {
+    if (areas === null) {
+      const regions = s.regionWindows.map((w) => w.regionCode);
+      await writeGroupItems(db, s, null, regions, false, tables, true);
+      await writeGroupItems(db, s, null, [NATIONAL_AREA], false, tables, true);
+    } else {
+      await writeGroupItems(db, s, null, areas, false, tables, true);
+    }
+    await dropItemStock(db);
+  });
 }
 
-export async function dropItemStock(db: Db): Promise<void> {
+async function dropItemStock(db: Db): Promise<void> {
   await sql`
     DROP TABLE IF EXISTS ${sql.table(PREPARED_STOCK)}, ${sql.table(PREPARED_FRACTIONS)},
       ${sql.table(PREPARED_NATIONAL_LOTS)}`.execute(db);
@@ -433,6 +450,7 @@ export async function writePackageItems(
   /** Read each package's stock and lot summary from {@link prepareItemStock}'s tables (`packages` null). */
   prepared = false,
 ): Promise<void> {
+  if (prepared && packages !== null) throw new Error('prepared items are written for every package');
   const conflict = onlyMissing ? sql`ON CONFLICT (kind, ref, area_code) DO NOTHING` : sql``;
   const national = areas === null || areas.includes(NATIONAL_AREA);
   const scope: LotScope = { tables, packages: (c) => idIn(c, packages), areas };
@@ -502,6 +520,7 @@ export async function writeGroupItems(
   /** As for {@link writePackageItems}: the members' stock and lot summaries are summed from it. */
   prepared = false,
 ): Promise<void> {
+  if (prepared && packages !== null) throw new Error('prepared items are written for every package');
   const conflict = onlyMissing ? sql`ON CONFLICT (kind, ref, area_code) DO NOTHING` : sql``;
   const national = areas === null || areas.includes(NATIONAL_AREA);
   const groupFilter =

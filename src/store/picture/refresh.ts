@@ -14,9 +14,8 @@ import { reserveKindSql } from './reserve.js';
 import {
   applyStockToItems,
   deleteItems,
-  dropItemStock,
   OWN_TABLES,
-  prepareItemStock,
+  writeAreaItems,
   writeGroupItems,
   writePackageItems,
 } from './items.js';
@@ -304,16 +303,7 @@ export async function rebuild(
   await withoutIndexes(trx, 'picture_item', true, async () => {
     // With regional items the national ones are written inside the stock step, while the other
     // connection writes its regions' (the changed packages are written again below).
-    const national = async () => {
-      await step('packageItems', async () => {
-        await prepareItemStock(trx, s, [NATIONAL_AREA]);
-        await writePackageItems(trx, s, null, [NATIONAL_AREA], false, OWN_TABLES, true);
-      });
-      await step('groupItems', async () => {
-        await writeGroupItems(trx, s, null, [NATIONAL_AREA], false, OWN_TABLES, true);
-        await dropItemStock(trx);
-      });
-    };
+    const national = () => writeAreaItems(trx, s, [NATIONAL_AREA], OWN_TABLES, step);
     if (delta !== null) {
       await step('stockDelta', async () => {
         await applyStockDelta(trx, s, delta);
@@ -331,27 +321,7 @@ export async function rebuild(
         sql`ANALYZE picture_stock_expiry, picture_wholesale_expiry, picture_stock, picture_wholesale_stock,
           picture_demand, picture_product`.execute(trx),
       );
-      await step('packageItems', async () => {
-        await prepareItemStock(trx, s, null);
-        await writePackageItems(trx, s, null, null, false, OWN_TABLES, true);
-      });
-      // The groups' items of the regions, then of the nation, as a stock rebuild writes them: in one
-      // statement for every area PostgreSQL planned the regional and national cut lots together
-      // badly once the lot tables were analysed (at national scale it spilled tens of gigabytes to
-      // disk and had not finished after 15 minutes; split, 151 s, measured).
-      await step('groupItems', async () => {
-        await writeGroupItems(
-          trx,
-          s,
-          null,
-          s.regionWindows.map((w) => w.regionCode),
-          false,
-          OWN_TABLES,
-          true,
-        );
-        await writeGroupItems(trx, s, null, [NATIONAL_AREA], false, OWN_TABLES, true);
-        await dropItemStock(trx);
-      });
+      await writeAreaItems(trx, s, null, OWN_TABLES, step);
     }
     if (regional && changedProducts.length > 0) {
       // The other connection read the products and demand as they were before this transaction:
