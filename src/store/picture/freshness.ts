@@ -16,7 +16,7 @@ import type { LocationKind } from '../../domain/vocabulary.js';
 import { writeRegionWindows } from './demand.js';
 import { reserveKindSql } from './reserve.js';
 import type { Settings } from './settings.js';
-import { idIn } from './sql.js';
+import { idIn, withoutIndexScans } from './sql.js';
 
 /*
  * The freshness of the picture's facts (issue 8 item 3, docs/lagesbild.md "Freshness"): when each
@@ -61,7 +61,10 @@ export async function writeFreshness(
       ORDER BY ss.counted_at DESC, ss.id DESC LIMIT 1
     ) prev ON true
     WHERE ${idIn('l.id', locationIds)}`.execute(trx);
-  await sql`
+  // A snapshot's lines summed each page at a time (withoutIndexScans: 1.6 s instead of 2.8–3.4 s for
+  // every location's, measured at national scale).
+  await withoutIndexScans(trx, () =>
+    sql`
     INSERT INTO picture_location_freshness AS o
       (location_id, region_code, stock_counted_at, previous_snapshot_id, expected_stock)
     SELECT f.location_id, f.region_code, f.stock_counted_at, f.basis_snapshot_id,
@@ -78,7 +81,8 @@ export async function writeFreshness(
       region_code = excluded.region_code,
       stock_counted_at = excluded.stock_counted_at,
       previous_snapshot_id = excluded.previous_snapshot_id,
-      expected_stock = excluded.expected_stock`.execute(trx);
+      expected_stock = excluded.expected_stock`.execute(trx),
+  );
   await sql`DROP TABLE picture_fresh`.execute(trx);
 }
 

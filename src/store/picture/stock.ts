@@ -13,7 +13,7 @@ import { ITEM_COLUMNS, ITEM_COLUMN_LIST, PART_TABLES, writeAreaItems } from './i
 import { inHelperTransaction, splitByLines } from './second-connection.js';
 import { type Settings } from './settings.js';
 import { reserveOfTierSql, reserveSql } from './reserve.js';
-import { tierCaseSql, unique, withoutIndexes } from './sql.js';
+import { tierCaseSql, unique, withoutIndexes, withoutIndexScans } from './sql.js';
 import { applyWholesaleDelta, rebuildWholesaleStock } from './wholesale.js';
 
 /** A location's facts in the stock aggregates (picture_location_state), with its region and tier. */
@@ -64,8 +64,10 @@ export async function rebuildStock(
     FROM picture_location_state st
     JOIN location l ON l.id = st.location_id
     LEFT JOIN stock_snapshot ss ON ss.id = st.snapshot_id`.execute(trx);
-  await rebuildWholesaleStock(trx, s, facts.rows, 'picture_wholesale_stock');
-  await rebuildWholesaleExpiry(trx, 'picture_wholesale_expiry', facts.rows);
+  await withoutIndexScans(trx, async () => {
+    await rebuildWholesaleStock(trx, s, facts.rows, 'picture_wholesale_stock');
+    await rebuildWholesaleExpiry(trx, 'picture_wholesale_expiry', facts.rows);
+  });
   // Writing a region's items costs about as much as summing 18 stock lines per package (measured on
   // bench/lagesbild.ts: 1.3 s a region for 30,000 packages, against 2.3 µs a line).
   const packages = regionalItems
@@ -96,8 +98,10 @@ export async function rebuildStock(
           await sql`TRUNCATE picture_stock_part, picture_item_part`.execute(conn);
           await insertStock(conn, 'picture_stock_part', theirs, s);
           if (regionalItems) {
-            await rebuildWholesaleStock(conn, s, facts.rows, 'picture_wholesale_stock_part');
-            await rebuildWholesaleExpiry(conn, 'picture_wholesale_expiry_part', facts.rows);
+            await withoutIndexScans(conn, async () => {
+              await rebuildWholesaleStock(conn, s, facts.rows, 'picture_wholesale_stock_part');
+              await rebuildWholesaleExpiry(conn, 'picture_wholesale_expiry_part', facts.rows);
+            });
           }
         });
         const theirItems = !regionalItems
@@ -170,13 +174,22 @@ export async function rebuildStock(
  * fast:
  * - the region x tier combinations are the outer loop, so the second aggregation keeps ~15,000
  *   groups in memory at a time instead of a million and a half;
- * - a location without differences reads its lines alone, in the order of the index on
- *   (snapshot_id, package_id), so each package's batches are summed as they stream by;
+ * - a location without differences reads its lines alone, each page of its snapshot once (a bitmap
+ *   scan: withoutIndexScans), and sums them per package in a small hash table (5,000 lines a location);
  * - the sums are float8 (no numeric aggregate state to allocate per package and location), stored
  *   as numeric: exact for whole quantities below 2^53, and to 15 significant digits otherwise, which
  *   is more than any quantity reported has (they arrive as JavaScript numbers).
  */
 export async function insertStock(
+  db: Db,
+  table: 'picture_stock' | 'picture_stock_part',
+  locations: readonly LocationFacts[],
+  s: Settings,
+): Promise<void> {
+  await withoutIndexScans(db, () => insertStockLines(db, table, locations, s));
+}
+
+async function insertStockLines(
   db: Db,
   table: 'picture_stock' | 'picture_stock_part',
   locations: readonly LocationFacts[],
