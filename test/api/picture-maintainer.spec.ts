@@ -149,6 +149,51 @@ describeEach(testBackends())('the picture after reports on $name', (backend) => 
     });
   });
 
+  it('refreshes as soon as a report is accepted after the database came back, not after its back-off', async () => {
+    // The refresh's connection is lost (as when PostgreSQL stops) until `away` is false.
+    let away = true;
+    const lost = Object.assign(new Error('Connection terminated unexpectedly'), {});
+    const outage: Store = Object.assign(Object.create(store) as Store, {
+      refresh: {
+        helper: store.refresh.helper,
+        interrupt: () => store.refresh.interrupt(),
+        transaction: <T>(fn: Parameters<Store['refresh']['transaction']>[0]) =>
+          away ? Promise.reject(lost) : (store.refresh.transaction(fn) as Promise<T>),
+      },
+    });
+    const messages: string[] = [];
+    // A back-off of a minute: longer than this test waits.
+    const waiting = new PictureMaintainer(outage, {
+      today: () => TODAY,
+      debounceMs: 0,
+      firstRetryMs: 60_000,
+      retryMs: 60_000,
+      log: (m) => messages.push(m),
+    });
+    const report = async (quantity: number, at: string) => {
+      const res = await post(
+        'stock-snapshots',
+        regionReporter,
+        'location,package,quantity,batch,expiry,stock_level,counted_at\n' +
+          `SE-SJH-H1,${await code(f.packages.p2)},${quantity},M-9,2027-01-31,1,${at}\n`,
+      );
+      expect(res.statusCode, res.body).toBe(201);
+      await maintainer.idle();
+      return res.json().id as number;
+    };
+    await waiting.afterReport(await report(50, '2026-03-01T09:00:00+01:00'));
+    await waiting.idle();
+    expect(waiting.status()).toMatchObject({ state: 'failed', pendingLocations: 1 });
+    expect(messages.at(-1)).toMatch(/trying again in 60 s/);
+
+    // The database is back: the next accepted report is followed now, with the one kept from before.
+    away = false;
+    await waiting.afterReport(await report(60, '2026-03-01T10:00:00+01:00'));
+    await expect.poll(() => waiting.status().state, { timeout: 10_000 }).toBe('idle');
+    expect(waiting.status()).toMatchObject({ pendingLocations: 0, lastRefresh: { mode: 'incremental' } });
+    await waiting.stop();
+  });
+
   it('rebuilds the picture in full for a new day at start-up, and only then', async () => {
     const nextDay = new PictureMaintainer(store, { today: () => '2026-03-02' });
     await nextDay.ensureCurrent();

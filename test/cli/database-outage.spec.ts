@@ -283,7 +283,17 @@ describeEach(variants)('the database goes away and comes back, on $name', () => 
       // The picture follows the reports again: the last count is the national stock.
       const last = await sendReport(base, 'after-the-outage', stockReport('after-the-outage', 600));
       expect(last.status).toBe(201);
-      await until('the picture shows the last count', async () => (await pictureStock(url)) === 600, 60_000);
+      // What the server said, should the picture not follow (its maintainer logs each failed refresh).
+      let lastSeen: number | null = null;
+      await until(
+        'the picture shows the last count',
+        async () => (lastSeen = await pictureStock(url)) === 600,
+        60_000,
+      ).catch((error: unknown) => {
+        throw new Error(
+          `${String(error)}; picture stock ${String(lastSeen)}; server stderr:\n${server.stderr().slice(-6000)}`,
+        );
+      });
     } finally {
       await load.stop();
     }

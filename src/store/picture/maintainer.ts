@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { calendarDateInSweden } from '../../domain/calendar.js';
 import type { Store } from '../database.js';
+import { isDatabaseUnavailable } from '../database-errors.js';
 import { refreshPicture, type RefreshPictureResult } from './refresh.js';
 import { findPictureState } from './repository.js';
 
@@ -51,6 +52,8 @@ export interface PictureMaintainerOptions {
    * After a failed refresh, try again (the pending work is kept): first after `firstRetryMs`, then
    * twice as long after each further failure, up to `retryMs`. So when the database comes back after
    * an outage, the picture resumes within seconds, while a database that stays away is not hammered.
+   * A report accepted after a refresh failed for want of the database ends the wait at once: the
+   * database is back.
    */
   retryMs?: number;
   firstRetryMs?: number;
@@ -82,6 +85,8 @@ export class PictureMaintainer {
   private readonly firstRetryMs: number;
   /** Failed refreshes in a row (for the retry's back-off). */
   private failures = 0;
+  /** Whether the last refresh failed because the database was unavailable (database-errors.ts). */
+  private failedUnavailable = false;
   /** Accepted reports whose effect could not be read yet (the database was away): read at the next refresh. */
   private readonly pendingReports = new Set<number>();
   private readonly dayCheckMs: number;
@@ -170,6 +175,13 @@ export class PictureMaintainer {
       const effect = await reportEffect(this.store, reportId);
       for (const id of effect.locationIds) this.pendingLocations.add(id);
       for (const id of effect.packageIds) this.pendingPackages.add(id);
+      // The last refresh failed for want of the database, which has just answered: the back-off (up
+      // to retryMs) is over, and the picture follows the reports again now.
+      if (this.state === 'failed' && this.failedUnavailable && this.running === null && this.timer !== null) {
+        clearTimeout(this.timer);
+        this.timer = null;
+        this.schedule(this.debounceMs);
+      }
       if (effect.locationIds.length > 0 || effect.packageIds.length > 0) this.schedule(this.debounceMs);
     } catch (err) {
       // The report is stored, but what it changed could not be read (the database went away just
@@ -311,6 +323,7 @@ export class PictureMaintainer {
 
   private failed(err: unknown): void {
     this.failures += 1;
+    this.failedUnavailable = isDatabaseUnavailable(err);
     this.state = 'failed';
     this.lastError = err instanceof Error ? err.message : String(err);
     this.log(`lägesbild: refresh failed, trying again in ${this.retryDelay() / 1000} s: ${this.lastError}`);
