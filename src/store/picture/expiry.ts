@@ -474,14 +474,14 @@ export function cutLotsSql(
   const k = sql.raw(key);
   // The lots are sorted per item in byte order (COLLATE "C"): the same partitions, and a text key
   // sorted by the database's collation compares through the C library (at national scale a group's
-  // cut rows, 995,664 for ten regions, sorted in 1.4 s; in byte order in 0.5 s, measured).
-  const c = (column: string) =>
+  // cut rows, 995,664 for ten regions, sorted in 1.4 s; in byte order in 0.6 s, measured).
+  const byteOrder = (column: string) =>
     column === 'package_id' ? sql.raw(column) : sql.raw(`${column} COLLATE "C"`);
   return sql`
     SELECT w.${k}, w.area_code, max(w.cum) + least(0, min(w.cap - w.cum)) AS usable, max(w.cum) AS quantity
     FROM (
-      SELECT c.${c(key)} AS ${k}, c.area_code COLLATE "C" AS area_code,
-             sum(c.quantity) OVER (PARTITION BY c.${c(key)}, c.area_code COLLATE "C" ORDER BY c.expiry) AS cum,
+      SELECT c.${byteOrder(key)} AS ${k}, c.area_code COLLATE "C" AS area_code,
+             sum(c.quantity) OVER (PARTITION BY c.${byteOrder(key)}, c.area_code COLLATE "C" ORDER BY c.expiry) AS cum,
              c.per_day * greatest(0, (c.expiry - ${s.today}::date) - ${s.minShelfLifeDays}::int) AS cap
       FROM (${cutRows}) c
     ) w
