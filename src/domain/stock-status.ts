@@ -1,3 +1,5 @@
+import { SHARE_DECIMALS } from './service-area.js';
+
 /**
  * Whether there is anything usable to run out of. A package with no usable stock is "slut i lager"
  * (out of stock): its run-out date (today, the first day whose demand cannot be met) says when it
@@ -10,21 +12,37 @@ export type StockStatus = 'out_of_stock' | 'in_stock';
 export const STOCK_STATUSES: readonly StockStatus[] = ['out_of_stock', 'in_stock'];
 
 /**
- * Below this much usable stock (packages, or units for a group) nothing whole is left to dispense:
- * ours. A region's share of the wholesale stock serving it is a fraction of a warehouse's stock
- * (src/domain/service-area.ts), so a region can count 0.3 of a package; that is out of stock too.
+ * Below this much usable stock (packages, or units for a group) nothing is held: a millionth of a
+ * package, the precision a region's share of a warehouse is rounded to (SHARE_DECIMALS), ours. A share
+ * below one whole package is stock: a region counting 0.3 of the warehouse stock serving it, at
+ * 0.01 a day, is covered for 30 days, and is not out of stock.
  */
-export const OUT_OF_STOCK_BELOW = 1;
+export const OUT_OF_STOCK_BELOW = 10 ** -SHARE_DECIMALS;
 
-/** `out_of_stock` when less than one whole package (unit) is usable, whatever the demand. */
+/** `out_of_stock` when nothing is usable (less than a millionth of a package), whatever the demand. */
 export function stockStatus(usableStock: number): StockStatus {
   return usableStock >= OUT_OF_STOCK_BELOW ? 'in_stock' : 'out_of_stock';
 }
 
-/** Stock in whole packages (units) for display: never more than is there (0.7 shows as 0). */
+/** Stock in whole packages (units): never more than is there (0.7 is 0 whole packages). */
 export function wholeStock(quantity: number): number {
   // A millionth below a whole number is that number (shares are rounded to a millionth).
   return Math.floor(quantity + 1e-6);
+}
+
+/**
+ * Stock as shown on screens, exports and the printed report: whole packages (never more than is
+ * there: 11.7 shows as 11), and below one package its first two significant digits, rounded down
+ * (a region's share of a warehouse: 0.48), so that stock which covers days never reads as 0 and
+ * only stock that is out of stock does. Nothing, or less than nothing (differences below a count),
+ * shows as 0.
+ */
+export function stockFigure(quantity: number): number {
+  if (!(quantity >= OUT_OF_STOCK_BELOW)) return 0;
+  const whole = wholeStock(quantity);
+  if (whole >= 1) return whole;
+  const scale = 10 ** (1 - Math.floor(Math.log10(quantity)));
+  return Math.floor(quantity * scale + 1e-9) / scale;
 }
 
 /**

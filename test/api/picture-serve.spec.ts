@@ -240,4 +240,56 @@ describeEach(testBackends())('picture API on $name: who serves whom', (backend) 
     });
     expect(report.body).toContain('<strong>Slut i lager</strong>');
   });
+
+  it('does not call a region out of stock while it counts part of a package of the warehouse stock serving it', async () => {
+    // Of P1 only W1 holds any, 1 package (A1 and A2 count none): region 01 counts 10/30 of it,
+    // 0.333333 at 10 a day, region 12 20/30 at 20 a day.
+    for (const location of [f.locations.a1, f.locations.a2]) {
+      await buildStockSnapshot(
+        store.db,
+        location,
+        [{ packageId: f.packages.p1, quantity: 0 }],
+        '2026-02-28T19:00:00Z',
+      );
+    }
+    await buildStockSnapshot(
+      store.db,
+      f.locations.w1,
+      [{ packageId: f.packages.p1, quantity: 1, expiry: '2028-01-31' }],
+      '2026-02-28T19:00:00Z',
+    );
+    await refreshPicture(store, {
+      today: TODAY,
+      locationIds: [f.locations.a1, f.locations.a2, f.locations.w1],
+    });
+
+    // Less than a package, but stock: it runs out today, as its coverage says, and is not "slut i lager".
+    const r01 = await json(`/api/picture/products/${f.packages.p1}?region=01`, f.tokens.lv);
+    expect(r01.item).toMatchObject({
+      stockStatus: 'in_stock',
+      runsOutOn: TODAY,
+      riskClass: 'critical',
+    });
+    expect(r01.item.stock.total).toBe(0.333333);
+    expect(r01.item.stock.usable).toBeCloseTo(1 / 3, 6);
+    expect(r01.item.coverageDays).toBeCloseTo(1 / 30, 6);
+    const map = await json(`/api/picture/map?package=${f.packages.p1}`, f.tokens.lv);
+    expect(
+      map.regions.map((r: { area: { code: string }; stockStatus: string }) => [r.area.code, r.stockStatus]),
+    ).toEqual([
+      ['01', 'in_stock'],
+      ['12', 'in_stock'],
+    ]);
+
+    // The export shows the share as what is there (0,33), beside its date, not 0 and "Slut i lager".
+    const csv = await app.inject({
+      method: 'GET',
+      url: `/api/picture/export/items?format=csv&level=region&region=01&package=${f.packages.p1}`,
+      headers: { authorization: `Bearer ${f.tokens.lv}` },
+    });
+    const row = csv.body.split('\r\n').find((l) => l.startsWith('Förpackning;'));
+    expect(row, csv.body).toContain(';0,33;0,33;10,00;');
+    expect(row).toContain(`;${TODAY};`);
+    expect(row).not.toContain('Slut i lager');
+  });
 });

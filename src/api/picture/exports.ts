@@ -22,7 +22,7 @@ import {
   type ItemsQuery,
 } from './pages.js';
 import { calendarDateInSweden } from '../../domain/calendar.js';
-import { outOfStockWithDeliveries, wholeStock, type StockStatus } from '../../domain/stock-status.js';
+import { outOfStockWithDeliveries, stockFigure, type StockStatus } from '../../domain/stock-status.js';
 
 /** The picture's tables as exports (CSV, XLSX) with Swedish headers (issue 4 item 6). */
 
@@ -125,8 +125,8 @@ export const ITEM_COLUMNS: readonly ExportColumn<ItemRow>[] = [
   { header: 'Område', value: (i) => i.area.name },
   { header: 'Led', value: (i) => tierSv(i.tier) ?? 'Alla led' },
   { header: 'Enhet', value: (i) => i.unit },
-  { header: 'Lager totalt', value: (i) => wholeStock(i.stock.total), decimals: 0 },
-  { header: 'Användbart lager', value: (i) => wholeStock(i.stock.usable), decimals: 0 },
+  { header: 'Lager totalt', value: (i) => stockFigure(i.stock.total) },
+  { header: 'Användbart lager', value: (i) => stockFigure(i.stock.usable) },
   { header: 'Efterfrågan per dag', value: (i) => i.demand.perDay, decimals: 2 },
   { header: 'Grund för efterfrågan', value: (i) => BASIS_NAMES_SV[i.demand.basis] ?? i.demand.basis },
   { header: 'Täckning (dagar)', value: (i) => i.coverageDays, decimals: 1 },
@@ -195,20 +195,18 @@ export async function mapTable(
     columns: [
       { header: 'Områdeskod', value: (r) => r.area.code },
       { header: 'Område', value: (r) => r.area.name },
-      { header: 'Lager totalt', value: (r) => wholeStock(r.stock.total), decimals: 0 },
-      { header: 'Användbart lager', value: (r) => wholeStock(r.stock.usable), decimals: 0 },
+      { header: 'Lager totalt', value: (r) => stockFigure(r.stock.total) },
+      { header: 'Användbart lager', value: (r) => stockFigure(r.stock.usable) },
       { header: 'Efterfrågan per dag', value: (r) => r.demandPerDay, decimals: 2 },
       { header: 'Täckning (dagar)', value: (r) => r.coverageDays, decimals: 1 },
       { header: 'Tar slut', value: (r) => runsOutSv(r.runsOutOn, r.stockStatus), date: true },
       {
         header: 'Partihandel: lager i området',
-        value: (r) => wholeStock(r.wholesale.held.usable),
-        decimals: 0,
+        value: (r) => stockFigure(r.wholesale.held.usable),
       },
       {
         header: 'Partihandel: områdets andel av lager som försörjer det',
-        value: (r) => wholeStock(r.wholesale.share.usable),
-        decimals: 0,
+        value: (r) => stockFigure(r.wholesale.share.usable),
       },
       { header: 'Riskklass', value: (r) => RISK_NAMES_SV[r.riskClass] },
     ],
@@ -264,8 +262,8 @@ export async function productTable(
         columns: [
           col('Led', 'tier'),
           col('Räknas i områdets lager', 'counted'),
-          col('Lager totalt', 'total', 0),
-          col('Användbart lager', 'usable', 0),
+          col('Lager totalt', 'total'),
+          col('Användbart lager', 'usable'),
           col('Platser', 'locations'),
           col('Täckning (dagar)', 'coverage', 1),
           col('Riskklass', 'risk'),
@@ -274,8 +272,8 @@ export async function productTable(
           ...page.stockByTier.map((t) => ({
             tier: t.tierName,
             counted: t.counted,
-            total: wholeStock(t.stock.total),
-            usable: wholeStock(t.stock.usable),
+            total: stockFigure(t.stock.total),
+            usable: stockFigure(t.stock.usable),
             locations: t.locations,
             coverage: t.coverageDays,
             risk: RISK_NAMES_SV[t.riskClass],
@@ -286,8 +284,8 @@ export async function productTable(
                 {
                   tier: RESERVE_NAME_SV,
                   counted: false,
-                  total: wholeStock(page.reserve.stock.total),
-                  usable: wholeStock(page.reserve.stock.usable),
+                  total: stockFigure(page.reserve.stock.total),
+                  usable: stockFigure(page.reserve.stock.usable),
                   locations: page.reserve.locations,
                   coverage: page.reserve.daysAdded,
                   risk: null,
@@ -304,8 +302,8 @@ export async function productTable(
         title: title('Lager per region'),
         columns: [
           col('Region', 'region'),
-          col('Lager totalt', 'total', 0),
-          col('Användbart lager', 'usable', 0),
+          col('Lager totalt', 'total'),
+          col('Användbart lager', 'usable'),
           col('Efterfrågan per dag', 'demand', 2),
           col('Täckning (dagar)', 'coverage', 1),
           dateCol('Tar slut', 'runsOut'),
@@ -313,8 +311,8 @@ export async function productTable(
         ],
         rows: page.stockByRegion.map((r) => ({
           region: r.area.name,
-          total: wholeStock(r.stock.total),
-          usable: wholeStock(r.stock.usable),
+          total: stockFigure(r.stock.total),
+          usable: stockFigure(r.stock.usable),
           demand: r.demandPerDay,
           coverage: r.coverageDays,
           runsOut: runsOutSv(r.runsOutOn, r.stockStatus),
@@ -334,12 +332,12 @@ export async function productTable(
         ...base,
         scope: 'Hela landet',
         title: title('Lager över tid'),
-        columns: [
-          dateCol('Datum', 'date'),
-          col('Lager totalt', 'total', 0),
-          col('Användbart lager', 'usable', 0),
-        ],
-        rows: page.stockHistory.map((h) => ({ date: h.date, total: h.total, usable: h.usable })),
+        columns: [dateCol('Datum', 'date'), col('Lager totalt', 'total'), col('Användbart lager', 'usable')],
+        rows: page.stockHistory.map((h) => ({
+          date: h.date,
+          total: stockFigure(h.total),
+          usable: stockFigure(h.usable),
+        })),
       };
     case 'alternatives': {
       const alternativeIds = await packageIdentities(
@@ -358,7 +356,7 @@ export async function productTable(
           col('Företag', 'company'),
           col('Namn', 'name'),
           col('Förpackning', 'pack'),
-          col('Användbart lager', 'usable', 0),
+          col('Användbart lager', 'usable'),
           col('Täckning (dagar)', 'coverage', 1),
           col('Riskklass', 'risk'),
         ],
@@ -373,7 +371,7 @@ export async function productTable(
           ...identityCells(a.item.packageId === null ? null : (alternativeIds.get(a.item.packageId) ?? null)),
           name: a.item.name,
           pack: a.item.pack,
-          usable: wholeStock(a.item.stock.usable),
+          usable: stockFigure(a.item.stock.usable),
           coverage: a.item.coverageDays,
           risk: RISK_NAMES_SV[a.item.riskClass],
         })),

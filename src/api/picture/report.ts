@@ -4,7 +4,7 @@ import type { ItemDto, NoticeDto } from './dto.js';
 import { escapeHtml as h } from './export.js';
 import { RISK_NAMES_SV } from './exports.js';
 import { itemsPage, overviewPage } from './pages.js';
-import { outOfStockWithDeliveries, wholeStock } from '../../domain/stock-status.js';
+import { outOfStockWithDeliveries, stockFigure } from '../../domain/stock-status.js';
 
 /**
  * The printable situational report (issue 4 item 6): one self-contained HTML page (inline CSS, no
@@ -45,7 +45,7 @@ export async function reportHtml(
         (i) => `<tr class="risk-${i.riskClass}">
   <td>${h(i.name)}${i.pack ? `<br><span class="muted">${h(i.pack)}</span>` : ''}</td>
   <td>${h(i.atcCode)}</td>
-  <td class="num">${fmt(wholeStock(i.stock.usable))}</td>
+  <td class="num">${fmt(stockFigure(i.stock.usable), 6)}</td>
   <td class="num">${fmt(i.demand.perDay, 1)}</td>
   <td class="num"><strong>${fmt(i.coverageDays, 1)}</strong></td>
   <td>${i.stockStatus === 'out_of_stock' ? '<strong>Slut i lager</strong>' : h(i.runsOutOn ?? '–')}</td>

@@ -6,7 +6,7 @@ import { useApi } from '../use-api.js';
 import { Chart, type ChartOption } from './chart.js';
 import { DataTable, num } from './data-table.js';
 import { RiskBadge, useDays } from './picture.js';
-import { wholeStock } from './runs-out.js';
+import { formatStock, wholeStock } from './runs-out.js';
 import { ErrorState, SkeletonBlock } from './states.js';
 
 const AXIS = { axisLabel: { color: '#566272' }, axisLine: { lineStyle: { color: '#b7c2cf' } } };
@@ -203,7 +203,7 @@ function ExpiryChart({ data }: { data: PictureTrends }) {
       tooltip: {
         trigger: 'axis',
         axisPointer: { type: 'shadow' },
-        valueFormatter: (v: unknown) => `${formatNumber(wholeStock(Number(v)))} ${t('trends.unitPacks')}`,
+        valueFormatter: (v: unknown) => `${formatStock(formatNumber, Number(v))} ${t('trends.unitPacks')}`,
       },
       xAxis: {
         type: 'category',
@@ -252,9 +252,9 @@ function ExpiryChart({ data }: { data: PictureTrends }) {
       />
       <p className="trends-note" data-testid="expiry-note">
         {t('trends.expiryNote', {
-          stock: formatNumber(wholeStock(data.expiry.stock)),
-          usable: formatNumber(wholeStock(data.expiry.usable)),
-          unused: formatNumber(wholeStock(unused)),
+          stock: formatStock(formatNumber, data.expiry.stock),
+          usable: formatStock(formatNumber, data.expiry.usable),
+          unused: formatStock(formatNumber, unused),
           date: formatDate(data.asOf.today),
         })}
       </p>
@@ -295,10 +295,10 @@ function RunOutTable({ data, selected }: { data: PictureTrends | undefined; sele
           className={r.area.code === selected ? 'row-selected' : undefined}
         >
           <th scope="row">{r.area.code === 'SE' ? t('picture.national') : r.area.name}</th>
-          <td className="num">{formatNumber(wholeStock(r.stock.usable))}</td>
+          <td className="num">{formatStock(formatNumber, r.stock.usable)}</td>
           <td className="num strong">{days(r.coverageDays)}</td>
           <td>{dateOrLasts(r.runsOutOn, r.demandPerDay)}</td>
-          <td className={`num${r.incoming ? '' : ' zero'}`}>{formatNumber(wholeStock(r.incoming))}</td>
+          <td className={`num${r.incoming ? '' : ' zero'}`}>{formatStock(formatNumber, r.incoming)}</td>
           <td>{dateOrLasts(r.runsOutWithDeliveriesOn, r.demandPerDay)}</td>
           <td>
             <RiskBadge risk={r.riskClass} />

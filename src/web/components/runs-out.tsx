@@ -1,4 +1,4 @@
-import type { StockStatus } from '../../domain/stock-status.js';
+import { stockFigure, type StockStatus } from '../../domain/stock-status.js';
 
 export { wholeStock } from '../../domain/stock-status.js';
 import { useI18n } from '../i18n.js';
@@ -24,4 +24,16 @@ export function RunsOut({ on, status }: { on: string | null; status: StockStatus
 export function useRunsOutText(): (on: string | null, status: StockStatus) => string {
   const { t, formatDate } = useI18n();
   return (on, status) => (status === 'out_of_stock' ? t('stock.outOfStock') : on ? formatDate(on) : '–');
+}
+
+/**
+ * Stock as shown (stockFigure): whole packages, and below one package its fraction (a region's share
+ * of a warehouse, "0,48"), so that stock which covers days never reads as 0.
+ */
+export function formatStock(
+  formatNumber: (n: number, options?: Intl.NumberFormatOptions) => string,
+  quantity: number,
+): string {
+  const shown = stockFigure(quantity);
+  return shown > 0 && shown < 1 ? formatNumber(shown, { maximumSignificantDigits: 2 }) : formatNumber(shown);
 }

@@ -16,7 +16,7 @@ import { EmptyState, ErrorState } from '../components/states.js';
 import { useI18n } from '../i18n.js';
 import { SOS_PRIORITISED_LIST } from '../labels.js';
 import { RiskBadge } from '../components/picture.js';
-import { wholeStock } from '../components/runs-out.js';
+import { formatStock } from '../components/runs-out.js';
 import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
 import { useDebouncedParam } from '../use-debounced-param.js';
@@ -234,7 +234,7 @@ function PictureCells({ packageId }: { packageId: number }) {
   return (
     <>
       <td className="num nowrap" data-testid="catalogue-stock">
-        {formatNumber(wholeStock(found.stock.usable))}
+        {formatStock(formatNumber, found.stock.usable)}
       </td>
       <td data-testid="catalogue-risk">
         <RiskBadge risk={found.riskClass} />

@@ -13,7 +13,7 @@ import {
   useDays,
   useDemand,
 } from '../components/picture.js';
-import { wholeStock } from '../components/runs-out.js';
+import { formatStock } from '../components/runs-out.js';
 import { ErrorState } from '../components/states.js';
 import { useI18n } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
@@ -131,10 +131,10 @@ export function LocationPage({ id }: { id: string }) {
                 </th>
                 <td className="mono">{item.atcCode}</td>
                 <td className="num">
-                  {formatNumber(wholeStock(item.stock.usable))}
+                  {formatStock(formatNumber, item.stock.usable)}
                   {item.reserve && (
                     <div className="cell-sub">
-                      {t('location.reserve', { n: formatNumber(wholeStock(item.reserve.total)) })}
+                      {t('location.reserve', { n: formatStock(formatNumber, item.reserve.total) })}
                     </div>
                   )}
                 </td>

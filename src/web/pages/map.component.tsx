@@ -4,7 +4,7 @@ import type { PictureMap } from '../api-client.js';
 import { useI18n } from '../i18n.js';
 import { useRouter } from '../router.js';
 import { useDays, useDemand } from '../components/picture.js';
-import { useRunsOutText, wholeStock } from '../components/runs-out.js';
+import { formatStock, useRunsOutText } from '../components/runs-out.js';
 
 /*
  * The 21 regions as an SVG map, coloured by the coverage in days of one package or group. The county
@@ -168,7 +168,7 @@ export function SwedenMap({
               <dt>{t('col.coverage')}</dt>
               <dd>{days(hovered.coverageDays)}</dd>
               <dt>{t('col.usableStock')}</dt>
-              <dd>{formatNumber(wholeStock(hovered.stock.usable))}</dd>
+              <dd>{formatStock(formatNumber, hovered.stock.usable)}</dd>
               <dt>{t('col.demandPerDay')}</dt>
               <dd>{demand(hovered.demandPerDay)}</dd>
               <dt>{t('col.runsOut')}</dt>

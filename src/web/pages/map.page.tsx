@@ -15,7 +15,7 @@ import { useI18n } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
 import { SwedenMap } from './map.component.js';
-import { wholeStock } from '../components/runs-out.js';
+import { formatStock } from '../components/runs-out.js';
 import { DataTable, num } from '../components/data-table.js';
 import { TableCard } from '../components/table-card.js';
 
@@ -137,7 +137,7 @@ function NationalLine({ figure }: { figure: PictureMap['national'] }) {
     <p className="map-national" data-testid="map-national">
       {t('map.national', {
         days: days(figure.coverageDays),
-        stock: formatNumber(wholeStock(figure.stock.usable)),
+        stock: formatStock(formatNumber, figure.stock.usable),
         demand: demand(figure.demandPerDay),
       })}{' '}
       <RiskBadge risk={figure.riskClass} />
@@ -182,13 +182,13 @@ export function RegionTable({ regions }: { regions: readonly PictureMap['regions
               {r.area.name}
             </Link>
           </th>
-          <td className="num">{formatNumber(wholeStock(r.stock.usable))}</td>
+          <td className="num">{formatStock(formatNumber, r.stock.usable)}</td>
           <td
             className={`num muted${r.wholesale.share.usable ? '' : ' zero'}`}
             data-testid="wholesale-share"
-            title={t('map.wholesaleHeld', { n: formatNumber(wholeStock(r.wholesale.held.usable)) })}
+            title={t('map.wholesaleHeld', { n: formatStock(formatNumber, r.wholesale.held.usable) })}
           >
-            {formatNumber(wholeStock(r.wholesale.share.usable))}
+            {formatStock(formatNumber, r.wholesale.share.usable)}
           </td>
           <td className="num">{demand(r.demandPerDay)}</td>
           <td className="num strong">{days(r.coverageDays)}</td>

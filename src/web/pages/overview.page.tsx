@@ -21,7 +21,7 @@ import { useI18n, type MessageKey } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
 import { useApi } from '../use-api.js';
 import { ScopeSwitch } from './scope-switch.component.js';
-import { wholeStock } from '../components/runs-out.js';
+import { formatStock } from '../components/runs-out.js';
 
 type Counts = PictureOverview['counts']['packages'];
 const RISK_STATS: { key: keyof Counts; label: MessageKey; tone: string }[] = [
@@ -271,7 +271,7 @@ export function ItemTable({
           </th>
           {showArea && <td>{item.area.name}</td>}
           <td className="mono">{item.atcCode}</td>
-          <td className="num">{formatNumber(wholeStock(item.stock.usable))}</td>
+          <td className="num">{formatStock(formatNumber, item.stock.usable)}</td>
           <td className="num">{demand(item.demand.perDay)}</td>
           <td className="num strong">{days(item.coverageDays)}</td>
           <RunsOutCells on={item.runsOutOn} status={item.stockStatus} risk={item.riskClass} />

@@ -24,7 +24,7 @@ import { RegisterSection } from './product-register.component.js';
 import { RegionTable } from './map.page.js';
 import { WhereIsIt } from './where-is-it.component.js';
 import { ItemTable, NoticeSection } from './overview.page.js';
-import { RunsOut, wholeStock } from '../components/runs-out.js';
+import { formatStock, RunsOut } from '../components/runs-out.js';
 import { outOfStockWithDeliveries } from '../../domain/stock-status.js';
 
 /** Product page: stock by tier and region, 12 months of sales and stock, notices, alternatives in stock. */
@@ -109,8 +109,8 @@ export function ProductPage({ id }: { id: string }) {
       >
         <Figure
           label={t('col.usableStock')}
-          value={item ? formatNumber(wholeStock(item.stock.usable)) : undefined}
-          note={item ? t('product.ofTotal', { n: formatNumber(wholeStock(item.stock.total)) }) : undefined}
+          value={item ? formatStock(formatNumber, item.stock.usable) : undefined}
+          note={item ? t('product.ofTotal', { n: formatStock(formatNumber, item.stock.total) }) : undefined}
         />
         <Figure
           label={t('col.demandPerDay')}
@@ -339,9 +339,9 @@ function TierTable({
             {!r.counted && <div className="cell-sub">{t('product.tierNotCounted')}</div>}
           </th>
           <td className={`num${r.locations ? '' : ' zero'}`}>{formatNumber(r.locations)}</td>
-          <td className={`num${r.stock.total ? '' : ' zero'}`}>{formatNumber(wholeStock(r.stock.total))}</td>
+          <td className={`num${r.stock.total ? '' : ' zero'}`}>{formatStock(formatNumber, r.stock.total)}</td>
           <td className={`num${r.stock.usable ? '' : ' zero'}`}>
-            {formatNumber(wholeStock(r.stock.usable))}
+            {formatStock(formatNumber, r.stock.usable)}
           </td>
           <td className="num strong">{days(r.coverageDays)}</td>
           <td>

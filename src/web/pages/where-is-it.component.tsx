@@ -4,7 +4,7 @@ import { DataTable, num } from '../components/data-table.js';
 import { CheckField, SelectField } from '../components/fields.js';
 import { TableCard } from '../components/table-card.js';
 import { ExportButtons, RiskBadge, useDays } from '../components/picture.js';
-import { wholeStock } from '../components/runs-out.js';
+import { formatStock } from '../components/runs-out.js';
 import { ErrorState, Spinner } from '../components/states.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { Link, useQueryState } from '../router.js';
@@ -140,13 +140,13 @@ function WhereTable({ rows, showGroup }: { rows: PictureWhereRow[] | undefined; 
             </td>
           )}
           <td className="num">
-            {formatNumber(wholeStock(r.stock.usable))}
+            {formatStock(formatNumber, r.stock.usable)}
             {r.stock.usable !== r.stock.total && (
               <div className="cell-sub">
-                {t('product.ofTotal', { n: formatNumber(wholeStock(r.stock.total)) })}
+                {t('product.ofTotal', { n: formatStock(formatNumber, r.stock.total) })}
                 {r.reserve && (
                   <div className="cell-sub">
-                    {t('location.reserve', { n: formatNumber(wholeStock(r.reserve.total)) })}
+                    {t('location.reserve', { n: formatStock(formatNumber, r.reserve.total) })}
                   </div>
                 )}
               </div>
@@ -158,7 +158,7 @@ function WhereTable({ rows, showGroup }: { rows: PictureWhereRow[] | undefined; 
               : r.lots.map((lot) => (
                   <div key={lot.expiry ?? 'none'} className="nowrap">
                     {lot.expiry ? formatDate(lot.expiry) : t('where.noExpiry')}:{' '}
-                    {formatNumber(wholeStock(lot.quantity))}
+                    {formatStock(formatNumber, lot.quantity)}
                   </div>
                 ))}
           </td>
