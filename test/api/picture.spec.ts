@@ -357,6 +357,9 @@ describeEach(testBackends())('picture API on $name', (backend) => {
     expect(runsOut).toBeInstanceOf(Date);
     expect((runsOut as Date).toISOString()).toBe('2026-03-31T00:00:00.000Z');
     expect(sheet.getColumn(column('Tar slut')).numFmt).toBe('yyyy-mm-dd');
+    // Stock: whole packages with a separator, below one package its fraction (stockFigure).
+    expect(sheet.getRow(4).getCell(column('Användbart lager')).value).toBe(900);
+    expect(sheet.getColumn(column('Användbart lager')).numFmt).toBe('[=0]0;[<1]0.0###;#,##0');
     expect(sheet.getRow(4).getCell(column('GTIN')).value).toBe('07046261234567');
     expect(sheet.getRow(4).getCell(column('Företag')).value).toBe('Företag Ett');
     // Widths follow the widest text: 'NPL-förpacknings-id (nplpackid)' is 31 characters, + 2.

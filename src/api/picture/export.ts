@@ -12,7 +12,15 @@ export interface ExportColumn<R> {
    * as 'Slut i lager', which stays text); CSV writes the day as it is.
    */
   date?: boolean;
+  /**
+   * The column holds stock as shown (stockFigure: whole packages, below one package its fraction): in
+   * XLSX whole numbers with a thousands separator, a fraction with its decimals (STOCK_NUMBER_FORMAT).
+   */
+  stock?: boolean;
 }
+
+/** Excel's format for a stock column: 0 as 0, below one package its decimals, else whole with separators. */
+export const STOCK_NUMBER_FORMAT = '[=0]0;[<1]0.0###;#,##0';
 
 /** A table to export, with what the marking needs: class, day, scope. */
 export interface ExportTable<R> {
@@ -107,6 +115,7 @@ export async function toXlsx<R>(table: ExportTable<R>): Promise<Buffer> {
     const column = sheet.getColumn(i + 1);
     column.width = Math.min(XLSX_MAX_COLUMN_WIDTH, Math.max(XLSX_MIN_COLUMN_WIDTH, widest[i]! + 2));
     if (c.date === true) column.numFmt = 'yyyy-mm-dd';
+    else if (c.stock === true) column.numFmt = STOCK_NUMBER_FORMAT;
     else if (c.decimals !== undefined)
       column.numFmt = c.decimals === 0 ? '#,##0' : `#,##0.${'0'.repeat(c.decimals)}`;
   });

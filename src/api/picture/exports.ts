@@ -125,8 +125,8 @@ export const ITEM_COLUMNS: readonly ExportColumn<ItemRow>[] = [
   { header: 'Område', value: (i) => i.area.name },
   { header: 'Led', value: (i) => tierSv(i.tier) ?? 'Alla led' },
   { header: 'Enhet', value: (i) => i.unit },
-  { header: 'Lager totalt', value: (i) => stockFigure(i.stock.total) },
-  { header: 'Användbart lager', value: (i) => stockFigure(i.stock.usable) },
+  { header: 'Lager totalt', value: (i) => stockFigure(i.stock.total), stock: true },
+  { header: 'Användbart lager', value: (i) => stockFigure(i.stock.usable), stock: true },
   { header: 'Efterfrågan per dag', value: (i) => i.demand.perDay, decimals: 2 },
   { header: 'Grund för efterfrågan', value: (i) => BASIS_NAMES_SV[i.demand.basis] ?? i.demand.basis },
   { header: 'Täckning (dagar)', value: (i) => i.coverageDays, decimals: 1 },
@@ -195,18 +195,20 @@ export async function mapTable(
     columns: [
       { header: 'Områdeskod', value: (r) => r.area.code },
       { header: 'Område', value: (r) => r.area.name },
-      { header: 'Lager totalt', value: (r) => stockFigure(r.stock.total) },
-      { header: 'Användbart lager', value: (r) => stockFigure(r.stock.usable) },
+      { header: 'Lager totalt', value: (r) => stockFigure(r.stock.total), stock: true },
+      { header: 'Användbart lager', value: (r) => stockFigure(r.stock.usable), stock: true },
       { header: 'Efterfrågan per dag', value: (r) => r.demandPerDay, decimals: 2 },
       { header: 'Täckning (dagar)', value: (r) => r.coverageDays, decimals: 1 },
       { header: 'Tar slut', value: (r) => runsOutSv(r.runsOutOn, r.stockStatus), date: true },
       {
         header: 'Partihandel: lager i området',
         value: (r) => stockFigure(r.wholesale.held.usable),
+        stock: true,
       },
       {
         header: 'Partihandel: områdets andel av lager som försörjer det',
         value: (r) => stockFigure(r.wholesale.share.usable),
+        stock: true,
       },
       { header: 'Riskklass', value: (r) => RISK_NAMES_SV[r.riskClass] },
     ],
@@ -253,6 +255,7 @@ export async function productTable(
     value: (r) => r[k] ?? null,
     ...(decimals !== undefined ? { decimals } : {}),
   });
+  const stockCol = (header: string, k: string): ExportColumn<Row> => ({ ...col(header, k), stock: true });
   const dateCol = (header: string, k: string): ExportColumn<Row> => ({ ...col(header, k), date: true });
   switch (table) {
     case 'tiers':
@@ -262,8 +265,8 @@ export async function productTable(
         columns: [
           col('Led', 'tier'),
           col('Räknas i områdets lager', 'counted'),
-          col('Lager totalt', 'total'),
-          col('Användbart lager', 'usable'),
+          stockCol('Lager totalt', 'total'),
+          stockCol('Användbart lager', 'usable'),
           col('Platser', 'locations'),
           col('Täckning (dagar)', 'coverage', 1),
           col('Riskklass', 'risk'),
@@ -302,8 +305,8 @@ export async function productTable(
         title: title('Lager per region'),
         columns: [
           col('Region', 'region'),
-          col('Lager totalt', 'total'),
-          col('Användbart lager', 'usable'),
+          stockCol('Lager totalt', 'total'),
+          stockCol('Användbart lager', 'usable'),
           col('Efterfrågan per dag', 'demand', 2),
           col('Täckning (dagar)', 'coverage', 1),
           dateCol('Tar slut', 'runsOut'),
@@ -332,7 +335,11 @@ export async function productTable(
         ...base,
         scope: 'Hela landet',
         title: title('Lager över tid'),
-        columns: [dateCol('Datum', 'date'), col('Lager totalt', 'total'), col('Användbart lager', 'usable')],
+        columns: [
+          dateCol('Datum', 'date'),
+          stockCol('Lager totalt', 'total'),
+          stockCol('Användbart lager', 'usable'),
+        ],
         rows: page.stockHistory.map((h) => ({
           date: h.date,
           total: stockFigure(h.total),
@@ -356,7 +363,7 @@ export async function productTable(
           col('Företag', 'company'),
           col('Namn', 'name'),
           col('Förpackning', 'pack'),
-          col('Användbart lager', 'usable'),
+          stockCol('Användbart lager', 'usable'),
           col('Täckning (dagar)', 'coverage', 1),
           col('Riskklass', 'risk'),
         ],
