@@ -291,5 +291,14 @@ describeEach(testBackends())('picture API on $name: who serves whom', (backend) 
     expect(row, csv.body).toContain(';0,33;0,33;10,00;');
     expect(row).toContain(`;${TODAY};`);
     expect(row).not.toContain('Slut i lager');
+    // So does the printed report of the region.
+    const report = await app.inject({
+      method: 'GET',
+      url: '/api/picture/report.html?region=01',
+      headers: { authorization: `Bearer ${f.tokens.lv}` },
+    });
+    const line = report.body.split('<tr').find((l) => l.includes('Alvedon'));
+    expect(line, report.body).toContain('<td class="num">0,33</td>');
+    expect(line).not.toContain('Slut i lager');
   });
 });

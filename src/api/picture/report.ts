@@ -38,6 +38,13 @@ export async function reportHtml(
     n === null
       ? '–'
       : n.toLocaleString('sv-SE', { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
+  // Stock as shown (stockFigure): below one package its two significant digits, exactly.
+  const stock = (n: number) => {
+    const shown = stockFigure(n);
+    return shown > 0 && shown < 1
+      ? shown.toLocaleString('sv-SE', { maximumSignificantDigits: 2 })
+      : fmt(shown);
+  };
 
   const itemRows = (items: readonly ItemDto[]) =>
     items
@@ -45,7 +52,7 @@ export async function reportHtml(
         (i) => `<tr class="risk-${i.riskClass}">
   <td>${h(i.name)}${i.pack ? `<br><span class="muted">${h(i.pack)}</span>` : ''}</td>
   <td>${h(i.atcCode)}</td>
-  <td class="num">${fmt(stockFigure(i.stock.usable), 6)}</td>
+  <td class="num">${stock(i.stock.usable)}</td>
   <td class="num">${fmt(i.demand.perDay, 1)}</td>
   <td class="num"><strong>${fmt(i.coverageDays, 1)}</strong></td>
   <td>${i.stockStatus === 'out_of_stock' ? '<strong>Slut i lager</strong>' : h(i.runsOutOn ?? '–')}</td>
