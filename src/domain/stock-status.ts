@@ -41,8 +41,18 @@ export function stockFigure(quantity: number): number {
   if (!(quantity >= OUT_OF_STOCK_BELOW)) return 0;
   const whole = wholeStock(quantity);
   if (whole >= 1) return whole;
-  const scale = 10 ** (1 - Math.floor(Math.log10(quantity)));
+  const scale = 10 ** (STOCK_SIGNIFICANT_DIGITS - 1 - Math.floor(Math.log10(quantity)));
   return Math.floor(quantity * scale + 1e-9) / scale;
+}
+
+/** Significant digits of stock below one package as shown ({@link stockFigure}): ours. */
+export const STOCK_SIGNIFICANT_DIGITS = 2;
+
+/** How to print a {@link stockFigure} (Intl): whole packages without decimals, a fraction exactly. */
+export function stockNumberFormat(shown: number): Intl.NumberFormatOptions {
+  return shown > 0 && shown < 1
+    ? { maximumSignificantDigits: STOCK_SIGNIFICANT_DIGITS }
+    : { maximumFractionDigits: 0 };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ItemDto, NoticeDto } from './dto.js';
 import { escapeHtml as h } from './export.js';
 import { RISK_NAMES_SV } from './exports.js';
 import { itemsPage, overviewPage } from './pages.js';
-import { outOfStockWithDeliveries, stockFigure } from '../../domain/stock-status.js';
+import { outOfStockWithDeliveries, stockFigure, stockNumberFormat } from '../../domain/stock-status.js';
 
 /**
  * The printable situational report (issue 4 item 6): one self-contained HTML page (inline CSS, no
@@ -38,12 +38,10 @@ export async function reportHtml(
     n === null
       ? '–'
       : n.toLocaleString('sv-SE', { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
-  // Stock as shown (stockFigure): below one package its two significant digits, exactly.
+  // Stock as shown (stockFigure): below one package its significant digits, exactly.
   const stock = (n: number) => {
     const shown = stockFigure(n);
-    return shown > 0 && shown < 1
-      ? shown.toLocaleString('sv-SE', { maximumSignificantDigits: 2 })
-      : fmt(shown);
+    return shown.toLocaleString('sv-SE', stockNumberFormat(shown));
   };
 
   const itemRows = (items: readonly ItemDto[]) =>

@@ -1,4 +1,4 @@
-import { stockFigure, type StockStatus } from '../../domain/stock-status.js';
+import { stockFigure, stockNumberFormat, type StockStatus } from '../../domain/stock-status.js';
 
 export { wholeStock } from '../../domain/stock-status.js';
 import { useI18n } from '../i18n.js';
@@ -35,5 +35,5 @@ export function formatStock(
   quantity: number,
 ): string {
   const shown = stockFigure(quantity);
-  return shown > 0 && shown < 1 ? formatNumber(shown, { maximumSignificantDigits: 2 }) : formatNumber(shown);
+  return formatNumber(shown, stockNumberFormat(shown));
 }
