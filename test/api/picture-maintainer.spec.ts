@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/api/app.js';
 import type { Store } from '../../src/store/database.js';
@@ -192,6 +193,44 @@ describeEach(testBackends())('the picture after reports on $name', (backend) => 
     await expect.poll(() => waiting.status().state, { timeout: 10_000 }).toBe('idle');
     expect(waiting.status()).toMatchObject({ pendingLocations: 0, lastRefresh: { mode: 'incremental' } });
     await waiting.stop();
+  });
+
+  it('rebuilds a picture the database lost (a crash empties its unlogged tables) with the next report, and by itself', async () => {
+    // What PostgreSQL does to the unlogged picture tables when it recovers from a crash.
+    const crash = () =>
+      sql`TRUNCATE picture_state, picture_stock, picture_location_state, picture_item`.execute(store.db);
+    const nationalP2 = async () => {
+      const { rows } = await sql<{ total: string | null }>`
+        SELECT sum(total) AS total FROM picture_stock
+        WHERE package_id = ${f.packages.p2} AND area_code = 'SE' AND NOT reserve`.execute(store.db);
+      return rows[0]?.total === null || rows[0]?.total === undefined ? null : Number(rows[0].total);
+    };
+    await maintainer.idle();
+    await crash();
+    // A report accepted while the picture is gone (or while its rebuild runs) is not dropped: the
+    // maintainer, which kept a picture, rebuilds it in full, this report with it. H1 alone holds P2.
+    const res = await post(
+      'stock-snapshots',
+      regionReporter,
+      'location,package,quantity,batch,expiry,stock_level,counted_at\n' +
+        `SE-SJH-H1,${await code(f.packages.p2)},70,M-9,2027-01-31,1,2026-03-01T11:00:00+01:00\n`,
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    await maintainer.idle();
+    expect(maintainer.status().lastRefresh).toMatchObject({ mode: 'full', reason: 'first refresh' });
+    expect(await nationalP2()).toBe(70);
+
+    // Lost with no report to follow: the maintainer notices by itself (its periodic day check). The
+    // server's maintainer is stopped first, so that it is this one that does (no test after posts).
+    await maintainer.stop();
+    const watcher = new PictureMaintainer(store, { today: () => TODAY, debounceMs: 0, dayCheckMs: 20 });
+    await watcher.ensureCurrent();
+    watcher.start();
+    await crash();
+    await expect.poll(() => watcher.status().lastRefresh?.reason, { timeout: 20_000 }).toBe('first refresh');
+    expect(watcher.status().lastRefresh?.mode).toBe('full');
+    expect(await nationalP2()).toBe(70);
+    await watcher.stop();
   });
 
   it('rebuilds the picture in full for a new day at start-up, and only then', async () => {

@@ -95,6 +95,11 @@ export class PictureMaintainer {
   private readonly pendingLocations = new Set<number>();
   private readonly pendingPackages = new Set<number>();
   private wantFull = false;
+  /**
+   * This maintainer has seen a picture (computed it, or found it): one that is gone later was lost
+   * (PostgreSQL empties the unlogged picture tables when it recovers from a crash), not yet to be made.
+   */
+  private pictureSeen = false;
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private dayTimer: NodeJS.Timeout | null = null;
@@ -154,7 +159,10 @@ export class PictureMaintainer {
 
   /** A full refresh now when there is no picture or it describes another day; otherwise nothing. */
   async ensureCurrent(): Promise<void> {
-    if (await this.isCurrent()) return;
+    if (await this.isCurrent()) {
+      this.pictureSeen = true;
+      return;
+    }
     this.wantFull = true;
     this.state = 'idle';
     this.schedule(0);
@@ -171,7 +179,11 @@ export class PictureMaintainer {
     if (this.stopped) return;
     this.intake += 1;
     try {
-      if ((await findPictureState(this.store.db)) === undefined) return;
+      if ((await findPictureState(this.store.db)) !== undefined) this.pictureSeen = true;
+      // No picture yet: the first is computed at start-up (ensureCurrent), with every report. One that
+      // was lost is rebuilt in full by the next refresh, and this report must not miss it: a report
+      // accepted while that rebuild runs (its picture_state not yet committed) is queued, not dropped.
+      else if (!this.pictureSeen) return;
       const effect = await reportEffect(this.store, reportId);
       for (const id of effect.locationIds) this.pendingLocations.add(id);
       for (const id of effect.packageIds) this.pendingPackages.add(id);
@@ -223,7 +235,12 @@ export class PictureMaintainer {
     if (this.running !== null || this.stopped) return;
     try {
       const state = await findPictureState(this.store.db);
-      if (state !== undefined && state.today !== this.today()) {
+      if (state === undefined && this.pictureSeen) {
+        // Lost (the database recovered from a crash and emptied the unlogged picture tables).
+        this.log(`lägesbild: the picture is gone from the database (a crash empties it): rebuilding it`);
+        this.wantFull = true;
+        this.schedule(0);
+      } else if (state !== undefined && state.today !== this.today()) {
         this.wantFull = true;
         this.schedule(0);
       }
@@ -302,6 +319,7 @@ export class PictureMaintainer {
       this.lastError = null;
       this.failures = 0;
       this.state = 'idle';
+      this.pictureSeen = true;
       this.log(
         `lägesbild: ${result.mode} refresh for ${result.today}${result.reason ? ` (${result.reason})` : ''}, ` +
           `${result.packages} packages in ${(result.milliseconds / 1000).toFixed(1)} s`,
